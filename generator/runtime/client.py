@@ -1,0 +1,716 @@
+"""HTTP runtime under every generated client: request building, retries, error mapping, raw responses.
+
+Generated methods stay thin (path/query/headers/body in, parsed model out); everything that must behave the same
+across vendors lives here, after openai-python's ``_base_client.py``: exponential backoff with jitter that honours
+``Retry-After``, a fresh request per attempt so ``httpx.Auth`` re-signs it, typed errors that carry the response,
+and raw-response access. Only the standard library and httpx are used because the module is vendored verbatim.
+
+The request loop is written once as pure steps (``_Call``); the sync and async clients only drive the I/O.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import enum
+import json
+import logging
+import math
+import random
+import re
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC
+from types import TracebackType
+from typing import Final, Generic, Protocol, Self, TypeVar
+from urllib.parse import quote
+
+import httpx
+
+__all__ = [
+    "MISSING",
+    "APIConnectionError",
+    "APIError",
+    "APIResponse",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncAPIClient",
+    "ErrorDetail",
+    "ErrorEnvelope",
+    "HuaweiEnvelope",
+    "Operation",
+    "RequestOptions",
+    "RetryPolicy",
+    "SyncAPIClient",
+    "VolcengineEnvelope",
+]
+
+T = TypeVar("T")
+
+_log = logging.getLogger("streamspec.client")
+
+_RUNTIME_VERSION: Final = "0.1.0"
+_USER_AGENT: Final = f"streamspec-client/{_RUNTIME_VERSION} python-httpx/{httpx.__version__}"
+_MAX_RETRY_AFTER: Final = 60.0
+"""Longest server-requested wait we honour, so a bad header cannot park a caller for hours."""
+_REDACTED_HEADERS: Final = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "x-auth-token",
+        "x-security-token",
+        "x-subject-token",
+        "cookie",
+        "set-cookie",
+    }
+)
+_UNEXPECTED_STATUS: Final = "UnexpectedStatus"
+
+
+class _Missing(enum.Enum):
+    MISSING = enum.auto()
+
+
+MISSING: Final = _Missing.MISSING
+"""Default of ``json_body``: distinguishes "no body" from a JSON ``null`` body."""
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class APIError(Exception):
+    """Base of everything the client raises, so callers can catch a single type."""
+
+    message: str
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class APIConnectionError(APIError):
+    """No response arrived (DNS, refused, reset, TLS, ...); wraps the httpx exception as ``__cause__``."""
+
+    request: httpx.Request
+
+    def __init__(self, *, request: httpx.Request, message: str = "Connection error.") -> None:
+        super().__init__(message)
+        self.request = request
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out; separate so callers can tell slowness from unreachability."""
+
+    def __init__(self, *, request: httpx.Request, message: str = "Request timed out.") -> None:
+        super().__init__(request=request, message=message)
+
+
+class APIStatusError(APIError):
+    """The server answered with an error: a non-success status or an error envelope inside a 2xx body.
+
+    Generated packages subclass it per documented status (``Operation.errors``); the subclasses keep this
+    constructor so the runtime can raise any of them.
+    """
+
+    status_code: int
+    code: str
+    request_id: str | None
+    response: httpx.Response
+    body: object
+
+    def __init__(
+        self, *, response: httpx.Response, code: str, message: str, request_id: str | None, body: object
+    ) -> None:
+        super().__init__(message)
+        self.response = response
+        self.status_code = response.status_code
+        self.code = code
+        self.request_id = request_id
+        self.body = body
+
+    def __str__(self) -> str:
+        text = f"{self.status_code} {self.code}: {self.message}"
+        return text if self.request_id is None else f"{text} (request id {self.request_id})"
+
+
+# --------------------------------------------------------------------------- error envelopes
+
+
+@dataclass(frozen=True)
+class ErrorDetail:
+    """Vendor-neutral error triple extracted from a response by an ``ErrorEnvelope``."""
+
+    code: str
+    message: str
+    request_id: str | None
+
+
+class ErrorEnvelope(Protocol):
+    """How one vendor reports errors and request ids; the client stays vendor-neutral."""
+
+    def parse_error(self, response: httpx.Response) -> ErrorDetail | None:
+        """Status >= 400: always a detail (fallback: code = status, message = raw text).
+
+        2xx: a detail only when the body carries an error (error-in-200), else ``None``.
+        """
+        ...
+
+    def request_id(self, response: httpx.Response) -> str | None:
+        """The vendor's request id for support tickets, on success and error responses alike."""
+        ...
+
+
+def _json_object(response: httpx.Response) -> dict[str, object] | None:
+    """The body as a JSON object, or ``None`` when it is not one (HTML error pages, empty bodies, lists)."""
+    try:
+        data = response.json()
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError both derive from it
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _text(value: object) -> str:
+    """Envelope fields may be null or numbers; callers want a string and treat "" as absent."""
+    return "" if value is None else str(value)
+
+
+_HUAWEI_PAIRS: Final = (("error_code", "error_msg"), ("errorCode", "errorMsg"), ("code", "message"))
+
+
+def _find_huawei_pair(data: Mapping[str, object]) -> tuple[object, object] | None:
+    """Search like huaweicloudsdkcore's DefaultExceptionHandler: each key pair at this level, then nested objects.
+
+    Both keys of a pair must be present. Unlike the SDK (where a later nested match overwrites an earlier one),
+    the first match wins, which is deterministic and identical whenever there is one error object.
+    """
+    for code_key, message_key in _HUAWEI_PAIRS:
+        if code_key in data and message_key in data:
+            return data[code_key], data[message_key]
+    for value in data.values():
+        if isinstance(value, dict):
+            found = _find_huawei_pair(value)
+            if found is not None:
+                return found
+    return None
+
+
+class HuaweiEnvelope:
+    """Huawei Cloud: ``{"error_code", "error_msg"}`` bodies, request id in the ``X-Request-Id`` header."""
+
+    def request_id(self, response: httpx.Response) -> str | None:
+        """Header first (as the SDK); some services also echo ``request_id`` in error bodies (never parsed on 2xx)."""
+        header: str | None = response.headers.get("X-Request-Id")
+        if header or response.status_code < 400:
+            return header or None
+        data = _json_object(response)
+        return (_text(data.get("request_id")) or None) if data is not None else None
+
+    def parse_error(self, response: httpx.Response) -> ErrorDetail | None:
+        """Huawei never signals errors in a 2xx, so only status >= 400 yields a detail."""
+        if response.status_code < 400:
+            return None
+        data = _json_object(response)
+        pair = _find_huawei_pair(data) if data is not None else None
+        code, message = pair if pair is not None else (None, None)
+        return ErrorDetail(
+            code=_text(code) or str(response.status_code),
+            message=_text(message) or response.text,
+            request_id=self.request_id(response),
+        )
+
+
+def _volcengine_metadata(response: httpx.Response) -> dict[str, object] | None:
+    data = _json_object(response)
+    metadata = data.get("ResponseMetadata") if data is not None else None
+    return metadata if isinstance(metadata, dict) else None
+
+
+class VolcengineEnvelope:
+    """Volcengine: ``ResponseMetadata{RequestId, Error{Code, CodeN, Message}}``, errors possibly inside HTTP 200."""
+
+    def request_id(self, response: httpx.Response) -> str | None:
+        return self._request_id(response, _volcengine_metadata(response))
+
+    def parse_error(self, response: httpx.Response) -> ErrorDetail | None:
+        """An ``Error`` with a non-empty ``Code`` (or non-zero ``CodeN``) is an error whatever the status."""
+        metadata = _volcengine_metadata(response)
+        error = metadata.get("Error") if metadata is not None else None
+        code = message = ""
+        if isinstance(error, dict):
+            code_n = error.get("CodeN")
+            code = _text(error.get("Code")) or (_text(code_n) if code_n not in (None, 0, "") else "")
+            message = _text(error.get("Message"))
+        if not code and response.status_code < 400:
+            return None
+        return ErrorDetail(
+            code=code or str(response.status_code),
+            message=message or response.text,
+            request_id=self._request_id(response, metadata),
+        )
+
+    @staticmethod
+    def _request_id(response: httpx.Response, metadata: Mapping[str, object] | None) -> str | None:
+        from_body = _text(metadata.get("RequestId")) if metadata is not None else ""
+        header: str | None = response.headers.get("X-Request-Id")
+        return from_body or header or None
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """When and how long to wait before re-sending an idempotent request."""
+
+    max_retries: int = 2
+    initial_delay: float = 0.5
+    max_delay: float = 8.0
+    jitter: float = 0.25
+    retry_statuses: frozenset[int] = frozenset({408, 429, 500, 502, 503, 504})
+
+    def __post_init__(self) -> None:
+        if self.max_retries < 0 or self.initial_delay < 0 or self.max_delay < 0 or not 0 <= self.jitter <= 1:
+            raise ValueError(f"invalid {self!r}: counts and delays must be >= 0 and jitter within [0, 1]")
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        """Seconds to wait before retry number ``attempt`` (0 for the first retry).
+
+        A server-sent ``retry_after`` wins, clamped to [0, 60] s. Otherwise ``initial_delay * 2**attempt`` capped
+        at ``max_delay``, reduced by up to ``jitter`` of itself at random so that clients do not retry in lockstep.
+        """
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), _MAX_RETRY_AFTER)
+        base = min(self.initial_delay * 2.0 ** min(max(attempt, 0), 64), self.max_delay)
+        return base * (1.0 - self.jitter * random.random())
+
+
+_DEFAULT_RETRY: Final = RetryPolicy()
+
+
+@dataclass(frozen=True)
+class RequestOptions:
+    """Per-call overrides; ``None`` means "use the client's setting"."""
+
+    timeout: float | httpx.Timeout | None = None
+    max_retries: int | None = None
+    extra_headers: Mapping[str, str] | None = None
+
+
+_NO_OPTIONS: Final = RequestOptions()
+
+
+@dataclass(frozen=True)
+class Operation:
+    """Static description of one API operation, emitted by the generator as a module constant."""
+
+    operation_id: str
+    method: str
+    path: str
+    idempotent: bool
+    errors: Mapping[int, type[APIStatusError]]
+    success_statuses: frozenset[int]
+
+
+# --------------------------------------------------------------------------- responses
+
+
+class APIResponse(Generic[T]):
+    """What came back, with the typed body parsed only when asked for (and then cached)."""
+
+    http_response: httpx.Response
+    retries_taken: int
+
+    def __init__(
+        self,
+        *,
+        http_response: httpx.Response,
+        parse: Callable[[httpx.Response], T],
+        retries_taken: int = 0,
+        request_id: str | None = None,
+    ) -> None:
+        self.http_response = http_response
+        self.retries_taken = retries_taken
+        self._parser = parse
+        self._request_id = request_id
+        self._parsed: tuple[T] | None = None
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    @property
+    def request_id(self) -> str | None:
+        """The vendor's request id, as the error envelope locates it (header or body)."""
+        return self._request_id
+
+    def parse(self) -> T:
+        if self._parsed is None:
+            self._parsed = (self._parser(self.http_response),)
+        return self._parsed[0]
+
+    def __repr__(self) -> str:
+        return f"<APIResponse [{self.status_code}] retries_taken={self.retries_taken}>"
+
+
+# --------------------------------------------------------------------------- pure request steps
+
+_PLACEHOLDER: Final = re.compile(r"\{([^{}]+)\}")
+
+
+def _encode_segment(name: str, value: str) -> str:
+    """Percent-encode one path parameter so it stays exactly one segment.
+
+    Empty values and dot segments are refused or escaped because URL normalisation would otherwise turn
+    ``/callbacks/{id}`` into a different endpoint (``/callbacks/`` or the parent resource).
+    """
+    text = str(value)
+    if not text:
+        raise ValueError(f"path parameter {name!r} must not be empty")
+    if text in (".", ".."):
+        return text.replace(".", "%2E")
+    return quote(text, safe="")
+
+
+def _render_path(op: Operation, params: Mapping[str, str]) -> str:
+    names = _PLACEHOLDER.findall(op.path)
+    missing = [name for name in names if name not in params]
+    unknown = sorted(set(params) - set(names))
+    if missing or unknown:
+        raise ValueError(f"{op.operation_id}: missing path parameters {missing}, unknown {unknown}")
+    return _PLACEHOLDER.sub(lambda match: _encode_segment(match[1], params[match[1]]), op.path)
+
+
+def _render_query(pairs: Sequence[tuple[str, str]]) -> str:
+    """Encode pairs ourselves: httpx.QueryParams groups repeated keys, losing the caller's order."""
+    if not pairs:
+        return ""
+    return "?" + "&".join(f"{quote(key, safe='')}={quote(value, safe='')}" for key, value in pairs)
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    """Seconds from ``Retry-After`` given as delta-seconds or an HTTP-date; ``None`` when absent or unreadable."""
+    value = headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:  # "-0000" zones parse as naive; HTTP-dates are always GMT
+            when = when.replace(tzinfo=UTC)
+        seconds = when.timestamp() - time.time()
+    return seconds if math.isfinite(seconds) else None
+
+
+def _redact(headers: httpx.Headers) -> list[tuple[str, str]]:
+    return [(key, "[redacted]" if key in _REDACTED_HEADERS else value) for key, value in headers.multi_items()]
+
+
+def _body_of(response: httpx.Response) -> object:
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+@dataclass(frozen=True)
+class _Call(Generic[T]):
+    """One prepared call: everything the request loop decides, free of I/O so both clients share it."""
+
+    op: Operation
+    parse: Callable[[httpx.Response], T]
+    url: str
+    headers: httpx.Headers
+    content: bytes | None
+    timeout: float | httpx.Timeout
+    max_retries: int
+    policy: RetryPolicy
+    envelope: ErrorEnvelope
+
+    def build(self, client: httpx.Client | httpx.AsyncClient, attempt: int) -> httpx.Request:
+        """A fresh request per attempt: the auth flow then signs it anew (new date, nonce, signature)."""
+        _log.debug("%s %s (%s, attempt %d)", self.op.method, self.url, self.op.operation_id, attempt + 1)
+        return client.build_request(
+            self.op.method, self.url, headers=self.headers, content=self.content, timeout=self.timeout
+        )
+
+    def on_transport_error(self, attempt: int, request: httpx.Request, exc: httpx.RequestError) -> float:
+        """The delay before retrying, or raise the connection/timeout error if no retry is allowed.
+
+        Only transport errors are retried; httpx's other request errors (decoding, redirects) are wrapped but final.
+        """
+        _log.debug("%s %s failed: %r; headers=%s", request.method, request.url, exc, _redact(request.headers))
+        if isinstance(exc, httpx.TransportError) and self._may_retry(attempt):
+            return self._delay(attempt, None)
+        error = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+        raise error(request=request, message=f"{self.op.operation_id}: {type(exc).__name__}: {exc}") from exc
+
+    def on_response(self, attempt: int, response: httpx.Response) -> APIResponse[T] | float:
+        """The result, the delay before retrying, or raise the status error.
+
+        A 2xx counts as success only if the operation lists it; an unlisted one raises ``APIStatusError`` with
+        code ``UnexpectedStatus`` (the spec and the server disagree, so the body cannot be trusted to parse).
+        """
+        status = response.status_code
+        request = response.request
+        _log.debug("%s %s -> %d; request headers=%s", request.method, request.url, status, _redact(request.headers))
+        if status in self.op.success_statuses:
+            detail = self.envelope.parse_error(response)
+            if detail is None:
+                return APIResponse(
+                    http_response=response,
+                    parse=self.parse,
+                    retries_taken=attempt,
+                    request_id=self.envelope.request_id(response),
+                )
+            raise self._status_error(response, detail)
+        if status in self.policy.retry_statuses and self._may_retry(attempt):
+            return self._delay(attempt, _retry_after(response.headers))
+        raise self._status_error(response, self.envelope.parse_error(response))
+
+    def _may_retry(self, attempt: int) -> bool:
+        return self.op.idempotent and attempt < self.max_retries
+
+    def _delay(self, attempt: int, retry_after: float | None) -> float:
+        delay = self.policy.delay(attempt, retry_after)
+        _log.debug("%s: retry %d of %d in %.3fs", self.op.operation_id, attempt + 1, self.max_retries, delay)
+        return delay
+
+    def _status_error(self, response: httpx.Response, detail: ErrorDetail | None) -> APIStatusError:
+        if detail is None:
+            expected = ", ".join(str(status) for status in sorted(self.op.success_statuses))
+            detail = ErrorDetail(
+                code=_UNEXPECTED_STATUS,
+                message=f"{self.op.operation_id} returned {response.status_code}; expected {expected}",
+                request_id=self.envelope.request_id(response),
+            )
+        error = self.op.errors.get(response.status_code, APIStatusError)
+        return error(
+            response=response,
+            code=detail.code,
+            message=detail.message,
+            request_id=detail.request_id,
+            body=_body_of(response),
+        )
+
+
+# --------------------------------------------------------------------------- clients
+
+
+class _BaseAPIClient:
+    """Configuration and request preparation shared by the sync and async clients."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        envelope: ErrorEnvelope,
+        auth: httpx.Auth | None,
+        timeout: float | httpx.Timeout,
+        retry: RetryPolicy,
+        default_headers: Mapping[str, str] | None,
+    ) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._envelope = envelope
+        self._auth = auth
+        self._timeout = timeout
+        self._retry = retry
+        self._default_headers = httpx.Headers({"User-Agent": _USER_AGENT, "Accept": "application/json"})
+        self._default_headers.update(default_headers or {})
+
+    def _prepare(
+        self,
+        op: Operation,
+        parse: Callable[[httpx.Response], T],
+        *,
+        path_params: Mapping[str, str] | None,
+        query: Sequence[tuple[str, str]] | None,
+        headers: Mapping[str, str] | None,
+        json_body: object,
+        options: RequestOptions | None,
+    ) -> _Call[T]:
+        options = options or _NO_OPTIONS
+        merged = httpx.Headers(self._default_headers)
+        content: bytes | None = None
+        if json_body is not MISSING:
+            content = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+            merged["Content-Type"] = "application/json"
+        merged.update(headers or {})
+        merged.update(options.extra_headers or {})
+        max_retries = self._retry.max_retries if options.max_retries is None else options.max_retries
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be >= 0, got {max_retries}")
+        return _Call(
+            op=op,
+            parse=parse,
+            url=self._base_url + _render_path(op, path_params or {}) + _render_query(query or ()),
+            headers=merged,
+            content=content,
+            timeout=self._timeout if options.timeout is None else options.timeout,
+            max_retries=max_retries,
+            policy=self._retry,
+            envelope=self._envelope,
+        )
+
+
+def _check_client_args(transport: object, http_client: object) -> None:
+    if transport is not None and http_client is not None:
+        raise ValueError("pass either transport or http_client, not both (configure the transport on the client)")
+
+
+class SyncAPIClient(_BaseAPIClient):
+    """Blocking client. Closes the ``httpx.Client`` it creates, never one passed in.
+
+    ``timeout`` applies to every request, also through a passed-in ``http_client``; ``sleep`` is injectable so
+    tests can record backoff instead of waiting.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        envelope: ErrorEnvelope,
+        auth: httpx.Auth | None = None,
+        timeout: float | httpx.Timeout = 60.0,
+        retry: RetryPolicy = _DEFAULT_RETRY,
+        transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        _check_client_args(transport, http_client)
+        super().__init__(
+            base_url=base_url,
+            envelope=envelope,
+            auth=auth,
+            timeout=timeout,
+            retry=retry,
+            default_headers=default_headers,
+        )
+        self._owns_client = http_client is None
+        self._client = http_client if http_client is not None else httpx.Client(transport=transport, timeout=timeout)
+        self._sleep = sleep
+
+    def request(
+        self,
+        op: Operation,
+        parse: Callable[[httpx.Response], T],
+        *,
+        path_params: Mapping[str, str] | None = None,
+        query: Sequence[tuple[str, str]] | None = None,
+        headers: Mapping[str, str] | None = None,
+        json_body: object = MISSING,
+        options: RequestOptions | None = None,
+    ) -> APIResponse[T]:
+        """Send ``op``, retrying as the policy allows; raise an ``APIError`` or return the raw response."""
+        call = self._prepare(
+            op, parse, path_params=path_params, query=query, headers=headers, json_body=json_body, options=options
+        )
+        attempt = 0
+        outcome: APIResponse[T] | float
+        while True:
+            request = call.build(self._client, attempt)
+            try:
+                response = self._client.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
+            except httpx.RequestError as exc:
+                outcome = call.on_transport_error(attempt, request, exc)
+            else:
+                outcome = call.on_response(attempt, response)
+            if isinstance(outcome, APIResponse):
+                return outcome
+            self._sleep(outcome)
+            attempt += 1
+
+    def close(self) -> None:
+        if self._owns_client:
+            self._client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class AsyncAPIClient(_BaseAPIClient):
+    """Asyncio twin of ``SyncAPIClient``; the retry and error logic is the same ``_Call``."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        envelope: ErrorEnvelope,
+        auth: httpx.Auth | None = None,
+        timeout: float | httpx.Timeout = 60.0,
+        retry: RetryPolicy = _DEFAULT_RETRY,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        _check_client_args(transport, http_client)
+        super().__init__(
+            base_url=base_url,
+            envelope=envelope,
+            auth=auth,
+            timeout=timeout,
+            retry=retry,
+            default_headers=default_headers,
+        )
+        self._owns_client = http_client is None
+        self._client = (
+            http_client if http_client is not None else httpx.AsyncClient(transport=transport, timeout=timeout)
+        )
+        self._sleep = sleep
+
+    async def request(
+        self,
+        op: Operation,
+        parse: Callable[[httpx.Response], T],
+        *,
+        path_params: Mapping[str, str] | None = None,
+        query: Sequence[tuple[str, str]] | None = None,
+        headers: Mapping[str, str] | None = None,
+        json_body: object = MISSING,
+        options: RequestOptions | None = None,
+    ) -> APIResponse[T]:
+        """Send ``op``, retrying as the policy allows; raise an ``APIError`` or return the raw response."""
+        call = self._prepare(
+            op, parse, path_params=path_params, query=query, headers=headers, json_body=json_body, options=options
+        )
+        attempt = 0
+        outcome: APIResponse[T] | float
+        while True:
+            request = call.build(self._client, attempt)
+            try:
+                response = await self._client.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
+            except httpx.RequestError as exc:
+                outcome = call.on_transport_error(attempt, request, exc)
+            else:
+                outcome = call.on_response(attempt, response)
+            if isinstance(outcome, APIResponse):
+                return outcome
+            await self._sleep(outcome)
+            attempt += 1
+
+    async def aclose(self) -> None:
+        if self._owns_client:
+            await self._client.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
