@@ -1,0 +1,152 @@
+"""`python -m generator`: generate, check and list (heavy imports are deferred so that no-op runs stay fast)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator.errors import GenerationError, Problem, display_path
+
+if TYPE_CHECKING:
+    from generator.pipeline import Package
+
+DEFAULT_SPECS = Path("specs")
+DEFAULT_OUTPUT = Path("generated")
+
+
+def _spec_paths(given: Sequence[str]) -> list[Path]:
+    if given:
+        return [Path(p) for p in given]
+    return sorted([*DEFAULT_SPECS.glob("*.yaml"), *DEFAULT_SPECS.glob("*.json")])
+
+
+def _report(error: GenerationError) -> int:
+    count = len(error.problems)
+    print(f"error: {count} problem{'s' if count != 1 else ''} found; nothing was written", file=sys.stderr)
+    for problem in error.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return 1
+
+
+def _build_all(specs: Sequence[Path]) -> list[Package]:
+    """Every package, or one GenerationError carrying the problems of every spec that failed."""
+    from generator.pipeline import build_package
+
+    packages: list[Package] = []
+    problems: list[Problem] = []
+    for spec in specs:
+        try:
+            packages.append(build_package(spec))
+        except GenerationError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise GenerationError(problems)
+    return packages
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from generator.writer import inputs_digest, is_fresh, write_packages
+
+    started = time.perf_counter()
+    specs = _spec_paths(args.specs)
+    if not specs:
+        return _report(GenerationError([Problem(str(DEFAULT_SPECS), "", "cli.no-specs", "no spec files found")]))
+    output = Path(args.output)
+    fingerprint = _fingerprint()
+    todo, fresh = [], []
+    for spec in specs:
+        try:
+            digest = inputs_digest(spec.read_bytes(), fingerprint)
+        except OSError:
+            todo.append((spec, ""))
+            continue
+        if not args.force and is_fresh(output, spec.stem, digest):
+            fresh.append(spec)
+        else:
+            todo.append((spec, digest))
+    try:
+        packages = _build_all([spec for spec, _ in todo])
+    except GenerationError as exc:
+        return _report(exc)
+    write_packages(output, [(p.name, p.files, d) for p, (_, d) in zip(packages, todo, strict=True)])
+    for p in packages:
+        print(
+            f"{p.name}: {len(p.api.operations)} operations, {p.model_count} models, "
+            f"{len(p.files)} files -> {display_path(output / p.name)}"
+        )
+    for spec in fresh:
+        print(f"{spec.stem}: up to date")
+    print(f"done in {time.perf_counter() - started:.2f} s")
+    return 0
+
+
+def _fingerprint() -> str:
+    from generator.pipeline import generator_fingerprint
+
+    return generator_fingerprint()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from generator.writer import diff_package
+
+    try:
+        packages = _build_all(_spec_paths(args.specs))
+    except GenerationError as exc:
+        return _report(exc)
+    stale = 0
+    for p in packages:
+        differing = diff_package(Path(args.output) / p.name, p.files)
+        for name in differing:
+            print(f"stale: {display_path(Path(args.output) / p.name / name)}")
+        stale += len(differing)
+    if stale:
+        print(f"{stale} file(s) differ from a fresh generation: run `python -m generator generate`", file=sys.stderr)
+        return 1
+    print(f"generated/ is up to date ({len(packages)} package(s))")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from generator.loader import load_spec
+    from generator.parser import parse_api
+
+    try:
+        for spec_path in _spec_paths(args.specs):
+            api, _ = parse_api(load_spec(spec_path))
+            print(f"{api.package} ({api.title}, {api.version})")
+            for op in api.operations:
+                target = f"{op.method} {op.wire_path}"
+                if op.rpc:
+                    target += f"?Action={op.rpc.action}&Version={op.rpc.version}"
+                print(f"  {op.operation_id:<32} {target:<56} {op.summary}")
+    except GenerationError as exc:
+        return _report(exc)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="generator", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    gen = sub.add_parser("generate", help="validate specs and (re)write generated/<package>/ for each")
+    gen.add_argument("specs", nargs="*", help="spec files (default: specs/*.yaml)")
+    gen.add_argument("--output", default=str(DEFAULT_OUTPUT), help="output folder (default: generated)")
+    gen.add_argument("--force", action="store_true", help="regenerate even when nothing changed")
+    gen.set_defaults(func=cmd_generate)
+    check = sub.add_parser("check", help="exit 1 and name the files when generated/ is stale")
+    check.add_argument("specs", nargs="*")
+    check.add_argument("--output", default=str(DEFAULT_OUTPUT))
+    check.set_defaults(func=cmd_check)
+    lst = sub.add_parser("list", help="list each spec's operations")
+    lst.add_argument("specs", nargs="*")
+    lst.set_defaults(func=cmd_list)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result

@@ -1,0 +1,47 @@
+"""Problems as values: every failure has a stable code and a location, and several are reported together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a spec, located by file, JSON pointer and (when known) line."""
+
+    file: str
+    pointer: str
+    code: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.pointer or '/'}: [{self.code}] {self.message}"
+
+
+class GenerationError(Exception):
+    """Raised with every problem found, so that users fix them in one pass rather than one per run."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def escape_pointer_token(token: str | int) -> str:
+    """RFC 6901 escaping of one reference token."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def pointer(*tokens: str | int) -> str:
+    """Build a JSON pointer from raw tokens."""
+    return "".join("/" + escape_pointer_token(t) for t in tokens)
+
+
+def display_path(path: Path) -> str:
+    """A path as users typed it: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,197 @@
+"""The intermediate representation: typed objects that templates receive instead of raw spec dictionaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    """A documented vendor error code for one status."""
+
+    code: str
+    message: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One path, query or header parameter."""
+
+    name: str
+    py_name: str
+    location: str
+    required: bool
+    annotation: str
+    kind: str
+    """How the server turns the wire string into JSON: `string`, `integer`, `number`, `boolean`, `array`."""
+    item_kind: str | None
+    description: str
+    explode: bool = True
+    const: str | None = None
+    """The single allowed value (RPC `Action`/`Version`): the client fills it, callers never pass it."""
+    client_setting: str | None = None
+    """A client configuration value that fills the parameter when the caller leaves it out."""
+
+    @property
+    def is_argument(self) -> bool:
+        """Whether generated client methods take it as an argument."""
+        return self.const is None
+
+
+@dataclass(frozen=True)
+class Body:
+    """A request body: its media type and the model that validates it."""
+
+    media_type: str
+    model: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class Response:
+    """One documented status of an operation."""
+
+    status: int
+    description: str
+    model: str | None
+    media_type: str | None
+    error_codes: tuple[ErrorCode, ...] = ()
+    validation_codes: tuple[tuple[str, str], ...] = ()
+    """For a 400: which documented code answers which kind of invalid input (`default`, `missing`, `range` ...)."""
+
+    @property
+    def is_error(self) -> bool:
+        return self.status >= 400
+
+    @property
+    def exception_name(self) -> str:
+        return EXCEPTION_NAMES.get(self.status, f"Status{self.status}Error")
+
+
+EXCEPTION_NAMES = {
+    400: "BadRequestError",
+    401: "AuthenticationError",
+    403: "PermissionDeniedError",
+    404: "NotFoundError",
+    405: "MethodNotAllowedError",
+    409: "ConflictError",
+    422: "UnprocessableEntityError",
+    429: "RateLimitError",
+    500: "InternalServerError",
+    502: "BadGatewayError",
+    503: "ServiceUnavailableError",
+    504: "GatewayTimeoutError",
+}
+
+
+@dataclass(frozen=True)
+class Rpc:
+    """An RPC-style operation chosen by query parameters on a shared URL."""
+
+    action: str
+    version: str
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One API operation, everything the client and server templates need."""
+
+    operation_id: str
+    py_name: str
+    method: str
+    path: str
+    wire_path: str
+    summary: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    params_model: str | None
+    body: Body | None
+    responses: tuple[Response, ...]
+    security: tuple[tuple[str, ...], ...]
+    idempotent: bool
+    rpc: Rpc | None
+    rate_limit: dict[str, Any] | None
+    deprecated: bool = False
+
+    @property
+    def successes(self) -> tuple[Response, ...]:
+        return tuple(r for r in self.responses if not r.is_error)
+
+    @property
+    def errors(self) -> tuple[Response, ...]:
+        return tuple(r for r in self.responses if r.is_error)
+
+    @property
+    def result_models(self) -> tuple[str, ...]:
+        """Distinct success models, in status order."""
+        return tuple(dict.fromkeys(r.model for r in self.successes if r.model))
+
+    @property
+    def has_empty_success(self) -> bool:
+        return any(r.model is None for r in self.successes)
+
+    def params_in(self, location: str) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == location)
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    region: str | None
+    description: str
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    """A security scheme and the runtime signer it selects (`x-signing`)."""
+
+    name: str
+    signing: str
+    header: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """A callback the vendor sends to users' receivers."""
+
+    name: str
+    py_name: str
+    model: str
+    description: str
+    signature: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Api:
+    """One spec, parsed."""
+
+    package: str
+    title: str
+    version: str
+    description: str
+    envelope: str
+    spec_file: str
+    spec_sha256: str
+    servers: tuple[Server, ...]
+    security_schemes: tuple[SecurityScheme, ...]
+    operations: tuple[Operation, ...]
+    webhooks: tuple[Webhook, ...]
+    rpc_convention: str | None
+
+    @property
+    def error_statuses(self) -> tuple[int, ...]:
+        return tuple(sorted({r.status for op in self.operations for r in op.errors}))
+
+    @property
+    def signings(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s.signing for s in self.security_schemes))
+
+    @property
+    def regions(self) -> tuple[tuple[str, str], ...]:
+        return tuple((s.region, s.url) for s in self.servers if s.region)

@@ -1,0 +1,180 @@
+"""Load a spec file, validate it with openapi-spec-validator, and locate problems by JSON pointer and line.
+
+Line numbers are computed only when there is something to report, so that the fast path (a valid spec) pays
+for one C-accelerated YAML parse and nothing more.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import GenerationError, Problem, display_path, escape_pointer_token
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class LoadedSpec:
+    """A parsed spec document with what later stages need to cite it."""
+
+    path: Path
+    raw: bytes
+    document: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        """The package name: the file stem."""
+        return self.path.stem
+
+    @property
+    def display(self) -> str:
+        return display_path(self.path)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.raw).hexdigest()
+
+    def problem(self, ptr: str, code: str, message: str) -> Problem:
+        """A problem in this spec, with the line of `ptr` when the pointer can be found."""
+        return Problem(self.display, ptr, code, message, line_of(self.raw, ptr, self.path.suffix))
+
+
+def load_spec(path: Path) -> LoadedSpec:
+    """Read, parse and validate one spec; raise GenerationError with every problem found."""
+    shown = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise GenerationError([Problem(shown, "", "spec.unreadable", f"cannot read the spec: {exc.strerror}")]) from exc
+    try:
+        document = json.loads(raw) if path.suffix == ".json" else yaml.load(raw, Loader=_Loader)
+    except (yaml.YAMLError, ValueError) as exc:
+        line = None
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None:
+            line = mark.line + 1
+        elif isinstance(exc, json.JSONDecodeError):
+            line = exc.lineno
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise GenerationError(
+            [
+                Problem(
+                    shown,
+                    "",
+                    "spec.syntax",
+                    f"not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {problem}",
+                    line,
+                )
+            ]
+        ) from exc
+    if not isinstance(document, dict):
+        raise GenerationError([Problem(shown, "", "spec.not-a-mapping", "expected a mapping at the top level")])
+    spec = LoadedSpec(path, raw, document)
+    problems = validate_document(spec)
+    if problems:
+        raise GenerationError(problems)
+    return spec
+
+
+def validate_document(spec: LoadedSpec) -> list[Problem]:
+    """Every openapi-spec-validator error, plus every local `$ref` that does not resolve."""
+    from openapi_spec_validator.validation import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+    version = str(spec.document.get("openapi", ""))
+    if not version.startswith(("3.0.", "3.1.")):
+        return [spec.problem("/openapi", "spec.version", f"expected OpenAPI 3.0.x or 3.1.x, found {version!r}")]
+    problems = [
+        spec.problem(
+            "".join("/" + escape_pointer_token(p) for p in error.absolute_path),
+            "spec.invalid",
+            error.message,
+        )
+        for error in _dangling_refs_first(spec)
+    ]
+    if problems:
+        return problems
+    validator = OpenAPIV31SpecValidator if version.startswith("3.1.") else OpenAPIV30SpecValidator
+    seen: set[tuple[str, str]] = set()
+    for error in validator(spec.document).iter_errors():
+        ptr = "".join("/" + escape_pointer_token(p) for p in getattr(error, "absolute_path", ()))
+        key = (ptr, str(getattr(error, "message", error)))
+        if key not in seen:
+            seen.add(key)
+            problems.append(spec.problem(ptr, "spec.invalid", key[1]))
+    return problems
+
+
+@dataclass(frozen=True)
+class _RefError:
+    absolute_path: tuple[str | int, ...]
+    message: str
+
+
+def _dangling_refs_first(spec: LoadedSpec) -> list[_RefError]:
+    """Unresolvable local references, found before the validator (which stops at the first one)."""
+    errors: list[_RefError] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(spec.document, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                if not ref.startswith("#"):
+                    errors.append(_RefError((*path, "$ref"), f"external reference {ref!r} is not supported"))
+                elif resolve_pointer(spec.document, ref[1:]) is _MISSING:
+                    errors.append(_RefError((*path, "$ref"), f"reference {ref!r} does not resolve"))
+            stack.extend((v, (*path, k)) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, (*path, i)) for i, v in enumerate(node))
+    return sorted(errors, key=lambda e: [str(p) for p in e.absolute_path])
+
+
+_MISSING = object()
+
+
+def resolve_pointer(document: Any, ptr: str) -> Any:
+    """The value at `ptr` (RFC 6901) or the `_MISSING` sentinel."""
+    node = document
+    if not ptr:
+        return node
+    for raw_token in ptr.lstrip("/").split("/"):
+        token = raw_token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return _MISSING
+    return node
+
+
+def line_of(raw: bytes, ptr: str, suffix: str) -> int | None:
+    """The 1-based line where the node at `ptr` starts, by walking YAML's node tree (JSON is YAML too)."""
+    if suffix == ".json" and not ptr:
+        return 1
+    try:
+        node: yaml.Node | None = yaml.compose(raw, Loader=_Loader)
+    except yaml.YAMLError:
+        return None
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in ptr.lstrip("/").split("/")] if ptr else []
+    line = node.start_mark.line + 1 if node is not None else None
+    for token in tokens:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if getattr(k, "value", None) == token), None)
+            if match is None:
+                break
+            key_node = next(k for k, v in node.value if v is match)
+            line = key_node.start_mark.line + 1
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and token.isdigit() and int(token) < len(node.value):
+            node = node.value[int(token)]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line

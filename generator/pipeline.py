@@ -1,0 +1,112 @@
+"""One spec in, one package's files out (in memory): load, parse, generate models, render, format."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import __version__
+from generator.errors import GenerationError, Problem
+from generator.ir import Api
+from generator.loader import load_spec
+from generator.models import generate_models
+from generator.parser import parse_api
+from generator.render import RUNTIME, header, render, uses_literal
+
+# Runtime modules every package carries; `server` needs Starlette and is imported only by `server.py`.
+RUNTIME_MODULES = ("__init__", "auth", "calls", "client", "model", "params", "server", "signing", "verify", "webhooks")
+_ENVELOPE_CLASSES = {"huawei": "HuaweiEnvelope", "volcengine": "VolcengineEnvelope", "plain": "HuaweiEnvelope"}
+
+
+@dataclass(frozen=True)
+class Package:
+    """A generated package: its name, the IR it came from, and its files by relative path."""
+
+    name: str
+    api: Api
+    files: dict[str, bytes]
+    model_count: int
+
+
+def generator_fingerprint() -> str:
+    """A digest of everything that shapes the output besides the spec: the version, code, templates and runtime."""
+    digest = hashlib.sha256(__version__.encode())
+    root = Path(__file__).parent
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".jinja")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_package(spec_path: Path) -> Package:
+    """Every file of the package generated from `spec_path`; raises GenerationError with all problems found."""
+    spec = load_spec(spec_path)
+    api, registry = parse_api(spec)
+    models_code = generate_models(registry)
+    context = _template_context(api)
+    top = header(api)
+    files: dict[str, str] = {
+        "__init__.py": render("__init__.py.jinja", api, **context),
+        "client.py": render("client.py.jinja", api, **context),
+        "server.py": render("server.py.jinja", api, **context),
+        "models.py": top
+        + "# ruff: noqa: E501 - schema descriptions are kept whole\n"
+        + '"""Pydantic models of every schema in the spec (datamodel-code-generator)."""\n\n'
+        + models_code,
+    }
+    for module in RUNTIME_MODULES:
+        files[f"_runtime/{module}.py"] = top + (RUNTIME / f"{module}.py").read_text(encoding="utf-8")
+    formatted = {name: data.encode() for name, data in _ruff(files, spec.display).items()}
+    formatted["py.typed"] = b""
+    formatted["openapi.json"] = (json.dumps(spec.document, indent=2, ensure_ascii=False) + "\n").encode()
+    return Package(api.package, api, dict(sorted(formatted.items())), len(registry.schemas))
+
+
+def _template_context(api: Api) -> dict[str, object]:
+    base_error = "".join(p[:1].upper() + p[1:] for p in api.package.split("_")) + "Error"
+    scope: dict[str, object] = next(
+        (s.details.get("credential-scope", {}) for s in api.security_schemes if s.details), {}
+    )
+    return {
+        "base_error": base_error,
+        "error_classes": [(r, _exception_name(r)) for r in api.error_statuses],
+        "envelope_class": _ENVELOPE_CLASSES[api.envelope],
+        "envelope_service": str(scope.get("service", "")),
+        "envelope_region": str(scope.get("region", "")),
+        "default_url": api.servers[0].url if api.servers else "http://localhost",
+        "uses_literal": uses_literal(api),
+        "has_empty_success": any(op.has_empty_success for op in api.operations),
+    }
+
+
+def _exception_name(status: int) -> str:
+    from generator.ir import EXCEPTION_NAMES
+
+    return EXCEPTION_NAMES.get(status, f"Status{status}Error")
+
+
+def _ruff(files: dict[str, str], spec_display: str) -> dict[str, str]:
+    """Format and lint-fix the Python files with ruff, isolated from any project configuration (determinism)."""
+    with tempfile.TemporaryDirectory(prefix="streamspec-ruff-") as tmp:
+        root = Path(tmp)
+        for name, text in files.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(text, encoding="utf-8")
+        settings = ["--isolated", "--line-length", "120", "--target-version", "py311"]
+        lint = [*settings, "--select", "I,F401,UP,RUF022", "--fix", "--exit-zero", "--quiet"]
+        # pydantic copies mutable defaults, so RUF012 is silenced where a spec default is a list or object.
+        mutable = [*settings, "--select", "RUF012", "--add-noqa", "--quiet", "models.py"]
+        for args in (["check", *lint, "."], ["check", *mutable], ["format", *settings, "--quiet", "."]):
+            done = subprocess.run(
+                [sys.executable, "-m", "ruff", *args], cwd=root, capture_output=True, text=True, check=False
+            )
+            if done.returncode != 0:
+                raise GenerationError(
+                    [Problem(spec_display, "", "render.ruff", f"ruff {args[0]} failed: {done.stderr.strip()[:2000]}")]
+                )
+        return {name: (root / name).read_text(encoding="utf-8") for name in files}

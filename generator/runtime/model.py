@@ -1,0 +1,200 @@
+"""The base of every generated model: pydantic plus the rules pydantic's field types cannot say.
+
+Cross-field rules (exactly one of, not together, required if), string formats whose checks must not change the
+value (a `uri` stays the string it was, so that payloads round-trip byte for byte), JSON documents carried inside
+strings, and unique array items. A broken rule is a pydantic validation error whose context names the vendor's
+error code when the spec gives one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import json
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, ClassVar, Self, cast
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
+
+Group = tuple[tuple[str, ...], str | None]
+"""Wire names of the fields a rule is about, and the vendor error code to answer with (if any)."""
+
+PRESENT = "__present__"
+"""A `required_if` condition that holds whenever the field is present (JSON Schema `dependentRequired`)."""
+
+
+@dataclass(frozen=True)
+class RequiredIf:
+    field: str
+    equals: object
+    required: tuple[str, ...]
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelRules:
+    """Rules of one model, by wire (alias) name."""
+
+    exactly_one: tuple[Group, ...] = ()
+    at_least_one: tuple[Group, ...] = ()
+    not_together: tuple[Group, ...] = ()
+    required_if: tuple[RequiredIf, ...] = ()
+    formats: tuple[tuple[str, str, bool], ...] = ()
+    json_content: tuple[tuple[str, object], ...] = ()
+    """Fields holding JSON text, with the type (a model or a union alias) that text must validate as."""
+    unique: tuple[str, ...] = ()
+
+    def check(self, values: Mapping[str, object]) -> None:
+        """Raise PydanticCustomError for the first broken rule; `values` holds only the fields that are set."""
+        for fields, code in self.exactly_one:
+            given = [f for f in fields if f in values]
+            if len(given) != 1:
+                _fail(code, f"exactly one of {', '.join(fields)} must be given, got {len(given)}")
+        for fields, code in self.at_least_one:
+            if not any(f in values for f in fields):
+                _fail(code, f"at least one of {', '.join(fields)} must be given")
+        for fields, code in self.not_together:
+            if all(f in values for f in fields):
+                _fail(code, f"{' and '.join(fields)} cannot be given together")
+        for rule in self.required_if:
+            holds = rule.field in values and (rule.equals == PRESENT or _same(values[rule.field], rule.equals))
+            missing = [f for f in rule.required if f not in values]
+            if holds and missing:
+                condition = "is given" if rule.equals == PRESENT else f"is {json.dumps(rule.equals)}"
+                _fail(rule.code, f"{', '.join(missing)} is required when {rule.field} {condition}")
+        for name, fmt, is_array in self.formats:
+            value = values.get(name)
+            if value is not None:
+                items: list[object] = [value]
+                if is_array and isinstance(value, list):
+                    items = list(value)
+                for item in items:
+                    if isinstance(item, str) and not FORMAT_CHECKS[fmt](item):
+                        _fail(None, f"{name} is not a valid {fmt}: {item!r}", kind="format")
+        for name, target in self.json_content:
+            raw = values.get(name)
+            if isinstance(raw, str):
+                try:
+                    _adapter(target).validate_json(raw)
+                except ValidationError as exc:
+                    label = getattr(target, "__name__", "document")
+                    _fail(None, f"{name} must hold a JSON {label}: {exc.errors()[0]['msg']}", kind="format")
+        for name in self.unique:
+            array = values.get(name)
+            if isinstance(array, list):
+                seen = [json.dumps(_plain(i), sort_keys=True) for i in array]
+                if len(set(seen)) != len(seen):
+                    _fail(None, f"{name} must not repeat items")
+
+
+class ApiModel(BaseModel):
+    """Accepts Python names and wire names, dumps wire names, and enforces `__streamspec_rules__`."""
+
+    model_config = ConfigDict(validate_by_name=True, validate_by_alias=True, serialize_by_alias=True)
+
+    __streamspec_rules__: ClassVar[ModelRules | None] = None
+
+    @model_validator(mode="after")
+    def _check_streamspec_rules(self) -> Self:
+        rules = type(self).__streamspec_rules__
+        if rules is not None:
+            present = {
+                info.alias or name: getattr(self, name)
+                for name, info in type(self).model_fields.items()
+                if name in self.model_fields_set
+            }
+            rules.check(present)
+        return self
+
+
+@cache
+def _adapter(target: object) -> TypeAdapter[Any]:
+    """One TypeAdapter per JSON-content type: building one is far costlier than validating with it."""
+    adapter: TypeAdapter[Any] = TypeAdapter(cast(Any, target))
+    return adapter
+
+
+def _fail(code: str | None, message: str, *, kind: str = "rule") -> None:
+    raise PydanticCustomError(f"streamspec_{kind}", message, {"error_code": code} if code else None)
+
+
+def _same(value: object, expected: object) -> bool:
+    return type(value) is type(expected) and value == expected
+
+
+def _plain(value: object) -> object:
+    return value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+
+
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+_TIME = re.compile(r"^\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _is_date_time(value: str) -> bool:
+    if not _DATE_TIME.match(value):
+        return False
+    try:
+        dt.datetime.fromisoformat(value.replace("z", "Z").replace("t", "T"))
+    except ValueError:
+        return False
+    return True
+
+
+def _is_date(value: str) -> bool:
+    try:
+        return len(value) == 10 and dt.date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
+
+
+def _is_uri(value: str) -> bool:
+    if not _SCHEME.match(value) or any(c.isspace() for c in value):
+        return False
+    try:
+        urlsplit(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        return str(uuid.UUID(value)) == value.lower()
+    except ValueError:
+        return False
+
+
+def _is_ip(version: int) -> Callable[[str], bool]:
+    def check(value: str) -> bool:
+        try:
+            return ipaddress.ip_address(value).version == version
+        except ValueError:
+            return False
+
+    return check
+
+
+FORMAT_CHECKS: dict[str, Callable[[str], bool]] = {
+    "uri": _is_uri,
+    "uri-reference": lambda v: not any(c.isspace() for c in v),
+    "date-time": _is_date_time,
+    "date": _is_date,
+    "time": lambda v: bool(_TIME.match(v)),
+    "email": lambda v: bool(_EMAIL.match(v)),
+    "uuid": _is_uuid,
+    "ipv4": _is_ip(4),
+    "ipv6": _is_ip(6),
+}
+
+
+def dump(model: BaseModel) -> Any:
+    """The JSON-ready form of a model as it goes on the wire: wire names, unset fields left out."""
+    return model.model_dump(mode="json", by_alias=True, exclude_unset=True)

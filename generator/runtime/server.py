@@ -1,0 +1,354 @@
+"""The ASGI side of generated servers: routing, RPC dispatch, request validation and the vendor's error envelope.
+
+Generated `server.py` modules describe their operations as `Route`s; this module does the rest, so that every
+API answers bad input the way its vendor does (documented status, vendor envelope and code) instead of with a
+framework's default 422, sends `X-Request-Id` on every response, and answers 405 with a complete `Allow`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import parse_qsl, unquote
+
+from pydantic import BaseModel, ValidationError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route as StarletteRoute
+
+from .model import dump
+from .params import ParamSpec, from_wire
+
+logger = logging.getLogger("streamspec.server")
+
+Invoke = Callable[[Any, "RequestContext", Any, Any], Awaitable[object]]
+
+
+class ServiceError(Exception):
+    """Raised by handlers to answer with a documented error: status, vendor code and message."""
+
+    def __init__(self, status: int, code: str, message: str, *, code_n: int | None = None) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.code_n = code_n
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A handler result with a status or headers other than the operation's default."""
+
+    status: int
+    body: BaseModel | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation as the server sees it."""
+
+    operation_id: str
+    method: str
+    path: str
+    rpc: tuple[str, str] | None
+    params: tuple[ParamSpec, ...]
+    params_model: type[BaseModel] | None
+    body_model: type[BaseModel] | None
+    body_required: bool
+    success_status: int
+    invalid_status: int
+    invalid_codes: Mapping[str, str]
+    internal_code: str
+    secured: bool
+    invoke: Invoke
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """How this API spells errors and metadata: `huawei`, `volcengine` or `plain`."""
+
+    style: str
+    service: str = ""
+    region: str = ""
+
+
+class Verifier(Protocol):
+    """What the server asks to check a request's credentials (see `verify.py`)."""
+
+    def verify(self, method: str, raw_path: str, raw_query: str, headers: Mapping[str, str], body: bytes) -> object: ...
+
+
+@dataclass
+class RequestContext:
+    """What a handler knows about the request beyond its validated input."""
+
+    request_id: str
+    operation_id: str
+    principal: object
+    headers: Mapping[str, str]
+    envelope: Envelope
+    action: str | None = None
+    version: str | None = None
+
+    def metadata(self) -> dict[str, Any]:
+        """Volcengine's `ResponseMetadata` for this request."""
+        return {
+            "RequestId": self.request_id,
+            "Action": self.action or self.operation_id,
+            "Version": self.version or "",
+            "Service": self.envelope.service,
+            "Region": self.envelope.region,
+        }
+
+
+class _Failure(Exception):
+    def __init__(self, status: int, code: str, message: str, code_n: int | None = None, allow: str | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.code_n, self.allow = status, code, message, code_n, allow
+
+
+# Codes the server answers with where no operation is known yet (no route, bad method, no such action).
+_ROUTING_CODES = {
+    "huawei": {404: "APIG.0101", 405: "APIG.0101", "missing": "APIG.0101"},
+    "volcengine": {404: "InvalidActionOrVersion", 405: "InvalidActionOrVersion", "missing": "MissingParameter"},
+    "plain": {404: "NotFound", 405: "MethodNotAllowed", "missing": "MissingParameter"},
+}
+_CODE_N = {
+    "MissingParameter": 100002,
+    "MissingRequestInfo": 100004,
+    "InvalidTimestamp": 100006,
+    "InvalidActionOrVersion": 100008,
+    "InvalidAccessKey": 100009,
+    "SignatureDoesNotMatch": 100010,
+    "AccessDenied": 100013,
+    "InternalError": 100014,
+}
+
+
+def error_body(envelope: Envelope, ctx_meta: Mapping[str, Any], code: str, message: str, code_n: int | None) -> Any:
+    """The vendor's error body."""
+    if envelope.style == "huawei":
+        return {"error_code": code, "error_msg": message}
+    if envelope.style == "volcengine":
+        error: dict[str, Any] = {"Code": code, "Message": message}
+        n = code_n if code_n is not None else _CODE_N.get(code)
+        if n is not None:
+            error["CodeN"] = n
+        return {"ResponseMetadata": {**ctx_meta, "Error": error}}
+    return {"code": code, "message": message}
+
+
+def _kind_of(error_type: str) -> str:
+    if error_type == "missing":
+        return "missing"
+    if error_type in ("streamspec_format", "string_pattern_mismatch") or error_type.endswith("_parsing"):
+        return "format"
+    if error_type.startswith(("greater_than", "less_than", "too_", "string_too_")) or error_type in (
+        "literal_error",
+        "enum",
+    ):
+        return "range"
+    if error_type in ("extra_forbidden", "model_type", "dict_type", "list_type") or error_type.endswith("_type"):
+        return "malformed"
+    return "default"
+
+
+def _invalid(route: Route, where: str, exc: ValidationError | None = None, message: str = "") -> _Failure:
+    """The documented answer to invalid input: the vendor code for what kind of problem it is."""
+    if exc is not None:
+        first = exc.errors(include_url=False)[0]
+        ctx = first.get("ctx") or {}
+        loc = ".".join(str(p) for p in first["loc"])
+        message = f"{where}{'.' + loc if loc else ''}: {first['msg']}"
+        code = ctx.get("error_code") or route.invalid_codes.get(_kind_of(first["type"]))
+    else:
+        code = route.invalid_codes.get("malformed")
+    return _Failure(route.invalid_status, code or route.invalid_codes["default"], message)
+
+
+class _Api:
+    def __init__(
+        self,
+        routes: Sequence[Route],
+        handlers: object,
+        envelope: Envelope,
+        spec_json: bytes,
+        verifier: Verifier | None,
+    ) -> None:
+        self.handlers = handlers
+        self.envelope = envelope
+        self.spec_json = spec_json
+        self.verifier = verifier
+        self.by_path: dict[str, list[Route]] = {}
+        for route in routes:
+            self.by_path.setdefault(route.path, []).append(route)
+        self.patterns = [
+            (re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path)) + "$"), path)
+            for path in sorted(self.by_path, key=lambda p: (p.count("{"), p))
+        ]
+
+    async def handle(self, request: Request) -> Response:
+        request_id = uuid.uuid4().hex
+        raw_path = request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0] or request.url.path
+        raw_query = request.scope.get("query_string", b"").decode("latin-1")
+        query = parse_qsl(raw_query, keep_blank_values=True)
+        meta = {
+            "RequestId": request_id,
+            "Action": "",
+            "Version": "",
+            "Service": self.envelope.service,
+            "Region": self.envelope.region,
+        }
+        try:
+            route, path_params = self._match(request.method, raw_path, query)
+            meta["Action"], meta["Version"] = route.rpc or (route.operation_id, "")
+            body = await request.body()
+            ctx = RequestContext(
+                request_id=request_id,
+                operation_id=route.operation_id,
+                principal=self._authenticate(route, request, raw_path, raw_query, body),
+                headers=request.headers,
+                envelope=self.envelope,
+                action=route.rpc[0] if route.rpc else None,
+                version=route.rpc[1] if route.rpc else None,
+            )
+            params = self._params(route, path_params, query, request.headers)
+            payload = self._body(route, request.headers.get("content-type", ""), body)
+            result = await route.invoke(self.handlers, ctx, params, payload)
+        except _Failure as failure:
+            headers = {"X-Request-Id": request_id}
+            if failure.allow:
+                headers["Allow"] = failure.allow
+            return _json(
+                failure.status, error_body(self.envelope, meta, failure.code, failure.message, failure.code_n), headers
+            )
+        except ServiceError as error:
+            return _json(
+                error.status,
+                error_body(self.envelope, meta, error.code, error.message, error.code_n),
+                {"X-Request-Id": request_id},
+            )
+        except Exception:
+            logger.exception("handler failed (request id %s)", request_id)
+            return _json(
+                500,
+                error_body(self.envelope, meta, route.internal_code, "internal error", None),
+                {"X-Request-Id": request_id},
+            )
+        return self._reply(route, result, request_id)
+
+    def _match(self, method: str, raw_path: str, query: list[tuple[str, str]]) -> tuple[Route, dict[str, str]]:
+        codes = _ROUTING_CODES[self.envelope.style]
+        for pattern, template in self.patterns:
+            found = pattern.match(raw_path)
+            if found is None:
+                continue
+            candidates = [r for r in self.by_path[template] if r.method == method]
+            if not candidates:
+                allow = ", ".join(sorted({r.method for r in self.by_path[template]}))
+                raise _Failure(405, str(codes[405]), f"method {method} is not allowed; allowed: {allow}", allow=allow)
+            path_params = {k: unquote(v) for k, v in found.groupdict().items()}
+            if candidates[0].rpc is None:
+                return candidates[0], path_params
+            args = dict(query)
+            if "Action" not in args or "Version" not in args:
+                missing = "Action" if "Action" not in args else "Version"
+                raise _Failure(400, str(codes["missing"]), f"the query parameter {missing} is required")
+            for route in candidates:
+                if route.rpc == (args["Action"], args["Version"]):
+                    return route, path_params
+            raise _Failure(404, str(codes[404]), f"unknown Action {args['Action']!r} or Version {args['Version']!r}")
+        raise _Failure(404, str(codes[404]), f"no API at {raw_path}")
+
+    def _authenticate(self, route: Route, request: Request, raw_path: str, raw_query: str, body: bytes) -> object:
+        if not route.secured or self.verifier is None:
+            return None
+        outcome = self.verifier.verify(request.method, raw_path, raw_query, request.headers, body)
+        status, code = getattr(outcome, "status", None), getattr(outcome, "code", None)
+        if isinstance(status, int) and isinstance(code, str):
+            raise _Failure(status, code, str(getattr(outcome, "message", "")), getattr(outcome, "code_n", None))
+        return outcome
+
+    def _params(
+        self, route: Route, path: dict[str, str], query: list[tuple[str, str]], headers: Mapping[str, str]
+    ) -> BaseModel | None:
+        if route.params_model is None:
+            return None
+        values, problems = from_wire(route.params, path, query, headers)
+        if problems:
+            name, problem = problems[0]
+            raise _Failure(
+                route.invalid_status,
+                route.invalid_codes.get("format", route.invalid_codes["default"]),
+                f"parameter {name}: {problem}",
+            )
+        try:
+            return route.params_model.model_validate(values)
+        except ValidationError as exc:
+            raise _invalid(route, "parameter", exc) from None
+
+    def _body(self, route: Route, content_type: str, body: bytes) -> BaseModel | None:
+        if route.body_model is None:
+            return None
+        if not body:
+            if route.body_required:
+                raise _Failure(
+                    route.invalid_status,
+                    route.invalid_codes.get("missing", route.invalid_codes["default"]),
+                    "the request body is required",
+                )
+            return None
+        if content_type.split(";")[0].strip().lower() != "application/json":
+            raise _invalid(route, "body", message=f"expected application/json, got {content_type or 'nothing'}")
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise _invalid(route, "body", message="the request body is not valid JSON") from None
+        try:
+            return route.body_model.model_validate(data, strict=None)
+        except ValidationError as exc:
+            raise _invalid(route, "body", exc) from None
+
+    def _reply(self, route: Route, result: object, request_id: str) -> Response:
+        status, headers = route.success_status, {"X-Request-Id": request_id}
+        if isinstance(result, Reply):
+            status, headers, result = result.status, {**headers, **result.headers}, result.body
+        if result is None:
+            return Response(status_code=status, headers=headers)
+        if not isinstance(result, BaseModel):
+            raise TypeError(f"{route.operation_id} handler returned {type(result).__name__}, expected a model")
+        return _json(status, dump(result), headers)
+
+    async def openapi(self, request: Request) -> Response:
+        return Response(self.spec_json, media_type="application/json", headers={"X-Request-Id": uuid.uuid4().hex})
+
+
+def _json(status: int, body: Any, headers: Mapping[str, str]) -> Response:
+    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(content, status_code=status, headers=dict(headers), media_type="application/json")
+
+
+def build_app(
+    *,
+    routes: Sequence[Route],
+    handlers: object,
+    envelope: Envelope,
+    spec_json: bytes,
+    verifier: Verifier | None = None,
+) -> Starlette:
+    """An ASGI app serving `routes` with `handlers`, the spec at /openapi.json, and everything else answered."""
+    api = _Api(routes, handlers, envelope, spec_json, verifier)
+    methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]
+    return Starlette(
+        routes=[
+            StarletteRoute("/openapi.json", api.openapi, methods=["GET"]),
+            StarletteRoute("/{path:path}", api.handle, methods=methods),
+        ]
+    )
