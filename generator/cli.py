@@ -34,18 +34,9 @@ def _report(error: GenerationError) -> int:
 
 def _build_all(specs: Sequence[Path]) -> list[Package]:
     """Every package, or one GenerationError carrying the problems of every spec that failed."""
-    from generator.pipeline import build_package
+    from generator.pipeline import build_packages
 
-    packages: list[Package] = []
-    problems: list[Problem] = []
-    for spec in specs:
-        try:
-            packages.append(build_package(spec))
-        except GenerationError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise GenerationError(problems)
-    return packages
+    return build_packages(specs) if specs else []
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -72,7 +63,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         packages = _build_all([spec for spec, _ in todo])
     except GenerationError as exc:
         return _report(exc)
-    write_packages(output, [(p.name, p.files, d) for p, (_, d) in zip(packages, todo, strict=True)])
+    if packages:
+        write_packages(output, [(p.name, p.files, d) for p, (_, d) in zip(packages, todo, strict=True)])
     for p in packages:
         print(
             f"{p.name}: {len(p.api.operations)} operations, {p.model_count} models, "
@@ -143,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     lst = sub.add_parser("list", help="list each spec's operations")
     lst.add_argument("specs", nargs="*")
     lst.set_defaults(func=cmd_list)
+    from generator.emulator.serve import add_parser as add_serve_parser
+
+    add_serve_parser(sub)
     return parser
 
 

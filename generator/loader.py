@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +41,21 @@ class LoadedSpec:
     def sha256(self) -> str:
         return hashlib.sha256(self.raw).hexdigest()
 
+    @cached_property
+    def _node_tree(self) -> yaml.Node | None:
+        """YAML's node tree (with line marks), composed once and only when a problem needs a line number."""
+        try:
+            return yaml.compose(self.raw, Loader=_Loader)
+        except yaml.YAMLError:
+            return None
+
     def problem(self, ptr: str, code: str, message: str) -> Problem:
         """A problem in this spec, with the line of `ptr` when the pointer can be found."""
-        return Problem(self.display, ptr, code, message, line_of(self.raw, ptr, self.path.suffix))
+        return Problem(self.display, ptr, code, message, line_in(self._node_tree, ptr))
 
 
-def load_spec(path: Path) -> LoadedSpec:
-    """Read, parse and validate one spec; raise GenerationError with every problem found."""
+def load_spec(path: Path, *, validate: bool = True) -> LoadedSpec:
+    """Read and parse one spec, and validate it unless the caller validates elsewhere; raise GenerationError."""
     shown = display_path(path)
     try:
         raw = path.read_bytes()
@@ -76,7 +85,7 @@ def load_spec(path: Path) -> LoadedSpec:
     if not isinstance(document, dict):
         raise GenerationError([Problem(shown, "", "spec.not-a-mapping", "expected a mapping at the top level")])
     spec = LoadedSpec(path, raw, document)
-    problems = validate_document(spec)
+    problems = validate_document(spec) if validate else []
     if problems:
         raise GenerationError(problems)
     return spec
@@ -154,27 +163,21 @@ def resolve_pointer(document: Any, ptr: str) -> Any:
     return node
 
 
-def line_of(raw: bytes, ptr: str, suffix: str) -> int | None:
-    """The 1-based line where the node at `ptr` starts, by walking YAML's node tree (JSON is YAML too)."""
-    if suffix == ".json" and not ptr:
-        return 1
-    try:
-        node: yaml.Node | None = yaml.compose(raw, Loader=_Loader)
-    except yaml.YAMLError:
+def line_in(node: yaml.Node | None, ptr: str) -> int | None:
+    """The 1-based line where the node at `ptr` (or its deepest existing ancestor) starts."""
+    if node is None:
         return None
     tokens = [t.replace("~1", "/").replace("~0", "~") for t in ptr.lstrip("/").split("/")] if ptr else []
-    line = node.start_mark.line + 1 if node is not None else None
+    line = node.start_mark.line + 1
     for token in tokens:
         if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if getattr(k, "value", None) == token), None)
-            if match is None:
+            pair = next(((k, v) for k, v in node.value if getattr(k, "value", None) == token), None)
+            if pair is None:
                 break
-            key_node = next(k for k, v in node.value if v is match)
-            line = key_node.start_mark.line + 1
-            node = match
+            line, node = pair[0].start_mark.line + 1, pair[1]
         elif isinstance(node, yaml.SequenceNode) and token.isdigit() and int(token) < len(node.value):
             node = node.value[int(token)]
             line = node.start_mark.line + 1
         else:
             break
-    return line
+    return int(line)

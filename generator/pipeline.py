@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
 from generator.errors import GenerationError, Problem
 from generator.ir import Api
-from generator.loader import load_spec
+from generator.loader import LoadedSpec, load_spec
 from generator.models import generate_models
 from generator.parser import parse_api
 from generator.render import RUNTIME, header, render, uses_literal
@@ -45,7 +49,44 @@ def generator_fingerprint() -> str:
 
 def build_package(spec_path: Path) -> Package:
     """Every file of the package generated from `spec_path`; raises GenerationError with all problems found."""
-    spec = load_spec(spec_path)
+    return build_packages([spec_path])[0]
+
+
+def build_packages(spec_paths: Sequence[Path]) -> list[Package]:
+    """The packages of several specs, or one GenerationError with the problems of every spec that failed.
+
+    Validation (openapi-spec-validator, the slowest step) runs in a forked worker while this process generates
+    models and renders templates, so that a regeneration uses both cores; nothing is returned unless both agree.
+    """
+    with _validation_in_background(spec_paths) as validation:
+        drafts: list[tuple[Api, int, dict[str, str], str]] = []
+        problems: list[Problem] = []
+        for path in spec_paths:
+            try:
+                drafts.append(_draft(load_spec(path, validate=False)))
+            except GenerationError as exc:
+                problems.extend(exc.problems)
+            except Exception:  # an invalid spec can trip the parser; the validator then says why
+                if not validation.problems_for(path):
+                    raise
+        invalid = validation.problems()
+    # For a spec the validator rejected, its problems say it all; what the parser tripped on there is noise.
+    rejected = {p.file for p in invalid}
+    problems = [*invalid, *(p for p in problems if p.file not in rejected)]
+    if problems:
+        raise GenerationError(problems)
+    formatted = _ruff({f"{api.package}/{name}": text for api, _, files, _ in drafts for name, text in files.items()})
+    packages = []
+    for api, model_count, files, document_json in drafts:
+        out = {name: formatted[f"{api.package}/{name}"].encode() for name in files}
+        out["py.typed"] = b""
+        out["openapi.json"] = document_json.encode()
+        packages.append(Package(api.package, api, dict(sorted(out.items())), model_count))
+    return packages
+
+
+def _draft(spec: LoadedSpec) -> tuple[Api, int, dict[str, str], str]:
+    """The IR, model count, unformatted Python files and served spec of one (not yet validated) spec."""
     api, registry = parse_api(spec)
     models_code = generate_models(registry)
     context = _template_context(api)
@@ -61,10 +102,43 @@ def build_package(spec_path: Path) -> Package:
     }
     for module in RUNTIME_MODULES:
         files[f"_runtime/{module}.py"] = top + (RUNTIME / f"{module}.py").read_text(encoding="utf-8")
-    formatted = {name: data.encode() for name, data in _ruff(files, spec.display).items()}
-    formatted["py.typed"] = b""
-    formatted["openapi.json"] = (json.dumps(spec.document, indent=2, ensure_ascii=False) + "\n").encode()
-    return Package(api.package, api, dict(sorted(formatted.items())), len(registry.schemas))
+    document_json = json.dumps(spec.document, indent=2, ensure_ascii=False) + "\n"
+    return api, len(registry.schemas), files, document_json
+
+
+class _Validation:
+    """Problems per spec from openapi-spec-validator, fetched on first use (possibly from a worker)."""
+
+    def __init__(self, results: Callable[[], dict[str, list[Problem]]]) -> None:
+        self._results = results
+
+    def problems_for(self, path: Path) -> list[Problem]:
+        return self._results().get(str(path), [])
+
+    def problems(self) -> list[Problem]:
+        return [p for problems in self._results().values() for p in problems]
+
+
+def _validate_all(spec_paths: Sequence[Path]) -> dict[str, list[Problem]]:
+    results: dict[str, list[Problem]] = {}
+    for path in spec_paths:
+        try:
+            load_spec(path)
+        except GenerationError as exc:
+            results[str(path)] = exc.problems
+    return results
+
+
+@contextmanager
+def _validation_in_background(spec_paths: Sequence[Path]) -> Iterator[_Validation]:
+    """Validate in a forked worker where fork exists (Linux), else in this process before generating."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        results = _validate_all(spec_paths)
+        yield _Validation(lambda: results)
+        return
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        future = pool.submit(_validate_all, list(spec_paths))
+        yield _Validation(future.result)
 
 
 def _template_context(api: Api) -> dict[str, object]:
@@ -90,7 +164,7 @@ def _exception_name(status: int) -> str:
     return EXCEPTION_NAMES.get(status, f"Status{status}Error")
 
 
-def _ruff(files: dict[str, str], spec_display: str) -> dict[str, str]:
+def _ruff(files: dict[str, str]) -> dict[str, str]:
     """Format and lint-fix the Python files with ruff, isolated from any project configuration (determinism)."""
     with tempfile.TemporaryDirectory(prefix="streamspec-ruff-") as tmp:
         root = Path(tmp)
@@ -100,13 +174,14 @@ def _ruff(files: dict[str, str], spec_display: str) -> dict[str, str]:
         settings = ["--isolated", "--line-length", "120", "--target-version", "py311"]
         lint = [*settings, "--select", "I,F401,UP,RUF022", "--fix", "--exit-zero", "--quiet"]
         # pydantic copies mutable defaults, so RUF012 is silenced where a spec default is a list or object.
-        mutable = [*settings, "--select", "RUF012", "--add-noqa", "--quiet", "models.py"]
+        models = sorted(name for name in files if name.endswith("/models.py"))
+        mutable = [*settings, "--select", "RUF012", "--add-noqa", "--quiet", *models]
         for args in (["check", *lint, "."], ["check", *mutable], ["format", *settings, "--quiet", "."]):
             done = subprocess.run(
                 [sys.executable, "-m", "ruff", *args], cwd=root, capture_output=True, text=True, check=False
             )
             if done.returncode != 0:
                 raise GenerationError(
-                    [Problem(spec_display, "", "render.ruff", f"ruff {args[0]} failed: {done.stderr.strip()[:2000]}")]
+                    [Problem("generated", "", "render.ruff", f"ruff {args[0]} failed: {done.stderr.strip()[:2000]}")]
                 )
         return {name: (root / name).read_text(encoding="utf-8") for name in files}

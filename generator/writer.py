@@ -74,10 +74,17 @@ def write_packages(output: Path, packages: Sequence[tuple[str, Mapping[str, byte
 
 
 def _swap(new: Path, target: Path, staging: Path) -> None:
+    """Put `new` in place of `target`; if that fails, put the old folder back before the error propagates."""
     old = staging / (target.name + ".old")
-    if target.exists():
+    had_old = target.exists()
+    if had_old:
         os.replace(target, old)
-    os.replace(new, target)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        if had_old:
+            os.replace(old, target)
+        raise
 
 
 def diff_package(folder: Path, files: Mapping[str, bytes]) -> list[str]:
