@@ -40,6 +40,7 @@ def _build_all(specs: Sequence[Path]) -> list[Package]:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    from generator.loader import package_name
     from generator.writer import inputs_digest, is_fresh, write_packages
 
     started = time.perf_counter()
@@ -55,7 +56,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         except OSError:
             todo.append((spec, ""))
             continue
-        if not args.force and is_fresh(output, spec.stem, digest):
+        if not args.force and is_fresh(output, package_name(spec), digest):
             fresh.append(spec)
         else:
             todo.append((spec, digest))
@@ -71,7 +72,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             f"{len(p.files)} files -> {display_path(output / p.name)}"
         )
     for spec in fresh:
-        print(f"{spec.stem}: up to date")
+        print(f"{package_name(spec)}: up to date")
     print(f"done in {time.perf_counter() - started:.2f} s")
     return 0
 

@@ -51,6 +51,12 @@ class Body:
     model: str
     required: bool
 
+    @property
+    def encoding(self) -> str:
+        """How the client encodes it: `json`, `form` or `multipart`."""
+        media = self.media_type.split(";")[0].strip()
+        return {"application/x-www-form-urlencoded": "form", "multipart/form-data": "multipart"}.get(media, "json")
+
 
 @dataclass(frozen=True)
 class Response:
@@ -133,7 +139,12 @@ class Operation:
 
     @property
     def has_empty_success(self) -> bool:
-        return any(r.model is None for r in self.successes)
+        return any(r.model is None and r.media_type is None for r in self.successes)
+
+    @property
+    def has_binary_success(self) -> bool:
+        """A success whose body is not JSON (a PDF, say): returned as bytes."""
+        return any(r.model is None and r.media_type is not None for r in self.successes)
 
     def params_in(self, location: str) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == location)

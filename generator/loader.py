@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import keyword
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -20,6 +22,12 @@ from generator.errors import GenerationError, Problem, display_path, escape_poin
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def package_name(path: Path) -> str:
+    """The generated package's name: the file stem as a Python identifier (`stripe-spec3` -> `stripe_spec3`)."""
+    name = re.sub(r"\W+", "_", path.stem).strip("_").lower() or "api"
+    return f"api_{name}" if name[0].isdigit() or keyword.iskeyword(name) else name
+
+
 @dataclass(frozen=True)
 class LoadedSpec:
     """A parsed spec document with what later stages need to cite it."""
@@ -30,8 +38,7 @@ class LoadedSpec:
 
     @property
     def name(self) -> str:
-        """The package name: the file stem."""
-        return self.path.stem
+        return package_name(self.path)
 
     @property
     def display(self) -> str:

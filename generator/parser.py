@@ -23,7 +23,11 @@ from generator.loader import LoadedSpec, resolve_pointer
 from generator.schemas import SchemaRegistry, class_name, snake_name
 
 JSON_MEDIA_TYPES = ("application/json",)
-SUPPORTED_SIGNINGS = frozenset({"huawei-sdk-hmac-sha256", "huawei-token", "volcengine-hmac-sha256-v4"})
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+MULTIPART_MEDIA_TYPE = "multipart/form-data"
+SUPPORTED_SIGNINGS = frozenset(
+    {"huawei-sdk-hmac-sha256", "huawei-token", "volcengine-hmac-sha256-v4", "api-key", "http-bearer", "http-basic"}
+)
 _KINDS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 
 
@@ -96,9 +100,11 @@ class _Parser:
             scheme = self.deref(raw)
             ptr = pointer("components", "securitySchemes", name)
             signing = scheme.get("x-signing")
-            if signing is None:
-                signing = "api-key" if scheme.get("type") == "apiKey" else f"{scheme.get('type')}"
-            if signing not in SUPPORTED_SIGNINGS | {"api-key"}:
+            if signing is None and scheme.get("type") == "apiKey":
+                signing = "api-key"
+            elif signing is None and scheme.get("type") == "http":
+                signing = f"http-{str(scheme.get('scheme', '')).lower()}"
+            if signing not in SUPPORTED_SIGNINGS:
                 self.fail(ptr, "security.unsupported", f"security scheme kind {signing!r} is not supported")
                 continue
             details = {k[2:]: v for k, v in scheme.items() if k.startswith("x-") and k != "x-signing"}
@@ -171,9 +177,15 @@ class _Parser:
                 continue
             if p["in"] == "header" and p["name"].lower() in ("accept", "content-type", "authorization"):
                 continue
-            kind = _kind(schema)
-            item_kind = _kind(self.deref(schema.get("items", {}))) if kind == "array" else None
-            if kind not in ("string", "integer", "number", "boolean", "array") or item_kind == "array":
+            kind = _kind(schema, self.deref)
+            item_kind = _kind(self.deref(schema.get("items", {})), self.deref) if kind == "array" else None
+            deep = p["in"] == "query" and p.get("style") == "deepObject"
+            if "object" in (kind, item_kind) and not deep:
+                self.fail(p_ptr, "parameter.unsupported", "object parameters are supported as query deepObject only")
+                continue
+            if deep and kind == "array":
+                kind, item_kind = "object", None  # bracket notation carries nested arrays and objects alike
+            if kind not in ("string", "integer", "number", "boolean", "array", "object") or item_kind == "array":
                 self.fail(p_ptr, "parameter.unsupported", f"parameter type {kind!r} is not supported")
                 continue
             py_name = snake_name(p["name"])
@@ -224,12 +236,15 @@ class _Parser:
             return None
         body = self.deref(raw)
         content = body.get("content", {})
-        media = next((m for m in content if m.split(";")[0].strip() in JSON_MEDIA_TYPES), None)
+        media = next((m for m in content if m.split(";")[0].strip() in JSON_MEDIA_TYPES), None) or next(
+            (m for m in content if m.split(";")[0].strip() in (FORM_MEDIA_TYPE, MULTIPART_MEDIA_TYPE)), None
+        )
         if media is None:
             self.fail(
                 f"{ptr}/content",
                 "body.unsupported",
-                f"request media types {sorted(content)} are not supported (expected application/json)",
+                f"request media types {sorted(content)} are not supported "
+                f"(expected application/json, {FORM_MEDIA_TYPE} or {MULTIPART_MEDIA_TYPE})",
             )
             return None
         schema = content[media].get("schema", {})
@@ -241,21 +256,21 @@ class _Parser:
         for status_key, value in raw.items():
             r_ptr = f"{ptr}/{status_key}"
             status = str(status_key)
+            if status == "default":
+                continue  # undocumented statuses: the client raises the API's base error, parsed by its envelope
             if not status.isdigit():
                 self.fail(r_ptr, "response.status", f"status {status!r} is not supported: list exact statuses")
                 continue
             response = self.deref(value)
             content = response.get("content", {}) or {}
-            media = next((m for m in content if m.split(";")[0].strip() in JSON_MEDIA_TYPES), None)
-            if content and media is None:
-                self.fail(f"{r_ptr}/content", "response.unsupported", f"media types {sorted(content)} not supported")
-                continue
+            json_media = next((m for m in content if m.split(";")[0].strip() in JSON_MEDIA_TYPES), None)
+            media = json_media or next(iter(content), None)
             model = None
-            if media is not None and "schema" in content[media]:
+            if json_media is not None and "schema" in content[json_media]:
                 model = self.registry.add(
                     f"{op_id}Response{status}" if int(status) >= 400 else f"{op_id}Response",
-                    content[media]["schema"],
-                    f"{r_ptr}/content/{pointer(media)[1:]}/schema",
+                    content[json_media]["schema"],
+                    f"{r_ptr}/content/{pointer(json_media)[1:]}/schema",
                 )
             codes = tuple(
                 ErrorCode(str(c.get("code", "")), str(c.get("message", "")), str(c.get("description", "")))
@@ -300,7 +315,11 @@ class _Parser:
         return tuple(hooks)
 
 
-def _kind(schema: dict[str, Any]) -> str:
+def _kind(schema: dict[str, Any], deref: Any) -> str:
+    alternatives = schema.get("anyOf") or schema.get("oneOf")
+    if isinstance(alternatives, list) and "type" not in schema:
+        branches = {_kind(deref(a), deref) for a in alternatives}
+        return "object" if "object" in branches else (branches.pop() if len(branches) == 1 else "string")
     kind = schema.get("type")
     if isinstance(kind, list):
         kinds = [k for k in kind if k != "null"]
@@ -315,10 +334,15 @@ def _kind(schema: dict[str, Any]) -> str:
 
 def _annotation(schema: dict[str, Any], deref: Any) -> str:
     """The Python type a client method takes for a parameter."""
+    alternatives = schema.get("anyOf") or schema.get("oneOf")
+    if isinstance(alternatives, list) and "type" not in schema:
+        return " | ".join(dict.fromkeys(_annotation(deref(a), deref) for a in alternatives))
     values = schema.get("enum")
     if isinstance(values, list) and values:
         return "Literal[" + ", ".join(repr(v) if not isinstance(v, str) else f'"{v}"' for v in values) + "]"
-    kind = _kind(schema)
+    kind = _kind(schema, deref)
     if kind == "array":
         return f"list[{_annotation(deref(schema.get('items', {})), deref)}]"
+    if kind == "object":
+        return "dict[str, Any]"
     return _KINDS.get(kind, "str")

@@ -154,6 +154,15 @@ def _template_context(api: Api) -> dict[str, object]:
         "envelope_region": str(scope.get("region", "")),
         "default_url": api.servers[0].url if api.servers else "http://localhost",
         "uses_literal": uses_literal(api),
+        "body_encoders": sorted({f"encode_{op.body.encoding}" for op in api.operations if op.body} - {"encode_json"}),
+        "uses_optional_json_body": any(
+            op.body is not None and not op.body.required and op.body.encoding == "json" for op in api.operations
+        ),
+        "vendor_auth": "huawei"
+        if {"huawei-sdk-hmac-sha256", "huawei-token"} & set(api.signings)
+        else "volcengine"
+        if "volcengine-hmac-sha256-v4" in api.signings
+        else "",
         "has_empty_success": any(op.has_empty_success for op in api.operations),
     }
 
@@ -176,12 +185,19 @@ def _ruff(files: dict[str, str]) -> dict[str, str]:
         # pydantic copies mutable defaults, so RUF012 is silenced where a spec default is a list or object.
         models = sorted(name for name in files if name.endswith("/models.py"))
         mutable = [*settings, "--select", "RUF012", "--add-noqa", "--quiet", *models]
-        for args in (["check", *lint, "."], ["check", *mutable], ["format", *settings, "--quiet", "."]):
+        for args in (["check", *lint, "."], ["check", *mutable], ["format", *settings, "."]):
             done = subprocess.run(
                 [sys.executable, "-m", "ruff", *args], cwd=root, capture_output=True, text=True, check=False
             )
             if done.returncode != 0:
                 raise GenerationError(
-                    [Problem("generated", "", "render.ruff", f"ruff {args[0]} failed: {done.stderr.strip()[:2000]}")]
+                    [
+                        Problem(
+                            "generated",
+                            "",
+                            "render.ruff",
+                            f"ruff {args[0]} failed: {(done.stderr + done.stdout).strip()[:2000]}",
+                        )
+                    ]
                 )
         return {name: (root / name).read_text(encoding="utf-8") for name in files}

@@ -102,8 +102,8 @@ def uses_literal(api: Api) -> bool:
 
 def result_annotation(op: Operation, *extra: str) -> str:
     """The union of an operation's success bodies (`None` for a success without one), `extra` types before None."""
-    parts = [*(f"models.{m}" for m in op.result_models), *extra]
-    if op.has_empty_success or not op.result_models:
+    parts = [*(f"models.{m}" for m in op.result_models), *(["bytes"] if op.has_binary_success else []), *extra]
+    if op.has_empty_success or not (op.result_models or op.has_binary_success):
         parts.append("None")
     return " | ".join(parts)
 

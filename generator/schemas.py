@@ -193,7 +193,7 @@ class SchemaRegistry:
                     for prop, sub in value.items()
                 }
             elif key in ("items", "additionalProperties") and isinstance(value, dict):
-                out[key] = self._convert(value, f"{ptr}/{key}", owner + ("Item" if key == "items" else "Value"), rules)
+                out[key] = self._member(value, f"{ptr}/{key}", owner + ("Item" if key == "items" else "Value"), rules)
             elif key in ("oneOf", "anyOf", "allOf") and isinstance(value, list):
                 if (
                     top
@@ -203,7 +203,7 @@ class SchemaRegistry:
                 ):
                     continue
                 out[key] = [
-                    self._convert(sub, f"{ptr}/{key}/{i}", f"{owner}{_variant_name(sub, i)}", rules)
+                    self._member(sub, f"{ptr}/{key}/{i}", f"{owner}{_variant_name(sub, i)}", rules)
                     for i, sub in enumerate(value)
                 ]
             elif key in ("not", "if", "then", "dependentRequired"):
@@ -238,6 +238,18 @@ class SchemaRegistry:
         if target.get("contentMediaType") == "application/json" and isinstance(target.get("contentSchema"), dict):
             rules.json_content[prop] = self.add(owner + class_name(prop) + "Content", target["contentSchema"], ptr)
         return self._convert(schema, ptr, owner + class_name(prop), rules)
+
+    def _member(self, schema: Any, ptr: str, name: str, rules: ModelRules) -> Any:
+        """A union member, array item or map value; a constrained primitive gets a named alias here, or
+        datamodel-code-generator names it after the field and numbers the repeats (`Customer1`, `Customer2` ...)."""
+        if (
+            isinstance(schema, dict)
+            and "$ref" not in schema
+            and not _is_object(schema)
+            and _CONSTRAINTS & schema.keys()
+        ):
+            return {"$ref": "#/components/schemas/" + self._hoist(name, schema, ptr)}
+        return self._convert(schema, ptr, name, rules)
 
     def _hoist(self, suggested: str, schema: dict[str, Any], ptr: str) -> str:
         name = self._free(suggested)
@@ -327,11 +339,37 @@ def _is_object(schema: Any) -> bool:
     )
 
 
+_CONSTRAINTS = frozenset(
+    {
+        "maxLength",
+        "minLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "enum",
+        "multipleOf",
+        "minItems",
+        "maxItems",
+        "format",
+        "const",
+    }
+)
+_KIND_NAMES = {"string": "Text", "integer": "Integer", "number": "Number", "boolean": "Flag", "array": "List"}
+
+
 def _variant_name(schema: Any, index: int) -> str:
+    """A readable name for a union member: its title, else what kind of value it is."""
     if isinstance(schema, dict):
         for key in ("title", "x-variant-name"):
             if isinstance(schema.get(key), str):
                 return class_name(schema[key])
+        kind = schema.get("type")
+        if "enum" in schema or "const" in schema:
+            return "Choice"
+        if isinstance(kind, str) and kind in _KIND_NAMES:
+            return _KIND_NAMES[kind]
     return f"Variant{index + 1}"
 
 

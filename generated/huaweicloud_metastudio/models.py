@@ -51,12 +51,19 @@ class LiveEventCallBackConfig(ApiModel):
     """
     Secret key used to sign callbacks (auth_type MSS_A / MSS_A_HEAD). Constraints: none. Value range: 0 to 32 characters. Default: none. Treat as a secret; the GET response may return it.
     """
-    callback_event_type: (
-        list[Literal["SHOOT_SCRIPT_SWITCH", "RTMP_STREAM_STATE_CHANGE", "REPLY_COMMAND_FINISH"]] | MISSING
-    ) = MISSING
+    callback_event_type: list[LiveEventCallBackConfigCallbackEventTypeItem] | MISSING = MISSING
     """
     Live event types to call back. Constraints: none. Currently only SHOOT_SCRIPT_SWITCH (script paragraph switching event), RTMP_STREAM_STATE_CHANGE (RTMP link state change event) and REPLY_COMMAND_FINISH (notification that playback of a reply has finished) are supported. Callback structure: `event_type` (event type) and `message` (event description, a JSON object encoded as a string); see webhook MetaStudioLiveEvent.
     """
+
+
+LiveEventCallBackConfigCallbackEventTypeItem = TypeAliasType(
+    "LiveEventCallBackConfigCallbackEventTypeItem",
+    Literal["SHOOT_SCRIPT_SWITCH", "RTMP_STREAM_STATE_CHANGE", "REPLY_COMMAND_FINISH"],
+)
+"""
+A live event type.
+"""
 
 
 class LiveEventCallback(ApiModel):
@@ -101,10 +108,16 @@ class LiveNotifyConfig(ApiModel):
     Livestream notification configuration (response). Users are notified of livestream interruptions by SMS, email and in-console messages; recipients are configured in the Huawei Cloud message center.
     """
 
-    notify_events: list[Literal["AUTO_EXIT"]] | MISSING = MISSING
+    notify_events: list[LiveNotifyConfigNotifyEventsItem] | MISSING = MISSING
     """
     Enabled notification events. Constraints: none. Default: none.
     """
+
+
+LiveNotifyConfigNotifyEventsItem = TypeAliasType("LiveNotifyConfigNotifyEventsItem", Literal["AUTO_EXIT"])
+"""
+A notification event.
+"""
 
 
 class LiveNotifyConfigReq(ApiModel):
@@ -119,10 +132,16 @@ class LiveNotifyConfigReq(ApiModel):
     """
     Operation to apply to the enabled notification events: add — add the listed events; del — delete the listed events; replace — replace the enabled events with the listed ones.
     """
-    notify_events: list[Literal["AUTO_EXIT"]] | MISSING = MISSING
+    notify_events: list[LiveNotifyConfigReqNotifyEventsItem] | MISSING = MISSING
     """
     Enabled notification events. Constraints: none. Default: none.
     """
+
+
+LiveNotifyConfigReqNotifyEventsItem = TypeAliasType("LiveNotifyConfigReqNotifyEventsItem", Literal["AUTO_EXIT"])
+"""
+A notification event.
+"""
 
 
 class ReplyCommandFinishMessage(ApiModel):

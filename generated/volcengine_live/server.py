@@ -79,7 +79,9 @@ ROUTES = (
         params_model=models.UpdateCallbackParams,
         body_model=models.UpdateCallbackBody,
         body_required=True,
+        body_encoding="json",
         success_status=200,
+        success_media="application/json",
         invalid_status=400,
         invalid_codes={
             "default": "InvalidParam",
@@ -104,7 +106,9 @@ ROUTES = (
         params_model=models.DescribeCallbackParams,
         body_model=models.DescribeCallbackBody,
         body_required=True,
+        body_encoding="json",
         success_status=200,
+        success_media="application/json",
         invalid_status=400,
         invalid_codes={
             "default": "InvalidParam",
@@ -129,7 +133,9 @@ ROUTES = (
         params_model=models.DeleteCallbackParams,
         body_model=models.DeleteCallbackBody,
         body_required=True,
+        body_encoding="json",
         success_status=200,
+        success_media="application/json",
         invalid_status=400,
         invalid_codes={
             "default": "InvalidParam",

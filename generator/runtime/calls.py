@@ -23,6 +23,8 @@ class PreparedCall(Generic[T]):
     query: Sequence[tuple[str, str]] = ()
     headers: Mapping[str, str] = field(default_factory=dict)
     json_body: object = MISSING
+    encoded_body: tuple[str, bytes] | None = None
+    """A body already encoded (form or multipart): its content type and bytes."""
 
     def send(self, client: SyncAPIClient, options: RequestOptions | None = None) -> APIResponse[T]:
         return client.request(
@@ -33,6 +35,7 @@ class PreparedCall(Generic[T]):
             headers=self.headers,
             json_body=self.json_body,
             options=options,
+            encoded_body=self.encoded_body,
         )
 
     async def send_async(self, client: AsyncAPIClient, options: RequestOptions | None = None) -> APIResponse[T]:
@@ -44,4 +47,5 @@ class PreparedCall(Generic[T]):
             headers=self.headers,
             json_body=self.json_body,
             options=options,
+            encoded_body=self.encoded_body,
         )

@@ -97,9 +97,12 @@ class ModelRules:
 
 
 class ApiModel(BaseModel):
-    """Accepts Python names and wire names, dumps wire names, and enforces `__streamspec_rules__`."""
+    """Accepts Python names and wire names, dumps wire names, and enforces `__streamspec_rules__`.
 
-    model_config = ConfigDict(validate_by_name=True, validate_by_alias=True, serialize_by_alias=True)
+    Validators are built on first use (`defer_build`), so that importing a large API costs little.
+    """
+
+    model_config = ConfigDict(validate_by_name=True, validate_by_alias=True, serialize_by_alias=True, defer_build=True)
 
     __streamspec_rules__: ClassVar[ModelRules | None] = None
 

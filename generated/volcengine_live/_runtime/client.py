@@ -539,6 +539,7 @@ class _BaseAPIClient:
         headers: Mapping[str, str] | None,
         json_body: object,
         options: RequestOptions | None,
+        encoded_body: tuple[str, bytes] | None = None,
     ) -> _Call[T]:
         options = options or _NO_OPTIONS
         merged = httpx.Headers(self._default_headers)
@@ -546,6 +547,8 @@ class _BaseAPIClient:
         if json_body is not MISSING:
             content = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
             merged["Content-Type"] = "application/json"
+        elif encoded_body is not None:
+            merged["Content-Type"], content = encoded_body
         merged.update(headers or {})
         merged.update(options.extra_headers or {})
         max_retries = self._retry.max_retries if options.max_retries is None else options.max_retries
@@ -612,10 +615,18 @@ class SyncAPIClient(_BaseAPIClient):
         headers: Mapping[str, str] | None = None,
         json_body: object = MISSING,
         options: RequestOptions | None = None,
+        encoded_body: tuple[str, bytes] | None = None,
     ) -> APIResponse[T]:
         """Send ``op``, retrying as the policy allows; raise an ``APIError`` or return the raw response."""
         call = self._prepare(
-            op, parse, path_params=path_params, query=query, headers=headers, json_body=json_body, options=options
+            op,
+            parse,
+            path_params=path_params,
+            query=query,
+            headers=headers,
+            json_body=json_body,
+            options=options,
+            encoded_body=encoded_body,
         )
         attempt = 0
         outcome: APIResponse[T] | float
@@ -686,10 +697,18 @@ class AsyncAPIClient(_BaseAPIClient):
         headers: Mapping[str, str] | None = None,
         json_body: object = MISSING,
         options: RequestOptions | None = None,
+        encoded_body: tuple[str, bytes] | None = None,
     ) -> APIResponse[T]:
         """Send ``op``, retrying as the policy allows; raise an ``APIError`` or return the raw response."""
         call = self._prepare(
-            op, parse, path_params=path_params, query=query, headers=headers, json_body=json_body, options=options
+            op,
+            parse,
+            path_params=path_params,
+            query=query,
+            headers=headers,
+            json_body=json_body,
+            options=options,
+            encoded_body=encoded_body,
         )
         attempt = 0
         outcome: APIResponse[T] | float

@@ -26,7 +26,7 @@ from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
 from .model import dump
-from .params import ParamSpec, from_wire
+from .params import ParamSpec, decode_multipart, from_wire, unflatten
 
 logger = logging.getLogger("streamspec.server")
 
@@ -49,7 +49,7 @@ class Reply:
     """A handler result with a status or headers other than the operation's default."""
 
     status: int
-    body: BaseModel | None = None
+    body: BaseModel | bytes | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -65,7 +65,10 @@ class Route:
     params_model: type[BaseModel] | None
     body_model: type[BaseModel] | None
     body_required: bool
+    body_encoding: str
+    """`json`, `form` or `multipart`."""
     success_status: int
+    success_media: str | None
     invalid_status: int
     invalid_codes: Mapping[str, str]
     internal_code: str
@@ -116,6 +119,8 @@ class _Failure(Exception):
         super().__init__(message)
         self.status, self.code, self.message, self.code_n, self.allow = status, code, message, code_n, allow
 
+
+_MEDIA = {"json": "application/json", "form": "application/x-www-form-urlencoded", "multipart": "multipart/form-data"}
 
 # Codes the server answers with where no operation is known yet (no route, bad method, no such action).
 _ROUTING_CODES = {
@@ -308,12 +313,18 @@ class _Api:
                     "the request body is required",
                 )
             return None
-        if content_type.split(";")[0].strip().lower() != "application/json":
-            raise _invalid(route, "body", message=f"expected application/json, got {content_type or 'nothing'}")
+        expected = _MEDIA[route.body_encoding]
+        if content_type.split(";")[0].strip().lower() != expected:
+            raise _invalid(route, "body", message=f"expected {expected}, got {content_type or 'nothing'}")
         try:
-            data = json.loads(body)
+            if route.body_encoding == "form":
+                data: object = unflatten(parse_qsl(body.decode(), keep_blank_values=True))
+            elif route.body_encoding == "multipart":
+                data = unflatten(decode_multipart(content_type, body))
+            else:
+                data = json.loads(body)
         except ValueError:
-            raise _invalid(route, "body", message="the request body is not valid JSON") from None
+            raise _invalid(route, "body", message=f"the request body is not valid {expected}") from None
         try:
             return route.body_model.model_validate(data, strict=None)
         except ValidationError as exc:
@@ -325,6 +336,8 @@ class _Api:
             status, headers, result = result.status, {**headers, **result.headers}, result.body
         if result is None:
             return Response(status_code=status, headers=headers)
+        if isinstance(result, bytes):
+            return Response(result, status_code=status, headers=headers, media_type=route.success_media)
         if not isinstance(result, BaseModel):
             raise TypeError(f"{route.operation_id} handler returned {type(result).__name__}, expected a model")
         return _json(status, dump(result), headers)
