@@ -1,0 +1,116 @@
+"""The command line (generator/cli.py): `list`, `generate` and `check` output and exit codes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from tests.generator.conftest import GENERALITY, REPO, TINY_SPEC, write_spec
+
+SUMMARY = re.compile(r"^(\w+): (\d+) operations, (\d+) models, (\d+) files -> (.+)$")
+DONE = re.compile(r"^done in \d+\.\d\d s$")
+MODEL = re.compile(r"^class \w+\(|^\w+ = TypeAliasType\(", re.M)  # one per schema in the registry
+
+
+def test_list(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", str(GENERALITY)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "generality (Generality widget store, 2024-01-01)"
+    assert lines[1:] == [
+        f"  {'ListWidgets':<32} {'GET /widgets':<56} List widgets.",
+        f"  {'CreateWidget':<32} {'POST /widgets':<56} Create a widget.",
+        f"  {'ShowWidget':<32} {'GET /widgets/{widget_id}':<56} Show a widget.",
+        f"  {'UpdateWidget':<32} {'PUT /widgets/{widget_id}':<56} Update a widget.",
+        f"  {'DeleteWidget':<32} {'DELETE /widgets/{widget_id}':<56} Delete a widget.",
+        f"  {'ShowWidgetPart':<32} {'GET /widgets/{widget_id}/parts/{index}':<56} Show one part of a widget.",
+        f"  {'ShowTag':<32} {'GET /tags/{tag}':<56} Echo a tag (free-text path and query values).",
+        f"  {'Ping':<32} {'GET /?Action=Ping&Version=2024-01-01':<56} Check the service (RPC style).",
+    ]
+
+
+def test_list_several_specs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tiny = write_spec(tmp_path, "tiny.yaml", TINY_SPEC)
+    assert main(["list", str(GENERALITY), str(tiny)]) == 0
+    headers = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("  ")]
+    assert headers == ["generality (Generality widget store, 2024-01-01)", "tiny (Tiny, 1)"]
+
+
+def test_list_of_a_bad_spec_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = write_spec(tmp_path, "bad.yaml", "openapi: 3.1.0\ninfo: {version: '1'}\npaths: {}\n")
+    assert main(["list", str(bad)]) == 1
+    assert "[spec.invalid]" in capsys.readouterr().err
+
+
+def test_generate_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    tiny = write_spec(tmp_path, "tiny.yaml", TINY_SPEC)
+    assert main(["generate", str(GENERALITY), str(tiny), "--output", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and DONE.match(lines[2]), lines
+    summaries = {m[1]: m.groups()[1:] for m in map(SUMMARY.match, lines[:2]) if m}
+    for name, operations in (("generality", 8), ("tiny", 1)):
+        files = [p for p in (out / name).rglob("*") if p.is_file()]
+        models = len(MODEL.findall((out / name / "models.py").read_text(encoding="utf-8")))
+        assert summaries[name] == (str(operations), str(models), str(len(files)), str(out / name))
+
+
+def test_defaults_are_specs_and_generated_relative_to_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_spec(tmp_path / "specs", "tiny.yaml", TINY_SPEC)
+    monkeypatch.chdir(tmp_path)
+    assert main(["generate"]) == 0
+    files = sum(1 for p in (tmp_path / "generated" / "tiny").rglob("*") if p.is_file())
+    assert capsys.readouterr().out.splitlines()[0] == f"tiny: 1 operations, 3 models, {files} files -> generated/tiny"
+    assert (tmp_path / "generated" / "tiny" / "client.py").is_file()
+    assert main(["check"]) == 0
+    assert main(["generate"]) == 0
+    assert "tiny: up to date" in capsys.readouterr().out.splitlines()
+
+
+def test_no_specs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["generate"]) == 1
+    assert "[cli.no-specs] no spec files found" in capsys.readouterr().err
+    assert not (tmp_path / "generated").exists()
+
+
+@pytest.mark.parametrize(
+    ("edit", "code"),
+    [(None, 0), ("client.py", 1), ("_runtime/client.py", 1), ("openapi.json", 1)],
+    ids=["fresh", "stale-client", "stale-runtime", "stale-spec-copy"],
+)
+def test_check_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: str | None, code: int) -> None:
+    out = tmp_path / "out"
+    tiny = write_spec(tmp_path, "tiny.yaml", TINY_SPEC)
+    assert main(["generate", str(tiny), "--output", str(out)]) == 0
+    if edit:
+        with (out / "tiny" / edit).open("ab") as fh:
+            fh.write(b"\n")
+    capsys.readouterr()
+    assert main(["check", str(tiny), "--output", str(out)]) == code
+    if edit:
+        assert capsys.readouterr().out == f"stale: {out / 'tiny' / edit}\n"
+
+
+def test_a_command_is_required(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main([])
+    assert caught.value.code == 2
+
+
+def test_python_dash_m_entry_point() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "list", str(GENERALITY)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("generality (Generality widget store, 2024-01-01)\n")

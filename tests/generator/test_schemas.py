@@ -1,0 +1,342 @@
+"""The schema registry (generator/schemas.py): class names, hoisting of inline objects, and extracted rules."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.errors import Problem
+from generator.loader import LoadedSpec, load_spec
+from generator.parser import parse_api
+from generator.schemas import ModelRules, SchemaRegistry, class_name, is_present_condition, snake_name
+from tests.generator.conftest import ALL_SPECS, GENERALITY, Generated
+
+
+def registry_of(schemas: dict[str, Any]) -> tuple[SchemaRegistry, list[Problem]]:
+    """A registry over `components/schemas` = `schemas` (no file needed)."""
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
+    spec = LoadedSpec(Path("memory.yaml"), yaml.safe_dump(document, sort_keys=False).encode(), document)
+    problems: list[Problem] = []
+    return SchemaRegistry(spec, problems), problems
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+@pytest.fixture(scope="module")
+def fixture_registry() -> SchemaRegistry:
+    return parse_api(load_spec(GENERALITY))[1]
+
+
+# --------------------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("LiveExitConfig", "LiveExitConfig"),
+        ("live_exit_config", "LiveExitConfig"),
+        ("issuing.card", "IssuingCard"),
+        ("shape.circle", "ShapeCircle"),
+        ("v2-widget list", "V2WidgetList"),
+        ("3d.model", "M3dModel"),
+        ("Field", "FieldModel"),
+        ("ApiModel", "ApiModelModel"),
+        ("...", "Model"),
+    ],
+)
+def test_class_name(raw: str, expected: str) -> None:
+    assert class_name(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ShowRecordCallbackConfig", "show_record_callback_config"),
+        ("X-Trace-Id", "x_trace_id"),
+        ("HTTPServerConfig", "http_server_config"),
+        ("project_id", "project_id"),
+        ("from", "from_"),
+        ("self", "self_"),
+        ("body", "body_"),
+        ("options", "options_"),
+        ("2fa", "p_2fa"),
+    ],
+)
+def test_snake_name(raw: str, expected: str) -> None:
+    assert snake_name(raw) == expected
+
+
+def test_fixture_names_are_readable(fixture_registry: SchemaRegistry) -> None:
+    assert sorted(fixture_registry.schemas) == [
+        "CreateWidgetParams",
+        "DeleteWidgetParams",
+        "Error",
+        "ListWidgetsParams",
+        "ListWidgetsParamsColorsItem",
+        "Part",
+        "PingParams",
+        "PingResponse",
+        "ShapeCircle",
+        "ShapeRectangle",
+        "ShowTagParams",
+        "ShowTagResponse",
+        "ShowWidgetParams",
+        "ShowWidgetPartParams",
+        "UpdateWidgetParams",
+        "Widget",
+        "WidgetCreate",
+        "WidgetCreateDimensions",
+        "WidgetCreateDimensionsOrigin",
+        "WidgetCreatePartsItem",
+        "WidgetCreatePlacementBin",
+        "WidgetCreatePlacementShelf",
+        "WidgetDimensions",
+        "WidgetDimensionsOrigin",
+        "WidgetFields",
+        "WidgetList",
+        "WidgetListEcho",
+        "WidgetUpdate",
+    ]
+
+
+CLASS = re.compile(r"^class (\w+)\(|^(\w+) = TypeAliasType\(", re.M)
+
+
+@pytest.mark.parametrize("name", [spec.stem for spec in ALL_SPECS])
+def test_generated_classes_are_exactly_the_registry(generated: Generated, name: str) -> None:
+    package = generated.packages[name]
+    code = package.files["models.py"].decode()
+    classes = sorted(a or b for a, b in CLASS.findall(code))
+    assert all(re.fullmatch(r"[A-Z][A-Za-z0-9]*", c) for c in classes), classes
+    assert not any(re.search(r"_\d+$", c) for c in classes)
+    assert len(classes) == package.model_count
+
+
+def test_collisions_get_readable_suffixes() -> None:
+    registry, problems = registry_of(
+        {
+            "a.b": {"type": "object", "properties": {"x": {"type": "string"}}},
+            "a_b": {"type": "object", "properties": {"y": {"type": "string"}}},
+            "WidgetDims": {"type": "object", "properties": {"z": {"type": "string"}}},
+            "Widget": {
+                "type": "object",
+                "properties": {"dims": {"type": "object", "properties": {"w": {"type": "integer"}}}},
+            },
+            "Field": {"type": "object", "properties": {"f": {"type": "string"}}},
+        }
+    )
+    assert problems == []
+    assert sorted(registry.schemas) == ["AB", "ABSchema", "FieldModel", "Widget", "WidgetDims", "WidgetDims2"]
+    assert registry.schemas["Widget"]["properties"]["dims"] == ref("WidgetDims2")
+
+
+def test_operation_level_names(fixture_registry: SchemaRegistry) -> None:
+    registry, _ = registry_of({"Thing": {"type": "object", "properties": {"a": {"type": "string"}}}})
+    inline = {"type": "object", "properties": {"b": {"type": "string"}}}
+    assert registry.add("ShowThingResponse", inline, "/x") == "ShowThingResponse"
+    assert registry.add("ShowThingResponse", inline, "/y") == "ShowThingResponse2"
+    assert registry.add("ShowThingResponse404", ref("Thing"), "/z") == "Thing"
+
+
+# --------------------------------------------------------------------------- hoisting
+
+
+def test_inline_objects_are_hoisted_to_named_schemas(fixture_registry: SchemaRegistry) -> None:
+    schemas = fixture_registry.schemas
+    create = schemas["WidgetCreate"]["properties"]
+    assert create["dimensions"] == ref("WidgetCreateDimensions")
+    assert schemas["WidgetCreateDimensions"]["properties"]["origin"] == ref("WidgetCreateDimensionsOrigin")
+    assert create["parts"]["items"] == ref("WidgetCreatePartsItem")
+    assert create["shape"]["oneOf"] == [ref("ShapeCircle"), ref("ShapeRectangle")]
+    assert create["placement"]["oneOf"] == [ref("WidgetCreatePlacementShelf"), ref("WidgetCreatePlacementBin")]
+    assert schemas["WidgetCreatePlacementShelf"]["required"] == ["shelf"]
+    assert schemas["Widget"]["properties"]["dimensions"] == ref("WidgetDimensions")
+    assert schemas["Widget"]["properties"]["parts"]["items"] == ref("Part")
+    assert schemas["WidgetList"]["properties"]["echo"] == ref("WidgetListEcho")
+    assert fixture_registry.aliases == {"ListWidgetsParamsColorsItem"}  # a constrained array item gets a name
+
+
+def test_untitled_variants_are_numbered_and_objects_inside_arrays_of_arrays_hoisted() -> None:
+    obj = {"type": "object", "properties": {"v": {"type": "integer"}}}
+    registry, problems = registry_of(
+        {
+            "Box": {
+                "type": "object",
+                "properties": {
+                    "content": {"anyOf": [obj, obj]},
+                    "grid": {"type": "array", "items": {"type": "array", "items": obj}},
+                },
+            }
+        }
+    )
+    assert problems == []
+    props = registry.schemas["Box"]["properties"]
+    assert props["content"]["anyOf"] == [ref("BoxContentVariant1"), ref("BoxContentVariant2")]
+    assert props["grid"]["items"]["items"] == ref("BoxGridItemItem")
+
+
+def test_only_documentation_and_runtime_checks_are_left_out(fixture_registry: SchemaRegistry) -> None:
+    homepage = fixture_registry.schemas["WidgetCreate"]["properties"]["homepage"]
+    assert homepage == {"type": "string", "maxLength": 40, "description": "Product page."}
+    assert fixture_registry.schemas["Widget"]["properties"]["created"] == {"type": "string"}
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def test_cross_field_rules_and_formats_are_extracted(fixture_registry: SchemaRegistry) -> None:
+    rules = fixture_registry.rules["WidgetCreate"]
+    assert rules.exactly_one == [(("sku", "serial"), None)]
+    assert rules.not_together == [(("discount", "coupon"), "DiscountAndCoupon")]
+    assert rules.required_if == [("gift", True, ("gift_message",), None)]
+    assert rules.formats == {"homepage": ("uri", False)}
+    assert rules.unique == ["tags"]
+    assert not {"oneOf", "not", "if", "then"} & set(fixture_registry.schemas["WidgetCreate"])
+    assert fixture_registry.rules["Widget"].formats == {"created": ("date-time", False), "homepage": ("uri", False)}
+    assert set(fixture_registry.rules) == {"Widget", "WidgetCreate"}
+
+
+BASE = {"type": "object", "properties": {k: {"type": "string"} for k in ("a", "b", "c")}}
+RULE_CASES = [
+    ("one-of", {"oneOf": [{"required": ["a"]}, {"required": ["b"]}]}, ModelRules(exactly_one=[(("a", "b"), None)])),
+    (
+        "one-of-branch-code",
+        {"oneOf": [{"required": ["a"], "x-error-code": "OneOfAB"}, {"required": ["b"]}]},
+        ModelRules(exactly_one=[(("a", "b"), "OneOfAB")]),
+    ),
+    (
+        "any-of",
+        {"anyOf": [{"required": ["a"]}, {"required": ["b", "c"]}]},
+        ModelRules(at_least_one=[(("a", "b", "c"), None)]),
+    ),
+    (
+        "not",
+        {"not": {"required": ["a", "b"]}, "x-error-code": "NotAB"},
+        ModelRules(not_together=[(("a", "b"), "NotAB")]),
+    ),
+    (
+        "if-then",
+        {
+            "if": {"properties": {"a": {"const": "x"}}, "required": ["a"]},
+            "then": {"required": ["b"], "x-error-code": "BIfA"},
+        },
+        ModelRules(required_if=[("a", "x", ("b",), "BIfA")]),
+    ),
+    (
+        "all-of",
+        {"allOf": [{"oneOf": [{"required": ["a"]}, {"required": ["b"]}]}, {"not": {"required": ["b", "c"]}}]},
+        ModelRules(exactly_one=[(("a", "b"), None)], not_together=[(("b", "c"), None)]),
+    ),
+    (
+        "formats",
+        {
+            "properties": {
+                "u": {"type": "string", "format": "uri"},
+                "e": {"type": "array", "items": {"type": "string", "format": "email"}},
+            }
+        },
+        ModelRules(formats={"u": ("uri", False), "e": ("email", True)}),
+    ),
+]
+
+
+@pytest.mark.parametrize(("extra", "expected"), [c[1:] for c in RULE_CASES], ids=[c[0] for c in RULE_CASES])
+def test_rule_forms(extra: dict[str, Any], expected: ModelRules) -> None:
+    registry, problems = registry_of({"X": {**BASE, **extra}})
+    assert problems == []
+    assert registry.rules["X"] == expected
+    assert not {"oneOf", "anyOf", "allOf", "not", "if", "then"} & set(registry.schemas["X"])
+
+
+def test_dependent_required_is_a_presence_condition() -> None:
+    registry, problems = registry_of({"X": {**BASE, "dependentRequired": {"a": ["b", "c"]}}})
+    assert problems == []
+    ((field, condition, required, code),) = registry.rules["X"].required_if
+    assert (field, required, code) == ("a", ("b", "c"), None)
+    assert is_present_condition(condition)
+
+
+def test_rules_on_a_hoisted_object_belong_to_it() -> None:
+    inner = {**BASE, "not": {"required": ["a", "b"]}}
+    registry, problems = registry_of({"Outer": {"type": "object", "properties": {"inner": inner}}})
+    assert problems == []
+    assert registry.rules == {"OuterInner": ModelRules(not_together=[(("a", "b"), None)])}
+
+
+@pytest.mark.parametrize(
+    ("schema", "pointer"),
+    [
+        ({**BASE, "oneOf": [{"required": ["a"]}, {"type": "string"}]}, None),  # a oneOf of shapes stays a union
+        ({**BASE, "not": {"properties": {"a": {"const": "x"}}}}, "/components/schemas/X/not"),
+        (
+            {**BASE, "if": {"properties": {"a": {"minLength": 2}}}, "then": {"required": ["b"]}},
+            "/components/schemas/X/if",
+        ),
+        ({**BASE, "if": {"properties": {"a": {"const": "x"}}}}, "/components/schemas/X/if"),
+        ({"type": "string", "not": {"const": "x"}}, "/components/schemas/X/not"),
+        ({**BASE, "propertyNames": {"pattern": "^[a-z]+$"}}, "/components/schemas/X/propertyNames"),
+        ({**BASE, "unevaluatedProperties": False}, "/components/schemas/X/unevaluatedProperties"),
+        ({"type": "array", "contains": {"type": "string"}}, "/components/schemas/X/contains"),
+    ],
+    ids=[
+        "one-of-shapes",
+        "not-a-required",
+        "if-not-const",
+        "if-without-then",
+        "not-on-a-string",
+        "property-names",
+        "unevaluated",
+        "contains",
+    ],
+)
+def test_unsupported_rule_forms_are_problems(schema: dict[str, Any], pointer: str | None) -> None:
+    _, problems = registry_of({"X": schema})
+    assert [(p.code, p.pointer) for p in problems] == ([("schema.unsupported", pointer)] if pointer else [])
+
+
+def test_all_of_a_ref_is_not_dropped() -> None:
+    base = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
+    registry, problems = registry_of({"Base": base, "X": {**BASE, "allOf": [ref("Base")]}})
+    assert problems or "allOf" in registry.schemas["X"]
+
+
+def test_all_of_a_plain_required_is_not_dropped() -> None:
+    registry, problems = registry_of({"X": {**BASE, "allOf": [{"required": ["a"]}]}})
+    assert problems or "a" in registry.schemas["X"].get("required", []) or "allOf" in registry.schemas["X"]
+
+
+def test_ref_into_a_component_resolves() -> None:
+    other = {"type": "object", "properties": {"dim": {"type": "object", "properties": {"w": {"type": "integer"}}}}}
+    _, problems = registry_of(
+        {"Other": other, "X": {"type": "object", "properties": {"d": ref("Other/properties/dim")}}}
+    )
+    assert problems == []
+
+
+# --------------------------------------------------------------------------- rules reach the generated models
+
+
+def test_generated_models_carry_the_rules(modules: dict[str, ModuleType]) -> None:
+    volcengine = modules["volcengine_live"].models
+    rules = volcengine.UpdateCallbackBody.__streamspec_rules__
+    assert rules.exactly_one == ((("Vhost", "Domain"), None),)
+    assert rules.not_together == ((("Domain", "App"), "InvalidParam.DomainAndApp"),)
+    assert [(r.field, r.equals, r.required) for r in rules.required_if] == [("AuthEnable", True, ("AuthKeyPrimary",))]
+    metastudio = modules["huaweicloud_metastudio"].models
+    assert metastudio.LiveEventCallback.__streamspec_rules__.json_content == (("message", metastudio.LiveEventMessage),)
+    generality = modules["generality"].models
+    assert generality.WidgetCreate.__streamspec_rules__.formats == (("homepage", "uri", False),)
+    assert generality.WidgetCreate.__streamspec_rules__.unique == ("tags",)
+    assert generality.Part.__streamspec_rules__ is None
