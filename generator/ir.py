@@ -176,6 +176,17 @@ class Webhook:
     model: str
     description: str
     signature: dict[str, Any]
+    json_content: tuple[tuple[str, str], ...] = ()
+    """Payload fields holding JSON text (`contentSchema`): (wire name, the generated type of that text)."""
+
+    @property
+    def scheme(self) -> str:
+        """How deliveries are signed (`x-signature.scheme`, see WEBHOOK_SCHEMES); `none` without `x-signature`."""
+        return str(self.signature.get("scheme", "none")) if self.signature else "none"
+
+
+WEBHOOK_SCHEMES = ("metastudio-mss", "huawei-live-record", "volcengine-md5")
+"""The `x-signature.scheme` values generated receivers verify (the families of `runtime/webhooks.py`)."""
 
 
 @dataclass(frozen=True)

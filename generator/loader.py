@@ -10,6 +10,7 @@ import hashlib
 import json
 import keyword
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -117,13 +118,59 @@ def validate_document(spec: LoadedSpec) -> list[Problem]:
         return problems
     validator = OpenAPIV31SpecValidator if version.startswith("3.1.") else OpenAPIV30SpecValidator
     seen: set[tuple[str, str]] = set()
-    for error in validator(spec.document).iter_errors():
-        ptr = "".join("/" + escape_pointer_token(p) for p in getattr(error, "absolute_path", ()))
-        key = (ptr, str(getattr(error, "message", error)))
-        if key not in seen:
-            seen.add(key)
-            problems.append(spec.problem(ptr, "spec.invalid", key[1]))
+    try:
+        for error in validator(spec.document).iter_errors():
+            message = str(getattr(error, "message", error)).strip().splitlines()[0]
+            key = (_locate(spec.document, error, message), message)
+            if key not in seen:
+                seen.add(key)
+                problems.append(spec.problem(key[0], "spec.invalid", message))
+    except Exception as exc:  # the validator trips over some malformed documents instead of reporting them
+        problems.append(
+            spec.problem("", "spec.invalid", f"openapi-spec-validator could not check this document: {exc!r}")
+        )
     return problems
+
+
+_OPERATION_IN_MESSAGE = re.compile(r"for '(\w+)'(?: operation)? in '([^']+)'")
+
+
+def _locate(document: dict[str, Any], error: object, message: str) -> str:
+    """A document pointer for a validator error.
+
+    Errors inside a schema come with a path relative to that schema, so the schema is found by following that
+    path from every schema in the document to the offending value; document-level errors (duplicate operationId,
+    undeclared path parameter) name the operation only in their message.
+    """
+    path = [str(p) for p in getattr(error, "absolute_path", ())]
+    relative = "".join("/" + escape_pointer_token(p) for p in path)
+    if path and resolve_pointer(document, relative) is not _MISSING:
+        return relative
+    if path:
+        instance = getattr(error, "instance", _MISSING)
+        for root in _schema_roots(document, ""):
+            if resolve_pointer(document, root + relative) == instance:
+                return root + relative
+    found = _OPERATION_IN_MESSAGE.search(message)
+    if found:
+        method, route = found.groups()
+        suffix = "/operationId" if "Operation ID" in message else ""
+        return f"/paths/{escape_pointer_token(route)}/{method}{suffix}"
+    return relative
+
+
+def _schema_roots(node: Any, ptr: str) -> Iterator[str]:
+    """Pointers of every schema object: component schemas and each `schema` of a parameter, header or media type."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            child = f"{ptr}/{escape_pointer_token(key)}"
+            if key == "schema" or ptr == "/components/schemas":
+                yield child
+            if ptr != "/components/schemas" or key:
+                yield from _schema_roots(value, child)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _schema_roots(value, f"{ptr}/{i}")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from generator.errors import GenerationError, Problem, pointer
 from generator.ir import (
     HTTP_METHODS,
     IDEMPOTENT_METHODS,
+    WEBHOOK_SCHEMES,
     Api,
     Body,
     ErrorCode,
@@ -134,10 +135,12 @@ class _Parser:
         rpc = raw.get("x-rpc")
         if "#" in path and not isinstance(rpc, dict):
             self.fail(ptr, "operation.rpc", "a path with a fragment is an RPC operation and needs `x-rpc`")
-        params = self.parameters(op_id, [*shared, *raw.get("parameters", [])], ptr)
-        params_model = None
-        if params:
-            params_model = self.params_model(op_id, [*shared, *raw.get("parameters", [])], ptr)
+        item_ptr = ptr.rsplit("/", 1)[0]
+        located = [(p, f"{item_ptr}/parameters/{i}") for i, p in enumerate(shared)] + [
+            (p, f"{ptr}/parameters/{i}") for i, p in enumerate(raw.get("parameters", []))
+        ]
+        params = self.parameters(located)
+        params_model = self.params_model(op_id, located, ptr) if params else None
         idempotent = raw.get("x-idempotent")
         return Operation(
             operation_id=op_id,
@@ -158,19 +161,18 @@ class _Parser:
             deprecated=bool(raw.get("deprecated", False)),
         )
 
-    def _effective_params(self, raw_params: list[Any]) -> list[tuple[dict[str, Any], int]]:
+    def _effective_params(self, located: list[tuple[Any, str]]) -> list[tuple[dict[str, Any], str]]:
         """Operation-level parameters override path-level ones with the same name and location."""
-        by_key: dict[tuple[str, str], tuple[dict[str, Any], int]] = {}
-        for i, raw in enumerate(raw_params):
+        by_key: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
+        for raw, p_ptr in located:
             p = self.deref(raw)
-            by_key[(p.get("name", ""), p.get("in", ""))] = (p, i)
+            by_key[(p.get("name", ""), p.get("in", ""))] = (p, p_ptr)
         return [v for v in by_key.values() if v[0].get("in") != "cookie" and not v[0].get("x-auth-managed")]
 
-    def parameters(self, op_id: str, raw_params: list[Any], ptr: str) -> list[Parameter]:
+    def parameters(self, located: list[tuple[Any, str]]) -> list[Parameter]:
         params = []
         used: set[str] = set()
-        for p, i in self._effective_params(raw_params):
-            p_ptr = f"{ptr}/parameters/{i}"
+        for p, p_ptr in self._effective_params(located):
             schema = self.deref(p.get("schema", {}))
             if "content" in p:
                 self.fail(p_ptr, "parameter.unsupported", "parameters with `content` are not supported; use `schema`")
@@ -213,11 +215,11 @@ class _Parser:
             )
         return params
 
-    def params_model(self, op_id: str, raw_params: list[Any], ptr: str) -> str:
+    def params_model(self, op_id: str, located: list[tuple[Any, str]], ptr: str) -> str:
         """One closed object schema over the parameters, so client and server validate them with one model."""
         properties: dict[str, Any] = {}
         required: list[str] = []
-        for p, _ in self._effective_params(raw_params):
+        for p, _ in self._effective_params(located):
             if p["in"] == "header" and p["name"].lower() in ("accept", "content-type", "authorization"):
                 continue
             schema = dict(p.get("schema", {}))
@@ -292,7 +294,8 @@ class _Parser:
         return tuple(sorted(result, key=lambda r: r.status))
 
     def webhooks(self) -> tuple[Webhook, ...]:
-        hooks = []
+        hooks: list[Webhook] = []
+        schemes: set[str] = set()
         for name, item in (self.doc.get("webhooks", {}) or {}).items():
             ptr = pointer("webhooks", name)
             post = self.deref(item).get("post")
@@ -303,15 +306,29 @@ class _Parser:
             if body is None:
                 self.fail(f"{ptr}/post", "webhook.no-body", "a webhook needs a JSON request body")
                 continue
-            hooks.append(
-                Webhook(
-                    name=name,
-                    py_name=snake_name(name),
-                    model=body.model,
-                    description=" ".join(str(post.get("description", post.get("summary", ""))).split()),
-                    signature=dict(post.get("x-signature", {}) or {}),
-                )
+            rules = self.registry.rules.get(body.model)
+            hook = Webhook(
+                name=name,
+                py_name=snake_name(name),
+                model=body.model,
+                description=" ".join(str(post.get("description", post.get("summary", ""))).split()),
+                signature=dict(post.get("x-signature", {}) or {}),
+                json_content=tuple(sorted(rules.json_content.items())) if rules else (),
             )
+            if hook.signature and hook.scheme not in WEBHOOK_SCHEMES:
+                self.fail(
+                    f"{ptr}/post/x-signature",
+                    "webhook.scheme",
+                    f"x-signature.scheme must be one of {', '.join(WEBHOOK_SCHEMES)}, got {hook.scheme!r}"
+                    if "scheme" in hook.signature
+                    else f"x-signature needs a `scheme` ({', '.join(WEBHOOK_SCHEMES)})",
+                )
+            elif schemes and hook.scheme not in schemes:
+                where = f"{ptr}/post/x-signature" if hook.signature else f"{ptr}/post"
+                self.fail(where, "webhook.scheme", "every webhook of a spec must use one scheme")
+            else:
+                schemes.add(hook.scheme)
+            hooks.append(hook)
         return tuple(hooks)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import re
 import subprocess
 import sys
 import tempfile
@@ -15,15 +16,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
-from generator.errors import GenerationError, Problem
+from generator.errors import GenerationError, Problem, display_path
 from generator.ir import Api
 from generator.loader import LoadedSpec, load_spec
 from generator.models import generate_models
 from generator.parser import parse_api
 from generator.render import RUNTIME, header, render, uses_literal
 
-# Runtime modules every package carries; `server` needs Starlette and is imported only by `server.py`.
-RUNTIME_MODULES = ("__init__", "auth", "calls", "client", "model", "params", "server", "signing", "verify", "webhooks")
+# Runtime modules every package carries; `server` and `receiver` need Starlette and are imported only by `server.py`
+# and `webhooks.py`.
+RUNTIME_MODULES = (
+    "__init__",
+    "auth",
+    "calls",
+    "client",
+    "model",
+    "params",
+    "receiver",
+    "server",
+    "signing",
+    "verify",
+    "webhooks",
+)
 _ENVELOPE_CLASSES = {"huawei": "HuaweiEnvelope", "volcengine": "VolcengineEnvelope", "plain": "HuaweiEnvelope"}
 
 
@@ -75,7 +89,10 @@ def build_packages(spec_paths: Sequence[Path]) -> list[Package]:
     problems = [*invalid, *(p for p in problems if p.file not in rejected)]
     if problems:
         raise GenerationError(problems)
-    formatted = _ruff({f"{api.package}/{name}": text for api, _, files, _ in drafts for name, text in files.items()})
+    specs = {api.package: display_path(path) for (api, *_), path in zip(drafts, spec_paths, strict=True)}
+    formatted = _ruff(
+        {f"{api.package}/{name}": text for api, _, files, _ in drafts for name, text in files.items()}, specs
+    )
     packages = []
     for api, model_count, files, document_json in drafts:
         out = {name: formatted[f"{api.package}/{name}"].encode() for name in files}
@@ -100,6 +117,8 @@ def _draft(spec: LoadedSpec) -> tuple[Api, int, dict[str, str], str]:
         + '"""Pydantic models of every schema in the spec (datamodel-code-generator)."""\n\n'
         + models_code,
     }
+    if api.webhooks:
+        files["webhooks.py"] = render("webhooks.py.jinja", api, **context)
     for module in RUNTIME_MODULES:
         files[f"_runtime/{module}.py"] = top + (RUNTIME / f"{module}.py").read_text(encoding="utf-8")
     document_json = json.dumps(spec.document, indent=2, ensure_ascii=False) + "\n"
@@ -173,8 +192,11 @@ def _exception_name(status: int) -> str:
     return EXCEPTION_NAMES.get(status, f"Status{status}Error")
 
 
-def _ruff(files: dict[str, str]) -> dict[str, str]:
-    """Format and lint-fix the Python files with ruff, isolated from any project configuration (determinism)."""
+def _ruff(files: dict[str, str], specs: dict[str, str]) -> dict[str, str]:
+    """Format and lint-fix the Python files with ruff, isolated from any project configuration (determinism).
+
+    A file ruff cannot parse is a template bug met by this spec: the problem names the spec and the file.
+    """
     with tempfile.TemporaryDirectory(prefix="streamspec-ruff-") as tmp:
         root = Path(tmp)
         for name, text in files.items():
@@ -190,13 +212,16 @@ def _ruff(files: dict[str, str]) -> dict[str, str]:
                 [sys.executable, "-m", "ruff", *args], cwd=root, capture_output=True, text=True, check=False
             )
             if done.returncode != 0:
+                output = (done.stderr + done.stdout).strip()
+                broken = sorted({m for m in re.findall(r"([\w.-]+/[\w./-]+\.py)", output) if m in files}) or ["?"]
+                package = broken[0].split("/", 1)[0]
                 raise GenerationError(
                     [
                         Problem(
-                            "generated",
+                            specs.get(package, package),
                             "",
                             "render.ruff",
-                            f"ruff {args[0]} failed: {(done.stderr + done.stdout).strip()[:2000]}",
+                            f"rendered {broken[0]} is not valid Python (ruff {args[0]}): {output[:2000]}",
                         )
                     ]
                 )

@@ -167,3 +167,27 @@ def route_facts(op: Operation, envelope: str) -> dict[str, Any]:
         if internal and internal.error_codes
         else _DEFAULT_INTERNAL[envelope],
     }
+
+
+def content_parsers(api: Api) -> list[tuple[str, str, str, str, str]]:
+    """`webhooks.py` helpers decoding JSON carried in payload strings: (function, webhook, event model, field, type).
+
+    Named `parse_<field>`, or `parse_<webhook>_<field>` where two webhooks have a field of that name.
+    """
+    from generator.schemas import snake_name
+
+    fields = [(hook, field, model) for hook in api.webhooks for field, model in hook.json_content]
+    names = [snake_name(field) for _, field, _ in fields]
+    return [
+        (
+            f"parse_{name}" if names.count(name) == 1 else f"parse_{hook.py_name}_{name}",
+            hook.name,
+            hook.model,
+            field,
+            model,
+        )
+        for name, (hook, field, model) in zip(names, fields, strict=True)
+    ]
+
+
+environment().globals["content_parsers"] = content_parsers

@@ -82,11 +82,13 @@ class ModelRules:
     formats: dict[str, tuple[str, bool]] = field(default_factory=dict)
     json_content: dict[str, str] = field(default_factory=dict)
     unique: list[str] = field(default_factory=list)
+    exact_ints: list[str] = field(default_factory=list)
+    """Integer enums: pydantic's `Literal[0, 1]` takes `True` and `1.0` for 1, JSON Schema does not."""
 
     def __bool__(self) -> bool:
         return any(
             (self.exactly_one, self.at_least_one, self.not_together, self.required_if, self.formats, self.json_content)
-        ) or bool(self.unique)
+        ) or bool(self.unique or self.exact_ints)
 
 
 def class_name(raw: str) -> str:
@@ -138,7 +140,7 @@ class SchemaRegistry:
     def add(self, suggested: str, schema: dict[str, Any], ptr: str) -> str:
         """Register a schema met outside components (a body, a response, a parameter set); return its class name."""
         ref = schema.get("$ref") if isinstance(schema, dict) else None
-        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/") and ref.count("/") == 3:
             return self._ref_name(ref, ptr)
         name = self._free(class_name(suggested))
         self._define(name, schema, ptr)
@@ -175,7 +177,7 @@ class SchemaRegistry:
             return schema
         if "$ref" in schema:
             ref = schema["$ref"]
-            if ref.startswith("#/components/schemas/"):
+            if ref.startswith("#/components/schemas/") and ref.count("/") == 3:
                 return {"$ref": "#/components/schemas/" + self._ref_name(ref, ptr)}
             target = resolve_pointer(self.spec.document, ref[1:])
             return self._convert(copy.deepcopy(target), ptr, owner, rules, top=top)
@@ -186,6 +188,8 @@ class SchemaRegistry:
         if _is_object(schema) and not top:
             return {"$ref": "#/components/schemas/" + self._hoist(owner, schema, ptr)}
         out: dict[str, Any] = {}
+        if top and _is_object(schema) and "additionalProperties" not in schema:
+            out["additionalProperties"] = True  # open: unknown fields are kept, so payloads round-trip
         for key, value in schema.items():
             if key in ("properties",):
                 out[key] = {
@@ -227,10 +231,14 @@ class SchemaRegistry:
             return schema
         target = _deref_local(self.spec.document, schema)
         fmt = target.get("format")
+        if _is_int_enum(target):
+            rules.exact_ints.append(prop)
         if target.get("type") == "array" and isinstance(target.get("items"), dict):
             items = _deref_local(self.spec.document, target["items"])
             if items.get("format") in RUNTIME_FORMATS:
                 rules.formats[prop] = (items["format"], True)
+            if _is_int_enum(items):
+                rules.exact_ints.append(prop)
             if target.get("uniqueItems") is True:
                 rules.unique.append(prop)
         elif fmt in RUNTIME_FORMATS:
@@ -287,7 +295,7 @@ class SchemaRegistry:
             for prop, needed in value.items():
                 rules.required_if.append((prop, _PRESENT, tuple(needed), code))
             return True
-        if key == "allOf" and all(isinstance(b, dict) and not _is_object(b) for b in value):
+        if key == "allOf" and value and all(_is_rule_form(b) for b in value):
             return all(
                 self._take_rules(branch, sub_key, branch[sub_key], f"{ptr}/allOf/{i}", rules)
                 for i, branch in enumerate(value)
@@ -313,6 +321,19 @@ _PRESENT = object()
 
 def is_present_condition(value: object) -> bool:
     return value is _PRESENT
+
+
+def _is_rule_form(branch: Any) -> bool:
+    """An `allOf` member that is only a cross-field rule (and so becomes one), not a schema to merge."""
+    if not isinstance(branch, dict):
+        return False
+    keys = set(branch) - {"description", "title", "x-error-code", "$comment"}
+    return bool(keys) and keys <= {"oneOf", "anyOf", "not", "if", "then", "dependentRequired"}
+
+
+def _is_int_enum(schema: dict[str, Any]) -> bool:
+    values = schema.get("enum")
+    return isinstance(values, list) and bool(values) and all(type(v) is int for v in values)
 
 
 def _required_only(branch: Any) -> bool:

@@ -49,6 +49,8 @@ class ModelRules:
     json_content: tuple[tuple[str, object], ...] = ()
     """Fields holding JSON text, with the type (a model or a union alias) that text must validate as."""
     unique: tuple[str, ...] = ()
+    exact_ints: tuple[str, ...] = ()
+    """Integer enum fields: `Literal[0, 1]` alone would take `True` or `1.0` for 1."""
 
     def check(self, values: Mapping[str, object]) -> None:
         """Raise PydanticCustomError for the first broken rule; `values` holds only the fields that are set."""
@@ -102,6 +104,21 @@ class ApiModel(BaseModel):
     model_config = ConfigDict(validate_by_name=True, validate_by_alias=True, serialize_by_alias=True, defer_build=True)
 
     __streamspec_rules__: ClassVar[ModelRules | None] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _check_exact_ints(cls, data: Any) -> Any:
+        """Before validation, because `Literal[0, 1]` has already turned `True` into `1` by the time it is done."""
+        rules = cls.__streamspec_rules__
+        if rules is not None and rules.exact_ints and isinstance(data, dict):
+            for name, info in cls.model_fields.items():
+                alias = info.alias or name
+                if alias in rules.exact_ints:
+                    value = data.get(alias, data.get(name))
+                    for item in value if isinstance(value, list) else [value]:
+                        if item is not None and type(item) is not int:
+                            _fail(None, f"{alias} must be an integer, got {json.dumps(_plain(item))}", kind="range")
+        return data
 
     @model_validator(mode="after")
     def _check_streamspec_rules(self) -> Self:

@@ -158,6 +158,7 @@ def _kind_of(error_type: str) -> str:
     if error_type.startswith(("greater_than", "less_than", "too_", "string_too_")) or error_type in (
         "literal_error",
         "enum",
+        "streamspec_range",
     ):
         return "range"
     if error_type in ("extra_forbidden", "model_type", "dict_type", "list_type") or error_type.endswith("_type"):
@@ -340,7 +341,11 @@ class _Api:
         return _json(status, dump(result), headers)
 
     async def openapi(self, request: Request) -> Response:
-        return Response(self.spec_json, media_type="application/json", headers={"X-Request-Id": uuid.uuid4().hex})
+        headers = {"X-Request-Id": uuid.uuid4().hex}
+        if request.method != "GET":
+            body = error_body(self.envelope, {}, str(_ROUTING_CODES[self.envelope.style][405]), "use GET", None)
+            return _json(405, body, {**headers, "Allow": "GET"})
+        return Response(self.spec_json, media_type="application/json", headers=headers)
 
 
 def _json(status: int, body: Any, headers: Mapping[str, str]) -> Response:
@@ -361,7 +366,7 @@ def build_app(
     methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]
     return Starlette(
         routes=[
-            StarletteRoute("/openapi.json", api.openapi, methods=["GET"]),
+            StarletteRoute("/openapi.json", api.openapi, methods=methods),
             StarletteRoute("/{path:path}", api.handle, methods=methods),
         ]
     )

@@ -323,11 +323,6 @@ def test_failed_check_exits_1_and_reports(
 # --------------------------------------------------------------------------- known mislocations (generator bugs)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="loader.validate_document: openapi-spec-validator reports schema errors relative to the schema "
-    "(/properties/a/type), which is passed on as a document pointer, so the line falls back to 1",
-)
 def test_invalid_schema_keyword_is_located_in_the_document(tmp_path: Path) -> None:
     text = schema("type: object\nproperties:\n  a: {type: 12} # <-\n")
     (problem,) = problems_of(write_spec(tmp_path, "bad.yaml", text))
@@ -381,11 +376,6 @@ UNDECLARED_PATH_PARAMETER = (
     [(DUPLICATE_ID, "/paths/~1b/get/operationId"), (UNDECLARED_PATH_PARAMETER, "/paths/~1a~1{id}/get")],
     ids=["duplicate-operation-id", "undeclared-path-parameter"],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="loader.validate_document: openapi-spec-validator's document-level errors carry no path, so the problem "
-    "has pointer '' and line 1 (and the parser's located operation.duplicate-id is dropped as noise)",
-)
 def test_document_level_validator_errors_are_located(tmp_path: Path, text: str, pointer: str) -> None:
     (problem,) = problems_of(write_spec(tmp_path, "bad.yaml", text))
     assert (problem.pointer, problem.line) == (pointer, marked_line(text))
@@ -397,11 +387,6 @@ def test_duplicate_operation_id_is_reported(tmp_path: Path) -> None:
     assert "Same" in problem.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="loader.validate_document: an exception inside openapi-spec-validator (KeyError 'responses' for "
-    "`responses: 12`) escapes as a traceback instead of becoming a located spec.invalid problem",
-)
 def test_validator_crash_becomes_a_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = HEAD + "paths:\n  /a:\n    get:\n      operationId: A\n      responses: 12 # <-\n"
     spec = write_spec(tmp_path, "bad.yaml", text)
@@ -409,11 +394,6 @@ def test_validator_crash_becomes_a_problem(tmp_path: Path, capsys: pytest.Captur
     assert "[spec.invalid]" in capsys.readouterr().err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline._ruff: when ruff cannot parse a rendered file the problem's file is the literal 'generated' "
-    "(the batch of all packages), not the spec whose package broke",
-)
 def test_render_failure_names_the_spec_and_the_broken_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.render import render as real
 

@@ -1,0 +1,289 @@
+"""Webhook receivers: verify the vendor's callback signature, validate the payload, hand the typed event to a handler.
+
+Generated `webhooks.py` modules describe each callback as a `WebhookRoute` (payload type, verifier, handler); this
+module does the rest. `accept` is the framework-free core (method, query, headers and body in; the typed event out,
+or `WebhookRejected`); `build_receiver` wraps it in a Starlette app.
+
+Checks run in this order: method, body size, media type, JSON, signature, schema. Two schemes sign fields of the
+body, so the JSON is decoded before the signature is checked, for every scheme alike (a 400 for a body that is not
+JSON tells an unauthenticated sender nothing). The answers (`STATUS`; the vendors only document "answer 200"):
+
+- 405 `method_not_allowed` with `Allow: POST`; 413 `payload_too_large` above `max_body` (1 MiB by default).
+- 415 `unsupported_media_type` for a Content-Type that is not JSON (`application/json`, `application/*+json`).
+  [U] No vendor says it always sends a Content-Type, so a missing one is accepted and the body parsed as JSON.
+- 400 `malformed_json` (not UTF-8 JSON, NaN/Infinity, or not an object).
+- 401 for every signature failure, codes from `WebhookCode`: `missing_signature`, `malformed_timestamp`,
+  `signature_mismatch`, and also `signature_expired` / `timestamp_out_of_window`. An expired signature is failed
+  authentication (as an expired bearer token is under RFC 6750), not an authenticated caller being refused (403).
+- 400 `invalid_payload`: an authentic payload that fails its schema, including JSON carried in a string
+  (`contentSchema`, MetaStudio's `message`).
+- 500 `handler_failed` when the handler raises (logged), so that the vendor retries; 404 `not_found` off the routes.
+- 200 with an empty body once the handler returns (every vendor looks only at the status).
+
+Rejections carry a plain JSON body `{"error": <code>, "message": <text>}`: the receiver is the user's endpoint, not
+the vendor's API, so the vendor error envelopes do not apply.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+from types import MappingProxyType
+from typing import Any, Literal, cast
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .signing import Clock
+from .webhooks import (
+    MSS_WINDOW,
+    LiveSignType,
+    WebhookCheck,
+    WebhookCode,
+    verify_live_record_callback,
+    verify_mss_a,
+    verify_mss_a_head,
+    verify_volc_callback,
+)
+
+__all__ = [
+    "MAX_BODY",
+    "STATUS",
+    "MssAuthType",
+    "Verify",
+    "WebhookRejected",
+    "WebhookRequest",
+    "WebhookRoute",
+    "accept",
+    "build_receiver",
+    "json_content",
+    "live_record_verifier",
+    "mss_verifier",
+    "precheck",
+    "unsigned",
+    "volcengine_verifier",
+]
+
+logger = logging.getLogger("streamspec.receiver")
+
+MAX_BODY = 1 << 20
+"""Largest accepted body in bytes; the vendors' callbacks are a few kilobytes."""
+
+STATUS: Mapping[str, int] = MappingProxyType(
+    {
+        "method_not_allowed": 405,
+        "payload_too_large": 413,
+        "unsupported_media_type": 415,
+        "malformed_json": 400,
+        WebhookCode.MISSING.value: 401,
+        WebhookCode.MALFORMED.value: 401,
+        WebhookCode.MISMATCH.value: 401,
+        WebhookCode.EXPIRED.value: 401,
+        WebhookCode.STALE.value: 401,
+        "invalid_payload": 400,
+        "handler_failed": 500,
+        "not_found": 404,
+    }
+)
+"""HTTP status of each rejection code."""
+
+MssAuthType = Literal["MSS_A", "MSS_A_HEAD"]
+
+
+class WebhookRejected(Exception):
+    """A delivery the receiver refuses: a stable `code` (see `STATUS`), its HTTP `status` and a message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.status = STATUS[code]
+
+    def response(self) -> Response:
+        """The plain JSON answer (with `Allow` for a 405)."""
+        headers = {"Allow": "POST"} if self.status == 405 else None
+        body = json.dumps({"error": self.code, "message": self.message}, ensure_ascii=False).encode()
+        return Response(body, status_code=self.status, headers=headers, media_type="application/json")
+
+
+@dataclass(frozen=True)
+class WebhookRequest:
+    """What a verifier may look at: the raw query, lower-cased headers, raw body and the decoded JSON object."""
+
+    query: str
+    headers: Mapping[str, str]
+    body: bytes
+    payload: Mapping[str, object]
+
+
+Verify = Callable[[WebhookRequest], WebhookCheck]
+
+
+@dataclass(frozen=True)
+class WebhookRoute:
+    """One callback family: where it is served, its payload type, how it is signed and who handles it."""
+
+    name: str
+    payload: Any
+    """The generated model (or union alias) the JSON body must validate as."""
+    verify: Verify
+    dispatch: Callable[[Any], Awaitable[object]]
+    path: str | None = None
+    """`None`: any path (the receiver is mounted at the callback URL)."""
+
+
+def _unsigned(request: WebhookRequest) -> WebhookCheck:
+    return WebhookCheck(WebhookCode.OK, "signature verification is disabled")
+
+
+unsigned: Verify = _unsigned
+"""Accepts every delivery: callbacks the spec documents as unsigned, or a configuration without a key."""
+
+
+def mss_verifier(
+    key: str | None,
+    callback_url: str,
+    auth_type: MssAuthType = "MSS_A",
+    *,
+    clock: Clock | None = None,
+    window: timedelta = MSS_WINDOW,
+) -> Verify:
+    """MetaStudio MSS_A (query) or MSS_A_HEAD (headers) over the configured URL; `key=None` is auth_type NONE."""
+    if key is None:
+        return unsigned
+    secret = key
+    if auth_type == "MSS_A":
+        return lambda r: verify_mss_a(secret, callback_url, r.query, clock=clock, window=window)
+    if auth_type == "MSS_A_HEAD":
+        return lambda r: verify_mss_a_head(secret, callback_url, r.headers, clock=clock, window=window)
+    raise ValueError(f"unsupported MetaStudio auth_type {auth_type!r} (expected MSS_A or MSS_A_HEAD)")
+
+
+def live_record_verifier(
+    key: str | None, sign_type: LiveSignType = "HMACSHA256", *, clock: Clock | None = None
+) -> Verify:
+    """Huawei Live record callbacks (`auth_sign`/`auth_timestamp` in the body); `key=None` accepts unsigned ones."""
+    if key is None:
+        return unsigned
+    if not key:
+        raise ValueError("the callback key is empty; pass key=None to accept unsigned callbacks")
+    if sign_type not in ("HMACSHA256", "MD5"):
+        raise ValueError(f"unsupported Huawei Live sign_type {sign_type!r}")
+    secret = key
+    return lambda r: verify_live_record_callback(r.payload, secret, sign_type, clock=clock)
+
+
+def volcengine_verifier(auth_key: str | None, *, clock: Clock | None = None) -> Verify:
+    """Volcengine callbacks (`sign`/`t`, flat or under `data`); `auth_key=None` is AuthEnable=false."""
+    if auth_key is None:
+        return unsigned
+    if not auth_key:
+        raise ValueError("AuthKeyPrimary is empty; pass auth_key=None when callback authentication is disabled")
+    secret = auth_key
+    return lambda r: verify_volc_callback(r.payload, secret, clock=clock)
+
+
+@cache
+def _adapter(target: object) -> TypeAdapter[Any]:
+    adapter: TypeAdapter[Any] = TypeAdapter(cast(Any, target))
+    return adapter
+
+
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")
+
+
+def precheck(method: str, headers: Mapping[str, str]) -> None:
+    """Method and media type, before the body is read; `headers` must have lower-case names."""
+    if method != "POST":
+        raise WebhookRejected("method_not_allowed", f"method {method} is not allowed; callbacks are POSTed")
+    content_type = headers.get("content-type")
+    if content_type is not None:
+        media = content_type.split(";")[0].strip().lower()
+        if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+            raise WebhookRejected("unsupported_media_type", f"expected application/json, got {content_type!r}")
+
+
+def accept(route: WebhookRoute, *, method: str, query: str, headers: Mapping[str, str], body: bytes) -> Any:
+    """Check one delivery and return its typed event; raises `WebhookRejected` (framework-free)."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    precheck(method, lowered)
+    try:
+        payload = json.loads(body, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        raise WebhookRejected("malformed_json", "the body is not valid JSON") from None
+    if not isinstance(payload, dict):
+        raise WebhookRejected("malformed_json", "the body must be a JSON object")
+    check = route.verify(WebhookRequest(query, lowered, body, payload))
+    if not check.ok:
+        raise WebhookRejected(check.code.value, check.message)
+    try:
+        return _adapter(route.payload).validate_python(payload)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise WebhookRejected("invalid_payload", f"{where + ': ' if where else ''}{first['msg']}") from None
+
+
+def json_content(event: BaseModel, field: str, target: Any) -> Any:
+    """The JSON document carried as text in `event`'s wire field `field`, validated as `target`."""
+    for name, info in type(event).model_fields.items():
+        if (info.alias or name) == field:
+            return _adapter(target).validate_json(getattr(event, name))
+    raise KeyError(field)
+
+
+async def _read(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise WebhookRejected("payload_too_large", f"the body is larger than {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise WebhookRejected("payload_too_large", f"the body is larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _endpoint(route: WebhookRoute, max_body: int) -> Callable[[Request], Awaitable[Response]]:
+    async def receive(request: Request) -> Response:
+        try:
+            precheck(request.method, request.headers)
+            body = await _read(request, max_body)
+            query = request.scope.get("query_string", b"").decode("latin-1")
+            event = accept(route, method=request.method, query=query, headers=request.headers, body=body)
+        except WebhookRejected as rejected:
+            return rejected.response()
+        try:
+            await route.dispatch(event)
+        except Exception:
+            logger.exception("the %s handler failed", route.name)
+            return WebhookRejected("handler_failed", f"the {route.name} handler failed").response()
+        return Response(status_code=200)
+
+    return receive
+
+
+_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]
+"""Every method reaches the endpoint, which answers all but POST with 405 and `Allow: POST`."""
+
+
+async def _not_found(request: Request) -> Response:
+    return WebhookRejected("not_found", f"no webhook at {request.url.path}").response()
+
+
+def build_receiver(*routes: WebhookRoute, max_body: int = MAX_BODY) -> Starlette:
+    """An ASGI app receiving `routes`: each at its path, or at every path when its path is None."""
+    served = [Route(r.path or "/{path:path}", _endpoint(r, max_body), methods=_METHODS) for r in routes]
+    if all(r.path is not None for r in routes):
+        served.append(Route("/{path:path}", _not_found, methods=_METHODS))
+    return Starlette(routes=served)
