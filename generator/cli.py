@@ -139,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     from generator.emulator.serve import add_parser as add_serve_parser
 
     add_serve_parser(sub)
+    from generator.fuzz_cli import add_parser as add_fuzz_parser
+
+    add_fuzz_parser(sub)
     return parser
 
 

@@ -48,6 +48,7 @@ _DROPPED = frozenset(
         "$comment",
     }
 )
+_INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 _RULE_KEYS = ("oneOf", "anyOf", "not", "if", "then", "allOf", "dependentRequired")
 _RESERVED = frozenset(
     {
@@ -220,6 +221,10 @@ class SchemaRegistry:
                             "(see docs/spec-conventions.md)",
                         )
                     )
+            elif key == "format" and value in _INT_RANGES and schema.get("type") == "integer":
+                low, high = _INT_RANGES[value]  # JSON Schema treats formats as notes; the vendor's int32 is a range
+                out["minimum"] = max(low, schema.get("minimum", low))
+                out["maximum"] = min(high, schema.get("maximum", high))
             elif (key == "format" and value in RUNTIME_FORMATS) or key in _DROPPED or key.startswith("x-"):
                 continue  # checked by the runtime rules, or documentation only
             else:

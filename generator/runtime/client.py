@@ -175,6 +175,17 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def _detail(response: httpx.Response, code: str, message: object, request_id: str | None) -> ErrorDetail:
+    """The envelope's code and message as sent, an empty message too when there is a code.
+
+    Fallbacks: the status for a missing code; the raw text for a missing message (or an empty one without a code).
+    """
+    text = None if message is None else _text(message)
+    if text is None or not (code or text):
+        text = response.text
+    return ErrorDetail(code=code or str(response.status_code), message=text, request_id=request_id)
+
+
 _HUAWEI_PAIRS: Final = (("error_code", "error_msg"), ("errorCode", "errorMsg"), ("code", "message"))
 
 
@@ -213,11 +224,7 @@ class HuaweiEnvelope:
         data = _json_object(response)
         pair = _find_huawei_pair(data) if data is not None else None
         code, message = pair if pair is not None else (None, None)
-        return ErrorDetail(
-            code=_text(code) or str(response.status_code),
-            message=_text(message) or response.text,
-            request_id=self.request_id(response),
-        )
+        return _detail(response, _text(code), message, self.request_id(response))
 
 
 def _volcengine_metadata(response: httpx.Response) -> dict[str, object] | None:
@@ -236,18 +243,14 @@ class VolcengineEnvelope:
         """An ``Error`` with a non-empty ``Code`` (or non-zero ``CodeN``) is an error whatever the status."""
         metadata = _volcengine_metadata(response)
         error = metadata.get("Error") if metadata is not None else None
-        code = message = ""
+        code, message = "", None
         if isinstance(error, dict):
             code_n = error.get("CodeN")
             code = _text(error.get("Code")) or (_text(code_n) if code_n not in (None, 0, "") else "")
-            message = _text(error.get("Message"))
+            message = error.get("Message")
         if not code and response.status_code < 400:
             return None
-        return ErrorDetail(
-            code=code or str(response.status_code),
-            message=message or response.text,
-            request_id=self._request_id(response, metadata),
-        )
+        return _detail(response, code, message, self._request_id(response, metadata))
 
     @staticmethod
     def _request_id(response: httpx.Response, metadata: Mapping[str, object] | None) -> str | None:
@@ -310,6 +313,8 @@ class Operation:
     idempotent: bool
     errors: Mapping[int, type[APIStatusError]]
     success_statuses: frozenset[int]
+    envelope_error: type[APIStatusError] = APIStatusError
+    """Raised for an error envelope inside a success status (Volcengine's error in a 200): the API's base error."""
 
 
 # --------------------------------------------------------------------------- responses
@@ -492,7 +497,10 @@ class _Call(Generic[T]):
                 message=f"{self.op.operation_id} returned {response.status_code}; expected {expected}",
                 request_id=self.envelope.request_id(response),
             )
-        error = self.op.errors.get(response.status_code, APIStatusError)
+        if response.status_code in self.op.success_statuses:
+            error = self.op.envelope_error
+        else:
+            error = self.op.errors.get(response.status_code, APIStatusError)
         return error(
             response=response,
             code=detail.code,

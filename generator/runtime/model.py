@@ -17,7 +17,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar, Self, cast
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
@@ -155,7 +154,21 @@ def _plain(value: object) -> object:
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 _TIME = re.compile(r"^\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# RFC 3986 §3 (the grammar JSON Schema's `uri` names): only these ASCII characters, other text percent-encoded.
+_PCT = r"%[0-9A-Fa-f]{2}"
+_SUB = r"A-Za-z0-9\-._~!$&'()*+,;="  # unreserved and sub-delims
+_PCHAR = rf"(?:[{_SUB}:@]|{_PCT})"
+_AUTHORITY = (
+    rf"(?:(?:[{_SUB}:]|{_PCT})*@)?"  # userinfo
+    rf"(?P<host>\[(?:[0-9A-Fa-f:.]*|v[0-9A-Fa-f]+\.[{_SUB}:]+)\]|(?:[{_SUB}]|{_PCT})*)"  # IP literal or name
+    r"(?::[0-9]*)?"  # port
+)
+_URI = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.\-]*:"  # scheme
+    rf"(?://{_AUTHORITY}(?:/{_PCHAR}*)*|(?!//)(?:{_PCHAR}|/)*)"  # after an authority, a path starts with "/"
+    rf"(?:\?(?:{_PCHAR}|[/?])*)?(?:#(?:{_PCHAR}|[/?])*)?",  # query, fragment
+    re.ASCII,
+)
 
 
 def _is_date_time(value: str) -> bool:
@@ -176,12 +189,15 @@ def _is_date(value: str) -> bool:
 
 
 def _is_uri(value: str) -> bool:
-    if not _SCHEME.match(value) or any(c.isspace() for c in value):
+    found = _URI.fullmatch(value)
+    if found is None:
         return False
-    try:
-        urlsplit(value)
-    except ValueError:
-        return False
+    host = found.group("host") or ""
+    if host.startswith("[") and not host.startswith("[v"):  # an IP literal (not IPvFuture) must be real IPv6
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            return False
     return True
 
 

@@ -21,6 +21,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
+from starlette.routing import request_response
 
 from .model import dump
 from .params import ParamSpec, decode_multipart, from_wire, unflatten
@@ -320,7 +321,7 @@ class _Api:
             elif route.body_encoding == "multipart":
                 data = unflatten(decode_multipart(content_type, body))
             else:
-                data = json.loads(body)
+                data = json.loads(body, parse_float=_json_float)
         except ValueError:
             raise _invalid(route, "body", message=f"the request body is not valid {expected}") from None
         try:
@@ -348,6 +349,13 @@ class _Api:
         return Response(self.spec_json, media_type="application/json", headers=headers)
 
 
+def _json_float(text: str) -> float | int:
+    """A JSON number with a fraction or exponent; integral ones become `int`, since JSON Schema's `integer` is a
+    mathematical property (`5.0` is an integer) while strict models tell `5.0` from `5`. Number fields accept both."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
 def _json(status: int, body: Any, headers: Mapping[str, str]) -> Response:
     content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
     return Response(content, status_code=status, headers=dict(headers), media_type="application/json")
@@ -364,9 +372,13 @@ def build_app(
     """An ASGI app serving `routes` with `handlers`, the spec at /openapi.json, and everything else answered."""
     api = _Api(routes, handlers, envelope, spec_json, verifier)
     methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]
-    return Starlette(
+    app = Starlette(
         routes=[
             StarletteRoute("/openapi.json", api.openapi, methods=methods),
             StarletteRoute("/{path:path}", api.handle, methods=methods),
         ]
     )
+    # Starlette's `{path:path}` cannot match a decoded path holding a line break (`%0A`); such requests must get
+    # the vendor's 404 too, not Starlette's plain-text one.
+    app.router.default = request_response(api.handle)
+    return app

@@ -118,7 +118,8 @@ class HuaweiVerifier:
     Order: Authorization present → AK/SK path, else X-Auth-Token → token path, else "missing"
     (APIG.0301). X-Sdk-Date must be present, well-formed and within `max_skew` of the clock; every
     header named in SignedHeaders must be present; X-Project-Id, when sent, must be the key's (or
-    the token's) project. Security tokens of temporary credentials are not validated, only signed.
+    the token's) project. Security tokens of temporary credentials are not validated, only signed (an empty one is
+    rejected).
     """
 
     def __init__(
@@ -142,6 +143,9 @@ class HuaweiVerifier:
     ) -> Principal | AuthFailure:
         """Verify one received request; `raw_path`/`raw_query` as on the wire (percent-encoded)."""
         received = _normalise_headers(headers)
+        if received.get("x-security-token", "x").strip() == "":
+            # Sent only with temporary credentials, whose token cannot be empty (the spec's minLength 1).
+            return _huawei_failure("the X-Security-Token header is empty")
         authorization = received.get("authorization")
         if authorization is None:
             if "x-auth-token" in received:

@@ -12,40 +12,22 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.ir import Api, Operation
-from generator.loader import load_spec
-from generator.parser import parse_api
-from tests.conftest import SPECS, VENDOR_PACKAGES, import_generated
+from generator.ir import Operation
+from tests.conftest import VENDOR_PACKAGES, import_generated
+from tests.contract._spec import api, deref, raw_operation, raw_parameters
 from tests.specs._schema import load_spec as load_spec_dict
 
 
-def _api(name: str) -> Api:
-    return parse_api(load_spec(SPECS / f"{name}.yaml"))[0]
-
-
-def _raw_operation(spec: dict[str, Any], op: Operation) -> dict[str, Any]:
-    return dict(spec["paths"][op.path][op.method.lower()])
-
-
-def _deref(spec: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = spec
-        for part in node["$ref"][2:].split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        node = target
-    return node
-
-
 def _example(spec: dict[str, Any], media: dict[str, Any]) -> Any:
-    media = _deref(spec, media)
+    media = deref(spec, media)
     if "example" in media:
         return media["example"]
     examples = media.get("examples") or {}
-    return _deref(spec, next(iter(examples.values())))["value"]
+    return deref(spec, next(iter(examples.values())))["value"]
 
 
 def _argument(spec: dict[str, Any], raw_param: dict[str, Any]) -> Any:
-    schema = _deref(spec, raw_param.get("schema", {}))
+    schema = deref(spec, raw_param.get("schema", {}))
     for source in (raw_param.get("example"), (schema.get("examples") or [None])[0], schema.get("default")):
         if source is not None:
             return source
@@ -57,15 +39,14 @@ def _argument(spec: dict[str, Any], raw_param: dict[str, Any]) -> Any:
 def _calls(name: str) -> list[tuple[str, Operation, dict[str, Any], Any]]:
     spec = load_spec_dict(name)
     calls = []
-    for op in _api(name).operations:
-        raw = _raw_operation(spec, op)
-        shared = spec["paths"][op.path].get("parameters", [])
-        raw_params = {p["name"]: p for p in (_deref(spec, x) for x in [*shared, *raw.get("parameters", [])])}
+    for op in api(name).operations:
+        raw = raw_operation(spec, op)
+        raw_params = raw_parameters(spec, op)
         kwargs = {p.py_name: _argument(spec, raw_params[p.name]) for p in op.parameters if p.is_argument}
         if op.body is not None:
-            body = _deref(spec, raw["requestBody"])["content"][op.body.media_type]
+            body = deref(spec, raw["requestBody"])["content"][op.body.media_type]
             kwargs["body"] = _example(spec, body)
-        success = _deref(spec, raw["responses"][str(op.successes[0].status)])
+        success = deref(spec, raw["responses"][str(op.successes[0].status)])
         reply = _example(spec, success["content"]["application/json"]) if op.successes[0].model else None
         calls.append((name, op, kwargs, reply))
     return calls

@@ -75,6 +75,8 @@ CASES: list[tuple[str, str, Any, bool]] = [
     ("callback_url http", S + "LiveEventCallBackConfig", {"live_event_type_callback_url": "http://example.com"}, BAD),
     ("callback_url bare https://", S + "LiveEventCallBackConfig", {"live_event_type_callback_url": "https://"}, BAD),
     ("callback_url space", S + "LiveEventCallBackConfig", {"live_event_type_callback_url": "https://a b.com"}, BAD),
+    ("callback_url non-ASCII", S + "LiveEventCallBackConfig", {"live_event_type_callback_url": "https://é.com"}, BAD),
+    ("callback_url U+0085", S + "LiveEventCallBackConfig", {"live_event_type_callback_url": "https://a\x85"}, BAD),
     *(
         (f"auth_type={a}", S + "LiveEventCallBackConfig", {"auth_type": a}, OK)
         for a in ("NONE", "MSS_A", "MSS_A_HEAD", "MEITUAN_DEFAULT")

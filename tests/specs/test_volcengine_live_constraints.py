@@ -129,11 +129,15 @@ CASES = [
     row("TranscodeCallback-minus1", UPDATE, with_(UPDATE_BASE, TranscodeCallback=-1), False),
     row("TranscodeCallback-string", UPDATE, with_(UPDATE_BASE, TranscodeCallback="0"), False),
     row("TranscodeCallback-bool", UPDATE, with_(UPDATE_BASE, TranscodeCallback=True), False),
-    # CallbackDetail: CallbackType enum [http], URL 1-100 characters
+    # CallbackDetail: CallbackType enum [http], URL 1-100 characters starting with http:// or https://
     row("CallbackType-http", UPDATE, detail(CallbackType="http"), True),
     row("CallbackType-https", UPDATE, detail(CallbackType="https"), False),
     row("CallbackType-upper-HTTP", UPDATE, detail(CallbackType="HTTP"), False),
-    row("URL-len1", UPDATE, detail(URL="h"), True),
+    row("URL-scheme-only", UPDATE, detail(URL="http://"), True),
+    row("URL-https", UPDATE, detail(URL="https://e.com/callback"), True),
+    row("URL-no-scheme", UPDATE, detail(URL="e.com/callback"), False),
+    row("URL-other-scheme", UPDATE, detail(URL="ftp://e.com/callback"), False),
+    row("URL-upper-scheme", UPDATE, detail(URL="HTTP://e.com/callback"), False),
     row("URL-len100", UPDATE, detail(URL="http://e.com/" + "c" * 87), True),
     row("URL-len0", UPDATE, detail(URL=""), False),
     row("URL-len101", UPDATE, detail(URL="http://e.com/" + "c" * 88), False),

@@ -1,0 +1,556 @@
+"""Server-side contract fuzzing: schemathesis drives a hand-written spec against a server and checks every answer.
+
+One engine serves the test suite (`tests/contract/`), `python -m generator fuzz` and the benchmark, so CI, users and
+the benchmark run exactly the same thing. The target is either an emulator in process (ASGI, a fresh in-memory
+store per run) or any running server given its base URL: a vendor's deployment or another implementation.
+
+All of schemathesis' default checks run in its examples, coverage, fuzzing and stateful phases (the spec's links
+drive the stateful phase). Where a check contradicts documented vendor behaviour it is configured for the affected
+operations only, with the reason beside it (`CHECK_OVERRIDES`); nothing is switched off globally.
+
+Signing: the vendors sign the request itself (method, path, query, headers, body), so credentials cannot be fixed
+headers, and they must come through schemathesis' auth mechanism so that its negative cases can leave them out.
+`SigningAuthProvider` is a schemathesis auth provider: schemathesis skips it for cases that deliberately omit or
+corrupt the credentials, and otherwise it attaches `WireSigner`, a `requests` auth hook that `requests` calls on the
+fully prepared request, after serialisation: it signs the exact URL, headers and body bytes that go on the wire
+(through the runtime's own signers in `runtime/auth.py`), for the in-process ASGI transport and the network alike.
+Headers the signer owns (`x-auth-managed` in the spec: X-Sdk-Date, X-Project-Id, X-Date, ...) are dropped from
+generated cases, as an SDK would set them, unless the case is a negative one that corrupted such a header on
+purpose: then the corrupted value is what is sent, so the server must reject it.
+"""
+
+from __future__ import annotations
+
+import shlex
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import requests
+import schemathesis
+import yaml
+from schemathesis.auths import AuthContext, RequestsAuth
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.engine import events, from_schema
+from schemathesis.engine.recorder import ScenarioRecorder
+from schemathesis.generation.case import Case
+from schemathesis.generation.meta import negated_parameters
+
+from generator.emulator import NAMES
+from generator.emulator.serve import DEFAULT_PORT
+from generator.loader import package_name
+from generator.runtime.auth import HuaweiAkSkAuth, HuaweiCredentials, VolcengineCredentials, VolcengineV4Auth
+
+if TYPE_CHECKING:
+    from schemathesis.schemas import BaseSchema
+
+    from generator.emulator.credentials import LocalCredentials
+
+__all__ = [
+    "CHECK_OVERRIDES",
+    "PHASES",
+    "CheckOverride",
+    "Credentials",
+    "Failure",
+    "FuzzOptions",
+    "SigningAuthProvider",
+    "SpecReport",
+    "Target",
+    "WireSigner",
+    "emulator_credentials",
+    "emulator_run",
+    "emulator_target",
+    "env_credentials",
+    "format_report",
+    "fuzz_spec",
+    "load_schema",
+    "read_spec",
+    "vendor_of",
+]
+
+PHASES = ("examples", "coverage", "fuzzing", "stateful")
+Credentials = HuaweiCredentials | VolcengineCredentials
+Progress = Callable[[str], None]
+HEARTBEAT_SECONDS = 10.0
+"""A progress line at most this often while a phase runs (phases of a deep run take minutes)."""
+_SIGNINGS = {"huawei-sdk-hmac-sha256": "huawei", "volcengine-hmac-sha256-v4": "volcengine"}
+_SECRET_HEADERS = frozenset({"authorization", "x-auth-token", "x-security-token"})
+_TRANSPORT_HEADERS = frozenset({"content-length", "transfer-encoding", "connection"})
+
+
+@dataclass(frozen=True)
+class CheckOverride:
+    """One schemathesis check configured differently for one operation, and why."""
+
+    operation_id: str
+    check: str
+    reason: str
+    expected_statuses: tuple[str, ...] | None = None
+    """Replace the check's expected statuses; None switches the check off for the operation."""
+
+
+_VOLC_MISSING_AUTH = (
+    "Volcengine answers a request without Authorization with 400 MissingRequestInfo (CodeN 100004, the Live "
+    "common error table), not 401. negative_data_rejection still requires that request to be rejected, and "
+    "tests/runtime/test_verify.py that every tampered signature is."
+)
+_ACCEPTED = ("2xx", "3xx", "401", "403", "404", "409", "429", "5xx")
+_LIVE_TAKEN = (
+    "Huawei Live documents 400 as the answer to a configuration that could not be created or updated (录制配置创建"
+    "失败), and refuses a publish_domain/app that another configuration already has that way (LIVE.100011001), "
+    "where REST APIs would say 409: a valid body may meet state the schema cannot express. Invalid bodies are "
+    "still required to get 400 (negative_data_rejection)."
+)
+CHECK_OVERRIDES: Mapping[str, tuple[CheckOverride, ...]] = {
+    "huaweicloud_live": tuple(
+        # schemathesis' default statuses for the check, plus 400
+        CheckOverride(operation, "positive_data_acceptance", _LIVE_TAKEN, (*_ACCEPTED, "400"))
+        for operation in ("CreateRecordCallbackConfig", "UpdateRecordCallbackConfig")
+    ),
+    "volcengine_live": tuple(
+        CheckOverride(operation, check, _VOLC_MISSING_AUTH)
+        for operation in ("UpdateCallback", "DescribeCallback", "DeleteCallback")
+        # Both checks insist on 401/403 for a request without credentials (missing_required_header hard-codes 401
+        # for `Authorization`, so it cannot be given other statuses).
+        for check in ("ignored_auth", "missing_required_header")
+    ),
+}
+"""Per spec (package name): checks that contradict documented vendor behaviour, for the operations affected."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the requests go: an ASGI app in process, or a running server at `base_url`."""
+
+    base_url: str
+    app: Any = None
+    local: bool = True
+    """Local targets take public test credentials, so reports show signatures in full; remote ones mask them."""
+    label: str = ""
+    """How reports name the target (default: its base URL)."""
+
+
+@dataclass(frozen=True)
+class FuzzOptions:
+    """How much to run: `max_examples` bounds the fuzzing and stateful phases (examples and coverage are fixed)."""
+
+    max_examples: int = 100
+    seed: int | None = None
+    phases: tuple[str, ...] = PHASES
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One problem found: which check failed where, what came back, and a request that reproduces it."""
+
+    operation: str
+    check: str
+    title: str
+    message: str
+    phase: str
+    status: int | None = None
+    response: str = ""
+    request: str = ""
+
+    def render(self) -> str:
+        lines = [f"{self.operation} — {self.check} ({self.phase}): {self.title}"]
+        lines += [f"    {line}" for line in self.message.strip().splitlines()]
+        if self.status is not None:
+            lines.append(f"    response: {self.status} {self.response}".rstrip())
+        if self.request:
+            lines.append("    reproduce:")
+            lines += [f"      {line}" for line in self.request.splitlines()]
+        return "\n".join(lines)
+
+
+@dataclass
+class SpecReport:
+    """The outcome of fuzzing one spec."""
+
+    spec: str
+    target: str
+    seed: int | None = None
+    """The run's seed (drawn when none was given): `--seed` repeats the run."""
+    cases: dict[str, int] = field(default_factory=dict)
+    """Requests sent per phase."""
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Time spent per phase."""
+    failures: list[Failure] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    @property
+    def total_cases(self) -> int:
+        return sum(self.cases.values())
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    @property
+    def throughput(self) -> float:
+        """Cases per second."""
+        return self.total_cases / self.elapsed if self.elapsed else 0.0
+
+    def summary(self) -> str:
+        phases = ", ".join(f"{phase} {count}" for phase, count in self.cases.items())
+        verdict = "ok" if self.ok else f"{len(self.failures)} failure(s)"
+        return (
+            f"{self.spec} against {self.target}: {verdict}; {self.total_cases} cases ({phases}) "
+            f"in {self.elapsed:.1f} s, {self.throughput:.0f} cases/s; seed {self.seed}"
+        )
+
+
+def format_report(reports: Sequence[SpecReport]) -> str:
+    """The readable report: every failure with its reproducing request, then one summary line per spec."""
+    blocks = [failure.render() for report in reports for failure in report.failures]
+    lines = [*blocks, *(["", "summary:"] if blocks else ["summary:"])]
+    lines += [f"  {report.summary()}" for report in reports]
+    return "\n".join(lines)
+
+
+# --- credentials and signing ---------------------------------------------------------------------------------
+
+
+def _security_schemes(raw: Mapping[str, Any]) -> Mapping[str, Any]:
+    schemes: Mapping[str, Any] = raw.get("components", {}).get("securitySchemes", {})
+    return schemes
+
+
+def vendor_of(raw: Mapping[str, Any]) -> str | None:
+    """`huawei` or `volcengine` by the spec's signing scheme; None when it declares none we can sign."""
+    signings = {_SIGNINGS.get(scheme.get("x-signing", "")) for scheme in _security_schemes(raw).values()}
+    signings.discard(None)
+    if len(signings) > 1:
+        raise ValueError(f"the spec mixes signing schemes: {', '.join(sorted(s for s in signings if s))}")
+    return next(iter(signings), None)
+
+
+def emulator_credentials(vendor: str, local: LocalCredentials) -> Credentials:
+    """The emulator's first (default) local key of `vendor`."""
+    if vendor == "huawei":
+        key = local.huawei[0]
+        return HuaweiCredentials(key.ak, key.sk, key.project_id)
+    volc = local.volcengine[0]
+    return VolcengineCredentials(volc.ak, volc.sk)
+
+
+def env_credentials(vendor: str, environ: Mapping[str, str] | None = None) -> Credentials:
+    """Credentials for a real deployment from the documented environment variables (see README, Credentials)."""
+    if vendor == "huawei":
+        return HuaweiCredentials.from_env(environ)
+    return VolcengineCredentials.from_env(environ)
+
+
+def _signer(raw: Mapping[str, Any], credentials: Credentials) -> HuaweiAkSkAuth | VolcengineV4Auth:
+    if isinstance(credentials, HuaweiCredentials):
+        return HuaweiAkSkAuth(credentials)
+    for scheme in _security_schemes(raw).values():
+        scope = scheme.get("x-credential-scope")
+        if isinstance(scope, Mapping):  # the scope the server verifies, whatever the credentials defaulted to
+            credentials = replace(credentials, **{k: v for k, v in scope.items() if k in ("region", "service")})
+    return VolcengineV4Auth(credentials)
+
+
+def _parameters(raw: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """Every parameter of every operation, `$ref`s to components resolved."""
+    components = raw.get("components", {}).get("parameters", {})
+    for item in raw.get("paths", {}).values():
+        lists = [item.get("parameters", [])]
+        lists += [op.get("parameters", []) for op in item.values() if isinstance(op, Mapping)]
+        for parameter in (p for group in lists for p in group):
+            ref = parameter.get("$ref", "")
+            yield components.get(ref.rpartition("/")[2], {}) if ref else parameter
+
+
+def auth_managed_headers(raw: Mapping[str, Any]) -> frozenset[str]:
+    """Lower-cased names of the headers the signer sets (`x-auth-managed: true`)."""
+    return frozenset(
+        p["name"].lower() for p in _parameters(raw) if p.get("in") == "header" and p.get("x-auth-managed") is True
+    )
+
+
+def _latin1(text: str | bytes) -> bytes:
+    return text if isinstance(text, bytes) else text.encode("latin-1")
+
+
+class WireSigner(requests.auth.AuthBase):
+    """A `requests` auth hook: signs the prepared request, i.e. exactly what goes on the wire.
+
+    `kept` are signer-owned headers that a negative case corrupted on purpose: they are set aside while signing and
+    sent as the case has them, so the signature no longer matches them and the server has to reject the request.
+    """
+
+    def __init__(self, signer: HuaweiAkSkAuth | VolcengineV4Auth, kept: Iterable[str] = ()) -> None:
+        self.signer = signer
+        self.kept = frozenset(kept)
+
+    def __call__(self, prepared: requests.PreparedRequest) -> requests.PreparedRequest:
+        kept = {name: value for name, value in prepared.headers.items() if name.lower() in self.kept}
+        sent = prepared.body
+        body = sent.encode() if isinstance(sent, str) else sent or b""
+        if not isinstance(body, bytes):
+            raise TypeError("a streamed request body cannot be signed")
+        prepared.body = body  # bytes from here on, so the encoding signed is the one sent
+        request = httpx.Request(
+            prepared.method or "GET",
+            prepared.url or "",
+            # Header values travel as Latin-1 (requests and the ASGI transport alike); httpx would assume ASCII.
+            headers=[(_latin1(k), _latin1(v)) for k, v in prepared.headers.items() if k not in kept],
+            content=body,
+        )
+        # httpx adds Host (and Content-Length) as the wire will carry them; copied back below, the Host that is
+        # signed is the one sent, whatever the transport would have made of the URL.
+        self.signer.sign(request)
+        prepared.url = str(request.url)  # the Huawei signer sends its canonical query, which is what it signed
+        prepared.headers.clear()
+        prepared.headers.update((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw)
+        prepared.headers.update(kept)
+        return prepared
+
+
+class SigningAuthProvider:
+    """A schemathesis auth provider that signs each case with fixed credentials (see the module docstring).
+
+    Like a generated client, it also fills the path parameters that name the caller's own tenant
+    (`x-client-setting`, e.g. Huawei's `project_id`), so that valid cases reach the operation instead of stopping
+    at "these credentials do not belong to that project"; negative cases that corrupt them keep their value.
+    """
+
+    def __init__(
+        self,
+        signer: HuaweiAkSkAuth | VolcengineV4Auth,
+        managed: frozenset[str],
+        path_settings: Mapping[str, str] | None = None,
+    ) -> None:
+        self.signer = signer
+        self.managed = managed
+        self.path_settings = dict(path_settings or {})
+
+    def get(self, case: Case[Any], context: AuthContext) -> HuaweiAkSkAuth | VolcengineV4Auth:
+        return self.signer
+
+    def set(self, case: Case[Any], data: HuaweiAkSkAuth | VolcengineV4Auth, context: AuthContext) -> None:
+        corrupted = set(negated_parameters(case.meta))
+        kept = self.managed & {name.lower() for name, at in corrupted if at is ParameterLocation.HEADER}
+        headers = case.headers
+        if isinstance(headers, MutableMapping):
+            for name in [n for n in headers if n.lower() in self.managed and n.lower() not in kept]:
+                del headers[name]
+        for name, value in self.path_settings.items():
+            if name in case.path_parameters and (name, ParameterLocation.PATH) not in corrupted:
+                case.path_parameters[name] = value
+        # `RequestsAuth` is how schemathesis' own `set_from_requests` attaches a requests auth hook to a case.
+        RequestsAuth[object](WireSigner(data, kept)).set(case, data, context)
+
+
+def path_settings(raw: Mapping[str, Any], credentials: Credentials) -> dict[str, str]:
+    """Path parameters that the credentials fill (`x-client-setting`), by name."""
+    values = {"project_id": credentials.project_id} if isinstance(credentials, HuaweiCredentials) else {}
+    return {
+        p["name"]: values[p["x-client-setting"]]
+        for p in _parameters(raw)
+        if p.get("in") == "path" and p.get("x-client-setting") in values
+    }
+
+
+# --- running -------------------------------------------------------------------------------------------------
+
+
+def emulator_target(name: str, credentials: LocalCredentials) -> Target:
+    """Emulator `name` in process over a fresh in-memory store.
+
+    Its rate limit is off: the fuzzer tests the contract, not throttling (tests/emulator cover the limit), and a
+    10 requests/s limit would only turn most cases into 429s. The base URL is where `python -m generator serve`
+    puts the same emulator, so a reported curl command replays against it.
+    """
+    from generator.emulator.app import EmulatorOptions, create_emulator
+    from generator.emulator.store import Store
+
+    app = create_emulator(name, Store(), EmulatorOptions(credentials=credentials, rate_limit=None))
+    return Target(base_url=f"http://127.0.0.1:{DEFAULT_PORT + NAMES.index(name)}", app=app, label="emulator")
+
+
+def read_spec(spec_path: Path) -> dict[str, Any]:
+    """The spec document as data (YAML or JSON)."""
+    document: dict[str, Any] = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    return document
+
+
+def emulator_run(spec_path: Path, local: LocalCredentials | None = None) -> tuple[Target, Credentials | None]:
+    """The built-in emulator of the spec at `spec_path` and the local credentials it accepts (default: those of
+    `STREAMSPEC_EMULATOR_CREDENTIALS` or the built-in ones, as `serve` uses)."""
+    from generator.emulator.credentials import LocalCredentials
+
+    name = package_name(spec_path)
+    if name not in NAMES:
+        raise ValueError(f"{spec_path} has no built-in emulator (there are {', '.join(NAMES)}): give its server's URL")
+    local = local or LocalCredentials.from_env()
+    vendor = vendor_of(read_spec(spec_path))
+    return emulator_target(name, local), emulator_credentials(vendor, local) if vendor else None
+
+
+def _rate_limit(operation: Mapping[str, Any]) -> str | None:
+    """The operation's documented rate limit in schemathesis' notation (`10/s`), to respect it on real servers."""
+    limit = operation.get("x-rate-limit")
+    if not isinstance(limit, Mapping) or "limit" not in limit:
+        return None
+    return f"{limit['limit']}/{str(limit.get('period', 'second'))[0]}"
+
+
+def _operations(raw: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    for item in raw.get("paths", {}).values():
+        yield from (op for op in item.values() if isinstance(op, Mapping) and "operationId" in op)
+
+
+def _config(spec: str, raw: Mapping[str, Any], target: Target, options: FuzzOptions) -> schemathesis.Config:
+    per_operation: dict[str, dict[str, Any]] = {}
+    for override in CHECK_OVERRIDES.get(spec, ()):
+        setting: dict[str, Any] = {"enabled": override.expected_statuses is not None}
+        if override.expected_statuses is not None:
+            setting["expected-statuses"] = list(override.expected_statuses)
+        checks = per_operation.setdefault(override.operation_id, {}).setdefault("checks", {})
+        checks[override.check] = setting
+    if not target.local:
+        for operation in _operations(raw):
+            rate = _rate_limit(operation)
+            if rate:
+                per_operation.setdefault(operation["operationId"], {})["rate-limit"] = rate
+    data: dict[str, Any] = {
+        "base-url": target.base_url,
+        # One thread: a run in process is bound to one core by the GIL anyway, and concurrent threads hit a CPython
+        # 3.11 race in `ast` (gh-106905) through hypothesis. `fuzz --workers` runs specs in processes instead.
+        "workers": 1,
+        "cache": {"enabled": False},  # no state carried between runs: a run depends on its seed only
+        "generation": {"max-examples": options.max_examples, "database": "none"},
+        "phases": {phase: {"enabled": phase in options.phases} for phase in PHASES},
+        "operations": [{"include-operation-id": op, **settings} for op, settings in per_operation.items()],
+    }
+    if options.seed is not None:
+        data["seed"] = options.seed
+    return schemathesis.Config.from_dict(data)
+
+
+def _curl(recorder: ScenarioRecorder, case_id: str, *, reveal: bool) -> str:
+    """The request exactly as it was sent (all headers, raw body), as a curl command."""
+    interaction = recorder.interactions.get(case_id)
+    if interaction is None:
+        return ""
+    request = interaction.request
+    parts = ["curl", "-X", request.method, request.uri.partition("#")[0]]
+    for name, values in request.headers.items():
+        if name.lower() in _TRANSPORT_HEADERS:
+            continue
+        value = values[0] if reveal or name.lower() not in _SECRET_HEADERS or not values[0] else "***"
+        parts += ["-H", f"{name}: {value}"]
+    if request.body:
+        parts += ["--data-binary", request.body.decode("utf-8", errors="replace")]
+    command = " ".join(shlex.quote(part) for part in parts)
+    note = "# signatures expire after 15 minutes" if reveal else "# credentials masked: sign again to replay"
+    return f"{note}\n{command}"
+
+
+def _failures(recorder: ScenarioRecorder, phase: str, *, reveal: bool) -> Iterator[Failure]:
+    for parent_id, checks in recorder.checks.items():
+        for check in checks:
+            info = check.failure_info
+            if info is None:
+                continue
+            case_id = info.failure.case_id or parent_id
+            node = recorder.cases.get(case_id)
+            response = recorder.find_response(case_id=case_id)
+            yield Failure(
+                operation=node.value.operation.label if node else info.failure.operation or recorder.label,
+                check=check.name,
+                title=info.failure.title,
+                message=info.failure.message,
+                phase=phase,
+                status=response.status_code if response is not None else None,
+                response=response.content[:300].decode("utf-8", errors="replace") if response is not None else "",
+                request=_curl(recorder, case_id, reveal=reveal),
+            )
+
+
+class _Run:
+    """Turns the engine's event stream into a `SpecReport` and progress lines."""
+
+    def __init__(self, report: SpecReport, target: Target, progress: Progress | None) -> None:
+        self.report = report
+        self.target = target
+        self.progress = progress
+        self.seen: set[tuple[str, str, str, str]] = set()
+        self.phase = ""
+        self.phase_started = self.last_line = time.monotonic()
+
+    def say(self, text: str) -> None:
+        if self.progress is not None:
+            self.progress(f"[{self.report.spec}] {text}")
+        self.last_line = time.monotonic()
+
+    def add(self, failure: Failure) -> None:
+        """Record a failure once: schemathesis reports a flaky one again when it replays it."""
+        key = (failure.operation, failure.check, failure.title, failure.message)
+        if key not in self.seen:
+            self.seen.add(key)
+            self.report.failures.append(failure)
+
+    def handle(self, event: events.EngineEvent) -> None:
+        if isinstance(event, events.PhaseStarted) and event.phase.name.value in PHASES:
+            self.phase = event.phase.name.value
+            self.phase_started = time.monotonic()
+            self.say(f"{self.phase} ...")
+        elif isinstance(event, events.PhaseFinished) and event.phase.name.value == self.phase:
+            self.report.seconds[self.phase] = time.monotonic() - self.phase_started
+            count = self.report.cases.get(self.phase, 0)
+            self.say(f"{self.phase}: {count} cases, {len(self.report.failures)} failure(s) so far")
+        elif isinstance(event, events.ScenarioFinished) and event.phase.value in PHASES:
+            phase = event.phase.value
+            self.report.cases[phase] = self.report.cases.get(phase, 0) + len(event.recorder.interactions)
+            for failure in _failures(event.recorder, phase, reveal=self.target.local):
+                self.add(failure)
+            if time.monotonic() - self.last_line >= HEARTBEAT_SECONDS:
+                self.say(f"{phase}: {self.report.cases[phase]} cases ...")
+        elif isinstance(event, events.NonFatalError):
+            message = str(event.info).strip()
+            self.add(Failure(event.label, "error", event.info.title, message, str(event.phase or "")))
+        elif isinstance(event, events.FatalError):
+            self.add(Failure("(run)", "error", type(event.exception).__name__, str(event.exception), self.phase))
+        elif isinstance(event, events.EngineFinished):
+            for found in event.failures:
+                self.add(Failure(found.operation or "(run)", "after_run", found.title, found.message, "run"))
+
+
+def load_schema(spec_path: Path, target: Target, credentials: Credentials | None, options: FuzzOptions) -> BaseSchema:
+    """The spec loaded for `target`, with the check overrides and a signing auth provider for `credentials`."""
+    spec = package_name(spec_path)
+    raw = read_spec(spec_path)
+    schema = schemathesis.openapi.from_path(spec_path, config=_config(spec, raw, target, options))
+    if target.app is not None:
+        schema.app = target.app
+    if credentials is not None:
+        provider = SigningAuthProvider(
+            _signer(raw, credentials), auth_managed_headers(raw), path_settings(raw, credentials)
+        )
+        schema.auth.providers.append(provider)
+    return schema
+
+
+def fuzz_spec(
+    spec_path: Path,
+    target: Target,
+    credentials: Credentials | None,
+    options: FuzzOptions | None = None,
+    progress: Progress | None = None,
+) -> SpecReport:
+    """Fuzz `target` with the spec at `spec_path`; every check failure and engine error is in the report."""
+    options = options or FuzzOptions()
+    started = time.perf_counter()
+    schema = load_schema(spec_path, target, credentials, options)
+    report = SpecReport(spec=package_name(spec_path), target=target.label or target.base_url, seed=schema.config.seed)
+    run = _Run(report, target, progress)
+    for event in from_schema(schema).execute():
+        run.handle(event)
+    report.elapsed = time.perf_counter() - started
+    return report
