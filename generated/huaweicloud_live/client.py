@@ -32,7 +32,7 @@ from ._runtime.client import (
     RetryPolicy,
     SyncAPIClient,
 )
-from ._runtime.model import dump
+from ._runtime.model import dump, from_json
 from ._runtime.params import ParamSpec, to_wire
 
 __all__ = [
@@ -107,7 +107,7 @@ _LIST_RECORD_CALLBACK_CONFIGS_PARAMS = (
 
 
 def _parse_list_record_callback_configs(response: httpx.Response) -> models.ListRecordCallbackConfigsResponse:
-    return models.ListRecordCallbackConfigsResponse.model_validate_json(response.content, by_name=False)
+    return from_json(models.ListRecordCallbackConfigsResponse, response.content)
 
 
 _CREATE_RECORD_CALLBACK_CONFIG = Operation(
@@ -123,7 +123,7 @@ _CREATE_RECORD_CALLBACK_CONFIG_PARAMS = (ParamSpec("project_id", "path", "string
 
 
 def _parse_create_record_callback_config(response: httpx.Response) -> models.RecordCallbackConfig:
-    return models.RecordCallbackConfig.model_validate_json(response.content, by_name=False)
+    return from_json(models.RecordCallbackConfig, response.content)
 
 
 _SHOW_RECORD_CALLBACK_CONFIG = Operation(
@@ -142,7 +142,7 @@ _SHOW_RECORD_CALLBACK_CONFIG_PARAMS = (
 
 
 def _parse_show_record_callback_config(response: httpx.Response) -> models.RecordCallbackConfig:
-    return models.RecordCallbackConfig.model_validate_json(response.content, by_name=False)
+    return from_json(models.RecordCallbackConfig, response.content)
 
 
 _UPDATE_RECORD_CALLBACK_CONFIG = Operation(
@@ -161,7 +161,7 @@ _UPDATE_RECORD_CALLBACK_CONFIG_PARAMS = (
 
 
 def _parse_update_record_callback_config(response: httpx.Response) -> models.RecordCallbackConfig:
-    return models.RecordCallbackConfig.model_validate_json(response.content, by_name=False)
+    return from_json(models.RecordCallbackConfig, response.content)
 
 
 _DELETE_RECORD_CALLBACK_CONFIG = Operation(

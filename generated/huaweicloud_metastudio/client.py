@@ -32,7 +32,7 @@ from ._runtime.client import (
     RetryPolicy,
     SyncAPIClient,
 )
-from ._runtime.model import dump
+from ._runtime.model import dump, from_json
 from ._runtime.params import ParamSpec, to_wire
 
 __all__ = [
@@ -92,7 +92,7 @@ _SHOW_SMART_LIVE_USER_CONFIG_PARAMS = (ParamSpec("project_id", "path", "string",
 
 
 def _parse_show_smart_live_user_config(response: httpx.Response) -> models.ShowSmartLiveUserConfigResponse:
-    return models.ShowSmartLiveUserConfigResponse.model_validate_json(response.content, by_name=False)
+    return from_json(models.ShowSmartLiveUserConfigResponse, response.content)
 
 
 _UPDATE_SMART_LIVE_USER_CONFIG = Operation(

@@ -32,7 +32,7 @@ from ._runtime.client import (
     SyncAPIClient,
     VolcengineEnvelope,
 )
-from ._runtime.model import dump
+from ._runtime.model import dump, from_json
 from ._runtime.params import ParamSpec, to_wire
 
 __all__ = [
@@ -124,7 +124,7 @@ _UPDATE_CALLBACK_PARAMS = (
 
 
 def _parse_update_callback(response: httpx.Response) -> models.UpdateCallbackRes:
-    return models.UpdateCallbackRes.model_validate_json(response.content, by_name=False)
+    return from_json(models.UpdateCallbackRes, response.content)
 
 
 _DESCRIBE_CALLBACK = Operation(
@@ -143,7 +143,7 @@ _DESCRIBE_CALLBACK_PARAMS = (
 
 
 def _parse_describe_callback(response: httpx.Response) -> models.DescribeCallbackRes:
-    return models.DescribeCallbackRes.model_validate_json(response.content, by_name=False)
+    return from_json(models.DescribeCallbackRes, response.content)
 
 
 _DELETE_CALLBACK = Operation(
@@ -162,7 +162,7 @@ _DELETE_CALLBACK_PARAMS = (
 
 
 def _parse_delete_callback(response: httpx.Response) -> models.DeleteCallbackRes:
-    return models.DeleteCallbackRes.model_validate_json(response.content, by_name=False)
+    return from_json(models.DeleteCallbackRes, response.content)
 
 
 class Requests:

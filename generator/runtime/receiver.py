@@ -41,6 +41,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from .model import read_json
 from .signing import Clock
 from .webhooks import (
     MSS_WINDOW,
@@ -196,10 +197,6 @@ def _adapter(target: object) -> TypeAdapter[Any]:
     return adapter
 
 
-def _no_constant(name: str) -> object:
-    raise ValueError(f"{name} is not JSON")
-
-
 def precheck(method: str, headers: Mapping[str, str]) -> None:
     """Method and media type, before the body is read; `headers` must have lower-case names."""
     if method != "POST":
@@ -216,7 +213,7 @@ def accept(route: WebhookRoute, *, method: str, query: str, headers: Mapping[str
     lowered = {name.lower(): value for name, value in headers.items()}
     precheck(method, lowered)
     try:
-        payload = json.loads(body, parse_constant=_no_constant)
+        payload = read_json(body)
     except (ValueError, RecursionError):
         raise WebhookRejected("malformed_json", "the body is not valid JSON") from None
     if not isinstance(payload, dict):
@@ -225,7 +222,7 @@ def accept(route: WebhookRoute, *, method: str, query: str, headers: Mapping[str
     if not check.ok:
         raise WebhookRejected(check.code.value, check.message)
     try:
-        return _adapter(route.payload).validate_python(payload)
+        return _adapter(route.payload).validate_python(payload, by_name=False)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])

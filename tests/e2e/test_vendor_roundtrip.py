@@ -148,3 +148,19 @@ def test_documented_error_raises_its_exception(
     assert caught.value.code == code
     assert caught.value.message == "as documented"
     assert caught.value.request_id and len(caught.value.request_id) == 32
+
+
+def test_server_reads_request_bodies_by_wire_names_only() -> None:
+    """A closed schema's `MessageType` must not be satisfied by the Python attribute name `message_type`."""
+    package = import_generated("volcengine_live")
+    op = next(o for o in api("volcengine_live").operations if o.operation_id == "UpdateCallback")
+    app = package.server.create_app(ExampleBackend(package, op, None))
+    body = {"vhost": "v", "message_type": "push", "callback_detail_list": [{"CallbackType": "http", "URL": "http://x"}]}
+
+    async def run() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator.test") as http:
+            return await http.post("/?Action=UpdateCallback&Version=2023-01-01", json=body)
+
+    response = asyncio.run(run())
+    assert response.status_code == 400
+    assert response.json()["ResponseMetadata"]["Error"]["Code"].startswith("InvalidParam")

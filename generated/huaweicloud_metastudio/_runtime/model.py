@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, ClassVar, Self, cast
+from typing import Any, ClassVar, Self, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
@@ -237,3 +237,29 @@ FORMAT_CHECKS: dict[str, Callable[[str], bool]] = {
 def dump(model: BaseModel) -> Any:
     """The JSON-ready form of a model as it goes on the wire: wire names, unset fields left out."""
     return model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def from_json(model: type[M], content: bytes) -> M:
+    """A model from JSON received on the wire, read as JSON Schema reads it.
+
+    Only wire names count (an open object's extra `request_id` is not the field `RequestId`), and an integral number
+    is an integer whatever its spelling (`5.0`), since JSON Schema's `integer` is a mathematical property.
+    """
+    return model.model_validate(read_json(content), by_name=False)
+
+
+def read_json(content: bytes) -> Any:
+    """JSON as JSON Schema reads it: integral numbers (`5.0`) are integers; NaN and Infinity are not JSON."""
+    return json.loads(content, parse_float=_json_number, parse_constant=_not_json)
+
+
+def _json_number(text: str) -> float | int:
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")

@@ -26,7 +26,7 @@ from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 from starlette.routing import request_response
 
-from .model import dump
+from .model import dump, read_json
 from .params import ParamSpec, decode_multipart, from_wire, unflatten
 
 logger = logging.getLogger("streamspec.server")
@@ -300,7 +300,7 @@ class _Api:
                 f"parameter {name}: {problem}",
             )
         try:
-            return route.params_model.model_validate(values)
+            return route.params_model.model_validate(values, by_name=False)
         except ValidationError as exc:
             raise _invalid(route, "parameter", exc) from None
 
@@ -324,11 +324,11 @@ class _Api:
             elif route.body_encoding == "multipart":
                 data = unflatten(decode_multipart(content_type, body))
             else:
-                data = json.loads(body, parse_float=_json_float)
+                data = read_json(body)
         except ValueError:
             raise _invalid(route, "body", message=f"the request body is not valid {expected}") from None
-        try:
-            return route.body_model.model_validate(data, strict=None)
+        try:  # wire names only: a closed schema must not take `message_type` for `MessageType`
+            return route.body_model.model_validate(data, by_name=False)
         except ValidationError as exc:
             raise _invalid(route, "body", exc) from None
 
@@ -350,13 +350,6 @@ class _Api:
             body = error_body(self.envelope, {}, str(_ROUTING_CODES[self.envelope.style][405]), "use GET", None)
             return _json(405, body, {**headers, "Allow": "GET"})
         return Response(self.spec_json, media_type="application/json", headers=headers)
-
-
-def _json_float(text: str) -> float | int:
-    """A JSON number with a fraction or exponent; integral ones become `int`, since JSON Schema's `integer` is a
-    mathematical property (`5.0` is an integer) while strict models tell `5.0` from `5`. Number fields accept both."""
-    value = float(text)
-    return int(value) if value.is_integer() else value
 
 
 def _json(status: int, body: Any, headers: Mapping[str, str]) -> Response:
