@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -149,3 +150,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     result: int = args.func(args)
     return result
+
+
+def entry() -> None:
+    """The process entry point (`python -m generator`, the `generator` script): `main`, then a fast exit.
+
+    Everything is written and flushed by then; skipping interpreter teardown (datamodel-code-generator's large
+    module graph) saves about a fifth of a regeneration's wall time.
+    """
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
