@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+
+def essence(media_type: str) -> str:
+    """A media type without its parameters (`application/json; charset=utf-8` -> `application/json`)."""
+    return media_type.split(";")[0].strip().lower()
+
+
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 
@@ -54,8 +60,9 @@ class Body:
     @property
     def encoding(self) -> str:
         """How the client encodes it: `json`, `form` or `multipart`."""
-        media = self.media_type.split(";")[0].strip()
-        return {"application/x-www-form-urlencoded": "form", "multipart/form-data": "multipart"}.get(media, "json")
+        return {"application/x-www-form-urlencoded": "form", "multipart/form-data": "multipart"}.get(
+            essence(self.media_type), "json"
+        )
 
 
 @dataclass(frozen=True)
@@ -76,7 +83,7 @@ class Response:
 
     @property
     def exception_name(self) -> str:
-        return EXCEPTION_NAMES.get(self.status, f"Status{self.status}Error")
+        return exception_name(self.status)
 
 
 EXCEPTION_NAMES = {
@@ -93,6 +100,11 @@ EXCEPTION_NAMES = {
     503: "ServiceUnavailableError",
     504: "GatewayTimeoutError",
 }
+
+
+def exception_name(status: int) -> str:
+    """The generated exception class of an error status (`NotFoundError`, `Status418Error`)."""
+    return EXCEPTION_NAMES.get(status, f"Status{status}Error")
 
 
 @dataclass(frozen=True)

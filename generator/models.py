@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 import warnings
 from typing import Any
 
 from generator.errors import GenerationError, Problem
+from generator.render import pyrepr
 from generator.schemas import ModelRules, SchemaRegistry, is_present_condition
 
 _PLACEHOLDER_BASE = "_streamspec_runtime.model.ApiModel"
@@ -83,17 +83,18 @@ def render_rules(rules: dict[str, ModelRules]) -> str:
             ("not_together", r.not_together),
         ):
             if groups:
-                args.append(f"{label}=({''.join(f'({_tuple(g)}, {_lit(c)}), ' for g, c in groups)})")
+                args.append(f"{label}=({''.join(f'({_tuple(g)}, {pyrepr(c)}), ' for g, c in groups)})")
         if r.required_if:
             items = "".join(
-                f"RequiredIf({_lit(f)}, {_condition(v)}, {_tuple(req)}, {_lit(c)}), " for f, v, req, c in r.required_if
+                f"RequiredIf({pyrepr(f)}, {_condition(v)}, {_tuple(req)}, {pyrepr(c)}), "
+                for f, v, req, c in r.required_if
             )
             args.append(f"required_if=({items})")
         if r.formats:
-            items = "".join(f"({_lit(k)}, {_lit(f)}, {a}), " for k, (f, a) in sorted(r.formats.items()))
+            items = "".join(f"({pyrepr(k)}, {pyrepr(f)}, {a}), " for k, (f, a) in sorted(r.formats.items()))
             args.append(f"formats=({items})")
         if r.json_content:
-            items = "".join(f"({_lit(k)}, {m}), " for k, m in sorted(r.json_content.items()))
+            items = "".join(f"({pyrepr(k)}, {m}), " for k, m in sorted(r.json_content.items()))
             args.append(f"json_content=({items})")
         if r.unique:
             args.append(f"unique={_tuple(tuple(r.unique))}")
@@ -103,16 +104,9 @@ def render_rules(rules: dict[str, ModelRules]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _lit(value: Any) -> str:
-    """A Python literal with double quotes (the generated code's style)."""
-    if isinstance(value, str) or value is None or isinstance(value, bool | int | float):
-        return json.dumps(value) if isinstance(value, str) else repr(value)
-    return repr(value)
-
-
 def _condition(value: Any) -> str:
-    return "PRESENT" if is_present_condition(value) else _lit(value)
+    return "PRESENT" if is_present_condition(value) else pyrepr(value)
 
 
 def _tuple(items: tuple[str, ...]) -> str:
-    return "(" + "".join(f"{_lit(i)}, " for i in items) + ")"
+    return "(" + "".join(f"{pyrepr(i)}, " for i in items) + ")"

@@ -19,6 +19,7 @@ from generator.ir import (
     SecurityScheme,
     Server,
     Webhook,
+    essence,
 )
 from generator.loader import LoadedSpec, resolve_pointer
 from generator.schemas import SchemaRegistry, class_name, snake_name
@@ -238,8 +239,8 @@ class _Parser:
             return None
         body = self.deref(raw)
         content = body.get("content", {})
-        media = next((m for m in content if m.split(";")[0].strip() in JSON_MEDIA_TYPES), None) or next(
-            (m for m in content if m.split(";")[0].strip() in (FORM_MEDIA_TYPE, MULTIPART_MEDIA_TYPE)), None
+        media = _first_media(content, JSON_MEDIA_TYPES) or _first_media(
+            content, (FORM_MEDIA_TYPE, MULTIPART_MEDIA_TYPE)
         )
         if media is None:
             self.fail(
@@ -265,7 +266,7 @@ class _Parser:
                 continue
             response = self.deref(value)
             content = response.get("content", {}) or {}
-            json_media = next((m for m in content if m.split(";")[0].strip() in JSON_MEDIA_TYPES), None)
+            json_media = _first_media(content, JSON_MEDIA_TYPES)
             media = json_media or next(iter(content), None)
             model = None
             if json_media is not None and "schema" in content[json_media]:
@@ -330,6 +331,11 @@ class _Parser:
                 schemes.add(hook.scheme)
             hooks.append(hook)
         return tuple(hooks)
+
+
+def _first_media(content: dict[str, Any], kinds: tuple[str, ...]) -> str | None:
+    """The first media type key of `content` whose essence is one of `kinds`."""
+    return next((m for m in content if essence(m) in kinds), None)
 
 
 def _kind(schema: dict[str, Any], deref: Any) -> str:

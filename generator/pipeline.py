@@ -17,7 +17,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.errors import GenerationError, Problem, display_path
-from generator.ir import Api
+from generator.ir import Api, exception_name
 from generator.loader import LoadedSpec, load_spec
 from generator.models import generate_models
 from generator.parser import parse_api
@@ -167,7 +167,7 @@ def _template_context(api: Api) -> dict[str, object]:
     )
     return {
         "base_error": base_error,
-        "error_classes": [(r, _exception_name(r)) for r in api.error_statuses],
+        "error_classes": [(status, exception_name(status)) for status in api.error_statuses],
         "envelope_class": _ENVELOPE_CLASSES[api.envelope],
         "envelope_service": str(scope.get("service", "")),
         "envelope_region": str(scope.get("region", "")),
@@ -184,12 +184,6 @@ def _template_context(api: Api) -> dict[str, object]:
         else "",
         "has_empty_success": any(op.has_empty_success for op in api.operations),
     }
-
-
-def _exception_name(status: int) -> str:
-    from generator.ir import EXCEPTION_NAMES
-
-    return EXCEPTION_NAMES.get(status, f"Status{status}Error")
 
 
 def _ruff(files: dict[str, str], specs: dict[str, str]) -> dict[str, str]:

@@ -35,7 +35,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
-    env.filters["pyrepr"] = _pyrepr
+    env.filters["pyrepr"] = pyrepr
     env.filters["docstring"] = _docstring
     env.globals["arg_annotation"] = arg_annotation
     env.globals["result_annotation"] = result_annotation
@@ -108,19 +108,19 @@ def result_annotation(op: Operation, *extra: str) -> str:
     return " | ".join(parts)
 
 
-def _pyrepr(value: Any) -> str:
+def pyrepr(value: Any) -> str:
     """A Python literal in the generated code's style (double quotes)."""
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, tuple | list):
-        inner = ", ".join(_pyrepr(v) for v in value)
+        inner = ", ".join(pyrepr(v) for v in value)
         return (
             f"({inner},)"
             if isinstance(value, tuple) and len(value) == 1
             else (f"({inner})" if isinstance(value, tuple) else f"[{inner}]")
         )
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{_pyrepr(k)}: {_pyrepr(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{pyrepr(k)}: {pyrepr(v)}" for k, v in value.items()) + "}"
     return repr(value)
 
 

@@ -9,6 +9,7 @@ records them as `ModelRules` that the runtime base model enforces.
 from __future__ import annotations
 
 import copy
+import keyword
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,8 +109,6 @@ def snake_name(raw: str) -> str:
     s = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", s).strip("_").lower()
     if not s or s[0].isdigit():
         s = "p_" + s
-    import keyword
-
     return s + "_" if keyword.iskeyword(s) or s in {"self", "options", "body"} else s
 
 
