@@ -28,6 +28,10 @@ class GenerationError(Exception):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[GenerationError], tuple[list[Problem]]]:
+        """Pickle by problems (the message is derived), so that the error crosses from a worker process intact."""
+        return (GenerationError, (self.problems,))
+
 
 def escape_pointer_token(token: str | int) -> str:
     """RFC 6901 escaping of one reference token."""

@@ -4,24 +4,32 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import re
 import subprocess
-import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from ruff import find_ruff_bin
 
 from generator import __version__
 from generator.errors import GenerationError, Problem, display_path
 from generator.ir import Api, exception_name
-from generator.loader import LoadedSpec, load_spec
-from generator.models import generate_models
+from generator.jobs import Submit, workers
+from generator.loader import LoadedSpec, load_spec, validate_document
+from generator.models import (
+    CHUNK_SCHEMAS,
+    ChunkModels,
+    ModelChunk,
+    assemble_models,
+    generate_chunk,
+    generate_chunks,
+    plan_chunks,
+)
 from generator.parser import parse_api
 from generator.render import RUNTIME, header, render, uses_literal
+from generator.schemas import SchemaRegistry
 
 # Runtime modules every package carries; `server` and `receiver` need Starlette and are imported only by `server.py`
 # and `webhooks.py`.
@@ -69,29 +77,58 @@ def build_package(spec_path: Path) -> Package:
 def build_packages(spec_paths: Sequence[Path]) -> list[Package]:
     """The packages of several specs, or one GenerationError with the problems of every spec that failed.
 
-    Validation (openapi-spec-validator, the slowest step) runs in a forked worker while this process generates
-    models and renders templates, so that a regeneration uses both cores; nothing is returned unless both agree.
+    Loading and parsing run here (while worker processes warm up, if the specs are large); validation
+    (openapi-spec-validator) and the model chunks then run in the workers while this process renders the templates.
+    Nothing is returned unless the validator and the generation agree: for a spec the validator rejects, its
+    problems say it all, and whatever the parser or datamodel-code-generator tripped on there is noise.
     """
-    with _validation_in_background(spec_paths) as validation:
-        drafts: list[tuple[Api, int, dict[str, str], str]] = []
-        problems: list[Problem] = []
+    problems: list[Problem] = []
+    failures: dict[int, BaseException] = {}
+    drafts: list[tuple[Api, int, dict[str, str], str]] = []
+    with workers(_warm_up if _total_bytes(spec_paths) > _WARM_UP_BYTES else None) as submit:
+        specs: list[LoadedSpec] = []
         for path in spec_paths:
             try:
-                drafts.append(_draft(load_spec(path, validate=False)))
+                specs.append(load_spec(path, validate=False))
             except GenerationError as exc:
                 problems.extend(exc.problems)
-            except Exception:  # an invalid spec can trip the parser; the validator then says why
-                if not validation.problems_for(path):
-                    raise
-        invalid = validation.problems()
-    # For a spec the validator rejected, its problems say it all; what the parser tripped on there is noise.
-    rejected = {p.file for p in invalid}
-    problems = [*invalid, *(p for p in problems if p.file not in rejected)]
+        validation = submit(_validate_all, specs)
+        parsed: dict[int, tuple[Api, SchemaRegistry, list[ModelChunk]]] = {}
+        for i, spec in enumerate(specs):
+            try:
+                api, registry = parse_api(spec)
+                parsed[i] = (api, registry, plan_chunks(registry))
+            except Exception as exc:  # an invalid spec can trip the parser; the validator then says why
+                failures[i] = exc
+        models_of = _submit_models(submit, {i: chunks for i, (_, _, chunks) in parsed.items()})
+        rendered: dict[int, dict[str, str]] = {}
+        for i, (api, _, _) in parsed.items():
+            try:
+                rendered[i] = _render(api)
+            except Exception as exc:  # a template tripping over an invalid spec is noise, as above
+                failures[i] = exc
+        for i, (api, registry, _) in parsed.items():
+            if i in failures:
+                continue
+            try:
+                models = assemble_models(registry, models_of(i))
+                files = {**rendered[i], "models.py": _models_file(api, models)}
+                drafts.append((api, len(registry.schemas), files, _served(specs[i])))
+            except Exception as exc:
+                failures[i] = exc
+        invalid = validation()
+    for i, failure in sorted(failures.items()):
+        if str(specs[i].path) in invalid:
+            continue
+        if not isinstance(failure, GenerationError):
+            raise failure
+        problems.extend(failure.problems)
+    problems += [p for found in invalid.values() for p in found]
     if problems:
         raise GenerationError(problems)
-    specs = {api.package: display_path(path) for (api, *_), path in zip(drafts, spec_paths, strict=True)}
+    names = {api.package: display_path(spec.path) for (api, *_), spec in zip(drafts, specs, strict=True)}
     formatted = _ruff(
-        {f"{api.package}/{name}": text for api, _, files, _ in drafts for name, text in files.items()}, specs
+        {f"{api.package}/{name}": text for api, _, files, _ in drafts for name, text in files.items()}, names
     )
     packages = []
     for api, model_count, files, document_json in drafts:
@@ -102,62 +139,78 @@ def build_packages(spec_paths: Sequence[Path]) -> list[Package]:
     return packages
 
 
-def _draft(spec: LoadedSpec) -> tuple[Api, int, dict[str, str], str]:
-    """The IR, model count, unformatted Python files and served spec of one (not yet validated) spec."""
-    api, registry = parse_api(spec)
-    models_code = generate_models(registry)
+def _submit_models(submit: Submit, planned: dict[int, list[ModelChunk]]) -> Callable[[int], list[ChunkModels]]:
+    """Submit every spec's model chunks, small ones several to a job; the getter gives one spec's parts in order."""
+    batches: list[list[tuple[int, ModelChunk]]] = []
+    for i, chunks in planned.items():
+        for chunk in chunks:
+            if not batches or sum(len(c.schemas) for _, c in batches[-1]) + len(chunk.schemas) > CHUNK_SCHEMAS:
+                batches.append([])
+            batches[-1].append((i, chunk))
+    results = [submit(generate_chunks, [chunk for _, chunk in batch]) for batch in batches]
+
+    def models_of(spec: int) -> list[ChunkModels]:
+        parts: list[ChunkModels] = []
+        for batch, get in zip(batches, results, strict=True):
+            for (owner, _), part in zip(batch, get(), strict=True):
+                if owner != spec:
+                    continue
+                if isinstance(part, GenerationError):
+                    raise part
+                parts.append(part)
+        return parts
+
+    return models_of
+
+
+_WARM_UP_BYTES = 1_000_000
+"""Specs larger than this take long enough to load (about 0.4 s per MB) to hide the workers' warm-up."""
+
+
+def _total_bytes(paths: Sequence[Path]) -> int:
+    return sum(path.stat().st_size for path in paths if path.is_file())
+
+
+def _warm_up() -> None:
+    """What a worker pays before its first job: the validator's imports, datamodel-code-generator's first run."""
+    import openapi_spec_validator.validation  # noqa: F401
+
+    generate_chunk(ModelChunk("", "3.1.0", {"WarmUp": {"type": "object", "properties": {"a": {"type": "string"}}}}))
+
+
+def _render(api: Api) -> dict[str, str]:
+    """The package's Python files except `models.py`, unformatted."""
     context = _template_context(api)
-    top = header(api)
     files: dict[str, str] = {
         "__init__.py": render("__init__.py.jinja", api, **context),
         "client.py": render("client.py.jinja", api, **context),
         "server.py": render("server.py.jinja", api, **context),
-        "models.py": top
-        + "# ruff: noqa: E501 - schema descriptions are kept whole\n"
-        + '"""Pydantic models of every schema in the spec (datamodel-code-generator)."""\n\n'
-        + models_code,
     }
     if api.webhooks:
         files["webhooks.py"] = render("webhooks.py.jinja", api, **context)
+    top = header(api)
     for module in RUNTIME_MODULES:
         files[f"_runtime/{module}.py"] = top + (RUNTIME / f"{module}.py").read_text(encoding="utf-8")
-    document_json = json.dumps(spec.document, indent=2, ensure_ascii=False) + "\n"
-    return api, len(registry.schemas), files, document_json
+    return files
 
 
-class _Validation:
-    """Problems per spec from openapi-spec-validator, fetched on first use (possibly from a worker)."""
-
-    def __init__(self, results: Callable[[], dict[str, list[Problem]]]) -> None:
-        self._results = results
-
-    def problems_for(self, path: Path) -> list[Problem]:
-        return self._results().get(str(path), [])
-
-    def problems(self) -> list[Problem]:
-        return [p for problems in self._results().values() for p in problems]
+def _models_file(api: Api, models_code: str) -> str:
+    return (
+        header(api)
+        + "# ruff: noqa: E501 - schema descriptions are kept whole\n"
+        + '"""Pydantic models of every schema in the spec (datamodel-code-generator)."""\n\n'
+        + models_code
+    )
 
 
-def _validate_all(spec_paths: Sequence[Path]) -> dict[str, list[Problem]]:
-    results: dict[str, list[Problem]] = {}
-    for path in spec_paths:
-        try:
-            load_spec(path)
-        except GenerationError as exc:
-            results[str(path)] = exc.problems
-    return results
+def _served(spec: LoadedSpec) -> str:
+    """The spec as the generated server serves it at `/openapi.json`."""
+    return json.dumps(spec.document, indent=2, ensure_ascii=False) + "\n"
 
 
-@contextmanager
-def _validation_in_background(spec_paths: Sequence[Path]) -> Iterator[_Validation]:
-    """Validate in a forked worker where fork exists (Linux), else in this process before generating."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        results = _validate_all(spec_paths)
-        yield _Validation(lambda: results)
-        return
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-        future = pool.submit(_validate_all, list(spec_paths))
-        yield _Validation(future.result)
+def _validate_all(specs: Sequence[LoadedSpec]) -> dict[str, list[Problem]]:
+    """openapi-spec-validator's problems by spec path, for the specs it rejects."""
+    return {str(spec.path): found for spec in specs if (found := validate_document(spec))}
 
 
 def _template_context(api: Api) -> dict[str, object]:
@@ -202,9 +255,7 @@ def _ruff(files: dict[str, str], specs: dict[str, str]) -> dict[str, str]:
         models = sorted(name for name in files if name.endswith("/models.py"))
         mutable = [*settings, "--select", "RUF012", "--add-noqa", "--quiet", *models]
         for args in (["check", *lint, "."], ["check", *mutable], ["format", *settings, "."]):
-            done = subprocess.run(
-                [sys.executable, "-m", "ruff", *args], cwd=root, capture_output=True, text=True, check=False
-            )
+            done = subprocess.run([find_ruff_bin(), *args], cwd=root, capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 output = (done.stderr + done.stdout).strip()
                 broken = sorted({m for m in re.findall(r"([\w.-]+/[\w./-]+\.py)", output) if m in files}) or ["?"]

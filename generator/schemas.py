@@ -49,6 +49,7 @@ _DROPPED = frozenset(
         "$comment",
     }
 )
+COMPONENT_REF = "#/components/schemas/"
 _INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 _RULE_KEYS = ("oneOf", "anyOf", "not", "if", "then", "allOf", "dependentRequired")
 _RESERVED = frozenset(
@@ -140,7 +141,7 @@ class SchemaRegistry:
     def add(self, suggested: str, schema: dict[str, Any], ptr: str) -> str:
         """Register a schema met outside components (a body, a response, a parameter set); return its class name."""
         ref = schema.get("$ref") if isinstance(schema, dict) else None
-        if isinstance(ref, str) and ref.startswith("#/components/schemas/") and ref.count("/") == 3:
+        if isinstance(ref, str) and ref.startswith(COMPONENT_REF) and ref.count("/") == 3:
             return self._ref_name(ref, ptr)
         name = self._free(class_name(suggested))
         self._define(name, schema, ptr)
@@ -154,7 +155,7 @@ class SchemaRegistry:
         return name
 
     def _ref_name(self, ref: str, ptr: str) -> str:
-        raw = ref[len("#/components/schemas/") :].replace("~1", "/").replace("~0", "~")
+        raw = ref[len(COMPONENT_REF) :].replace("~1", "/").replace("~0", "~")
         if raw not in self._component_names:
             self.problems.append(self.spec.problem(ptr, "schema.ref", f"reference {ref!r} does not resolve"))
             return "Any"
@@ -168,7 +169,7 @@ class SchemaRegistry:
         self.schemas[name] = converted
         if rules:
             self.rules[name] = rules
-        if not _is_object(converted):
+        if not is_object_schema(converted):
             self.aliases.add(name)
 
     def _convert(self, schema: Any, ptr: str, owner: str, rules: ModelRules, *, top: bool = False) -> Any:
@@ -177,18 +178,18 @@ class SchemaRegistry:
             return schema
         if "$ref" in schema:
             ref = schema["$ref"]
-            if ref.startswith("#/components/schemas/") and ref.count("/") == 3:
-                return {"$ref": "#/components/schemas/" + self._ref_name(ref, ptr)}
+            if ref.startswith(COMPONENT_REF) and ref.count("/") == 3:
+                return {"$ref": COMPONENT_REF + self._ref_name(ref, ptr)}
             target = resolve_pointer(self.spec.document, ref[1:])
             return self._convert(copy.deepcopy(target), ptr, owner, rules, top=top)
         for key in sorted(UNSUPPORTED_KEYWORDS & schema.keys()):
             self.problems.append(
                 self.spec.problem(f"{ptr}/{key}", "schema.unsupported", f"the keyword {key!r} is not supported")
             )
-        if _is_object(schema) and not top:
-            return {"$ref": "#/components/schemas/" + self._hoist(owner, schema, ptr)}
+        if is_object_schema(schema) and not top:
+            return {"$ref": COMPONENT_REF + self._hoist(owner, schema, ptr)}
         out: dict[str, Any] = {}
-        if top and _is_object(schema) and "additionalProperties" not in schema:
+        if top and is_object_schema(schema) and "additionalProperties" not in schema:
             out["additionalProperties"] = True  # open: unknown fields are kept, so payloads round-trip
         for key, value in schema.items():
             if key in ("properties",):
@@ -201,7 +202,7 @@ class SchemaRegistry:
             elif key in ("oneOf", "anyOf", "allOf") and isinstance(value, list):
                 if (
                     top
-                    and _is_object(schema)
+                    and is_object_schema(schema)
                     and key in ("oneOf", "anyOf", "allOf")
                     and self._take_rules(schema, key, value, ptr, rules)
                 ):
@@ -257,10 +258,10 @@ class SchemaRegistry:
         if (
             isinstance(schema, dict)
             and "$ref" not in schema
-            and not _is_object(schema)
+            and not is_object_schema(schema)
             and _CONSTRAINTS & schema.keys()
         ):
-            return {"$ref": "#/components/schemas/" + self._hoist(name, schema, ptr)}
+            return {"$ref": COMPONENT_REF + self._hoist(name, schema, ptr)}
         return self._convert(schema, ptr, name, rules)
 
     def _hoist(self, suggested: str, schema: dict[str, Any], ptr: str) -> str:
@@ -308,15 +309,31 @@ class SchemaRegistry:
             )
         return False
 
-    def model_document(self) -> dict[str, Any]:
-        """The document handed to datamodel-code-generator: components only, in a stable order."""
-        version = str(self.spec.document.get("openapi", "3.1.0"))
-        return {
-            "openapi": version,
-            "info": {"title": "models", "version": "0"},
-            "paths": {},
-            "components": {"schemas": dict(sorted(self.schemas.items()))},
-        }
+    def units(self) -> list[list[str]]:
+        """The schemas in groups that must be generated together, each group sorted, groups by their first name.
+
+        A class's fields are annotations that Python evaluates late, so a field may name a class of another group;
+        what is evaluated when the module runs must be defined in the same group, before it: a class's bases
+        (`allOf`) and whatever an alias (a non-object schema) names.
+        """
+        parent = {name: name for name in self.schemas}
+
+        def root(name: str) -> str:
+            while parent[name] != name:
+                parent[name] = parent[parent[name]]
+                name = parent[name]
+            return name
+
+        for name, schema in self.schemas.items():
+            eager = [v for k, v in schema.items() if k != "properties"] if is_object_schema(schema) else [schema]
+            for target in _component_refs(eager):
+                a, b = root(name), root(target)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+        groups: dict[str, list[str]] = {}
+        for name in sorted(self.schemas):
+            groups.setdefault(root(name), []).append(name)
+        return sorted(groups.values())
 
 
 _PRESENT = object()
@@ -353,7 +370,7 @@ def _branch_code(branches: list[dict[str, Any]]) -> str | None:
     return codes[0] if codes else None
 
 
-def _is_object(schema: Any) -> bool:
+def is_object_schema(schema: Any) -> bool:
     if not isinstance(schema, dict) or "$ref" in schema:
         return False
     kind = schema.get("type")
@@ -396,6 +413,22 @@ def _variant_name(schema: Any, index: int) -> str:
         if isinstance(kind, str) and kind in _KIND_NAMES:
             return _KIND_NAMES[kind]
     return f"Variant{index + 1}"
+
+
+def _component_refs(node: Any) -> set[str]:
+    """The names of the component schemas that `node` refers to, at any depth."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and ref.startswith(COMPONENT_REF):
+                found.add(ref[len(COMPONENT_REF) :])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 def _deref_local(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:

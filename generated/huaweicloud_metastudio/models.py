@@ -87,72 +87,6 @@ class LiveEventCallback(ApiModel):
     """
 
 
-class LiveExitConfig(ApiModel):
-    """
-    Livestreaming task exit configuration (request and response).
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    max_live_duration: Annotated[StrictInt, Field(ge=0, le=168)] = 0
-    """
-    Maximum livestreaming duration, in hours. If set to n, the stop-livestream logic is triggered n hours after the livestream starts. The maximum is 168 (one week); 0 means no limit. Constraints: if the stop logic is the immediate stop (auto_stop_mode FORCE_EXIT), the livestream stops within 5 minutes of that time; with the other stop modes the processing time (waiting for the segment, scene or script to end) is added. Default: if not set, the duration is not limited (same as 0). Value range: 0–168.
-    """
-    auto_stop_mode: Literal["FORCE_EXIT", "SEGMENT_END", "SCENE_END", "SCRIPT_END"] = "FORCE_EXIT"
-    """
-    How the livestream stops automatically. FORCE_EXIT: stop immediately and forcibly, without any other processing. SEGMENT_END: stop when the current segment (paragraph) ends. SCENE_END: stop when the current scene ends. SCRIPT_END: stop when the script ends. Constraints: none. Default: FORCE_EXIT if not set.
-    """
-    max_exception_waiting_duration: Annotated[StrictInt, Field(ge=0, le=60)] = 3
-    """
-    Maximum exception waiting duration, in minutes. If set to n, the immediate-stop logic is triggered n minutes after an exception is detected. The maximum is 60 (one hour); 0 means no limit. Constraints: none. Default: if not set, the system default is used, currently 3 minutes; the system default may be slightly adjusted according to the service running status (omit the field to get it). Value range: 0–60.
-    """
-
-
-class LiveNotifyConfig(ApiModel):
-    """
-    Livestream notification configuration (response). Users are notified of livestream interruptions by SMS, email and in-console messages; recipients are configured in the Huawei Cloud message center.
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    notify_events: list[LiveNotifyConfigNotifyEventsItem] | MISSING = MISSING
-    """
-    Enabled notification events. Constraints: none. Default: none.
-    """
-
-
-LiveNotifyConfigNotifyEventsItem = TypeAliasType("LiveNotifyConfigNotifyEventsItem", Literal["AUTO_EXIT"])
-"""
-A notification event.
-"""
-
-
-class LiveNotifyConfigReq(ApiModel):
-    """
-    Livestream notification configuration (request). Users are notified of livestream interruptions by SMS, email and in-console messages; recipients are configured in the Huawei Cloud message center.
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    action: Literal["add", "del", "replace"] | MISSING = MISSING
-    """
-    Operation to apply to the enabled notification events: add — add the listed events; del — delete the listed events; replace — replace the enabled events with the listed ones.
-    """
-    notify_events: list[LiveNotifyConfigReqNotifyEventsItem] | MISSING = MISSING
-    """
-    Enabled notification events. Constraints: none. Default: none.
-    """
-
-
-LiveNotifyConfigReqNotifyEventsItem = TypeAliasType("LiveNotifyConfigReqNotifyEventsItem", Literal["AUTO_EXIT"])
-"""
-A notification event.
-"""
-
-
 class ReplyCommandFinishMessage(ApiModel):
     """
     Message of a REPLY_COMMAND_FINISH event (playback of a reply has finished).
@@ -240,6 +174,72 @@ LiveEventMessage = TypeAliasType(
 )
 """
 Decoded `message` of a live event callback: exactly one of the per-event variants (they differ by their required keys).
+"""
+
+
+class LiveExitConfig(ApiModel):
+    """
+    Livestreaming task exit configuration (request and response).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    max_live_duration: Annotated[StrictInt, Field(ge=0, le=168)] = 0
+    """
+    Maximum livestreaming duration, in hours. If set to n, the stop-livestream logic is triggered n hours after the livestream starts. The maximum is 168 (one week); 0 means no limit. Constraints: if the stop logic is the immediate stop (auto_stop_mode FORCE_EXIT), the livestream stops within 5 minutes of that time; with the other stop modes the processing time (waiting for the segment, scene or script to end) is added. Default: if not set, the duration is not limited (same as 0). Value range: 0–168.
+    """
+    auto_stop_mode: Literal["FORCE_EXIT", "SEGMENT_END", "SCENE_END", "SCRIPT_END"] = "FORCE_EXIT"
+    """
+    How the livestream stops automatically. FORCE_EXIT: stop immediately and forcibly, without any other processing. SEGMENT_END: stop when the current segment (paragraph) ends. SCENE_END: stop when the current scene ends. SCRIPT_END: stop when the script ends. Constraints: none. Default: FORCE_EXIT if not set.
+    """
+    max_exception_waiting_duration: Annotated[StrictInt, Field(ge=0, le=60)] = 3
+    """
+    Maximum exception waiting duration, in minutes. If set to n, the immediate-stop logic is triggered n minutes after an exception is detected. The maximum is 60 (one hour); 0 means no limit. Constraints: none. Default: if not set, the system default is used, currently 3 minutes; the system default may be slightly adjusted according to the service running status (omit the field to get it). Value range: 0–60.
+    """
+
+
+class LiveNotifyConfig(ApiModel):
+    """
+    Livestream notification configuration (response). Users are notified of livestream interruptions by SMS, email and in-console messages; recipients are configured in the Huawei Cloud message center.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    notify_events: list[LiveNotifyConfigNotifyEventsItem] | MISSING = MISSING
+    """
+    Enabled notification events. Constraints: none. Default: none.
+    """
+
+
+LiveNotifyConfigNotifyEventsItem = TypeAliasType("LiveNotifyConfigNotifyEventsItem", Literal["AUTO_EXIT"])
+"""
+A notification event.
+"""
+
+
+class LiveNotifyConfigReq(ApiModel):
+    """
+    Livestream notification configuration (request). Users are notified of livestream interruptions by SMS, email and in-console messages; recipients are configured in the Huawei Cloud message center.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    action: Literal["add", "del", "replace"] | MISSING = MISSING
+    """
+    Operation to apply to the enabled notification events: add — add the listed events; del — delete the listed events; replace — replace the enabled events with the listed ones.
+    """
+    notify_events: list[LiveNotifyConfigReqNotifyEventsItem] | MISSING = MISSING
+    """
+    Enabled notification events. Constraints: none. Default: none.
+    """
+
+
+LiveNotifyConfigReqNotifyEventsItem = TypeAliasType("LiveNotifyConfigReqNotifyEventsItem", Literal["AUTO_EXIT"])
+"""
+A notification event.
 """
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import jobs, pipeline
 from generator.cli import main
 from generator.pipeline import build_package
 from tests.generator.conftest import ALL_SPECS, GENERALITY, REPO, Generated, snapshot
@@ -74,3 +75,13 @@ def test_hash_seed_does_not_matter(generated: Generated, seed: str) -> None:
     assert done.returncode == 0, done.stderr
     expected = {str(spec): digests(generated.packages[spec.stem].files) for spec in ALL_SPECS}
     assert json.loads(done.stdout) == expected
+
+
+@pytest.mark.parametrize(("count", "warm_up_bytes"), [(1, 10**9), (2, 0), (3, 10**9)])
+def test_cores_and_warm_up_do_not_matter(
+    generated: Generated, monkeypatch: pytest.MonkeyPatch, count: int, warm_up_bytes: int
+) -> None:
+    monkeypatch.setattr(jobs, "cores", lambda: count)
+    monkeypatch.setattr(pipeline, "_WARM_UP_BYTES", warm_up_bytes)
+    packages = pipeline.build_packages(ALL_SPECS)
+    assert {p.name: p.files for p in packages} == {spec.stem: generated.packages[spec.stem].files for spec in ALL_SPECS}

@@ -5,6 +5,7 @@ Each YAML case marks the line the problem must point at with a trailing `# <-` c
 
 from __future__ import annotations
 
+import pickle
 import textwrap
 from pathlib import Path
 
@@ -406,3 +407,10 @@ def test_render_failure_names_the_spec_and_the_broken_file(tmp_path: Path, monke
     assert problem.code == "render.ruff"
     assert problem.file == display_path(spec)
     assert "client.py" in problem.message
+
+
+def test_generation_error_crosses_processes_intact() -> None:
+    error = GenerationError([Problem("b.yaml", "/b", "x.two", "second", 4), Problem("a.yaml", "/a", "x.one", "first")])
+    again = pickle.loads(pickle.dumps(error))
+    assert again.problems == error.problems
+    assert str(again) == str(error)

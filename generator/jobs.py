@@ -1,0 +1,65 @@
+"""Independent CPU-bound jobs on every core, in worker processes that can warm up while the caller prepares them.
+
+Generation is CPU-bound Python, so threads would not help. The workers start at once and can run a warm-up
+(imports, a first small run) while the caller is still busy, which would otherwise be paid after. On a single
+core the jobs run in this process when submitted, with the same results.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import ParamSpec, Protocol, TypeVar
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class Submit(Protocol):
+    """Start `job(*args)` and return a getter: it gives the job's result or raises the job's exception."""
+
+    def __call__(self, job: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Callable[[], T]: ...
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
+
+
+@contextmanager
+def workers(warm_up: Callable[[], None] | None = None) -> Iterator[Submit]:
+    """One worker process per core, each running `warm_up` (if any) first; jobs and their results must pickle.
+
+    Jobs are taken in the order they are submitted, so submit the longest first. A warm-up pays off only when the
+    caller has enough to do meanwhile: otherwise every worker pays it before its first job.
+    """
+    count = cores()
+    if count < 2:
+        yield _run_now
+        return
+    with ProcessPoolExecutor(max_workers=count, initializer=warm_up) as pool:
+        if warm_up is not None:
+            for _ in range(count):  # start every worker now, so that they warm up in the meantime
+                pool.submit(os.getpid)
+
+        def submit(job: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Callable[[], T]:
+            future: Future[T] = pool.submit(job, *args, **kwargs)
+            return future.result
+
+        yield submit
+
+
+def _run_now(job: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Callable[[], T]:
+    try:
+        result = job(*args, **kwargs)
+    except Exception as exc:
+        error = exc
+
+        def fail() -> T:
+            raise error
+
+        return fail
+    return lambda: result

@@ -1,0 +1,54 @@
+"""Jobs on every core: results in submission order, errors raised by their getters (intact across processes), a
+warm-up run once per worker, and the same results in this process on a single core."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from generator import jobs
+from generator.errors import GenerationError, Problem
+
+_warmed_in: int | None = None
+
+
+def warm() -> None:
+    global _warmed_in
+    _warmed_in = os.getpid()
+
+
+def where_and_whether_warm(value: int) -> tuple[int, int, bool]:
+    return value * 2, os.getpid(), _warmed_in == os.getpid()
+
+
+def fail(message: str) -> None:
+    raise GenerationError([Problem("spec.yaml", "/x", "test.code", message, 3)])
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_results_come_back_in_order_and_errors_through_their_getter(
+    count: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(jobs, "cores", lambda: count)
+    with jobs.workers() as submit:
+        doubled = [submit(where_and_whether_warm, n) for n in range(6)]
+        failed = submit(fail, "broken")
+        assert [get()[0] for get in doubled] == [0, 2, 4, 6, 8, 10]
+        pids = {get()[1] for get in doubled}
+        assert (pids == {os.getpid()}) is (count == 1)
+        with pytest.raises(GenerationError) as raised:
+            failed()
+    assert raised.value.problems == [Problem("spec.yaml", "/x", "test.code", "broken", 3)]
+
+
+def test_every_worker_warms_up_before_its_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jobs, "cores", lambda: 2)
+    with jobs.workers(warm) as submit:
+        results = [submit(where_and_whether_warm, n)() for n in range(4)]
+    assert all(warmed for _, _, warmed in results)
+    assert os.getpid() not in {pid for _, pid, _ in results}
+
+
+def test_cores_counts_what_this_process_may_use() -> None:
+    assert 1 <= jobs.cores() <= (os.cpu_count() or 1)

@@ -1,0 +1,225 @@
+"""Models generated in chunks: the same code whatever the chunking, the same as one datamodel-code-generator run
+over the whole document (up to order), groups kept whole, and the assembled module working across groups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from generator.errors import GenerationError
+from generator.loader import load_spec
+from generator.models import (
+    CHUNK_SCHEMAS,
+    ChunkModels,
+    ModelChunk,
+    assemble_models,
+    generate_chunk,
+    generate_chunks,
+    plan_chunks,
+)
+from generator.parser import parse_api
+from generator.pipeline import build_package
+from generator.schemas import SchemaRegistry
+from generator.writer import write_packages
+from tests.generator.conftest import ALL_SPECS, imported, write_spec
+
+# Every way one schema can depend on another: inheritance (allOf), an alias naming classes (oneOf), fields naming
+# classes of other groups (plain, described, nullable, in arrays and maps, with defaults, in unions), mutual and
+# self references, and nullable aliases.
+CHUNKS_31 = """\
+openapi: 3.1.0
+info: {title: Chunks, version: "1", x-error-envelope: plain}
+paths:
+  /owners/{id}:
+    get:
+      operationId: ShowOwner
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Owner'}
+components:
+  schemas:
+    Base:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string, minLength: 1}
+        home: {$ref: '#/components/schemas/Address'}
+    Derived:
+      allOf:
+        - $ref: '#/components/schemas/Base'
+        - type: object
+          properties:
+            extra: {type: integer}
+    Cat:
+      type: object
+      required: [meow]
+      properties:
+        meow: {type: boolean}
+        owner: {$ref: '#/components/schemas/Owner'}
+    Dog:
+      type: object
+      required: [bark]
+      properties:
+        bark: {type: integer, minimum: 0}
+    Pet:
+      oneOf:
+        - $ref: '#/components/schemas/Cat'
+        - $ref: '#/components/schemas/Dog'
+    Mood:
+      type: string
+      enum: [happy, sad]
+    Label:
+      type: [string, "null"]
+      maxLength: 5
+    Address:
+      type: object
+      properties:
+        street: {type: string}
+    Maybe:
+      type: [object, "null"]
+      properties:
+        note: {type: string}
+    Owner:
+      type: object
+      required: [pet, maybe, name]
+      properties:
+        name: {type: string}
+        pet: {$ref: '#/components/schemas/Pet'}
+        best: {$ref: '#/components/schemas/Cat', description: The best cat.}
+        maybe: {$ref: '#/components/schemas/Maybe'}
+        maybes:
+          type: array
+          items: {$ref: '#/components/schemas/Maybe'}
+        by_name:
+          type: object
+          additionalProperties: {$ref: '#/components/schemas/Maybe'}
+        mood: {$ref: '#/components/schemas/Mood', default: happy}
+        label: {$ref: '#/components/schemas/Label'}
+        address: {$ref: '#/components/schemas/Address', default: {street: Main}}
+        either:
+          anyOf:
+            - {$ref: '#/components/schemas/Derived'}
+            - {$ref: '#/components/schemas/Maybe'}
+            - {type: string}
+        boss: {$ref: '#/components/schemas/Owner'}
+        derived: {$ref: '#/components/schemas/Derived'}
+"""
+# The same in OpenAPI 3.0, where null is said with `nullable`.
+CHUNKS_30 = (
+    CHUNKS_31.replace("openapi: 3.1.0", "openapi: 3.0.3")
+    .replace('type: [string, "null"]', "type: string\n      nullable: true")
+    .replace('type: [object, "null"]', "type: object\n      nullable: true")
+)
+
+
+@pytest.fixture(scope="module")
+def chunk_specs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("chunk-specs")
+    return [write_spec(folder, "chunks_31.yaml", CHUNKS_31), write_spec(folder, "chunks_30.yaml", CHUNKS_30)]
+
+
+def registry_of(path: Path) -> SchemaRegistry:
+    return parse_api(load_spec(path))[1]
+
+
+def models_code(registry: SchemaRegistry, size: int) -> str:
+    return assemble_models(registry, [generate_chunk(chunk) for chunk in plan_chunks(registry, size)])
+
+
+def test_chunk_specs_differ_only_in_how_null_is_said() -> None:
+    assert CHUNKS_30.count("nullable: true") == 2
+    assert "null" not in CHUNKS_30.replace("nullable", "")
+
+
+@pytest.mark.parametrize("which", ["chunks_31", "chunks_30", *(spec.stem for spec in ALL_SPECS)])
+def test_chunking_changes_nothing_and_matches_one_whole_run(
+    which: str, chunk_specs: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = next(p for p in [*chunk_specs, *ALL_SPECS] if p.stem == which)
+    registry = registry_of(path)
+    chunked = models_code(registry, CHUNK_SCHEMAS)
+    assert models_code(registry, 1) == chunked
+    assert models_code(registry, 3) == chunked
+    # One group holding everything: no external references at all, datamodel-code-generator sees the real ones.
+    monkeypatch.setattr(SchemaRegistry, "units", lambda self: [sorted(self.schemas)])
+    whole = models_code(registry, CHUNK_SCHEMAS)
+    assert sorted(chunked.splitlines()) == sorted(whole.splitlines())
+
+
+def test_groups_are_never_split_and_chunks_stay_small(chunk_specs: list[Path]) -> None:
+    registry = registry_of(chunk_specs[0])
+    units = registry.units()
+    assert ["Cat", "Dog", "Pet"] in units
+    assert ["Base", "Derived", "DerivedVariant2"] in units  # a base and an inline member of allOf
+    assert ["Maybe", "OwnerByName"] in units  # a map is an alias naming its values' class
+    assert ["Owner"] in units
+    for size in (1, 2, 3, 5, CHUNK_SCHEMAS):
+        chunks = plan_chunks(registry, size)
+        assert sorted(name for chunk in chunks for name in chunk.schemas) == sorted(registry.schemas)
+        for chunk in chunks:
+            assert all(set(unit) <= set(chunk.schemas) or not set(unit) & set(chunk.schemas) for unit in units)
+            assert len(chunk.schemas) <= size or any(set(chunk.schemas) == set(unit) for unit in units)
+
+
+def test_fields_into_other_groups_are_made_external_and_keep_their_null(chunk_specs: list[Path]) -> None:
+    for path in chunk_specs:
+        (owner_chunk,) = [c for c in plan_chunks(registry_of(path), 1) if "Owner" in c.schemas]
+        fields: dict[str, Any] = owner_chunk.schemas["Owner"]["properties"]
+        assert fields["boss"] == {"$ref": "#/components/schemas/Owner"}  # its own group: a real reference
+        assert fields["best"]["$ref"].endswith("#/StreamspecElsewhereCat")
+        assert {"type": "null"} in fields["maybe"]["anyOf"]
+        # A nullable alias holds its null itself; datamodel-code-generator repeats it at the field only in 3.0.
+        assert ("anyOf" in fields["label"]) is path.stem.endswith("30")
+
+
+def test_assembled_models_work_across_groups(chunk_specs: list[Path], tmp_path: Path) -> None:
+    package = build_package(chunk_specs[0])
+    write_packages(tmp_path, [("chunks_under_test", package.files, "")])
+    with imported(tmp_path, "chunks_under_test") as module:
+        models = module.models
+        assert issubclass(models.Derived, models.Base)
+        owner = models.Owner.model_validate(
+            {
+                "name": "ann",
+                "pet": {"meow": True, "owner": {"name": "bob", "pet": {"bark": 1}, "maybe": None}},
+                "maybe": None,
+                "maybes": [None, {"note": "n"}],
+                "boss": {"name": "cy", "pet": {"bark": 0}, "maybe": {}},
+                "either": {"id": "d1", "extra": 2, "home": {"street": "S"}},
+            }
+        )
+        assert isinstance(owner.pet, models.Cat)
+        assert isinstance(owner.pet.owner.pet, models.Dog)
+        assert isinstance(owner.either, models.Derived)
+        with pytest.raises(ValidationError):
+            models.Owner.model_validate({"name": "ann", "pet": {"bark": -1}, "maybe": None})
+        with pytest.raises(ValidationError):
+            models.Owner.model_validate({"name": "ann", "pet": {"bark": 1}, "maybe": None, "label": "toolong"})
+
+
+def test_a_failing_chunk_is_returned_in_its_place(chunk_specs: list[Path]) -> None:
+    good = plan_chunks(registry_of(chunk_specs[0]))[0]
+    bad = ModelChunk("bad.yaml", "3.1.0", {"X": {"type": "object", "properties": {"a": {"$ref": "nowhere.json#/Y"}}}})
+    first, failed, last = generate_chunks([good, bad, good])
+    assert isinstance(first, ChunkModels)
+    assert first == last
+    assert isinstance(failed, GenerationError)
+    assert [(p.file, p.code) for p in failed.problems] == [("bad.yaml", "models.generator")]
+
+
+def test_assembly_refuses_a_missing_or_twice_generated_model(chunk_specs: list[Path]) -> None:
+    registry = registry_of(chunk_specs[0])
+    parts = [generate_chunk(chunk) for chunk in plan_chunks(registry, 1)]
+    without_cat = [p for p in parts if "Cat" not in dict(p.definitions)]
+    with pytest.raises(GenerationError, match="named but not generated: Cat"):
+        assemble_models(registry, without_cat)
+    with pytest.raises(GenerationError, match="'Owner' was generated twice"):
+        assemble_models(registry, [*parts, next(p for p in parts if "Owner" in dict(p.definitions))])
