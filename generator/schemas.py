@@ -50,6 +50,7 @@ _DROPPED = frozenset(
     }
 )
 COMPONENT_REF = "#/components/schemas/"
+_REF_ANNOTATIONS = frozenset({"description", "default", "deprecated", "readOnly", "writeOnly"})
 _INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 _RULE_KEYS = ("oneOf", "anyOf", "not", "if", "then", "allOf", "dependentRequired")
 _RESERVED = frozenset(
@@ -179,9 +180,9 @@ class SchemaRegistry:
         if "$ref" in schema:
             ref = schema["$ref"]
             if ref.startswith(COMPONENT_REF) and ref.count("/") == 3:
-                return {"$ref": COMPONENT_REF + self._ref_name(ref, ptr)}
+                return {"$ref": COMPONENT_REF + self._ref_name(ref, ptr), **self._ref_siblings(schema, ptr)}
             target = resolve_pointer(self.spec.document, ref[1:])
-            return self._convert(copy.deepcopy(target), ptr, owner, rules, top=top)
+            return self._convert(copy.deepcopy(target), ptr, owner, rules, top=top) | self._ref_siblings(schema, ptr)
         for key in sorted(UNSUPPORTED_KEYWORDS & schema.keys()):
             self.problems.append(
                 self.spec.problem(f"{ptr}/{key}", "schema.unsupported", f"the keyword {key!r} is not supported")
@@ -230,6 +231,24 @@ class SchemaRegistry:
             else:
                 out[key] = copy.deepcopy(value)
         return out
+
+    def _ref_siblings(self, schema: dict[str, Any], ptr: str) -> dict[str, Any]:
+        """The keywords beside a `$ref` that the models keep: annotations (OpenAPI 3.1; 3.0 ignores them all).
+
+        A validation keyword there would constrain the referenced schema in place, which is not supported."""
+        if not str(self.spec.document.get("openapi", "")).startswith("3.1"):
+            return {}
+        kept = {k: copy.deepcopy(v) for k, v in schema.items() if k in _REF_ANNOTATIONS}
+        for key in sorted(set(schema) - _REF_ANNOTATIONS - _DROPPED - {"$ref"}):
+            if not key.startswith("x-"):
+                self.problems.append(
+                    self.spec.problem(
+                        f"{ptr}/{key}",
+                        "schema.unsupported",
+                        f"{key!r} beside $ref is not supported: constrain the referenced schema or use allOf",
+                    )
+                )
+        return kept
 
     def _convert_property(self, prop: str, schema: Any, ptr: str, owner: str, rules: ModelRules) -> Any:
         if not isinstance(schema, dict):
@@ -314,7 +333,8 @@ class SchemaRegistry:
 
         A class's fields are annotations that Python evaluates late, so a field may name a class of another group;
         what is evaluated when the module runs must be defined in the same group, before it: a class's bases
-        (`allOf`) and whatever an alias (a non-object schema) names.
+        (`allOf`) and whatever an alias (a non-object schema) names. So must the schemas a field with a default
+        names: datamodel-code-generator builds such a default as the named model only when it can see it.
         """
         parent = {name: name for name in self.schemas}
 
@@ -325,7 +345,12 @@ class SchemaRegistry:
             return name
 
         for name, schema in self.schemas.items():
-            eager = [v for k, v in schema.items() if k != "properties"] if is_object_schema(schema) else [schema]
+            if is_object_schema(schema):
+                fields = schema.get("properties", {})
+                eager = [v for k, v in schema.items() if k != "properties"]
+                eager += [field for field in fields.values() if _has_default(field)]
+            else:
+                eager = [schema]
             for target in _component_refs(eager):
                 a, b = root(name), root(target)
                 if a != b:
@@ -413,6 +438,13 @@ def _variant_name(schema: Any, index: int) -> str:
         if isinstance(kind, str) and kind in _KIND_NAMES:
             return _KIND_NAMES[kind]
     return f"Variant{index + 1}"
+
+
+def _has_default(node: Any) -> bool:
+    """Whether a `default` appears anywhere in `node`."""
+    if isinstance(node, dict):
+        return "default" in node or any(_has_default(v) for v in node.values())
+    return isinstance(node, list) and any(_has_default(v) for v in node)
 
 
 def _component_refs(node: Any) -> set[str]:

@@ -176,6 +176,14 @@ class RecordCallbackConfigRequest(ApiModel):
     """
 
 
+RecordNotifyEvent = TypeAliasType(
+    "RecordNotifyEvent", Literal["RECORD_NEW_FILE_START", "RECORD_FILE_COMPLETE", "RECORD_OVER", "RECORD_FAILED"]
+)
+"""
+A subscribable recording event. RECORD_NEW_FILE_START: a new recording file is being created; RECORD_FILE_COMPLETE: a recording file has been generated; RECORD_OVER: recording has ended; RECORD_FAILED: recording failed.
+"""
+
+
 class RecordCallbackNotification(ApiModel):
     """
     Body of a recording notification POSTed to `notify_callback_url`. Fields marked "RECORD_FILE_COMPLETE" are carried only for that event (and `job_id` also for RECORD_NEW_FILE_START). `auth_timestamp` and `auth_sign` are carried (together) only when the configuration has a `key`.
@@ -276,14 +284,6 @@ class RecordCallbackNotification(ApiModel):
     """
     Reason of the failure, for RECORD_FAILED (unverified field).
     """
-
-
-RecordNotifyEvent = TypeAliasType(
-    "RecordNotifyEvent", Literal["RECORD_NEW_FILE_START", "RECORD_FILE_COMPLETE", "RECORD_OVER", "RECORD_FAILED"]
-)
-"""
-A subscribable recording event. RECORD_NEW_FILE_START: a new recording file is being created; RECORD_FILE_COMPLETE: a recording file has been generated; RECORD_OVER: recording has ended; RECORD_FAILED: recording failed.
-"""
 
 
 class ShowRecordCallbackConfigParams(ApiModel):

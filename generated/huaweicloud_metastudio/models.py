@@ -262,8 +262,17 @@ class ShowSmartLiveUserConfigResponse(ApiModel):
         extra="allow",
     )
     live_exit_config: LiveExitConfig | MISSING = MISSING
+    """
+    Livestreaming task exit configuration.
+    """
     live_event_callback_config: LiveEventCallBackConfig | MISSING = MISSING
+    """
+    Live event HTTPS callback notification configuration.
+    """
     live_notify_config: LiveNotifyConfig | MISSING = MISSING
+    """
+    Livestream notification configuration. Users are notified of livestream interruptions by SMS, email and in-console (internal) messages; the recipients are configured in the Huawei Cloud message center.
+    """
 
 
 class UpdateSmartLiveUserConfigParams(ApiModel):
@@ -285,8 +294,17 @@ class UpdateSmartLiveUserConfigReq(ApiModel):
         extra="forbid",
     )
     live_exit_config: LiveExitConfig | MISSING = MISSING
+    """
+    Livestreaming task exit configuration.
+    """
     live_event_callback_config: LiveEventCallBackConfig | MISSING = MISSING
+    """
+    Live event HTTPS callback notification configuration.
+    """
     live_notify_config: LiveNotifyConfigReq | MISSING = MISSING
+    """
+    Livestream notification configuration. Users are notified of livestream interruptions by SMS, email and in-console (internal) messages; the recipients are configured in the Huawei Cloud message center.
+    """
 
 
 # Rules the field types cannot express (cross-field, formats, JSON in strings, unique items).

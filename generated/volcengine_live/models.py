@@ -85,6 +85,9 @@ class DeleteCallbackRes(ApiModel):
         extra="allow",
     )
     response_metadata: Annotated[ResponseMetadata, Field(alias="ResponseMetadata")]
+    """
+    Response metadata (request id, action, version, service, region).
+    """
     result: Annotated[DeleteCallbackResResult | MISSING, Field(alias="Result")] = MISSING
 
 
@@ -151,7 +154,13 @@ class DescribeCallbackRes(ApiModel):
         extra="allow",
     )
     response_metadata: Annotated[ResponseMetadata, Field(alias="ResponseMetadata")]
+    """
+    Response metadata (request id, action, version, service, region).
+    """
     result: Annotated[DescribeCallbackResResult | MISSING, Field(alias="Result")] = MISSING
+    """
+    The matching configurations; absent when ResponseMetadata.Error is present.
+    """
 
 
 class DescribeCallbackResResult(ApiModel):
@@ -272,6 +281,9 @@ class ErrorResponse(ApiModel):
         extra="allow",
     )
     response_metadata: Annotated[ErrorResponseMetadata, Field(alias="ResponseMetadata")]
+    """
+    Response metadata with the error.
+    """
 
 
 class ErrorResponseMetadata(ApiModel):
@@ -303,6 +315,9 @@ class ErrorResponseMetadata(ApiModel):
     Region of the request.
     """
     error: Annotated[Error, Field(alias="Error")]
+    """
+    The error of the failed call.
+    """
 
 
 class ResponseMetadata(ApiModel):
@@ -334,6 +349,9 @@ class ResponseMetadata(ApiModel):
     Region of the request.
     """
     error: Annotated[Error | MISSING, Field(alias="Error")] = MISSING
+    """
+    Present only when the call failed (CommonErr inside an HTTP 200).
+    """
 
 
 class UpdateCallbackBody(ApiModel):
@@ -405,6 +423,9 @@ class UpdateCallbackRes(ApiModel):
         extra="allow",
     )
     response_metadata: Annotated[ResponseMetadata, Field(alias="ResponseMetadata")]
+    """
+    Response metadata (request id, action, version, service, region).
+    """
     result: Annotated[UpdateCallbackResResult | MISSING, Field(alias="Result")] = MISSING
 
 
@@ -455,6 +476,9 @@ class VolcengineCallbackData(ApiModel):
     Unix time (s) at which the signature expires (send time + 600 by default); 0 when auth is disabled.
     """
     detail: VolcengineCallbackDetail | MISSING = MISSING
+    """
+    Event details.
+    """
 
 
 class VolcengineCallbackDetail(ApiModel):
@@ -524,6 +548,9 @@ class VolcengineCallbackEnvelope(ApiModel):
     Status message (`ok` in the vendor example).
     """
     data: VolcengineCallbackData
+    """
+    The event.
+    """
 
 
 class VolcengineCallbackFlat(ApiModel):

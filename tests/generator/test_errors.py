@@ -124,6 +124,12 @@ CASES = [
         "/components/schemas/X/if",
     ),
     (
+        "constraint-beside-ref",
+        schema("type: object\nproperties:\n  a:\n    $ref: '#/components/schemas/X'\n    maxLength: 3 # <-\n"),
+        "schema.unsupported",
+        "/components/schemas/X/properties/a/maxLength",
+    ),
+    (
         "else",
         schema("type: object\nproperties: {a: {type: boolean}}\nelse: {required: [a]} # <-\n"),
         "schema.unsupported",

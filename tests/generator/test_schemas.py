@@ -17,10 +17,10 @@ from generator.schemas import ModelRules, SchemaRegistry, class_name, is_present
 from tests.generator.conftest import ALL_SPECS, GENERALITY, Generated
 
 
-def registry_of(schemas: dict[str, Any]) -> tuple[SchemaRegistry, list[Problem]]:
+def registry_of(schemas: dict[str, Any], openapi: str = "3.1.0") -> tuple[SchemaRegistry, list[Problem]]:
     """A registry over `components/schemas` = `schemas` (no file needed)."""
     document = {
-        "openapi": "3.1.0",
+        "openapi": openapi,
         "info": {"title": "T", "version": "1"},
         "paths": {},
         "components": {"schemas": schemas},
@@ -340,3 +340,15 @@ def test_generated_models_carry_the_rules(modules: dict[str, ModuleType]) -> Non
     assert generality.WidgetCreate.__streamspec_rules__.formats == (("homepage", "uri", False),)
     assert generality.WidgetCreate.__streamspec_rules__.unique == ("tags",)
     assert generality.Part.__streamspec_rules__ is None
+
+
+@pytest.mark.parametrize("openapi", ["3.1.0", "3.0.3"])
+def test_annotations_beside_a_ref_are_kept_in_31_only(openapi: str) -> None:
+    field = {**ref("Mood"), "description": "How it feels.", "default": "happy", "x-note": "n", "examples": ["sad"]}
+    registry, problems = registry_of(
+        {"Mood": {"type": "string", "enum": ["happy", "sad"]}, "Owner": {"type": "object", "properties": {"m": field}}},
+        openapi,
+    )
+    assert problems == []
+    kept = {"description": "How it feels.", "default": "happy"} if openapi == "3.1.0" else {}
+    assert registry.schemas["Owner"]["properties"]["m"] == {**ref("Mood"), **kept}
