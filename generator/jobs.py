@@ -49,7 +49,11 @@ def workers(warm_up: Callable[[], None] | None = None) -> Iterator[Submit]:
             future: Future[T] = pool.submit(job, *args, **kwargs)
             return future.result
 
-        yield submit
+        try:
+            yield submit
+        except BaseException:  # the caller gave up: do not make it wait for jobs nobody will ask for
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def _run_now(job: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Callable[[], T]:

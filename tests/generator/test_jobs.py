@@ -4,6 +4,8 @@ warm-up run once per worker, and the same results in this process on a single co
 from __future__ import annotations
 
 import os
+import time
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +54,17 @@ def test_every_worker_warms_up_before_its_jobs(monkeypatch: pytest.MonkeyPatch) 
 
 def test_cores_counts_what_this_process_may_use() -> None:
     assert 1 <= jobs.cores() <= (os.cpu_count() or 1)
+
+
+def leave_mark(folder: Path, index: int) -> None:
+    time.sleep(0.05)
+    (folder / str(index)).touch()
+
+
+def test_jobs_not_started_are_cancelled_when_the_caller_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jobs, "cores", lambda: 2)
+    with pytest.raises(KeyError), jobs.workers() as submit:
+        for index in range(40):
+            submit(leave_mark, tmp_path, index)
+        raise KeyError("caller failed")
+    assert len(list(tmp_path.iterdir())) < 10  # the few already handed to a worker, not all 40
