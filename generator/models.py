@@ -232,6 +232,13 @@ def assemble_models(registry: SchemaRegistry, parts: list[ChunkModels]) -> str:
     missing = sorted((set(registry.schemas) | {n for p in parts for n in p.external}) - set(emitted))
     if missing:
         raise _problem(registry.spec.display, f"models named but not generated: {', '.join(missing[:20])}")
+    unnamed = sorted(set(emitted) - set(registry.schemas))
+    if unnamed:  # every schema is named before datamodel-code-generator runs; one it adds is a construct not handled
+        raise _problem(
+            registry.spec.display,
+            f"datamodel-code-generator added models no schema names ({', '.join(unnamed[:20])}); "
+            "please report the schema that caused it",
+        )
     blocks = [emitted[name][2] for unit in registry.units() for name in sorted(unit, key=lambda n: emitted[n][:2])]
     if not blocks:
         return "from __future__ import annotations\n"

@@ -219,11 +219,14 @@ def test_a_failing_chunk_is_returned_in_its_place(chunk_specs: list[Path]) -> No
     assert [(p.file, p.code) for p in failed.problems] == [("bad.yaml", "models.generator")]
 
 
-def test_assembly_refuses_a_missing_or_twice_generated_model(chunk_specs: list[Path]) -> None:
+def test_assembly_refuses_a_missing_unnamed_or_twice_generated_model(chunk_specs: list[Path]) -> None:
     registry = registry_of(chunk_specs[0])
     parts = [generate_chunk(chunk) for chunk in plan_chunks(registry, 1)]
     without_cat = [p for p in parts if "Cat" not in dict(p.definitions)]
     with pytest.raises(GenerationError, match="named but not generated: Cat"):
         assemble_models(registry, without_cat)
+    extra = ChunkModels((), (("CatCommon", "class CatCommon(ApiModel):\n    pass"),), frozenset())
+    with pytest.raises(GenerationError, match=r"added models no schema names \(CatCommon\)"):
+        assemble_models(registry, [*parts, extra])
     with pytest.raises(GenerationError, match="'Cat' was generated twice"):
         assemble_models(registry, [*parts, next(p for p in parts if "Cat" in dict(p.definitions))])
