@@ -168,15 +168,20 @@ def _split_module(code: str, spec: str) -> ChunkModels:
     goes with the definition before it, and eager `model_rebuild()` calls are dropped (the base model defers
     building)."""
     tree = ast.parse(code)
-    lines = _unprefixed(code.splitlines(), tree)
+    prefixed = {
+        alias.name
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.module == _ELSEWHERE_MODULE
+        for alias in node.names
+    }
+    lines = _unprefixed(code.splitlines(), tree, prefixed)
     imports: list[str] = []
-    external: set[str] = set()
     definitions: list[tuple[str, str]] = []
     for index, node in enumerate(tree.body):
         end = tree.body[index + 1].lineno - 1 if index + 1 < len(tree.body) else len(lines)
         text = "\n".join(lines[node.lineno - 1 : end]).strip()
         if isinstance(node, ast.ImportFrom) and node.module == _ELSEWHERE_MODULE:
-            external.update(alias.name.removeprefix(_ELSEWHERE_PREFIX) for alias in node.names)
+            continue
         elif isinstance(node, ast.ImportFrom) and node.module == _PLACEHOLDER_BASE.rsplit(".", 1)[0]:
             imports.append("from ._runtime.model import ApiModel")
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -192,16 +197,19 @@ def _split_module(code: str, spec: str) -> ChunkModels:
             definitions[-1] = (name, f"{previous}\n{text}")
         else:
             raise _problem(spec, f"unexpected top-level statement in generated models: {text[:200]!r}")
-    return ChunkModels(tuple(imports), tuple(definitions), frozenset(external))
+    return ChunkModels(
+        tuple(imports), tuple(definitions), frozenset(name.removeprefix(_ELSEWHERE_PREFIX) for name in prefixed)
+    )
 
 
-def _unprefixed(lines: list[str], tree: ast.Module) -> list[str]:
-    """`lines` with every name of another group (an `ast.Name`, so never text in a string) without its prefix."""
+def _unprefixed(lines: list[str], tree: ast.Module, prefixed: set[str]) -> list[str]:
+    """`lines` with every use of an imported name of another group (an `ast.Name`, so never text in a string)
+    without its prefix."""
     spots = sorted(
         (
             (node.lineno, node.col_offset)
             for node in ast.walk(tree)
-            if isinstance(node, ast.Name) and node.id.startswith(_ELSEWHERE_PREFIX)
+            if isinstance(node, ast.Name) and node.id in prefixed
         ),
         reverse=True,
     )

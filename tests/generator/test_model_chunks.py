@@ -230,3 +230,13 @@ def test_assembly_refuses_a_missing_unnamed_or_twice_generated_model(chunk_specs
         assemble_models(registry, [*parts, extra])
     with pytest.raises(GenerationError, match="'Cat' was generated twice"):
         assemble_models(registry, [*parts, next(p for p in parts if "Cat" in dict(p.definitions))])
+
+
+def test_a_schema_named_like_the_placeholder_keeps_its_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = CHUNKS_31.replace("Address", "StreamspecElsewhereAddress")
+    registry = registry_of(write_spec(tmp_path, "odd.yaml", text))
+    chunked = models_code(registry, 1)
+    assert "class StreamspecElsewhereAddress(ApiModel):" in chunked
+    assert "home: StreamspecElsewhereAddress | MISSING = MISSING" in chunked
+    monkeypatch.setattr(SchemaRegistry, "units", lambda self: [sorted(self.schemas)])
+    assert sorted(chunked.splitlines()) == sorted(models_code(registry, 1).splitlines())
