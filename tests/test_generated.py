@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.pipeline import build_package
-from generator.writer import diff_package
+from generator.pipeline import build_package, generator_fingerprint
+from generator.writer import diff_package, inputs_digest, is_fresh
 from tests.conftest import GENERATED, ROOT, SPECS, VENDOR_PACKAGES
 
 
@@ -24,6 +24,13 @@ from tests.conftest import GENERATED, ROOT, SPECS, VENDOR_PACKAGES
 def test_generated_equals_a_fresh_generation(name: str) -> None:
     package = build_package(SPECS / f"{name}.yaml")
     assert diff_package(GENERATED / name, package.files) == []
+
+
+@pytest.mark.parametrize("name", VENDOR_PACKAGES)
+def test_committed_stamp_vouches_for_the_committed_package(name: str) -> None:
+    """So that a plain `generate` writes nothing and README's first command leaves the tree clean."""
+    digest = inputs_digest((SPECS / f"{name}.yaml").read_bytes(), generator_fingerprint())
+    assert is_fresh(GENERATED, name, digest), "regenerate and commit generated/.streamspec-stamp.json"
 
 
 def test_check_command_passes_on_the_committed_output(capsys: pytest.CaptureFixture[str]) -> None:
