@@ -42,13 +42,18 @@ def _build_all(specs: Sequence[Path]) -> list[Package]:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from generator.loader import package_name
-    from generator.writer import inputs_digest, is_fresh, write_packages
+    from generator.writer import inputs_digest, is_fresh, ownership_problems, recover, write_packages
 
     started = time.perf_counter()
     specs = _spec_paths(args.specs)
     if not specs:
         return _report(GenerationError([Problem(str(DEFAULT_SPECS), "", "cli.no-specs", "no spec files found")]))
     output = Path(args.output)
+    refused = ownership_problems(output, [package_name(spec) for spec in specs])  # before any work (write re-checks)
+    if refused:
+        return _report(GenerationError(refused))
+    for note in recover(output):
+        print(note, file=sys.stderr)
     fingerprint = _fingerprint()
     todo, fresh = [], []
     for spec in specs:
@@ -66,7 +71,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
     except GenerationError as exc:
         return _report(exc)
     if packages:
-        write_packages(output, [(p.name, p.files, d) for p, (_, d) in zip(packages, todo, strict=True)])
+        try:
+            notes = write_packages(output, [(p.name, p.files, d) for p, (_, d) in zip(packages, todo, strict=True)])
+        except GenerationError as exc:
+            return _report(exc)
+        for note in notes:
+            print(note, file=sys.stderr)
     for p in packages:
         print(
             f"{p.name}: {len(p.api.operations)} operations, {p.model_count} models, "
@@ -85,19 +95,22 @@ def _fingerprint() -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from generator.writer import diff_package
+    from generator.writer import diff_package, leftovers
 
     try:
         packages = _build_all(_spec_paths(args.specs))
     except GenerationError as exc:
         return _report(exc)
     stale = 0
+    interrupted = leftovers(Path(args.output))
+    for leftover in interrupted:
+        print(f"stale: {leftover.describe()}; `python -m generator generate` recovers it")
     for p in packages:
         differing = diff_package(Path(args.output) / p.name, p.files)
         for name in differing:
             print(f"stale: {display_path(Path(args.output) / p.name / name)}")
         stale += len(differing)
-    if stale:
+    if stale or interrupted:
         print(f"{stale} file(s) differ from a fresh generation: run `python -m generator generate`", file=sys.stderr)
         return 1
     print(f"generated/ is up to date ({len(packages)} package(s))")

@@ -7,7 +7,10 @@ core the jobs run in this process when submitted, with the same results.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -40,7 +43,7 @@ def workers(warm_up: Callable[[], None] | None = None) -> Iterator[Submit]:
     if count < 2:
         yield _run_now
         return
-    with ProcessPoolExecutor(max_workers=count, initializer=warm_up) as pool:
+    with ProcessPoolExecutor(max_workers=count, initializer=_start_worker, initargs=(os.getpid(), warm_up)) as pool:
         if warm_up is not None:
             for _ in range(count):  # start every worker now, so that they warm up in the meantime
                 pool.submit(os.getpid)
@@ -54,6 +57,33 @@ def workers(warm_up: Callable[[], None] | None = None) -> Iterator[Submit]:
         except BaseException:  # the caller gave up: do not make it wait for jobs nobody will ask for
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _start_worker(parent: int, warm_up: Callable[[], None] | None) -> None:
+    """Tie the worker's life to the generator's, then warm up.
+
+    A generator killed outright (SIGKILL) cannot tell its workers to stop, and they would wait for jobs forever. On
+    Linux the kernel sends the worker SIGKILL when its parent dies (`PR_SET_PDEATHSIG`); elsewhere a thread checks.
+    """
+    try:
+        armed = ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) == 0
+    except (OSError, AttributeError):
+        armed = False
+    if os.getppid() != parent:  # it died before the signal was armed
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if warm_up is not None:
+        warm_up()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        threading.Event().wait(0.5)
+    os._exit(1)
 
 
 def _run_now(job: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Callable[[], T]:
