@@ -160,8 +160,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    result: int = args.func(args)
+    from generator.redact import install
+
+    with install():  # every line any command prints goes through the redactor
+        args = build_parser().parse_args(argv)
+        result: int = args.func(args)
     return result
 
 

@@ -128,7 +128,7 @@ class Target:
     base_url: str
     app: Any = None
     local: bool = True
-    """Local targets take public test credentials, so reports show signatures in full; remote ones mask them."""
+    """A remote target is a real server: its documented rate limits are respected."""
     label: str = ""
     """How reports name the target (default: its base URL)."""
 
@@ -433,8 +433,8 @@ def _config(spec: str, raw: Mapping[str, Any], target: Target, options: FuzzOpti
     return schemathesis.Config.from_dict(data)
 
 
-def _curl(recorder: ScenarioRecorder, case_id: str, *, reveal: bool) -> str:
-    """The request exactly as it was sent (all headers, raw body), as a curl command."""
+def _curl(recorder: ScenarioRecorder, case_id: str) -> str:
+    """The request as it was sent (all headers, raw body), as a curl command with its credentials masked."""
     interaction = recorder.interactions.get(case_id)
     if interaction is None:
         return ""
@@ -443,16 +443,15 @@ def _curl(recorder: ScenarioRecorder, case_id: str, *, reveal: bool) -> str:
     for name, values in request.headers.items():
         if name.lower() in _TRANSPORT_HEADERS:
             continue
-        value = values[0] if reveal or name.lower() not in _SECRET_HEADERS or not values[0] else "***"
+        value = values[0] if name.lower() not in _SECRET_HEADERS or not values[0] else "***"
         parts += ["-H", f"{name}: {value}"]
     if request.body:
         parts += ["--data-binary", request.body.decode("utf-8", errors="replace")]
     command = " ".join(shlex.quote(part) for part in parts)
-    note = "# signatures expire after 15 minutes" if reveal else "# credentials masked: sign again to replay"
-    return f"{note}\n{command}"
+    return f"# credentials masked: sign again to replay\n{command}"
 
 
-def _failures(recorder: ScenarioRecorder, phase: str, *, reveal: bool) -> Iterator[Failure]:
+def _failures(recorder: ScenarioRecorder, phase: str) -> Iterator[Failure]:
     for parent_id, checks in recorder.checks.items():
         for check in checks:
             info = check.failure_info
@@ -469,7 +468,7 @@ def _failures(recorder: ScenarioRecorder, phase: str, *, reveal: bool) -> Iterat
                 phase=phase,
                 status=response.status_code if response is not None else None,
                 response=response.content[:300].decode("utf-8", errors="replace") if response is not None else "",
-                request=_curl(recorder, case_id, reveal=reveal),
+                request=_curl(recorder, case_id),
             )
 
 
@@ -508,7 +507,7 @@ class _Run:
         elif isinstance(event, events.ScenarioFinished) and event.phase.value in PHASES:
             phase = event.phase.value
             self.report.cases[phase] = self.report.cases.get(phase, 0) + len(event.recorder.interactions)
-            for failure in _failures(event.recorder, phase, reveal=self.target.local):
+            for failure in _failures(event.recorder, phase):
                 self.add(failure)
             if time.monotonic() - self.last_line >= HEARTBEAT_SECONDS:
                 self.say(f"{phase}: {self.report.cases[phase]} cases ...")

@@ -69,16 +69,39 @@ def _fail(message: str) -> int:
 
 
 def _remote_credentials(args: argparse.Namespace, vendor: str) -> Credentials:
+    """The credentials for a server at --url; their secrets are registered with the redactor before any use."""
     from generator.contract import env_credentials
+    from generator.redact import REDACTOR
     from generator.runtime.auth import CredentialsError, HuaweiCredentials, VolcengineCredentials
 
+    REDACTOR.add_secret(args.sk, args.security_token)
+    REDACTOR.add_identifier(args.ak)
+    credentials: Credentials
     if not (args.ak or args.sk):
-        return env_credentials(vendor)
-    if not (args.ak and args.sk):
+        credentials = env_credentials(vendor)
+    elif not (args.ak and args.sk):
         raise CredentialsError("--ak and --sk go together")
-    if vendor == "huawei":
-        return HuaweiCredentials(args.ak, args.sk, args.project_id or "", args.security_token)
-    return VolcengineCredentials(args.ak, args.sk, args.security_token)
+    elif vendor == "huawei":
+        credentials = HuaweiCredentials(args.ak, args.sk, args.project_id or "", args.security_token)
+    else:
+        credentials = VolcengineCredentials(args.ak, args.sk, args.security_token)
+    token = credentials.security_token if isinstance(credentials, HuaweiCredentials) else credentials.session_token
+    REDACTOR.add_secret(credentials.sk, token)
+    REDACTOR.add_identifier(credentials.ak)
+    return credentials
+
+
+def _reachable(url: str) -> str | None:
+    """Why `url` cannot be fuzzed (nothing answers there), or None: checked once, before any case is sent."""
+    import httpx
+
+    try:
+        httpx.get(url, timeout=10.0)
+    except httpx.TransportError as exc:
+        return f"cannot reach {url}: {type(exc).__name__}: {exc or 'no answer'}"
+    except httpx.HTTPError as exc:
+        return f"cannot fuzz {url}: {exc}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -100,6 +123,9 @@ def _job(args: argparse.Namespace, spec: Path, url: str | None) -> _Job:
     if url is None and package_name(spec) not in NAMES:
         raise ValueError(f"{spec} has no built-in emulator (there are {', '.join(NAMES)}): give its server's --url")
     credentials = _remote_credentials(args, vendor) if url is not None and vendor else None
+    unreachable = _reachable(url) if url is not None else None
+    if unreachable:
+        raise ValueError(f"{unreachable}; nothing was fuzzed")
     return _Job(spec, url, credentials)
 
 

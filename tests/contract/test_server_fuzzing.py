@@ -241,17 +241,34 @@ def _broken_app() -> Starlette:
     )
 
 
+SECRETS = {"--ak": "AKSECRETACCESSKEY01", "--sk": "SECRET-SK-000000", "--security-token": "SECRET-STS-TOKEN-00"}
+
+
 def test_cli_reports_a_broken_server(capsys: pytest.CaptureFixture[str]) -> None:
     spec = str(SPECS / "huaweicloud_metastudio.yaml")
-    credentials = ["--ak", "AK", "--sk", "SK", "--project-id", "project"]
+    credentials = [*(item for pair in SECRETS.items() for item in pair), "--project-id", "project"]
     with BackgroundServer(_broken_app()) as server:
         code = main(["fuzz", spec, "--url", server.base_url, "--max-examples", "5", "--seed", "1", *credentials])
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
+    for secret in SECRETS.values():  # not in any line printed, whatever printed it
+        assert secret not in captured.out + captured.err
     assert code == 1
     assert "response_schema_conformance" in out and "999" in out
     assert f"curl -X GET {server.base_url}/v1/" in out  # the reproducing request
     assert "-H 'Authorization: ***'" in out  # a real deployment's signature stays out of CI logs
     assert f"huaweicloud_metastudio against {server.base_url}: " in out
+
+
+def test_cli_refuses_an_unreachable_target_before_fuzzing(capsys: pytest.CaptureFixture[str]) -> None:
+    spec = str(SPECS / "huaweicloud_live.yaml")
+    credentials = [*(item for pair in SECRETS.items() for item in pair), "--project-id", "project"]
+    with BackgroundServer(_broken_app()) as server:
+        url = server.base_url  # a port that was just listening and no longer is
+    assert main(["fuzz", spec, "--url", url, *credentials]) == 2
+    captured = capsys.readouterr()
+    lines = (captured.out + captured.err).strip().splitlines()
+    assert lines == [f"error: cannot reach {url}: ConnectError: [Errno 111] Connection refused; nothing was fuzzed"]
 
 
 def test_cli_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -714,6 +714,30 @@ def test_logs_redact_secrets(harness: Harness, caplog: pytest.LogCaptureFixture)
     assert "ConnectError" in text
 
 
+SECRET_HEADERS = {
+    "X-Auth-Token": "SECRET-TOKEN",
+    "X-Security-Token": "SECRET-STS",
+    "X-Api-Key": "SECRET-KEY",
+    "Authorization": "Bearer SECRET-BEARER",
+    "Cookie": "session=SECRET-COOKIE",
+}
+
+
+@pytest.mark.parametrize("outcome", ["connection-error", "status-error"])
+def test_errors_never_show_credentials_in_their_request_headers(harness: Harness, outcome: str) -> None:
+    """httpx masks only Authorization in `repr(headers)`: every header carrying a credential must be masked."""
+    reply: httpx.Response | Exception = httpx.ConnectError("refused") if outcome == "connection-error" else respond(404)
+    server = Server(reply)
+    with pytest.raises(APIError) as raised:
+        harness.request(server, options=RequestOptions(extra_headers=SECRET_HEADERS, max_retries=0))
+    error = raised.value
+    request = error.request if isinstance(error, APIConnectionError) else error.response.request  # type: ignore[attr-defined]
+    shown = repr(request.headers) + repr(request) + str(error) + repr(error)
+    for value in SECRET_HEADERS.values():
+        assert value.split("=")[-1].split()[-1] not in shown
+    assert request.headers["X-Auth-Token"] == "SECRET-TOKEN"  # masked when shown, intact when read
+
+
 # --------------------------------------------------------------------------- client lifecycle
 
 

@@ -42,11 +42,13 @@ __all__ = [
     "ErrorDetail",
     "ErrorEnvelope",
     "HuaweiEnvelope",
+    "MaskedHeaders",
     "Operation",
     "RequestOptions",
     "RetryPolicy",
     "SyncAPIClient",
     "VolcengineEnvelope",
+    "is_credential_header",
 ]
 
 T = TypeVar("T")
@@ -57,17 +59,10 @@ _RUNTIME_VERSION: Final = "0.1.0"
 _USER_AGENT: Final = f"streamspec-client/{_RUNTIME_VERSION} python-httpx/{httpx.__version__}"
 _MAX_RETRY_AFTER: Final = 60.0
 """Longest server-requested wait we honour, so a bad header cannot park a caller for hours."""
-_REDACTED_HEADERS: Final = frozenset(
-    {
-        "authorization",
-        "proxy-authorization",
-        "x-auth-token",
-        "x-security-token",
-        "x-subject-token",
-        "cookie",
-        "set-cookie",
-    }
+_CREDENTIAL_HEADER: Final = re.compile(
+    r"auth|token|secret|signature|password|passwd|credential|session|cookie|api[-_]?key|access[-_]?key", re.IGNORECASE
 )
+"""Header names that carry a credential (Authorization, X-Auth-Token, X-Security-Token, X-Api-Key, Cookie ...)."""
 _UNEXPECTED_STATUS: Final = "UnexpectedStatus"
 
 
@@ -418,8 +413,27 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     return seconds if math.isfinite(seconds) else None
 
 
+def is_credential_header(name: str) -> bool:
+    """Whether a header's value is a secret: never shown in logs, reprs or exceptions."""
+    return _CREDENTIAL_HEADER.search(name) is not None
+
+
 def _redact(headers: httpx.Headers) -> list[tuple[str, str]]:
-    return [(key, "[redacted]" if key in _REDACTED_HEADERS else value) for key, value in headers.multi_items()]
+    return [(key, "[redacted]" if is_credential_header(key) else value) for key, value in headers.multi_items()]
+
+
+class MaskedHeaders(httpx.Headers):
+    """Headers whose repr masks every credential header (httpx's own masks only Authorization)."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({_redact(self)!r})"
+
+
+def _masked(request: httpx.Request) -> httpx.Request:
+    """`request` with headers that never show a credential when printed, kept on the errors raised for it."""
+    if not isinstance(request.headers, MaskedHeaders):
+        request.headers = MaskedHeaders(request.headers)
+    return request
 
 
 def _body_of(response: httpx.Response) -> object:
@@ -459,7 +473,7 @@ class _Call(Generic[T]):
         if isinstance(exc, httpx.TransportError) and self._may_retry(attempt):
             return self._delay(attempt, None)
         error = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-        raise error(request=request, message=f"{self.op.operation_id}: {type(exc).__name__}: {exc}") from exc
+        raise error(request=_masked(request), message=f"{self.op.operation_id}: {type(exc).__name__}: {exc}") from exc
 
     def on_response(self, attempt: int, response: httpx.Response) -> APIResponse[T] | float:
         """The result, the delay before retrying, or raise the status error.
@@ -493,6 +507,7 @@ class _Call(Generic[T]):
         return delay
 
     def _status_error(self, response: httpx.Response, detail: ErrorDetail | None) -> APIStatusError:
+        _masked(response.request)
         if detail is None:
             expected = ", ".join(str(status) for status in sorted(self.op.success_statuses))
             detail = ErrorDetail(
