@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from generator.emulator.credentials import DEFAULT_CREDENTIALS  # noqa: E402
-from generator.runtime.auth import HuaweiAkSkAuth, HuaweiCredentials  # noqa: E402
+from generator.profiles.huawei.runtime.auth import HuaweiAkSkAuth, HuaweiCredentials  # noqa: E402
 
 TARGET_RPS, TARGET_P99_MS = 2000, 20.0
 KEY = DEFAULT_CREDENTIALS.huawei[0]

@@ -15,8 +15,8 @@ sys.path.insert(0, str(ROOT / "generated"))  # generated packages are self-conta
 import huaweicloud_live  # noqa: E402
 import huaweicloud_metastudio  # noqa: E402
 import volcengine_live  # noqa: E402
-from huaweicloud_live._runtime.auth import HuaweiCredentials  # noqa: E402
-from volcengine_live._runtime.auth import VolcengineCredentials  # noqa: E402
+from huaweicloud_live import HuaweiCredentials  # noqa: E402
+from volcengine_live import VolcengineCredentials  # noqa: E402
 
 from generator.emulator.app import create_emulator  # noqa: E402
 from generator.emulator.credentials import DEFAULT_CREDENTIALS  # noqa: E402

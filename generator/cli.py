@@ -42,7 +42,7 @@ def _build_all(specs: Sequence[Path]) -> list[Package]:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from generator.loader import package_name
-    from generator.writer import inputs_digest, is_fresh, ownership_problems, recover, write_packages
+    from generator.writer import inputs_digest, is_fresh, ownership_problems, recover, stamp_profile, write_packages
 
     started = time.perf_counter()
     specs = _spec_paths(args.specs)
@@ -54,25 +54,28 @@ def cmd_generate(args: argparse.Namespace) -> int:
         return _report(GenerationError(refused))
     for note in recover(output):
         print(note, file=sys.stderr)
-    fingerprint = _fingerprint()
     todo, fresh = [], []
     for spec in specs:
+        profile = stamp_profile(output, package_name(spec))
         try:
-            digest = inputs_digest(spec.read_bytes(), fingerprint)
+            digest = inputs_digest(spec.read_bytes(), _fingerprint(profile)) if profile else ""
         except OSError:
-            todo.append((spec, ""))
-            continue
-        if not args.force and is_fresh(output, package_name(spec), digest):
+            digest = ""
+        if not args.force and digest and is_fresh(output, package_name(spec), digest):
             fresh.append(spec)
         else:
-            todo.append((spec, digest))
+            todo.append(spec)
     try:
-        packages = _build_all([spec for spec, _ in todo])
+        packages = _build_all(todo)
     except GenerationError as exc:
         return _report(exc)
     if packages:
+        written = [
+            (p.name, p.files, inputs_digest(spec.read_bytes(), _fingerprint(p.api.profile)))
+            for p, spec in zip(packages, todo, strict=True)
+        ]
         try:
-            notes = write_packages(output, [(p.name, p.files, d) for p, (_, d) in zip(packages, todo, strict=True)])
+            notes = write_packages(output, written, {p.name: p.api.profile for p in packages})
         except GenerationError as exc:
             return _report(exc)
         for note in notes:
@@ -88,10 +91,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fingerprint() -> str:
+def _fingerprint(profile: str) -> str:
     from generator.pipeline import generator_fingerprint
 
-    return generator_fingerprint()
+    return generator_fingerprint(profile)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -126,10 +129,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             api, _ = parse_api(load_spec(spec_path))
             print(f"{api.package} ({api.title}, {api.version})")
             for op in api.operations:
-                target = f"{op.method} {op.wire_path}"
-                if op.rpc:
-                    target += f"?Action={op.rpc.action}&Version={op.rpc.version}"
-                print(f"  {op.operation_id:<32} {target:<56} {op.summary}")
+                print(f"  {op.operation_id:<32} {op.target:<56} {op.summary}")
     except GenerationError as exc:
         return _report(exc)
     return 0

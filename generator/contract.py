@@ -24,7 +24,7 @@ from __future__ import annotations
 import shlex
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,8 +41,9 @@ from schemathesis.generation.meta import negated_parameters
 
 from generator.emulator import NAMES
 from generator.emulator.serve import DEFAULT_PORT
-from generator.loader import package_name
-from generator.runtime.auth import HuaweiAkSkAuth, HuaweiCredentials, VolcengineCredentials, VolcengineV4Auth
+from generator.loader import load_spec, package_name
+from generator.profiles import resolve
+from generator.profiles.base import ContractHooks, Profile, Signer
 
 if TYPE_CHECKING:
     from schemathesis.schemas import BaseSchema
@@ -60,23 +61,22 @@ __all__ = [
     "SpecReport",
     "Target",
     "WireSigner",
-    "emulator_credentials",
+    "contract_hooks",
     "emulator_run",
     "emulator_target",
-    "env_credentials",
     "format_report",
     "fuzz_spec",
     "load_schema",
+    "profile_of",
     "read_spec",
-    "vendor_of",
 ]
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
-Credentials = HuaweiCredentials | VolcengineCredentials
+Credentials = Any
+"""A profile's credentials (its `ContractHooks` make and use them)."""
 Progress = Callable[[str], None]
 HEARTBEAT_SECONDS = 10.0
 """A progress line at most this often while a phase runs (phases of a deep run take minutes)."""
-_SIGNINGS = {"huawei-sdk-hmac-sha256": "huawei", "volcengine-hmac-sha256-v4": "volcengine"}
 _SECRET_HEADERS = frozenset({"authorization", "x-auth-token", "x-security-token"})
 _TRANSPORT_HEADERS = frozenset({"content-length", "transfer-encoding", "connection"})
 
@@ -214,44 +214,17 @@ def format_report(reports: Sequence[SpecReport]) -> str:
 # --- credentials and signing ---------------------------------------------------------------------------------
 
 
-def _security_schemes(raw: Mapping[str, Any]) -> Mapping[str, Any]:
-    schemes: Mapping[str, Any] = raw.get("components", {}).get("securitySchemes", {})
-    return schemes
+def profile_of(spec_path: Path) -> Profile:
+    """The profile the spec selects (`generator.profiles.resolve`); a spec whose selection is wrong is refused."""
+    profile, problems = resolve(load_spec(spec_path, validate=False))
+    if problems:
+        raise ValueError("; ".join(str(problem) for problem in problems))
+    return profile
 
 
-def vendor_of(raw: Mapping[str, Any]) -> str | None:
-    """`huawei` or `volcengine` by the spec's signing scheme; None when it declares none we can sign."""
-    signings = {_SIGNINGS.get(scheme.get("x-signing", "")) for scheme in _security_schemes(raw).values()}
-    signings.discard(None)
-    if len(signings) > 1:
-        raise ValueError(f"the spec mixes signing schemes: {', '.join(sorted(s for s in signings if s))}")
-    return next(iter(signings), None)
-
-
-def emulator_credentials(vendor: str, local: LocalCredentials) -> Credentials:
-    """The emulator's first (default) local key of `vendor`."""
-    if vendor == "huawei":
-        key = local.huawei[0]
-        return HuaweiCredentials(key.ak, key.sk, key.project_id)
-    volc = local.volcengine[0]
-    return VolcengineCredentials(volc.ak, volc.sk)
-
-
-def env_credentials(vendor: str, environ: Mapping[str, str] | None = None) -> Credentials:
-    """Credentials for a real deployment from the documented environment variables (see README, Credentials)."""
-    if vendor == "huawei":
-        return HuaweiCredentials.from_env(environ)
-    return VolcengineCredentials.from_env(environ)
-
-
-def _signer(raw: Mapping[str, Any], credentials: Credentials) -> HuaweiAkSkAuth | VolcengineV4Auth:
-    if isinstance(credentials, HuaweiCredentials):
-        return HuaweiAkSkAuth(credentials)
-    for scheme in _security_schemes(raw).values():
-        scope = scheme.get("x-credential-scope")
-        if isinstance(scope, Mapping):  # the scope the server verifies, whatever the credentials defaulted to
-            credentials = replace(credentials, **{k: v for k, v in scope.items() if k in ("region", "service")})
-    return VolcengineV4Auth(credentials)
+def contract_hooks(spec_path: Path) -> ContractHooks | None:
+    """The signing hooks of the spec's profile; None when it signs nothing (its requests go out unsigned)."""
+    return profile_of(spec_path).contract_hooks()
 
 
 def _parameters(raw: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
@@ -283,7 +256,7 @@ class WireSigner(requests.auth.AuthBase):
     sent as the case has them, so the signature no longer matches them and the server has to reject the request.
     """
 
-    def __init__(self, signer: HuaweiAkSkAuth | VolcengineV4Auth, kept: Iterable[str] = ()) -> None:
+    def __init__(self, signer: Signer, kept: Iterable[str] = ()) -> None:
         self.signer = signer
         self.kept = frozenset(kept)
 
@@ -321,7 +294,7 @@ class SigningAuthProvider:
 
     def __init__(
         self,
-        signer: HuaweiAkSkAuth | VolcengineV4Auth,
+        signer: Signer,
         managed: frozenset[str],
         path_settings: Mapping[str, str] | None = None,
     ) -> None:
@@ -329,10 +302,10 @@ class SigningAuthProvider:
         self.managed = managed
         self.path_settings = dict(path_settings or {})
 
-    def get(self, case: Case[Any], context: AuthContext) -> HuaweiAkSkAuth | VolcengineV4Auth:
+    def get(self, case: Case[Any], context: AuthContext) -> Signer:
         return self.signer
 
-    def set(self, case: Case[Any], data: HuaweiAkSkAuth | VolcengineV4Auth, context: AuthContext) -> None:
+    def set(self, case: Case[Any], data: Signer, context: AuthContext) -> None:
         corrupted = set(negated_parameters(case.meta))
         kept = self.managed & {name.lower() for name, at in corrupted if at is ParameterLocation.HEADER}
         headers = case.headers
@@ -346,9 +319,9 @@ class SigningAuthProvider:
         RequestsAuth[object](WireSigner(data, kept)).set(case, data, context)
 
 
-def path_settings(raw: Mapping[str, Any], credentials: Credentials) -> dict[str, str]:
+def path_settings(raw: Mapping[str, Any], hooks: ContractHooks, credentials: Credentials) -> dict[str, str]:
     """Path parameters that the credentials fill (`x-client-setting`), by name."""
-    values = {"project_id": credentials.project_id} if isinstance(credentials, HuaweiCredentials) else {}
+    values = hooks.settings(credentials)
     return {
         p["name"]: values[p["x-client-setting"]]
         for p in _parameters(raw)
@@ -388,8 +361,8 @@ def emulator_run(spec_path: Path, local: LocalCredentials | None = None) -> tupl
     if name not in NAMES:
         raise ValueError(f"{spec_path} has no built-in emulator (there are {', '.join(NAMES)}): give its server's URL")
     local = local or LocalCredentials.from_env()
-    vendor = vendor_of(read_spec(spec_path))
-    return emulator_target(name, local), emulator_credentials(vendor, local) if vendor else None
+    hooks = contract_hooks(spec_path)
+    return emulator_target(name, local), hooks.local_credentials(local) if hooks is not None else None
 
 
 def _rate_limit(operation: Mapping[str, Any]) -> str | None:
@@ -528,9 +501,10 @@ def load_schema(spec_path: Path, target: Target, credentials: Credentials | None
     schema = schemathesis.openapi.from_path(spec_path, config=_config(spec, raw, target, options))
     if target.app is not None:
         schema.app = target.app
-    if credentials is not None:
+    hooks = contract_hooks(spec_path)
+    if credentials is not None and hooks is not None:
         provider = SigningAuthProvider(
-            _signer(raw, credentials), auth_managed_headers(raw), path_settings(raw, credentials)
+            hooks.signer(credentials, raw), auth_managed_headers(raw), path_settings(raw, hooks, credentials)
         )
         schema.auth.providers.append(provider)
     return schema

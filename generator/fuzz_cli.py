@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from generator.contract import Credentials, FuzzOptions, SpecReport
+    from generator.profiles.base import ContractHooks
 
 __all__ = ["DEFAULT_MAX_EXAMPLES", "add_parser", "run"]
 
@@ -68,26 +69,24 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _remote_credentials(args: argparse.Namespace, vendor: str) -> Credentials:
+def _remote_credentials(args: argparse.Namespace, hooks: ContractHooks) -> Credentials:
     """The credentials for a server at --url; their secrets are registered with the redactor before any use."""
-    from generator.contract import env_credentials
     from generator.redact import REDACTOR
-    from generator.runtime.auth import CredentialsError, HuaweiCredentials, VolcengineCredentials
+    from generator.runtime.auth import CredentialsError
 
     REDACTOR.add_secret(args.sk, args.security_token)
     REDACTOR.add_identifier(args.ak)
-    credentials: Credentials
     if not (args.ak or args.sk):
-        credentials = env_credentials(vendor)
+        credentials = hooks.credentials_from_env()
     elif not (args.ak and args.sk):
         raise CredentialsError("--ak and --sk go together")
-    elif vendor == "huawei":
-        credentials = HuaweiCredentials(args.ak, args.sk, args.project_id or "", args.security_token)
     else:
-        credentials = VolcengineCredentials(args.ak, args.sk, args.security_token)
-    token = credentials.security_token if isinstance(credentials, HuaweiCredentials) else credentials.session_token
-    REDACTOR.add_secret(credentials.sk, token)
-    REDACTOR.add_identifier(credentials.ak)
+        credentials = hooks.credentials_from_args(
+            ak=args.ak, sk=args.sk, project_id=args.project_id, token=args.security_token
+        )
+    secrets, identifiers = hooks.secrets(credentials)
+    REDACTOR.add_secret(*secrets)
+    REDACTOR.add_identifier(*identifiers)
     return credentials
 
 
@@ -115,14 +114,14 @@ class _Job:
 
 def _job(args: argparse.Namespace, spec: Path, url: str | None) -> _Job:
     """Resolve what `spec` needs before anything runs, so that every usage error comes first."""
-    from generator.contract import read_spec, vendor_of
+    from generator.contract import contract_hooks
     from generator.emulator import NAMES
     from generator.loader import package_name
 
-    vendor = vendor_of(read_spec(spec))
+    hooks = contract_hooks(spec)
     if url is None and package_name(spec) not in NAMES:
         raise ValueError(f"{spec} has no built-in emulator (there are {', '.join(NAMES)}): give its server's --url")
-    credentials = _remote_credentials(args, vendor) if url is not None and vendor else None
+    credentials = _remote_credentials(args, hooks) if url is not None and hooks is not None else None
     unreachable = _reachable(url) if url is not None else None
     if unreachable:
         raise ValueError(f"{unreachable}; nothing was fuzzed")

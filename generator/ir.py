@@ -108,14 +108,6 @@ def exception_name(status: int) -> str:
 
 
 @dataclass(frozen=True)
-class Rpc:
-    """An RPC-style operation chosen by query parameters on a shared URL."""
-
-    action: str
-    version: str
-
-
-@dataclass(frozen=True)
 class Operation:
     """One API operation, everything the client and server templates need."""
 
@@ -132,7 +124,6 @@ class Operation:
     responses: tuple[Response, ...]
     security: tuple[tuple[str, ...], ...]
     idempotent: bool
-    rpc: Rpc | None
     rate_limit: dict[str, Any] | None
     deprecated: bool = False
 
@@ -161,6 +152,22 @@ class Operation:
     def params_in(self, location: str) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == location)
 
+    @property
+    def selectors(self) -> tuple[tuple[str, str], ...]:
+        """Query parameters with one allowed value: what selects this operation among those sharing its URL (an RPC
+        `Action` and `Version`)."""
+        return tuple((p.name, p.const) for p in self.params_in("query") if p.const is not None)
+
+    @property
+    def required_query(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.params_in("query") if p.required)
+
+    @property
+    def target(self) -> str:
+        """Method, wire path and selectors, as `list` shows it: `GET /?Action=Ping&Version=1`."""
+        query = "&".join(f"{name}={value}" for name, value in self.selectors)
+        return f"{self.method} {self.wire_path}" + (f"?{query}" if query else "")
+
 
 @dataclass(frozen=True)
 class Server:
@@ -171,12 +178,20 @@ class Server:
 
 @dataclass(frozen=True)
 class SecurityScheme:
-    """A security scheme and the runtime signer it selects (`x-signing`)."""
+    """A security scheme: its OpenAPI type and, for a vendor's signing, the signer it names (`x-signing`)."""
 
     name: str
-    signing: str
-    header: str
+    kind: str
+    """`apiKey`, `http`, `oauth2`, `openIdConnect` or `mutualTLS`."""
+    signing: str | None = None
+    http_scheme: str = ""
+    """For `http`: the scheme, lower case (`bearer`, `basic`, `digest` ...)."""
+    location: str = "header"
+    """For `apiKey`: `header`, `query` or `cookie`."""
+    parameter: str = ""
+    """For `apiKey`: the header, query parameter or cookie name."""
     details: dict[str, Any] = field(default_factory=dict)
+    """Its `x-` extensions, without the prefix."""
 
 
 @dataclass(frozen=True)
@@ -193,12 +208,8 @@ class Webhook:
 
     @property
     def scheme(self) -> str:
-        """How deliveries are signed (`x-signature.scheme`, see WEBHOOK_SCHEMES); `none` without `x-signature`."""
+        """How deliveries are signed (`x-signature.scheme`, a scheme of the profile); `none` without `x-signature`."""
         return str(self.signature.get("scheme", "none")) if self.signature else "none"
-
-
-WEBHOOK_SCHEMES = ("metastudio-mss", "huawei-live-record", "volcengine-md5")
-"""The `x-signature.scheme` values generated receivers verify (the families of `runtime/webhooks.py`)."""
 
 
 @dataclass(frozen=True)
@@ -209,22 +220,29 @@ class Api:
     title: str
     version: str
     description: str
-    envelope: str
+    profile: str
+    """The vendor profile the spec selects (`generator.profiles`)."""
     spec_file: str
     spec_sha256: str
     servers: tuple[Server, ...]
     security_schemes: tuple[SecurityScheme, ...]
     operations: tuple[Operation, ...]
     webhooks: tuple[Webhook, ...]
-    rpc_convention: str | None
+    error_fields: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    """Field names the documented error bodies use for a code and for a message."""
 
     @property
     def error_statuses(self) -> tuple[int, ...]:
         return tuple(sorted({r.status for op in self.operations for r in op.errors}))
 
     @property
-    def signings(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(s.signing for s in self.security_schemes))
+    def client_settings(self) -> tuple[str, ...]:
+        """Client configuration values that fill parameters (`x-client-setting`), such as a project id."""
+        return tuple(sorted({p.client_setting for op in self.operations for p in op.parameters if p.client_setting}))
+
+    @property
+    def has_selectors(self) -> bool:
+        return any(op.selectors for op in self.operations)
 
     @property
     def regions(self) -> tuple[tuple[str, str], ...]:

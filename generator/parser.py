@@ -8,44 +8,42 @@ from generator.errors import GenerationError, Problem, pointer
 from generator.ir import (
     HTTP_METHODS,
     IDEMPOTENT_METHODS,
-    WEBHOOK_SCHEMES,
     Api,
     Body,
     ErrorCode,
     Operation,
     Parameter,
     Response,
-    Rpc,
     SecurityScheme,
     Server,
     Webhook,
     essence,
 )
 from generator.loader import LoadedSpec, resolve_pointer
+from generator.profiles import Profile, resolve
 from generator.schemas import SchemaRegistry, class_name, snake_name
 
 JSON_MEDIA_TYPES = ("application/json",)
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 MULTIPART_MEDIA_TYPE = "multipart/form-data"
-SUPPORTED_SIGNINGS = frozenset(
-    {"huawei-sdk-hmac-sha256", "huawei-token", "volcengine-hmac-sha256-v4", "api-key", "http-bearer", "http-basic"}
-)
 _KINDS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 
 
 def parse_api(spec: LoadedSpec) -> tuple[Api, SchemaRegistry]:
     """The IR of one spec; every problem found is raised together in one GenerationError."""
-    problems: list[Problem] = []
+    profile, problems = resolve(spec)
     registry = SchemaRegistry(spec, problems)
-    parser = _Parser(spec, registry, problems)
+    parser = _Parser(spec, registry, problems, profile)
     api = parser.api()
+    problems += profile.check(spec, api)
     if problems:
         raise GenerationError(problems)
     return api, registry
 
 
 class _Parser:
-    def __init__(self, spec: LoadedSpec, registry: SchemaRegistry, problems: list[Problem]) -> None:
+    def __init__(self, spec: LoadedSpec, registry: SchemaRegistry, problems: list[Problem], profile: Profile) -> None:
+        self.profile = profile
         self.spec = spec
         self.doc = spec.document
         self.registry = registry
@@ -62,9 +60,6 @@ class _Parser:
 
     def api(self) -> Api:
         info = self.doc.get("info", {})
-        envelope = info.get("x-error-envelope", "plain")
-        if envelope not in ("huawei", "volcengine", "plain"):
-            self.fail("/info/x-error-envelope", "spec.envelope", "expected 'huawei', 'volcengine' or 'plain'")
         operations = self.operations()
         ids: dict[str, str] = {}
         for op, ptr in operations:
@@ -80,14 +75,13 @@ class _Parser:
             title=str(info.get("title", self.spec.name)),
             version=str(info.get("version", "")),
             description=str(info.get("description", "")).strip(),
-            envelope=envelope,
+            profile=self.profile.name,
             spec_file=self.spec.path.name,
             spec_sha256=self.spec.sha256,
             servers=self.servers(),
             security_schemes=self.security_schemes(),
             operations=tuple(op for op, _ in operations),
             webhooks=self.webhooks(),
-            rpc_convention=self.doc.get("x-rpc-convention"),
         )
 
     def servers(self) -> tuple[Server, ...]:
@@ -100,17 +94,18 @@ class _Parser:
         schemes = []
         for name, raw in (self.doc.get("components", {}).get("securitySchemes", {}) or {}).items():
             scheme = self.deref(raw)
-            ptr = pointer("components", "securitySchemes", name)
             signing = scheme.get("x-signing")
-            if signing is None and scheme.get("type") == "apiKey":
-                signing = "api-key"
-            elif signing is None and scheme.get("type") == "http":
-                signing = f"http-{str(scheme.get('scheme', '')).lower()}"
-            if signing not in SUPPORTED_SIGNINGS:
-                self.fail(ptr, "security.unsupported", f"security scheme kind {signing!r} is not supported")
-                continue
-            details = {k[2:]: v for k, v in scheme.items() if k.startswith("x-") and k != "x-signing"}
-            schemes.append(SecurityScheme(name, signing, str(scheme.get("name", "Authorization")), details))
+            schemes.append(
+                SecurityScheme(
+                    name=name,
+                    kind=str(scheme.get("type", "")),
+                    signing=signing if isinstance(signing, str) else None,
+                    http_scheme=str(scheme.get("scheme", "")).lower(),
+                    location=str(scheme.get("in", "header")),
+                    parameter=str(scheme.get("name", "")),
+                    details={k[2:]: v for k, v in scheme.items() if k.startswith("x-") and k != "x-signing"},
+                )
+            )
         return tuple(schemes)
 
     def operations(self) -> list[tuple[Operation, str]]:
@@ -132,10 +127,7 @@ class _Parser:
         if not isinstance(op_id, str) or not op_id:
             self.fail(ptr, "operation.no-id", "every operation needs an operationId (it names the client method)")
             return None
-        wire_path = path.split("#", 1)[0] or "/"
-        rpc = raw.get("x-rpc")
-        if "#" in path and not isinstance(rpc, dict):
-            self.fail(ptr, "operation.rpc", "a path with a fragment is an RPC operation and needs `x-rpc`")
+        wire_path = path.split("#", 1)[0] or "/"  # a fragment never goes on the wire: it tells operations apart
         item_ptr = ptr.rsplit("/", 1)[0]
         located = [(p, f"{item_ptr}/parameters/{i}") for i, p in enumerate(shared)] + [
             (p, f"{ptr}/parameters/{i}") for i, p in enumerate(raw.get("parameters", []))
@@ -157,7 +149,6 @@ class _Parser:
             responses=self.responses(op_id, raw.get("responses", {}), f"{ptr}/responses"),
             security=tuple(tuple(sorted(req)) for req in raw.get("security", self.doc.get("security", [])) or []),
             idempotent=bool(idempotent) if isinstance(idempotent, bool) else method.upper() in IDEMPOTENT_METHODS,
-            rpc=Rpc(str(rpc["action"]), str(rpc["version"])) if isinstance(rpc, dict) else None,
             rate_limit=raw.get("x-rate-limit"),
             deprecated=bool(raw.get("deprecated", False)),
         )
@@ -316,13 +307,15 @@ class _Parser:
                 signature=dict(post.get("x-signature", {}) or {}),
                 json_content=tuple(sorted(rules.json_content.items())) if rules else (),
             )
-            if hook.signature and hook.scheme not in WEBHOOK_SCHEMES:
+            known = sorted(self.profile.webhook_schemes)
+            if hook.signature and hook.scheme not in known:
+                offered = f"the {self.profile.name} profile's schemes: {', '.join(known) or 'none'}"
                 self.fail(
                     f"{ptr}/post/x-signature",
                     "webhook.scheme",
-                    f"x-signature.scheme must be one of {', '.join(WEBHOOK_SCHEMES)}, got {hook.scheme!r}"
+                    f"x-signature.scheme must be one of {offered}; got {hook.scheme!r}"
                     if "scheme" in hook.signature
-                    else f"x-signature needs a `scheme` ({', '.join(WEBHOOK_SCHEMES)})",
+                    else f"x-signature needs a `scheme` ({offered})",
                 )
             elif schemes and hook.scheme not in schemes:
                 where = f"{ptr}/post/x-signature" if hook.signature else f"{ptr}/post"

@@ -15,7 +15,7 @@ from ruff import find_ruff_bin
 
 from generator import __version__
 from generator.errors import GenerationError, Problem, display_path
-from generator.ir import Api, exception_name
+from generator.ir import Api
 from generator.jobs import Submit, workers
 from generator.loader import LoadedSpec, load_spec, validate_document
 from generator.models import (
@@ -28,25 +28,10 @@ from generator.models import (
     plan_chunks,
 )
 from generator.parser import parse_api
-from generator.render import RUNTIME, header, render, uses_literal
+from generator.profiles import PROFILES
+from generator.render import header, render
+from generator.runtime_files import runtime_files
 from generator.schemas import SchemaRegistry
-
-# Runtime modules every package carries; `server` and `receiver` need Starlette and are imported only by `server.py`
-# and `webhooks.py`.
-RUNTIME_MODULES = (
-    "__init__",
-    "auth",
-    "calls",
-    "client",
-    "model",
-    "params",
-    "receiver",
-    "server",
-    "signing",
-    "verify",
-    "webhooks",
-)
-_ENVELOPE_CLASSES = {"huawei": "HuaweiEnvelope", "volcengine": "VolcengineEnvelope", "plain": "HuaweiEnvelope"}
 
 
 @dataclass(frozen=True)
@@ -59,14 +44,33 @@ class Package:
     model_count: int
 
 
-def generator_fingerprint() -> str:
-    """A digest of everything that shapes the output besides the spec: the version, code, templates and runtime."""
-    digest = hashlib.sha256(__version__.encode())
+_GENERATION_MODULES = ("errors", "ir", "loader", "models", "parser", "pipeline", "render", "runtime_files", "schemas")
+"""The generator's modules whose code shapes a package's content (the CLI, writer, emulator and others do not)."""
+
+
+def generator_fingerprint(profile: str) -> str:
+    """A digest of everything besides the spec that shapes a package of `profile`: the generator's version and the
+    versions of the tools it runs, its generation code, templates and core runtime, the profile registry and that
+    profile's own folder. Another profile's folder is not part of it, so editing one vendor stales no other's
+    packages."""
+    import datamodel_code_generator
+
+    digest = hashlib.sha256(f"{__version__}\0{datamodel_code_generator.get_version()}\0{_ruff_version()}".encode())
     root = Path(__file__).parent
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".jinja")):
+    paths = [root / f"{name}.py" for name in _GENERATION_MODULES]
+    for folder in (root / "templates", root / "runtime", root / "profiles" / profile):
+        paths += [p for p in folder.rglob("*") if p.is_file() and p.suffix in (".py", ".jinja")]
+    paths += [root / "profiles" / "__init__.py", root / "profiles" / "base.py"]
+    for path in sorted(paths):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _ruff_version() -> str:
+    from importlib.metadata import version
+
+    return version("ruff")
 
 
 def build_package(spec_path: Path) -> Package:
@@ -179,19 +183,20 @@ def _warm_up() -> None:
 
 
 def _render(api: Api) -> dict[str, str]:
-    """The package's Python files except `models.py`, unformatted."""
-    context = _template_context(api)
+    """The package's Python files except `models.py`, unformatted, and the runtime modules they need."""
+    profile = PROFILES[api.profile]
     files: dict[str, str] = {
-        "__init__.py": render("__init__.py.jinja", api, **context),
-        "client.py": render("client.py.jinja", api, **context),
-        "server.py": render("server.py.jinja", api, **context),
+        "__init__.py": render("__init__.py.jinja", api, profile),
+        "client.py": render("client.py.jinja", api, profile),
+        "server.py": render("server.py.jinja", api, profile),
     }
     if api.webhooks:
-        files["webhooks.py"] = render("webhooks.py.jinja", api, **context)
-    top = header(api)
-    for module in RUNTIME_MODULES:
-        files[f"_runtime/{module}.py"] = top + (RUNTIME / f"{module}.py").read_text(encoding="utf-8")
-    return files
+        files["webhooks.py"] = render("webhooks.py.jinja", api, profile)
+    return {**files, **runtime_files(profile, api, [*files.values(), _RUNTIME_OF_MODELS])}
+
+
+_RUNTIME_OF_MODELS = "from ._runtime.model import ApiModel, ModelRules"
+"""What `models.py` takes from the runtime (it is generated later, and always needs these)."""
 
 
 def _models_file(api: Api, models_code: str) -> str:
@@ -211,32 +216,6 @@ def _served(spec: LoadedSpec) -> str:
 def _validate_all(specs: Sequence[LoadedSpec]) -> dict[str, list[Problem]]:
     """openapi-spec-validator's problems by spec path, for the specs it rejects."""
     return {str(spec.path): found for spec in specs if (found := validate_document(spec))}
-
-
-def _template_context(api: Api) -> dict[str, object]:
-    base_error = "".join(p[:1].upper() + p[1:] for p in api.package.split("_")) + "Error"
-    scope: dict[str, object] = next(
-        (s.details.get("credential-scope", {}) for s in api.security_schemes if s.details), {}
-    )
-    return {
-        "base_error": base_error,
-        "error_classes": [(status, exception_name(status)) for status in api.error_statuses],
-        "envelope_class": _ENVELOPE_CLASSES[api.envelope],
-        "envelope_service": str(scope.get("service", "")),
-        "envelope_region": str(scope.get("region", "")),
-        "default_url": api.servers[0].url if api.servers else "http://localhost",
-        "uses_literal": uses_literal(api),
-        "body_encoders": sorted({f"encode_{op.body.encoding}" for op in api.operations if op.body} - {"encode_json"}),
-        "uses_optional_json_body": any(
-            op.body is not None and not op.body.required and op.body.encoding == "json" for op in api.operations
-        ),
-        "vendor_auth": "huawei"
-        if {"huawei-sdk-hmac-sha256", "huawei-token"} & set(api.signings)
-        else "volcengine"
-        if "volcengine-hmac-sha256-v4" in api.signings
-        else "",
-        "has_empty_success": any(op.has_empty_success for op in api.operations),
-    }
 
 
 def _ruff(files: dict[str, str], specs: dict[str, str]) -> dict[str, str]:

@@ -23,7 +23,7 @@ _HEADER_NAMES = (
     r"(?:security|session|auth)[-_]token|secret[-_](?:access[-_])?key|password"
 )
 _SHAPES = (
-    # Authorization parameters of the signing schemes (Huawei's Access=, Volcengine's Credential=AK/scope).
+    # Authorization parameters of HMAC signing schemes (`Access=<key>`, `Credential=<key>/<scope>`, `Signature=`).
     re.compile(r"(?i)\b((?:Signature|Access|Credential)=)([^,\s'\"&]+)"),
     # Bearer and Basic credentials.
     re.compile(r"(?i)\b((?:Bearer|Basic)\s+)([A-Za-z0-9._~+/=-]+)"),

@@ -59,6 +59,13 @@ def load_stamp(output: Path) -> dict[str, dict[str, object]]:
     return data if isinstance(data, dict) else {}
 
 
+def stamp_profile(output: Path, package: str) -> str | None:
+    """The profile `package` was last generated with (its fingerprint is that profile's), if the stamp knows."""
+    entry = load_stamp(output).get(package)
+    profile = entry.get("profile") if isinstance(entry, dict) else None
+    return profile if isinstance(profile, str) else None
+
+
 def is_fresh(output: Path, package: str, digest: str) -> bool:
     """Whether `package` on disk was made from these inputs and has not been touched since."""
     entry = load_stamp(output).get(package)
@@ -193,8 +200,14 @@ def _dump_stamp(path: Path, stamp: Mapping[str, object]) -> None:
     path.write_text(json.dumps(dict(sorted(stamp.items())), indent=2) + "\n", encoding="utf-8")
 
 
-def write_packages(output: Path, packages: Sequence[tuple[str, Mapping[str, bytes], str]]) -> list[str]:
+def write_packages(
+    output: Path,
+    packages: Sequence[tuple[str, Mapping[str, bytes], str]],
+    profiles: Mapping[str, str] | None = None,
+) -> list[str]:
     """Replace each named package folder under `output` with its files, all or (on error before the swap) none.
+
+    Each package comes with the digest of its inputs; `profiles` (by package) are recorded beside it in the stamp.
 
     Raises GenerationError, touching nothing, when a folder to replace is not one the writer wrote (see
     `ownership_problems`). Returns notes on leftovers of interrupted runs that were recovered first.
@@ -218,6 +231,8 @@ def write_packages(output: Path, packages: Sequence[tuple[str, Mapping[str, byte
             stamp = load_stamp(output)
             for name, files, digest in packages:
                 stamp[name] = {"inputs": digest, "files": _digest_files(files)}
+                if profiles and name in profiles:
+                    stamp[name]["profile"] = profiles[name]
             _dump_stamp(staging / STAMP, stamp)
             for name, _, _ in packages:
                 _swap(staging / name, output / name, staging)

@@ -13,7 +13,7 @@ then, with the generated client (its package folder is self-contained; here it i
 
     import sys; sys.path.insert(0, "generated")
     import huaweicloud_live
-    from huaweicloud_live._runtime.auth import HuaweiCredentials
+    from huaweicloud_live import HuaweiCredentials
 
     credentials = HuaweiCredentials(
         "STREAMSPECLOCALAK000", "streamspec-local-secret-key-0000000000", "0000000000000000000000000000local"

@@ -22,7 +22,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from generator.runtime.verify import HuaweiKey, HuaweiVerifier, Principal, VolcengineVerifier
+from generator.profiles.huawei.runtime.verify import HuaweiKey, HuaweiVerifier
+from generator.profiles.volcengine.runtime.verify import VolcengineVerifier
+from generator.runtime.verify import Principal
 
 if TYPE_CHECKING:
     from .store import Store

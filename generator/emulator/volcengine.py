@@ -42,12 +42,14 @@ if TYPE_CHECKING:
     from generated.volcengine_live import models
     from generated.volcengine_live._runtime.model import dump
     from generated.volcengine_live._runtime.server import Reply, RequestContext, ServiceError
+    from generated.volcengine_live._runtime.volcengine.envelope import response_metadata
 else:
     from . import load_generated
 
     models = load_generated("volcengine_live.models")
     dump = load_generated("volcengine_live._runtime.model").dump
     ServiceError = load_generated("volcengine_live._runtime.server").ServiceError
+    response_metadata = load_generated("volcengine_live._runtime.volcengine.envelope").response_metadata
 
 __all__ = ["DEFAULT_RATE_LIMIT", "EVENT_TYPES", "SERVICE", "RateLimiter", "VolcengineEmulator"]
 
@@ -150,7 +152,7 @@ class VolcengineEmulator(Tenancy):
                 "CallbackDetailList": [dump(detail) for detail in body.callback_detail_list],
             }
             self.store.put(SERVICE, tenant, id, doc)
-        return models.UpdateCallbackRes.model_validate({"ResponseMetadata": ctx.metadata()})
+        return models.UpdateCallbackRes.model_validate({"ResponseMetadata": response_metadata(ctx)})
 
     async def describe_callback(
         self, ctx: RequestContext, params: models.DescribeCallbackParams, body: models.DescribeCallbackBody
@@ -158,7 +160,10 @@ class VolcengineEmulator(Tenancy):
         tenant = self._tenant(ctx)
         page = self.store.find(SERVICE, tenant, self._filter(body))
         return models.DescribeCallbackRes.model_validate(
-            {"ResponseMetadata": ctx.metadata(), "Result": {"CallbackList": [_listed(doc) for doc in page.items]}}
+            {
+                "ResponseMetadata": response_metadata(ctx),
+                "Result": {"CallbackList": [_listed(doc) for doc in page.items]},
+            }
         )
 
     async def delete_callback(
@@ -168,7 +173,7 @@ class VolcengineEmulator(Tenancy):
         where = {**self._filter(body), "App": dump(body).get("App", "")}
         if not self.store.delete_where(SERVICE, tenant, where):
             raise ServiceError(404, "ResourceNotFound", "no callback configuration matches the request")
-        return models.DeleteCallbackRes.model_validate({"ResponseMetadata": ctx.metadata()})
+        return models.DeleteCallbackRes.model_validate({"ResponseMetadata": response_metadata(ctx)})
 
     @staticmethod
     def _filter(body: models.DescribeCallbackBody | models.DeleteCallbackBody) -> dict[str, Any]:

@@ -30,13 +30,9 @@ from typing import Any, Protocol
 
 import httpx
 
-from generator.runtime.webhooks import (
-    LiveSignType,
-    mss_a_head_headers,
-    mss_a_url,
-    sign_live_record_callback,
-    sign_volc_callback,
-)
+from generator.profiles.huawei.runtime.live_record import LiveSignType, sign_live_record_callback
+from generator.profiles.huawei.runtime.mss import mss_a_head_headers, mss_a_url
+from generator.profiles.volcengine.runtime.webhooks import sign_volc_callback
 
 from .store import Document, Store
 

@@ -1,7 +1,7 @@
 """HTTP runtime under every generated client: request building, retries, error mapping, raw responses.
 
 Generated methods stay thin (path/query/headers/body in, parsed model out); everything that must behave the same
-across vendors lives here, after openai-python's ``_base_client.py``: exponential backoff with jitter that honours
+for every API lives here, after openai-python's ``_base_client.py``: exponential backoff with jitter that honours
 ``Retry-After``, a fresh request per attempt so ``httpx.Auth`` re-signs it, typed errors that carry the response,
 and raw-response access. Only the standard library and httpx are used because the module is vendored verbatim.
 
@@ -23,34 +23,36 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from types import TracebackType
-from typing import Final, Generic, Protocol, Self, TypeVar
+from typing import Final, Generic, Self, TypeVar
 from urllib.parse import quote
 
 import httpx
 
+from .envelope import ErrorDetail, ErrorEnvelope
+
 __all__ = [
     "MISSING",
+    "SECURITY_EXTENSION",
     "APIConnectionError",
     "APIError",
     "APIResponse",
     "APIStatusError",
     "APITimeoutError",
     "AsyncAPIClient",
-    "ErrorDetail",
-    "ErrorEnvelope",
-    "HuaweiEnvelope",
     "MaskedHeaders",
     "Operation",
     "RequestOptions",
     "RetryPolicy",
     "SyncAPIClient",
-    "VolcengineEnvelope",
     "is_credential_header",
 ]
 
 T = TypeVar("T")
 
 _log = logging.getLogger("streamspec.client")
+
+SECURITY_EXTENSION: Final = "streamspec.security"
+"""Request extension holding the operation's security requirements (`Operation.security`) for the auth flow."""
 
 _RUNTIME_VERSION: Final = "0.1.0"
 _USER_AGENT: Final = f"streamspec-client/{_RUNTIME_VERSION} python-httpx/{httpx.__version__}"
@@ -129,131 +131,6 @@ class APIStatusError(APIError):
         return text if self.request_id is None else f"{text} (request id {self.request_id})"
 
 
-# --------------------------------------------------------------------------- error envelopes
-
-
-@dataclass(frozen=True)
-class ErrorDetail:
-    """Vendor-neutral error triple extracted from a response by an ``ErrorEnvelope``."""
-
-    code: str
-    message: str
-    request_id: str | None
-
-
-class ErrorEnvelope(Protocol):
-    """How one vendor reports errors and request ids; the client stays vendor-neutral."""
-
-    def parse_error(self, response: httpx.Response) -> ErrorDetail | None:
-        """Status >= 400: always a detail (fallback: code = status, message = raw text).
-
-        2xx: a detail only when the body carries an error (error-in-200), else ``None``.
-        """
-        ...
-
-    def request_id(self, response: httpx.Response) -> str | None:
-        """The vendor's request id for support tickets, on success and error responses alike."""
-        ...
-
-
-def _json_object(response: httpx.Response) -> dict[str, object] | None:
-    """The body as a JSON object, or ``None`` when it is not one (HTML error pages, empty bodies, lists)."""
-    try:
-        data = response.json()
-    except ValueError:  # JSONDecodeError and UnicodeDecodeError both derive from it
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _text(value: object) -> str:
-    """Envelope fields may be null or numbers; callers want a string and treat "" as absent."""
-    return "" if value is None else str(value)
-
-
-def _detail(response: httpx.Response, code: str, message: object, request_id: str | None) -> ErrorDetail:
-    """The envelope's code and message as sent, an empty message too when there is a code.
-
-    Fallbacks: the status for a missing code; the raw text for a missing message (or an empty one without a code).
-    """
-    text = None if message is None else _text(message)
-    if text is None or not (code or text):
-        text = response.text
-    return ErrorDetail(code=code or str(response.status_code), message=text, request_id=request_id)
-
-
-_HUAWEI_PAIRS: Final = (("error_code", "error_msg"), ("errorCode", "errorMsg"), ("code", "message"))
-
-
-def _find_huawei_pair(data: Mapping[str, object]) -> tuple[object, object] | None:
-    """Search like huaweicloudsdkcore's DefaultExceptionHandler: each key pair at this level, then nested objects.
-
-    Both keys of a pair must be present. Unlike the SDK (where a later nested match overwrites an earlier one),
-    the first match wins, which is deterministic and identical whenever there is one error object.
-    """
-    for code_key, message_key in _HUAWEI_PAIRS:
-        if code_key in data and message_key in data:
-            return data[code_key], data[message_key]
-    for value in data.values():
-        if isinstance(value, dict):
-            found = _find_huawei_pair(value)
-            if found is not None:
-                return found
-    return None
-
-
-class HuaweiEnvelope:
-    """Huawei Cloud: ``{"error_code", "error_msg"}`` bodies, request id in the ``X-Request-Id`` header."""
-
-    def request_id(self, response: httpx.Response) -> str | None:
-        """Header first (as the SDK); some services also echo ``request_id`` in error bodies (never parsed on 2xx)."""
-        header: str | None = response.headers.get("X-Request-Id")
-        if header or response.status_code < 400:
-            return header or None
-        data = _json_object(response)
-        return (_text(data.get("request_id")) or None) if data is not None else None
-
-    def parse_error(self, response: httpx.Response) -> ErrorDetail | None:
-        """Huawei never signals errors in a 2xx, so only status >= 400 yields a detail."""
-        if response.status_code < 400:
-            return None
-        data = _json_object(response)
-        pair = _find_huawei_pair(data) if data is not None else None
-        code, message = pair if pair is not None else (None, None)
-        return _detail(response, _text(code), message, self.request_id(response))
-
-
-def _volcengine_metadata(response: httpx.Response) -> dict[str, object] | None:
-    data = _json_object(response)
-    metadata = data.get("ResponseMetadata") if data is not None else None
-    return metadata if isinstance(metadata, dict) else None
-
-
-class VolcengineEnvelope:
-    """Volcengine: ``ResponseMetadata{RequestId, Error{Code, CodeN, Message}}``, errors possibly inside HTTP 200."""
-
-    def request_id(self, response: httpx.Response) -> str | None:
-        return self._request_id(response, _volcengine_metadata(response))
-
-    def parse_error(self, response: httpx.Response) -> ErrorDetail | None:
-        """An ``Error`` with a non-empty ``Code`` (or non-zero ``CodeN``) is an error whatever the status."""
-        metadata = _volcengine_metadata(response)
-        error = metadata.get("Error") if metadata is not None else None
-        code, message = "", None
-        if isinstance(error, dict):
-            code_n = error.get("CodeN")
-            code = _text(error.get("Code")) or (_text(code_n) if code_n not in (None, 0, "") else "")
-            message = error.get("Message")
-        if not code and response.status_code < 400:
-            return None
-        return _detail(response, code, message, self._request_id(response, metadata))
-
-    @staticmethod
-    def _request_id(response: httpx.Response, metadata: Mapping[str, object] | None) -> str | None:
-        from_body = _text(metadata.get("RequestId")) if metadata is not None else ""
-        header: str | None = response.headers.get("X-Request-Id")
-        return from_body or header or None
-
-
 # --------------------------------------------------------------------------- configuration
 
 
@@ -309,7 +186,9 @@ class Operation:
     errors: Mapping[int, type[APIStatusError]]
     success_statuses: frozenset[int]
     envelope_error: type[APIStatusError] = APIStatusError
-    """Raised for an error envelope inside a success status (Volcengine's error in a 200): the API's base error."""
+    """Raised for an error envelope inside a success status (an error in a 200): the API's base error."""
+    security: tuple[tuple[str, ...], ...] = ()
+    """The spec's security requirements: alternatives, each the schemes it needs together (see `auth.SchemeAuth`)."""
 
 
 # --------------------------------------------------------------------------- responses
@@ -458,7 +337,12 @@ class _Call(Generic[T]):
         """A fresh request per attempt: the auth flow then signs it anew (new date, nonce, signature)."""
         _log.debug("%s %s (%s, attempt %d)", self.op.method, self.url, self.op.operation_id, attempt + 1)
         return client.build_request(
-            self.op.method, self.url, headers=self.headers, content=self.content, timeout=self.timeout
+            self.op.method,
+            self.url,
+            headers=self.headers,
+            content=self.content,
+            timeout=self.timeout,
+            extensions={SECURITY_EXTENSION: self.op.security},
         )
 
     def on_transport_error(self, attempt: int, request: httpx.Request, exc: httpx.RequestError) -> float:

@@ -1,27 +1,28 @@
-"""Webhook receivers: verify the vendor's callback signature, validate the payload, hand the typed event to a handler.
+"""Webhook receivers: verify the callback's signature, validate the payload, hand the typed event to a handler.
 
 Generated `webhooks.py` modules describe each callback as a `WebhookRoute` (payload type, verifier, handler); this
-module does the rest. `accept` is the framework-free core (method, query, headers and body in; the typed event out,
-or `WebhookRejected`); `build_receiver` wraps it in a Starlette app.
+module does the rest (the signature schemes are the profiles', see `webhooks.py`). `accept` is the framework-free
+core (method, query, headers and body in; the typed event out, or `WebhookRejected`); `build_receiver` wraps it in a
+Starlette app.
 
 Checks run in this order: method, body size, media type, JSON, signature, schema. Two schemes sign fields of the
 body, so the JSON is decoded before the signature is checked, for every scheme alike (a 400 for a body that is not
-JSON tells an unauthenticated sender nothing). The answers (`STATUS`; the vendors only document "answer 200"):
+JSON tells an unauthenticated sender nothing). The answers (`STATUS`; senders usually only document "answer 200"):
 
 - 405 `method_not_allowed` with `Allow: POST`; 413 `payload_too_large` above `max_body` (1 MiB by default).
 - 415 `unsupported_media_type` for a Content-Type that is not JSON (`application/json`, `application/*+json`).
-  [U] No vendor says it always sends a Content-Type, so a missing one is accepted and the body parsed as JSON.
+  A missing Content-Type is accepted and the body parsed as JSON (senders rarely promise to send one).
 - 400 `malformed_json` (not UTF-8 JSON, NaN/Infinity, or not an object).
 - 401 for every signature failure, codes from `WebhookCode`: `missing_signature`, `malformed_timestamp`,
   `signature_mismatch`, and also `signature_expired` / `timestamp_out_of_window`. An expired signature is failed
   authentication (as an expired bearer token is under RFC 6750), not an authenticated caller being refused (403).
 - 400 `invalid_payload`: an authentic payload that fails its schema, including JSON carried in a string
-  (`contentSchema`, MetaStudio's `message`).
-- 500 `handler_failed` when the handler raises (logged), so that the vendor retries; 404 `not_found` off the routes.
-- 200 with an empty body once the handler returns (every vendor looks only at the status).
+  (`contentSchema`).
+- 500 `handler_failed` when the handler raises (logged), so that the sender retries; 404 `not_found` off the routes.
+- 200 with an empty body once the handler returns.
 
 Rejections carry a plain JSON body `{"error": <code>, "message": <text>}`: the receiver is the user's endpoint, not
-the vendor's API, so the vendor error envelopes do not apply.
+the API itself, so the API's error envelope does not apply.
 """
 
 from __future__ import annotations
@@ -30,10 +31,9 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import cache
 from types import MappingProxyType
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.applications import Starlette
@@ -42,34 +42,17 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .model import read_json
-from .signing import Clock
-from .webhooks import (
-    MSS_WINDOW,
-    LiveSignType,
-    WebhookCheck,
-    WebhookCode,
-    verify_live_record_callback,
-    verify_mss_a,
-    verify_mss_a_head,
-    verify_volc_callback,
-)
+from .webhooks import Verify, WebhookCode, WebhookRequest
 
 __all__ = [
     "MAX_BODY",
     "STATUS",
-    "MssAuthType",
-    "Verify",
     "WebhookRejected",
-    "WebhookRequest",
     "WebhookRoute",
     "accept",
     "build_receiver",
     "json_content",
-    "live_record_verifier",
-    "mss_verifier",
     "precheck",
-    "unsigned",
-    "volcengine_verifier",
 ]
 
 logger = logging.getLogger("streamspec.receiver")
@@ -95,8 +78,6 @@ STATUS: Mapping[str, int] = MappingProxyType(
 )
 """HTTP status of each rejection code."""
 
-MssAuthType = Literal["MSS_A", "MSS_A_HEAD"]
-
 
 class WebhookRejected(Exception):
     """A delivery the receiver refuses: a stable `code` (see `STATUS`), its HTTP `status` and a message."""
@@ -115,19 +96,6 @@ class WebhookRejected(Exception):
 
 
 @dataclass(frozen=True)
-class WebhookRequest:
-    """What a verifier may look at: the raw query, lower-cased headers, raw body and the decoded JSON object."""
-
-    query: str
-    headers: Mapping[str, str]
-    body: bytes
-    payload: Mapping[str, object]
-
-
-Verify = Callable[[WebhookRequest], WebhookCheck]
-
-
-@dataclass(frozen=True)
 class WebhookRoute:
     """One callback family: where it is served, its payload type, how it is signed and who handles it."""
 
@@ -138,57 +106,6 @@ class WebhookRoute:
     dispatch: Callable[[Any], Awaitable[object]]
     path: str | None = None
     """`None`: any path (the receiver is mounted at the callback URL)."""
-
-
-def _unsigned(request: WebhookRequest) -> WebhookCheck:
-    return WebhookCheck(WebhookCode.OK, "signature verification is disabled")
-
-
-unsigned: Verify = _unsigned
-"""Accepts every delivery: callbacks the spec documents as unsigned, or a configuration without a key."""
-
-
-def mss_verifier(
-    key: str | None,
-    callback_url: str,
-    auth_type: MssAuthType = "MSS_A",
-    *,
-    clock: Clock | None = None,
-    window: timedelta = MSS_WINDOW,
-) -> Verify:
-    """MetaStudio MSS_A (query) or MSS_A_HEAD (headers) over the configured URL; `key=None` is auth_type NONE."""
-    if key is None:
-        return unsigned
-    secret = key
-    if auth_type == "MSS_A":
-        return lambda r: verify_mss_a(secret, callback_url, r.query, clock=clock, window=window)
-    if auth_type == "MSS_A_HEAD":
-        return lambda r: verify_mss_a_head(secret, callback_url, r.headers, clock=clock, window=window)
-    raise ValueError(f"unsupported MetaStudio auth_type {auth_type!r} (expected MSS_A or MSS_A_HEAD)")
-
-
-def live_record_verifier(
-    key: str | None, sign_type: LiveSignType = "HMACSHA256", *, clock: Clock | None = None
-) -> Verify:
-    """Huawei Live record callbacks (`auth_sign`/`auth_timestamp` in the body); `key=None` accepts unsigned ones."""
-    if key is None:
-        return unsigned
-    if not key:
-        raise ValueError("the callback key is empty; pass key=None to accept unsigned callbacks")
-    if sign_type not in ("HMACSHA256", "MD5"):
-        raise ValueError(f"unsupported Huawei Live sign_type {sign_type!r}")
-    secret = key
-    return lambda r: verify_live_record_callback(r.payload, secret, sign_type, clock=clock)
-
-
-def volcengine_verifier(auth_key: str | None, *, clock: Clock | None = None) -> Verify:
-    """Volcengine callbacks (`sign`/`t`, flat or under `data`); `auth_key=None` is AuthEnable=false."""
-    if auth_key is None:
-        return unsigned
-    if not auth_key:
-        raise ValueError("AuthKeyPrimary is empty; pass auth_key=None when callback authentication is disabled")
-    secret = auth_key
-    return lambda r: verify_volc_callback(r.payload, secret, clock=clock)
 
 
 @cache

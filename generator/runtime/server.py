@@ -1,8 +1,12 @@
-"""The ASGI side of generated servers: routing, RPC dispatch, request validation and the vendor's error envelope.
+"""The ASGI side of generated servers: routing, request validation and answers in the API's error envelope.
 
 Generated `server.py` modules describe their operations as `Route`s; this module does the rest, so that every
-API answers bad input the way its vendor does (documented status, vendor envelope and code) instead of with a
+API answers bad input the way it documents (documented status, its envelope and code) instead of with a
 framework's default 422, sends `X-Request-Id` on every response, and answers 405 with a complete `Allow`.
+
+Several operations may share a method and path (RPC APIs select the operation with query parameters such as
+`Action` and `Version`; some REST specs write `/files/{id}#shared_link` for variants of one URL): a route's
+`selectors` (query parameters with one allowed value) and its required query parameters choose among them.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 from starlette.routing import request_response
 
+from .envelope import ErrorContext, ServerEnvelope
 from .model import dump, read_json
 from .params import ParamSpec, decode_multipart, from_wire, unflatten
 
@@ -58,7 +63,9 @@ class Route:
     operation_id: str
     method: str
     path: str
-    rpc: tuple[str, str] | None
+    selectors: tuple[tuple[str, str], ...]
+    """Query parameters with a single allowed value that select this operation among those sharing its path."""
+    required_query: tuple[str, ...]
     params: tuple[ParamSpec, ...]
     params_model: type[BaseModel] | None
     body_model: type[BaseModel] | None
@@ -72,15 +79,6 @@ class Route:
     internal_code: str
     secured: bool
     invoke: Invoke
-
-
-@dataclass(frozen=True)
-class Envelope:
-    """How this API spells errors and metadata: `huawei`, `volcengine` or `plain`."""
-
-    style: str
-    service: str = ""
-    region: str = ""
 
 
 class Verifier(Protocol):
@@ -97,19 +95,9 @@ class RequestContext:
     operation_id: str
     principal: object
     headers: Mapping[str, str]
-    envelope: Envelope
-    action: str | None = None
-    version: str | None = None
-
-    def metadata(self) -> dict[str, Any]:
-        """Volcengine's `ResponseMetadata` for this request."""
-        return {
-            "RequestId": self.request_id,
-            "Action": self.action or self.operation_id,
-            "Version": self.version or "",
-            "Service": self.envelope.service,
-            "Region": self.envelope.region,
-        }
+    envelope: ServerEnvelope
+    selectors: Mapping[str, str] = field(default_factory=dict)
+    """The query parameters that selected the operation (an RPC `Action` and `Version`)."""
 
 
 class _Failure(Exception):
@@ -119,36 +107,6 @@ class _Failure(Exception):
 
 
 _MEDIA = {"json": "application/json", "form": "application/x-www-form-urlencoded", "multipart": "multipart/form-data"}
-
-# Codes the server answers with where no operation is known yet (no route, bad method, no such action).
-_ROUTING_CODES = {
-    "huawei": {404: "APIG.0101", 405: "APIG.0101", "missing": "APIG.0101"},
-    "volcengine": {404: "InvalidActionOrVersion", 405: "InvalidActionOrVersion", "missing": "MissingParameter"},
-    "plain": {404: "NotFound", 405: "MethodNotAllowed", "missing": "MissingParameter"},
-}
-_CODE_N = {
-    "MissingParameter": 100002,
-    "MissingRequestInfo": 100004,
-    "InvalidTimestamp": 100006,
-    "InvalidActionOrVersion": 100008,
-    "InvalidAccessKey": 100009,
-    "SignatureDoesNotMatch": 100010,
-    "AccessDenied": 100013,
-    "InternalError": 100014,
-}
-
-
-def error_body(envelope: Envelope, ctx_meta: Mapping[str, Any], code: str, message: str, code_n: int | None) -> Any:
-    """The vendor's error body."""
-    if envelope.style == "huawei":
-        return {"error_code": code, "error_msg": message}
-    if envelope.style == "volcengine":
-        error: dict[str, Any] = {"Code": code, "Message": message}
-        n = code_n if code_n is not None else _CODE_N.get(code)
-        if n is not None:
-            error["CodeN"] = n
-        return {"ResponseMetadata": {**ctx_meta, "Error": error}}
-    return {"code": code, "message": message}
 
 
 def _kind_of(error_type: str) -> str:
@@ -185,7 +143,7 @@ class _Api:
         self,
         routes: Sequence[Route],
         handlers: object,
-        envelope: Envelope,
+        envelope: ServerEnvelope,
         spec_json: bytes,
         verifier: Verifier | None,
     ) -> None:
@@ -206,16 +164,10 @@ class _Api:
         raw_path = request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0] or request.url.path
         raw_query = request.scope.get("query_string", b"").decode("latin-1")
         query = parse_qsl(raw_query, keep_blank_values=True)
-        meta = {
-            "RequestId": request_id,
-            "Action": "",
-            "Version": "",
-            "Service": self.envelope.service,
-            "Region": self.envelope.region,
-        }
+        context = ErrorContext(request_id)
         try:
             route, path_params = self._match(request.method, raw_path, query)
-            meta["Action"], meta["Version"] = route.rpc or (route.operation_id, "")
+            context = ErrorContext(request_id, route.operation_id, dict(route.selectors))
             body = await request.body()
             ctx = RequestContext(
                 request_id=request_id,
@@ -223,8 +175,7 @@ class _Api:
                 principal=self._authenticate(route, request, raw_path, raw_query, body),
                 headers=request.headers,
                 envelope=self.envelope,
-                action=route.rpc[0] if route.rpc else None,
-                version=route.rpc[1] if route.rpc else None,
+                selectors=context.selectors,
             )
             params = self._params(route, path_params, query, request.headers)
             payload = self._body(route, request.headers.get("content-type", ""), body)
@@ -233,26 +184,18 @@ class _Api:
             headers = {"X-Request-Id": request_id}
             if failure.allow:
                 headers["Allow"] = failure.allow
-            return _json(
-                failure.status, error_body(self.envelope, meta, failure.code, failure.message, failure.code_n), headers
-            )
+            answer = self.envelope.error_body(context, failure.code, failure.message, failure.code_n)
+            return _json(failure.status, answer, headers)
         except ServiceError as error:
-            return _json(
-                error.status,
-                error_body(self.envelope, meta, error.code, error.message, error.code_n),
-                {"X-Request-Id": request_id},
-            )
+            answer = self.envelope.error_body(context, error.code, error.message, error.code_n)
+            return _json(error.status, answer, {"X-Request-Id": request_id})
         except Exception:
             logger.exception("handler failed (request id %s)", request_id)
-            return _json(
-                500,
-                error_body(self.envelope, meta, route.internal_code, "internal error", None),
-                {"X-Request-Id": request_id},
-            )
+            answer = self.envelope.error_body(context, route.internal_code, "internal error", None)
+            return _json(500, answer, {"X-Request-Id": request_id})
         return self._reply(route, result, request_id)
 
     def _match(self, method: str, raw_path: str, query: list[tuple[str, str]]) -> tuple[Route, dict[str, str]]:
-        codes = _ROUTING_CODES[self.envelope.style]
         for pattern, template in self.patterns:
             found = pattern.match(raw_path)
             if found is None:
@@ -260,19 +203,31 @@ class _Api:
             candidates = [r for r in self.by_path[template] if r.method == method]
             if not candidates:
                 allow = ", ".join(sorted({r.method for r in self.by_path[template]}))
-                raise _Failure(405, str(codes[405]), f"method {method} is not allowed; allowed: {allow}", allow=allow)
-            path_params = {k: unquote(v) for k, v in found.groupdict().items()}
-            if candidates[0].rpc is None:
-                return candidates[0], path_params
-            args = dict(query)
-            if "Action" not in args or "Version" not in args:
-                missing = "Action" if "Action" not in args else "Version"
-                raise _Failure(400, str(codes["missing"]), f"the query parameter {missing} is required")
-            for route in candidates:
-                if route.rpc == (args["Action"], args["Version"]):
-                    return route, path_params
-            raise _Failure(404, str(codes[404]), f"unknown Action {args['Action']!r} or Version {args['Version']!r}")
-        raise _Failure(404, str(codes[404]), f"no API at {raw_path}")
+                code = self.envelope.routing_code("method_not_allowed")
+                raise _Failure(405, code, f"method {method} is not allowed; allowed: {allow}", allow=allow)
+            return self._select(candidates, dict(query)), {k: unquote(v) for k, v in found.groupdict().items()}
+        raise _Failure(404, self.envelope.routing_code("not_found"), f"no API at {raw_path}")
+
+    def _select(self, candidates: list[Route], args: Mapping[str, str]) -> Route:
+        """The operation among those sharing a method and path: the most specific whose selectors match and whose
+        required query parameters are present, else one without selectors (its validation then says what is
+        missing); selectors missing or matching nothing answer with the envelope's routing codes."""
+        if len(candidates) == 1 and not candidates[0].selectors:
+            return candidates[0]
+        ranked = sorted(candidates, key=lambda r: (-len(r.selectors), -len(r.required_query)))
+        for route in ranked:
+            if all(args.get(k) == v for k, v in route.selectors) and all(q in args for q in route.required_query):
+                return route
+        plain = [route for route in ranked if not route.selectors]
+        if plain:
+            return plain[-1]
+        names = list(dict.fromkeys(k for route in candidates for k, _ in route.selectors))
+        missing = [name for name in names if name not in args]
+        if missing:
+            code = self.envelope.routing_code("missing_selector")
+            raise _Failure(400, code, f"the query parameter {missing[0]} is required")
+        given = " or ".join(f"{name} {args[name]!r}" for name in names)
+        raise _Failure(404, self.envelope.routing_code("not_found"), f"unknown {given}")
 
     def _authenticate(self, route: Route, request: Request, raw_path: str, raw_query: str, body: bytes) -> object:
         if not route.secured or self.verifier is None:
@@ -344,7 +299,8 @@ class _Api:
     async def openapi(self, request: Request) -> Response:
         headers = {"X-Request-Id": uuid.uuid4().hex}
         if request.method != "GET":
-            body = error_body(self.envelope, {}, str(_ROUTING_CODES[self.envelope.style][405]), "use GET", None)
+            code = self.envelope.routing_code("method_not_allowed")
+            body = self.envelope.error_body(ErrorContext(headers["X-Request-Id"]), code, "use GET", None)
             return _json(405, body, {**headers, "Allow": "GET"})
         return Response(self.spec_json, media_type="application/json", headers=headers)
 
@@ -358,7 +314,7 @@ def build_app(
     *,
     routes: Sequence[Route],
     handlers: object,
-    envelope: Envelope,
+    envelope: ServerEnvelope,
     spec_json: bytes,
     verifier: Verifier | None = None,
 ) -> Starlette:

@@ -33,7 +33,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from generator.runtime.verify import HuaweiKey, HuaweiVerifier, Principal, VolcengineVerifier
+from generator.profiles.huawei.runtime.verify import HuaweiKey, HuaweiVerifier
+from generator.profiles.volcengine.runtime.verify import VolcengineVerifier
+from generator.runtime.verify import Principal
 from tests.conftest import VENDOR_PACKAGES, import_generated
 from tests.contract._spec import (
     FUZZ_EXAMPLES,
@@ -79,7 +81,7 @@ class Signer:
 @cache
 def signers(package: str) -> tuple[Signer, ...]:
     """AK/SK (plain and temporary) and token for Huawei, V4 (plain and STS) for Volcengine; all with `NOW`."""
-    auth = import_module(f"{package}._runtime.auth")
+    auth = import_module(package)  # the credential classes are public
     if package.startswith("volcengine"):
         verifier: HuaweiVerifier | VolcengineVerifier = VolcengineVerifier({AK: SK}, clock=_clock)
         plain, sts = auth.VolcengineCredentials(AK, SK), auth.VolcengineCredentials(AK, SK, SESSION)
@@ -192,7 +194,7 @@ class Vendor:
     def _check_parameters(self, received: Received) -> None:
         """Only documented query parameters and X- headers (or auth headers); each one given, valid, as given."""
         documented = {(p["in"], _key(p)) for p in self.contract.parameters.values()}
-        documented |= {("header", s.header.lower()) for s in self.contract.api.security_schemes}
+        documented |= {("header", s.parameter.lower()) for s in self.contract.api.security_schemes}
         sent = {("query", k) for k in received["query"]} | {("header", k) for k in received["header"] if k[:2] == "x-"}
         assert sent <= documented, f"undocumented parameters {sent - documented}"
         for name, param in self.contract.parameters.items():
@@ -277,7 +279,7 @@ def replies(draw: st.DrawFn, contract: Contract, status: int, *, error_in_200: b
         return Reply(status, None, headers, headers.get("X-Request-Id", ""), has_body=False)
     body = draw(with_confusable_names(documented.body, draw(valid(documented.body, json=True))))
     ascii_only = draw(st.booleans())
-    if contract.api.envelope != "volcengine":
+    if contract.api.profile != "volcengine":
         return Reply(status, body, headers, headers["X-Request-Id"], ascii_only=ascii_only)
     metadata = body["ResponseMetadata"]
     if status < 400:
@@ -381,7 +383,7 @@ ERRORS = [
     pytest.param(c.id, r.status, r.status < 400, id=f"{c.id}.{r.status}")
     for c in CONTRACTS.values()
     for r in c.op.responses
-    if r.is_error or c.api.envelope == "volcengine"
+    if r.is_error or c.api.profile == "volcengine"
 ]
 
 
@@ -403,7 +405,7 @@ def test_documented_error_raises_its_exception(
     error = caught.value
     assert type(error) is expected, f"{type(error).__name__} raised, {expected.__name__} expected"
     assert error.status_code == status
-    assert (error.code, error.message) == reply.error(contract.api.envelope)
+    assert (error.code, error.message) == reply.error(contract.api.profile)
     assert error.request_id == reply.request_id
     assert len(call.vendor.received) == 1
 

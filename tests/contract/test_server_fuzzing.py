@@ -44,7 +44,8 @@ from generator.emulator.app import EmulatorOptions, create_emulator
 from generator.emulator.credentials import DEFAULT_CREDENTIALS
 from generator.emulator.serve import BackgroundServer
 from generator.emulator.store import Store
-from generator.runtime.auth import HuaweiAkSkAuth, HuaweiCredentials, VolcengineCredentials, VolcengineV4Auth
+from generator.profiles.huawei.runtime.auth import HuaweiAkSkAuth, HuaweiCredentials
+from generator.profiles.volcengine.runtime.auth import VolcengineCredentials, VolcengineV4Auth
 from generator.runtime.model import FORMAT_CHECKS
 from generator.runtime.verify import AuthFailure, Principal
 from tests.conftest import SPECS

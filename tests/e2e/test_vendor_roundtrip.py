@@ -77,7 +77,10 @@ class ExampleBackend:
                 return None
             model = getattr(self.package.models, self.op.successes[0].model or "")
             if "ResponseMetadata" in self.reply:
-                return model.model_validate({**self.reply, "ResponseMetadata": ctx.metadata()})
+                from importlib import import_module
+
+                envelope = import_module(f"{self.package.__name__}._runtime.volcengine.envelope")
+                return model.model_validate({**self.reply, "ResponseMetadata": envelope.response_metadata(ctx)})
             return model.model_validate(self.reply)
 
         return handle

@@ -70,13 +70,13 @@ def emulator_fixtures(name: str, make_client: Callable[[str], Any], **options: A
 
 def huawei_client(package: ModuleType, base_url: str, key: HuaweiLocalKey = HUAWEI, **kwargs: Any) -> Any:
     """A generated Huawei client signing with `key` (AK/SK); errors are not retried so tests see them."""
-    credentials = load_generated(f"{package.__name__}._runtime.auth").HuaweiCredentials
+    credentials = package.HuaweiCredentials
     kwargs.setdefault("max_retries", 0)
     return package.Client(base_url=base_url, credentials=credentials(key.ak, key.sk, key.project_id), **kwargs)
 
 
 def volc_client(base_url: str, key: VolcengineLocalKey = VOLC, **kwargs: Any) -> Any:
-    credentials = load_generated("volcengine_live._runtime.auth").VolcengineCredentials
+    credentials = load_generated("volcengine_live").VolcengineCredentials
     kwargs.setdefault("max_retries", 0)
     return volcengine.Client(base_url=base_url, credentials=credentials(key.ak, key.sk), **kwargs)
 

@@ -10,12 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.runtime.webhooks import (
-    verify_live_record_callback,
-    verify_mss_a,
-    verify_mss_a_head,
-    verify_volc_callback,
-)
+from generator.profiles.huawei.runtime.live_record import verify_live_record_callback
+from generator.profiles.huawei.runtime.mss import verify_mss_a, verify_mss_a_head
+from generator.profiles.volcengine.runtime.webhooks import verify_volc_callback
 
 from .conftest import HUAWEI, VOLC, Receiver, huawei_client, live, metastudio, serving, volc_client, volcengine
 

@@ -85,10 +85,16 @@ CASES = [
     ),
     (
         "rpc-path-without-x-rpc",
-        HEAD
-        + "paths:\n  /#Action=A:\n    get: # <-\n      operationId: A\n      responses: {'200': {description: ok}}\n",
-        "operation.rpc",
+        "openapi: 3.1.0\nx-rpc-convention: path-fragment\ninfo: {title: T, version: '1', x-profile: volcengine}\n"
+        "paths:\n  /#Action=A:\n    get: # <-\n      operationId: A\n      responses: {'200': {description: ok}}\n",
+        "volcengine.rpc",
         "/paths/~1#Action=A/get",
+    ),
+    (
+        "rpc-convention-not-offered",
+        "openapi: 3.1.0\nx-rpc-convention: path-fragment # <-\ninfo: {title: T, version: '1'}\npaths: {}\n",
+        "profile.rpc-convention",
+        "/x-rpc-convention",
     ),
     (
         "pattern-properties",
@@ -175,18 +181,27 @@ CASES = [
         "/paths/~1a/get/parameters/0",
     ),
     (
-        "error-envelope",
-        op().replace('version: "1"}', 'version: "1", x-error-envelope: soap} # <-'),
-        "spec.envelope",
-        "/info/x-error-envelope",
+        "unknown-profile",
+        op().replace('version: "1"}', 'version: "1", x-profile: soap} # <-'),
+        "profile.unknown",
+        "/info/x-profile",
     ),
     (
-        "security-scheme",
+        "unknown-signing",
         op()
-        + "components:\n  securitySchemes:\n    Magic: # <-\n"
-        + "      {type: apiKey, in: header, name: X-Magic, x-signing: magic}\n",
-        "security.unsupported",
-        "/components/securitySchemes/Magic",
+        + "components:\n  securitySchemes:\n    Magic:\n"
+        + "      {type: apiKey, in: header, name: X-Magic, x-signing: magic} # <-\n",
+        "profile.unknown-signing",
+        "/components/securitySchemes/Magic/x-signing",
+    ),
+    (
+        "profiles-mixed",
+        op()
+        + "components:\n  securitySchemes: # <-\n"
+        + "    A: {type: apiKey, in: header, name: Authorization, x-signing: huawei-sdk-hmac-sha256}\n"
+        + "    B: {type: apiKey, in: header, name: Authorization, x-signing: volcengine-hmac-sha256-v4}\n",
+        "profile.ambiguous",
+        "/components/securitySchemes",
     ),
     (
         "webhook-not-post",

@@ -68,7 +68,7 @@ class Backend:
         self.seen: list[Seen] = []
 
     def _record(self, ctx: Any, params: Any = None, body: Any = None) -> None:
-        self.seen.append(Seen(ctx.operation_id, ctx.request_id, params, body, ctx.action))
+        self.seen.append(Seen(ctx.operation_id, ctx.request_id, params, body, ctx.selectors.get("Action")))
 
     @property
     def last(self) -> Seen:

@@ -31,7 +31,7 @@ from tests.generator.conftest import ALL_SPECS, imported, write_spec
 # self references, and nullable aliases.
 CHUNKS_31 = """\
 openapi: 3.1.0
-info: {title: Chunks, version: "1", x-error-envelope: plain}
+info: {title: Chunks, version: "1"}
 paths:
   /owners/{id}:
     get:

@@ -21,6 +21,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.profiles.huawei.runtime.envelope import HuaweiEnvelope
+from generator.profiles.volcengine.runtime.envelope import VolcengineEnvelope
 from generator.runtime.client import (
     APIConnectionError,
     APIError,
@@ -28,15 +30,12 @@ from generator.runtime.client import (
     APIStatusError,
     APITimeoutError,
     AsyncAPIClient,
-    ErrorDetail,
-    ErrorEnvelope,
-    HuaweiEnvelope,
     Operation,
     RequestOptions,
     RetryPolicy,
     SyncAPIClient,
-    VolcengineEnvelope,
 )
+from generator.runtime.envelope import ErrorDetail, ErrorEnvelope
 
 BASE = "https://live.example.com"
 

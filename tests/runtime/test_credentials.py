@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from generator.runtime.auth import (
-    CredentialsError,
-    HuaweiAkSkAuth,
-    HuaweiCredentials,
-    HuaweiTokenAuth,
-    VolcengineCredentials,
-    VolcengineV4Auth,
-    mask,
-)
-from generator.runtime.verify import HuaweiKey, HuaweiVerifier, VolcengineVerifier
+from generator.profiles.huawei.runtime.auth import HuaweiAkSkAuth, HuaweiCredentials, HuaweiTokenAuth
+from generator.profiles.huawei.runtime.verify import HuaweiKey, HuaweiVerifier
+from generator.profiles.volcengine.runtime.auth import VolcengineCredentials, VolcengineV4Auth
+from generator.profiles.volcengine.runtime.verify import VolcengineVerifier
+from generator.runtime.auth import CredentialsError, mask
 
 SECRETS = ("SECRET-SK-0001", "SECRET-TOKEN-0001", "SECRET-SK-0002", "SECRET-TOKEN-0002", "SECRET-SK-0003")
 

@@ -12,17 +12,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.runtime.auth import HuaweiAkSkAuth, HuaweiCredentials, VolcengineCredentials, VolcengineV4Auth
-from generator.runtime.signing import (
+from generator.profiles.huawei.runtime.auth import HuaweiAkSkAuth, HuaweiCredentials
+from generator.profiles.huawei.runtime.signing import (
     UNSIGNED_PAYLOAD,
     huawei_canonical_query,
     huawei_canonical_uri,
     huawei_sign,
-    sha256_hex,
-    volc_canonical_query,
-    volc_canonical_uri,
-    volc_sign,
 )
+from generator.profiles.volcengine.runtime.auth import VolcengineCredentials, VolcengineV4Auth
+from generator.profiles.volcengine.runtime.signing import volc_canonical_query, volc_canonical_uri, volc_sign
+from generator.runtime.signing import sha256_hex
 
 huawei_auth = pytest.importorskip("huaweicloudsdkcore.auth.credentials")
 huawei_request = pytest.importorskip("huaweicloudsdkcore.sdk_request")

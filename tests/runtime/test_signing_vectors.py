@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from generator.runtime.signing import (
+from generator.profiles.huawei.runtime.signing import (
     HuaweiAuthorization,
-    VolcAuthorization,
     huawei_canonical_query,
     huawei_canonical_uri,
     huawei_sign,
     huawei_signature,
     parse_huawei_authorization,
-    parse_query,
+)
+from generator.profiles.volcengine.runtime.signing import (
+    VolcAuthorization,
     parse_volc_authorization,
-    sha256_hex,
     volc_canonical_query,
     volc_canonical_uri,
     volc_sign,
 )
+from generator.runtime.signing import parse_query, sha256_hex
 
 HW_AK = "HWTESTAK0000000000000"
 HW_SK = "HWTESTSK00000000000000000000000000000000"

@@ -13,15 +13,13 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from generator.runtime.auth import (
-    HuaweiAkSkAuth,
-    HuaweiCredentials,
-    HuaweiTokenAuth,
-    VolcengineCredentials,
-    VolcengineV4Auth,
-)
-from generator.runtime.signing import huawei_sign, parse_query, sha256_hex
-from generator.runtime.verify import AuthFailure, HuaweiKey, HuaweiVerifier, Principal, VolcengineVerifier
+from generator.profiles.huawei.runtime.auth import HuaweiAkSkAuth, HuaweiCredentials, HuaweiTokenAuth
+from generator.profiles.huawei.runtime.signing import huawei_sign
+from generator.profiles.huawei.runtime.verify import HuaweiKey, HuaweiVerifier
+from generator.profiles.volcengine.runtime.auth import VolcengineCredentials, VolcengineV4Auth
+from generator.profiles.volcengine.runtime.verify import VolcengineVerifier
+from generator.runtime.signing import parse_query, sha256_hex
+from generator.runtime.verify import AuthFailure, Principal
 
 AK, SK, PROJECT = "HWTESTAK0000000000000", "HWTESTSK00000000000000000000000000000000", "p1"
 OTHER_AK, OTHER_SK = "HWOTHERAK000000000000", "HWOTHERSK0000000000000000000000000000000"

@@ -7,27 +7,29 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.runtime.signing import Clock, hmac_sha256_hex
-from generator.runtime.webhooks import (
+from generator.profiles.huawei.runtime.live_record import (
     LiveSignType,
-    WebhookCheck,
-    WebhookCode,
     live_record_signature,
-    md5_hex,
+    sign_live_record_callback,
+    verify_live_record_callback,
+)
+from generator.profiles.huawei.runtime.mss import (
     mss_a_head_headers,
     mss_a_url,
     mss_hw_time,
     mss_signature,
     mss_uri,
-    sign_live_record_callback,
-    sign_volc_callback,
-    verify_live_record_callback,
     verify_mss,
     verify_mss_a,
     verify_mss_a_head,
+)
+from generator.profiles.volcengine.runtime.webhooks import (
+    sign_volc_callback,
     verify_volc_callback,
     volc_callback_signature,
 )
+from generator.runtime.signing import Clock, hmac_sha256_hex
+from generator.runtime.webhooks import WebhookCheck, WebhookCode, md5_hex
 
 MSS_KEY = "GCTbw44s6MPLh4GqgDpnfuFHgy25Enly"
 MSS_URL = "https://api.example.com/v1/products?live_id=111&limit=10&offset=0"

@@ -14,13 +14,14 @@ import pytest
 
 from generator.errors import GenerationError
 from generator.pipeline import build_package
-from generator.runtime.receiver import WebhookRejected, WebhookRoute, accept, unsigned
+from generator.runtime.receiver import WebhookRejected, WebhookRoute, accept
+from generator.runtime.webhooks import unsigned
 from tests.conftest import ROOT
 from tests.webhooks.support import deliver, rejected
 
 SPEC = """\
 openapi: 3.1.0
-info: {title: Hooks, version: "1", x-error-envelope: plain}
+info: {title: Hooks, version: "1", x-profile: {profile}}
 paths:
   /ping:
     get:
@@ -67,9 +68,10 @@ components:
 """
 
 
-def write(tmp_path: Path, name: str, signature: str = "", signature2: str = "") -> Path:
+def write(tmp_path: Path, name: str, signature: str = "", signature2: str = "", profile: str = "plain") -> Path:
     path = tmp_path / f"{name}.yaml"
-    path.write_text(SPEC.replace("{signature}", signature).replace("{signature2}", signature2), encoding="utf-8")
+    text = SPEC.replace("{signature}", signature).replace("{signature2}", signature2).replace("{profile}", profile)
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -79,7 +81,8 @@ def test_unsigned_webhooks_each_get_a_path_and_a_content_parser(tmp_path: Path) 
     for name, content in package.files.items():
         (out / package.name / name).parent.mkdir(parents=True, exist_ok=True)
         (out / package.name / name).write_bytes(content)
-    assert "webhooks.py" in package.files and b"webhooks" not in package.files["__init__.py"]
+    assert "webhooks.py" in package.files and b"import webhooks" not in package.files["__init__.py"]
+    assert b"from .webhooks" not in package.files["__init__.py"]  # importing the package needs no Starlette
     for args in (
         ["ruff", "check", "--config", str(ROOT / "pyproject.toml"), f"{package.name}/webhooks.py"],
         ["mypy", "--strict", package.name],
@@ -118,18 +121,19 @@ def test_unsigned_webhooks_each_get_a_path_and_a_content_parser(tmp_path: Path) 
 @pytest.mark.parametrize(
     ("signature", "signature2", "message"),
     [
-        ("x-signature: {scheme: rot13}", "", "must be one of"),
+        ("x-signature: {scheme: rot13}", "", "must be one of the huawei profile's schemes"),
         ("x-signature: {algorithm: md5}", "", "needs a `scheme`"),
-        ("x-signature: {scheme: volcengine-md5}", "x-signature: {scheme: metastudio-mss}", "one scheme"),
-        ("x-signature: {scheme: volcengine-md5}", "", "one scheme"),
+        ("x-signature: {scheme: huawei-live-record}", "x-signature: {scheme: metastudio-mss}", "one scheme"),
+        ("x-signature: {scheme: huawei-live-record}", "", "one scheme"),
+        ("x-signature: {scheme: volcengine-md5}", "", "must be one of the huawei profile's schemes"),
     ],
-    ids=["unknown", "missing", "mixed", "signed-and-unsigned"],
+    ids=["unknown", "missing", "mixed", "signed-and-unsigned", "other-profiles-scheme"],
 )
 def test_an_unusable_signature_scheme_is_a_located_problem(
     tmp_path: Path, signature: str, signature2: str, message: str
 ) -> None:
     with pytest.raises(GenerationError) as caught:
-        build_package(write(tmp_path, "hooks_bad", signature, signature2))
+        build_package(write(tmp_path, "hooks_bad", signature, signature2, profile="huawei"))
     problems = caught.value.problems
     assert len(problems) == 1, problems
     (problem,) = problems

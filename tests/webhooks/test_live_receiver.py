@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from generator.runtime.webhooks import live_record_signature, sign_live_record_callback
+from generator.profiles.huawei.runtime.live_record import live_record_signature, sign_live_record_callback
 from tests.webhooks.support import Failing, Recorder, at, deliver, examples, models_module, rejected, webhooks_module
 
 webhooks = webhooks_module("huaweicloud_live")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from generator.runtime.webhooks import mss_a_head_headers, mss_a_url
+from generator.profiles.huawei.runtime.mss import mss_a_head_headers, mss_a_url
 from tests.webhooks.support import (
     Failing,
     Recorder,

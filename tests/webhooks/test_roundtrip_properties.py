@@ -13,13 +13,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.runtime.webhooks import (
-    mss_a_head_headers,
-    mss_a_url,
-    sign_live_record_callback,
-    sign_volc_callback,
-    volc_callback_signature,
-)
+from generator.profiles.huawei.runtime.live_record import sign_live_record_callback
+from generator.profiles.huawei.runtime.mss import mss_a_head_headers, mss_a_url
+from generator.profiles.volcengine.runtime.webhooks import sign_volc_callback, volc_callback_signature
 from tests.webhooks.support import Recorder, at, deliver, examples, rejected, webhooks_module
 
 metastudio = webhooks_module("huaweicloud_metastudio")

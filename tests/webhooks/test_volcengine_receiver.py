@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from generator.runtime.webhooks import sign_volc_callback, volc_callback_signature
+from generator.profiles.volcengine.runtime.webhooks import sign_volc_callback, volc_callback_signature
 from tests.webhooks.support import Failing, Recorder, at, deliver, examples, models_module, rejected, webhooks_module
 
 webhooks = webhooks_module("volcengine_live")

@@ -1,0 +1,103 @@
+"""The runtime a package carries: exactly the modules its generated files import, and what those import in turn.
+
+Core modules (`generator/runtime/`) land in `_runtime/`, a profile's (`generator/profiles/<name>/runtime/`) in
+`_runtime/<name>/`. In this repository a profile module imports the core absolutely (`from generator.runtime.client
+import ...`), so that it runs and is tested in place; vendored, those imports become relative (`from ..client import
+...`) and the folder stays self-contained. Which modules go in is read from the import statements themselves, so a
+package never carries a module nothing imports (another vendor's signing, say) and never misses one that is.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from generator.ir import Api
+from generator.profiles.base import Profile
+
+RUNTIME = Path(__file__).parent / "runtime"
+_CORE_IMPORT = re.compile(r"^(\s*from )generator\.runtime\.(\w+)( import)", re.M)
+_PACKAGE_RUNTIME = "_runtime"
+
+
+def runtime_files(profile: Profile, api: Api, sources: Iterable[str]) -> dict[str, str]:
+    """`_runtime/...` files by package path: the modules `sources` (generated code) import, and their imports."""
+    wanted = {module for source in sources for module in _imported(source, level=1, package=_PACKAGE_RUNTIME)}
+    wanted |= {f"{profile.name}/{module}" for module in profile.runtime_modules(api)}
+    pending, seen = list(wanted), set()
+    while pending:
+        module = pending.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        pending += _dependencies(profile, module)
+    files = {f"{_PACKAGE_RUNTIME}/__init__.py": _vendored("__init__", (RUNTIME / "__init__.py").read_text("utf-8"))}
+    for module in sorted(seen):
+        owner, _, name = module.rpartition("/")
+        if owner:
+            source = _profile_source(profile, name)
+            files[f"{_PACKAGE_RUNTIME}/{owner}/__init__.py"] = _vendored(
+                f"{owner}/__init__", (_profile_dir(profile) / "__init__.py").read_text("utf-8")
+            )
+            files[f"{_PACKAGE_RUNTIME}/{module}.py"] = _vendored(module, _relative(source, module))
+        else:
+            files[f"{_PACKAGE_RUNTIME}/{module}.py"] = _vendored(module, (RUNTIME / f"{name}.py").read_text("utf-8"))
+    return files
+
+
+def _profile_dir(profile: Profile) -> Path:
+    if profile.runtime is None:
+        raise ValueError(f"the {profile.name} profile has no runtime modules")
+    return profile.runtime
+
+
+def _profile_source(profile: Profile, name: str) -> str:
+    return (_profile_dir(profile) / f"{name}.py").read_text("utf-8")
+
+
+def _vendored(module: str, source: str) -> str:
+    return f"# Vendored by streamspec (runtime module {module}); do not edit.\n{source}"
+
+
+def _relative(source: str, module: str) -> str:
+    """A profile module's source with its absolute imports of the core made relative to `_runtime/<profile>/`."""
+    rewritten = _CORE_IMPORT.sub(r"\1..\2\3", source)
+    if "generator." in "".join(ast.unparse(n) for n in ast.walk(ast.parse(rewritten)) if isinstance(n, ast.ImportFrom)):
+        raise ValueError(f"runtime module {module} imports the generator other than `from generator.runtime.X import`")
+    return rewritten
+
+
+def _dependencies(profile: Profile, module: str) -> list[str]:
+    """The runtime modules `module` imports (type-checking imports included: vendored code must type-check)."""
+    owner, _, name = module.rpartition("/")
+    if not owner:
+        return list(_imported((RUNTIME / f"{name}.py").read_text("utf-8"), level=1, package=None))
+    source = _profile_source(profile, name)
+    core = _imported(source, level=0, package="generator.runtime")
+    own = [f"{owner}/{m}" for m in _imported(source, level=1, package=None)]
+    return [*core, *own]
+
+
+@cache
+def _imported(source: str, *, level: int, package: str | None) -> tuple[str, ...]:
+    """Modules imported from `package` (relative at `level`, or absolute when `level` is 0) in `source`, as
+    `module` or `<profile>/module` paths."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # a template bug: ruff reports it later, located (render.ruff)
+        return ()
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom) or node.level != level or node.module is None:
+            continue
+        parts = node.module.split(".")
+        if package is not None:
+            prefix = package.split(".")
+            if parts[: len(prefix)] != prefix or len(parts) == len(prefix):
+                continue
+            parts = parts[len(prefix) :]
+        found.append("/".join(parts))
+    return tuple(dict.fromkeys(found))
