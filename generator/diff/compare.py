@@ -589,6 +589,8 @@ class _Comparison:
                 yield Change(f"rpc-{part}-changed", "rpc", name, bp, rp, name, b_rpc.get(part), r_rpc.get(part))
 
     def _security(self, name: str, b: _Op, r: _Op) -> Iterator[Change]:
+        """Effective requirements (the operation's, else the document's) as alternatives of schemes and scopes."""
+
         def effective(doc: _Doc, op: _Op) -> tuple[dict[frozenset[str], dict[str, set[str]]], bool, str]:
             owner, ptr = (op.node, op.ptr) if "security" in op.node else (doc.document, "")
             requirements = [_dict(req) for req in _list(owner.get("security"))]
@@ -602,7 +604,7 @@ class _Comparison:
         (b_alts, b_open, bp), (r_alts, r_open, rp) = effective(self.base, b), effective(self.revision, r)
         if b_open != r_open:
             kind = "security-anonymous-access-added" if r_open else "security-anonymous-access-removed"
-            yield Change(kind, "security", name, bp, rp, name)
+            yield Change(kind, "security", name, bp, rp, r.route)
         for alt in sorted(r_alts.keys() - b_alts.keys(), key=sorted):
             yield Change("security-requirement-added", "security", name, None, rp, " and ".join(sorted(alt)))
         for alt in sorted(b_alts.keys() - r_alts.keys(), key=sorted):

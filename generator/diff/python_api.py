@@ -19,7 +19,10 @@ from generator.errors import pointer
 from generator.ir import Api, Operation, exception_name
 from generator.schemas import SchemaRegistry
 
-_ANNOTATIONS = frozenset({"description", "title", "examples", "example", "default"})
+_TYPING_KEYWORDS = frozenset(
+    {"type", "format", "enum", "const", "$ref", "items", "anyOf", "oneOf", "allOf", "nullable", "additionalProperties"}
+)
+"""The keywords that shape a field's Python type (bounds, patterns and defaults are checked, not typed)."""
 
 
 def python_changes(base: tuple[Api, SchemaRegistry], revision: tuple[Api, SchemaRegistry]) -> Iterator[Change]:
@@ -109,9 +112,9 @@ def _exceptions(api: Api) -> set[str]:
 
 
 def _field_type(schema: Any) -> Any:
-    """A field's schema without its annotations: what Python code that reads or sets the field depends on."""
+    """The part of a field's schema that makes its Python type: what code that reads or sets the field relies on."""
     if isinstance(schema, dict):
-        return {k: _field_type(v) for k, v in schema.items() if k not in _ANNOTATIONS}
+        return {k: _field_type(v) for k, v in schema.items() if k in _TYPING_KEYWORDS}
     if isinstance(schema, list):
         return [_field_type(v) for v in schema]
     return schema
