@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 import traceback
@@ -65,7 +66,7 @@ def test_consecutive_corpus_documents_diff_without_a_traceback() -> None:
     specs = [read_spec(str(p)) for p in _corpus()]
     failures = []
     unjudged = []
-    for base, revision in zip(specs, specs[1:], strict=False):
+    for base, revision in itertools.pairwise(specs):
         try:
             report = diff_specs(base, revision)
             for fmt in FORMATS:
