@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -103,6 +104,12 @@ class _Doc:
 
     def resolve(self, node: Any, ptr: str) -> tuple[Any, str]:
         """The node behind local `$ref`s and the pointer of where it really is; external or dangling refs stay."""
+        node, ptr, _ = self.resolve_merged(node, ptr)
+        return node, ptr
+
+    def resolve_merged(self, node: Any, ptr: str) -> tuple[Any, str, bool]:
+        """`resolve`, and whether `$ref` siblings were merged (then the node is not the one at the pointer)."""
+        merged = False
         for _ in range(_MAX_REF_HOPS):
             ref = node.get("$ref") if isinstance(node, dict) else None
             if not isinstance(ref, str) or not ref.startswith("#"):
@@ -111,8 +118,9 @@ class _Doc:
             if not isinstance(target, dict):
                 break
             siblings = {k: v for k, v in node.items() if k != "$ref"}
+            merged = merged or bool(siblings)
             node, ptr = ({**target, **siblings} if siblings else target), ref[1:]
-        return node, ptr
+        return node, ptr, merged
 
 
 @dataclass(frozen=True)
@@ -273,10 +281,11 @@ class _Schemas:
         self.active: set[tuple[str, str]] = set()
 
     def compare(self, base_node: Any, base_ptr: str, revision_node: Any, revision_ptr: str) -> tuple[_Delta, ...]:
-        b, bp = self.base.resolve(base_node, base_ptr)
-        r, rp = self.revision.resolve(revision_node, revision_ptr)
+        b, bp, b_merged = self.base.resolve_merged(base_node, base_ptr)
+        r, rp, r_merged = self.revision.resolve_merged(revision_node, revision_ptr)
         key = (bp, rp)
-        if key in self.memo:
+        reusable = not (b_merged or r_merged)  # a `$ref` with siblings says more than its target: not memoised
+        if reusable and key in self.memo:
             return self.memo[key]
         if key in self.active:
             return ()
@@ -290,8 +299,9 @@ class _Schemas:
                     result.append(delta)
         finally:
             self.active.discard(key)
-        self.memo[key] = tuple(result)
-        return self.memo[key]
+        if reusable:
+            self.memo[key] = tuple(result)
+        return tuple(result)
 
     def _compare(self, b: dict[str, Any], bp: str, r: dict[str, Any], rp: str) -> Iterator[_Delta]:
         yield from self._type(b, bp, r, rp)
@@ -475,13 +485,13 @@ def _operations(doc: _Doc, section: str) -> dict[tuple[str, str], _Op]:
     Two paths that differ only in parameter names are keyed by their own text, so neither hides the other.
     """
     items = _dict(doc.document.get(section))
-    templates = [_template(p) for p in items]
+    templates = Counter(_template(p) for p in items)
     ops: dict[tuple[str, str], _Op] = {}
     for path, raw in items.items():
         item_ptr = _child("", section, path)
         item, item_ptr = doc.resolve(raw, item_ptr)
         item = _dict(item)
-        route = _template(path) if section == "paths" and templates.count(_template(path)) == 1 else path
+        route = _template(path) if section == "paths" and templates[_template(path)] == 1 else path
         for method in HTTP_METHODS:
             if isinstance(item.get(method), dict):
                 ops[(method, route)] = _Op(method, path, _child(item_ptr, method), item[method], item, item_ptr)
@@ -756,10 +766,10 @@ class _Comparison:
         b_resp, r_resp = _dict(b.node.get("responses")), _dict(r.node.get("responses"))
         bp, rp = _child(b.ptr, "responses"), _child(r.ptr, "responses")
         for status in sorted(b_resp.keys() - r_resp.keys()):
-            flags = frozenset({"success"}) if status[:1] in "23" else frozenset()
+            flags = frozenset({"success"}) if status[:1] in ("2", "3") else frozenset()
             yield Change("response-status-removed", "response", name, _child(bp, status), None, status, flags=flags)
         for status in sorted(r_resp.keys() - b_resp.keys()):
-            flags = frozenset({"success"}) if status[:1] in "23" else frozenset()
+            flags = frozenset({"success"}) if status[:1] in ("2", "3") else frozenset()
             yield Change("response-status-added", "response", name, None, _child(rp, status), status, flags=flags)
         for status in sorted(b_resp.keys() & r_resp.keys()):
             old, old_ptr = self.base.resolve(b_resp[status], _child(bp, status))

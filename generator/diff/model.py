@@ -18,8 +18,7 @@ LEVELS: Final = (ERROR, WARNING, INFO)
 REQUEST: Final = "request"
 RESPONSE: Final = "response"
 NONE: Final = "none"
-DIRECTIONS: Final = (REQUEST, RESPONSE, NONE)
-"""Whose data a rule is about: what callers send, what they receive, or neither (paths, security, servers)."""
+"""Directions: whose data a rule is about (what callers send, what they receive, or neither: paths, servers)."""
 
 
 def level_rank(level: str) -> int:

@@ -129,3 +129,18 @@ def test_a_side_without_a_python_package_is_reported_once(tmp_path: Path) -> Non
     assert len(skipped) == 1 and skipped[0].level == "warning"
     assert "the revision spec cannot be generated: /paths/~1legacy/get: [operation.no-id]" in skipped[0].message
     assert "api-operation-id-removed" in _codes(findings)  # the spec-level diff is there anyway
+
+
+def test_a_ref_with_siblings_is_compared_with_them(tmp_path: Path) -> None:
+    """OpenAPI 3.1 lets a `$ref` carry keywords; two uses of one component may differ only in those."""
+    base = base_document()
+    schemas = base["components"]["schemas"]
+    schemas["Label"] = {"type": "string"}
+    schemas["NewPet"]["properties"]["first"] = {"$ref": "#/components/schemas/Label"}
+    schemas["NewPet"]["properties"]["second"] = {"$ref": "#/components/schemas/Label"}
+    revision = copy.deepcopy(base)
+    revision["components"]["schemas"]["NewPet"]["properties"]["second"]["maxLength"] = 10
+    found = [f for f in diff_documents(tmp_path, base, revision).findings if f.code.startswith("request-")]
+    assert [(f.code, f.message) for f in found] == [
+        ("request-property-max-length-set", "request property `second`: maxLength set to 10")
+    ]

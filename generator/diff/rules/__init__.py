@@ -7,6 +7,7 @@ generated package). Ids are stable and never reused; where oasdiff has a rule fo
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from generator.diff.model import Change, Finding, Rule
@@ -27,8 +28,9 @@ FAMILIES = (paths, parameters, request_bodies, responses, schemas, security, ser
 
 RULES: tuple[Rule, ...] = tuple(rule for family in FAMILIES for rule in family.RULES)
 BY_ID: Mapping[str, Rule] = {rule.id: rule for rule in RULES}
-if len(BY_ID) != len(RULES):  # an import-time guard: two rules with one id would make severity files ambiguous
-    raise AssertionError(sorted({r.id for r in RULES if sum(s.id == r.id for s in RULES) > 1}))
+_TWICE = sorted(rule_id for rule_id, n in Counter(r.id for r in RULES).items() if n > 1)
+if _TWICE:  # one id for two rules would make severity files and reports ambiguous
+    raise AssertionError(f"rule ids defined twice: {_TWICE}")
 
 _BY_KIND: dict[str, list[Rule]] = {}
 for _rule in RULES:
