@@ -154,7 +154,7 @@ def test_unusable_inputs_exit_2_with_a_located_error(
 
 def _git(folder: Path, *args: str) -> None:
     subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", *args],
         cwd=folder,
         check=True,
         capture_output=True,
