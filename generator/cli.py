@@ -1,4 +1,4 @@
-"""`python -m generator`: generate, check and list (heavy imports are deferred so that no-op runs stay fast)."""
+"""`python -m generator`: generate, check, list, serve, fuzz, diff (heavy imports deferred: no-op runs stay fast)."""
 
 from __future__ import annotations
 
@@ -156,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     from generator.fuzz_cli import add_parser as add_fuzz_parser
 
     add_fuzz_parser(sub)
+    from generator.diff.cli import add_parser as add_diff_parser
+
+    add_diff_parser(sub)
     return parser
 
 

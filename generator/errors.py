@@ -8,13 +8,18 @@ from pathlib import Path
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with a spec, located by file, JSON pointer and (when known) line."""
+    """One thing wrong with a spec, located by file, JSON pointer and (when known) line.
+
+    `level` is last so that sorting and equality of existing problems (all errors) are unchanged; `diff` findings
+    and constructs accepted with a warning use `warning` or `info`.
+    """
 
     file: str
     pointer: str
     code: str
     message: str
     line: int | None = None
+    level: str = "error"
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
