@@ -544,6 +544,9 @@ class _Node:
     budget: list[int]
     widen: bool = False
     """Fill like the full variant at this level: a minimal value (`[]`, `{}`) may match several `oneOf` branches."""
+    avoid: tuple[tuple[_Src, ...], ...] = ()
+    """Other `oneOf` branches an object should not match: a property they declare gets a value they reject."""
+    attempt: int = 0
 
     @property
     def loc(self) -> str:
@@ -625,8 +628,8 @@ class _Session:
 
     def _choose(self, node: _Node) -> Any:
         """Resolve the first `anyOf`/`oneOf`/`if`: merge each branch in turn into the rest and keep the first value
-        that the owner schema accepts (so `oneOf` matches exactly one branch, as the validator sees it); a minimal
-        value that matches several branches is widened once."""
+        that the owner schema accepts (so `oneOf` matches exactly one branch, as the validator sees it); a value
+        that matches other branches too is widened, then steered away from them."""
         choice = node.facts.choices[0]
         rest = node.facts.clone()
         rest.choices = node.facts.choices[1:]
@@ -647,15 +650,20 @@ class _Session:
                 reasons.append(f"branch {index}: {exc}")
                 continue
             trusted = choice.kind == "anyOf" and not repeated and "discriminator" not in choice.owner.schema
-            for widen in sorted({node.widen, True}):
+            others = tuple(b for i, b in enumerate(choice.branches) if i != index) if choice.kind == "oneOf" else ()
+            tries = [(node.widen, ())] if trusted else [(node.widen, ()), (True, ()), (True, others)]
+            for widen, avoid in dict.fromkeys(tries):
                 try:
-                    value = self._resolve(_Node(merged, node.srcs, node.depth, node.salt, node.rng, node.budget, widen))
+                    value = self._resolve(
+                        _Node(merged, node.srcs, node.depth, node.salt, node.rng, node.budget, widen, avoid)
+                    )
                 except UnsatisfiableSchema as exc:
                     reasons.append(f"branch {index}: {exc}")
                     break
                 if trusted or self.gen.is_valid(choice.owner.schema, value):
                     return value  # a value built from a branch's facts is valid against it, so against the anyOf
-                reasons.append(f"branch {index}: the value matches another branch of the {choice.kind} too")
+            else:
+                reasons.append(f"branch {index}: its value matches another branch of the {choice.kind} too")
         raise UnsatisfiableSchema(
             choice.owner.loc, f"no {choice.kind} branch gives a valid value ({'; '.join(reasons)})"
         )
@@ -691,7 +699,7 @@ class _Session:
             for attempt in range(attempts):
                 tried = node if attempt == 0 else _Node(
                     facts, node.srcs, node.depth, node.salt * 131 + attempt, random.Random(f"{node.rng.random()}"),
-                    node.budget, node.widen,
+                    node.budget, node.widen, node.avoid, attempt,
                 )  # fmt: skip
                 try:
                     value = self._build(kind, tried)
@@ -774,15 +782,16 @@ class _Session:
             document = json.dumps(self.value((facts.content,), node.depth + 1, node.salt), separators=(",", ":"))
             if fits(document):
                 return document
+        alphabet = _ALPHABETS[node.attempt % len(_ALPHABETS)]  # retries (for `not`) try other characters
         for attempt in range(4 * MAX_ATTEMPTS):
             target = _pick_length(low, high, rng)
             text: str | None
             if known and (not patterns or attempt % 2 == 0):
-                text = _FORMATS[known[0]](rng, target)
+                text = _FORMATS[known[0]](rng, min(target + 10, high if high is not None else _INF))
             elif patterns:
                 text = patterns[attempt % len(patterns)].generate(rng, low, high)
             else:
-                text = _letters(rng, target)
+                text = _letters(rng, target, alphabet)
             if text is not None and fits(text):
                 return text
         described = ", ".join([*(f"format {f}" for f in facts.formats), *(f"pattern {p!r}" for p in facts.patterns)])
@@ -899,9 +908,28 @@ class _Session:
                 if name in facts.required or name in facts.prefer:
                     raise UnsatisfiableSchema(exc.pointer, f"{exc.reason} (property {name!r} of {node.loc})") from None
         self._name_discriminators(facts, result)
+        for other in node.avoid:
+            if self.valid_all(other, result):
+                self._break(node, result, other)
         if len(result) < facts.min_props:
             raise UnsatisfiableSchema(node.loc, f"fewer than minProperties {facts.min_props} properties are possible")
         return result
+
+    def _break(self, node: _Node, result: dict[str, Any], other: tuple[_Src, ...]) -> None:
+        """Make `result` invalid against `other` (another `oneOf` branch) while it stays valid against its own:
+        a property `other` declares gets a value of a type `other` rejects there."""
+        try:
+            theirs = self.gen.facts(other)
+        except UnsatisfiableSchema:
+            return
+        for name in dict.fromkeys(n for p in theirs.object_parts for n in (p.schema.get("properties") or {})):
+            ours, rejected = self._prop_srcs(node.facts, name), self._prop_srcs(theirs, name)
+            if ours is None or rejected is None or name in node.facts.prefer:
+                continue
+            for candidate in _OTHER_TYPES:
+                if self.valid_all(ours, candidate) and not self.valid_all(rejected, candidate):
+                    result[name] = candidate
+                    return
 
     def _name_discriminators(self, facts: _Facts, result: dict[str, Any]) -> None:
         """A schema with a base's discriminator (`Cat: allOf [Pet]`) says which it is: the key mapping to it, or its
@@ -957,6 +985,8 @@ class _Failure:
 
 
 _MISSING = object()
+_OTHER_TYPES: tuple[Any, ...] = (None, "x", 0, 0.5, True, [], {})
+"""One value of each JSON type, to set a property to a type that a schema rejects."""
 
 
 def _rotate(values: list[Any], salt: int) -> list[Any]:
@@ -1015,26 +1045,47 @@ def _number(facts: _Facts, integer: bool, rng: random.Random) -> int | float:
     unit = step if step is not None else Fraction(1, 2)
     a = math.ceil(lo / unit) if lo is not None else -_INF
     b = math.floor(hi / unit) if hi is not None else _INF
-    near_lo, near_hi = max(a, 0), min(b, 200)
-    if near_lo > near_hi:
-        near_lo, near_hi = (max(a, b - 200), b) if b < 0 else (a, min(b, a + 200))
-    if a <= b:
-        first = rng.randint(near_lo, near_hi)
-        for k in (
-            first,
-            *range(near_lo, min(near_hi, near_lo + 64) + 1),
-            *range(near_hi, max(near_lo, near_hi - 64) - 1, -1),
-        ):
-            exact = unit * k
-            number = int(exact) if exact.denominator == 1 else float(exact)
-            if inside(Fraction(number)) and all(_multiple_ok(number, m) for m in facts.multiples):
-                return number
+    dyadic = unit.denominator // (unit.denominator & -unit.denominator)  # k * unit is a binary fraction iff k is
+    for stride in (dyadic, 1):  # a multiple of this: exactly representable values first, then float neighbours
+        ks = list(_multipliers(a, b, stride, rng))
+        if step is None:  # a plain number: x.5 before integers, so that it is told apart from an integer
+            ks.sort(key=lambda k: k % 2 == 0)
+        for k in ks:
+            for number in _floats_at(unit * k):
+                if inside(Fraction(number)) and all(_multiple_ok(number, m) for m in facts.multiples):
+                    return number
     if step is None and lo is not None and hi is not None:  # a range narrower than a half: its midpoint
         middle = (float(lo) + float(hi)) / 2
         if inside(Fraction(middle)):
             return middle
     kind = "integer" if integer else "number"
     raise UnsatisfiableSchema(facts.loc, f"no {kind} found within the bounds that is a multiple of {facts.multiples}")
+
+
+def _multipliers(a: int, b: int, stride: int, rng: random.Random) -> Iterator[int]:
+    """Multiples of `stride` in [a, b]: a random one near 0..200 strides, then up to 64 from each end of that."""
+    first, last = -(-a // stride), b // stride
+    if first > last:
+        return
+    near_lo, near_hi = max(first, 0), min(last, 200)
+    if near_lo > near_hi:
+        near_lo, near_hi = (max(first, last - 200), last) if last < 0 else (first, min(last, first + 200))
+    yield rng.randint(near_lo, near_hi) * stride
+    yield from (k * stride for k in range(near_lo, min(near_hi, near_lo + 64) + 1))
+    yield from (k * stride for k in range(near_hi, max(near_lo, near_hi - 64) - 1, -1))
+
+
+def _floats_at(exact: Fraction) -> Iterator[int | float]:
+    """`exact` as an int, or as the nearest float and its neighbours (float division may miss by an ulp)."""
+    if exact.denominator == 1:
+        yield int(exact)
+        return
+    up = down = float(exact)
+    yield up
+    for _ in range(2):
+        up, down = math.nextafter(up, math.inf), math.nextafter(down, -math.inf)
+        yield up
+        yield down
 
 
 def _multiple_ok(value: int | float, multiple: int | float) -> bool:
@@ -1056,6 +1107,9 @@ def _pick_length(low: int, high: int | None, rng: random.Random) -> int:
     start = max(low, min(4, high if high is not None else 4))
     stop = max(start, low + 8) if high is None else min(high, max(start, low + 8))
     return rng.randint(start, max(start, stop))
+
+
+_ALPHABETS = (string.ascii_lowercase, string.ascii_letters + string.digits, string.digits + " -_.:/@+#!")
 
 
 def _letters(rng: random.Random, n: int, alphabet: str = string.ascii_lowercase) -> str:
@@ -1143,7 +1197,22 @@ class _Pattern:
         self.ignore_case = bool(parsed.state.flags & re.IGNORECASE)
         self.items: list[tuple[Any, Any]] = list(parsed.data)
         self._spans: dict[int, tuple[int, int]] = {}
+        self._groups: dict[int, Sequence[tuple[Any, Any]]] = {}
+        self._find_groups(self.items)
         self.span = self._span(self.items)
+
+    def _find_groups(self, items: Sequence[tuple[Any, Any]]) -> None:
+        """Each capturing group's body, so that a back-reference is as long as its group."""
+        for op, arg in items:
+            if op is sre_c.SUBPATTERN and arg[0]:
+                self._groups[arg[0]] = arg[3]
+            for sub in arg if isinstance(arg, tuple | list) else ():
+                if isinstance(sub, sre_parse.SubPattern):
+                    self._find_groups(sub.data)
+                elif isinstance(sub, list):  # a branch's alternatives
+                    for alternative in sub:
+                        if isinstance(alternative, sre_parse.SubPattern):
+                            self._find_groups(alternative.data)
 
     def generate(self, rng: random.Random, low: int, high: int | None) -> str | None:
         """A match, padded to at least `low` characters when the pattern is shorter; None when the choices failed."""
@@ -1155,6 +1224,10 @@ class _Pattern:
         text = self._emit(self.items, min(target, most), rng, {})
         if text is None:
             return None
+        anchored = bool(self.items) and self.items[0] == (sre_c.AT, sre_c.AT_BEGINNING)
+        room = (high if high is not None else _INF) - len(text)
+        if not anchored and room > 0 and rng.random() < 0.5:  # unanchored: the match may sit inside other text
+            text = _letters(rng, rng.randint(1, min(room, 3))) + text
         if len(text) < low:
             padding = _letters(rng, low - len(text))
             text = padding + text if self.items and self.items[-1][0] is sre_c.AT else text + padding
@@ -1188,7 +1261,7 @@ class _Pattern:
             a, b = self._span(sub)
             return least * a, (_INF if most == sre_c.MAXREPEAT and b else min(_INF, most * b))
         if op is sre_c.GROUPREF:
-            return 0, _INF
+            return self._span(self._groups[arg]) if arg in self._groups else (0, _INF)
         if op is sre_c.GROUPREF_EXISTS:
             spans = [self._span(b) for b in arg[1:] if b is not None] or [(0, 0)]
             return min(s[0] for s in spans), max(s[1] for s in spans)
@@ -1209,8 +1282,8 @@ class _Pattern:
         for i, (op, arg) in enumerate(items):
             low = max(spans[i][0], remaining - suffix_high[i + 1])
             high = min(spans[i][1], remaining - suffix_low[i + 1])
-            if low > high:
-                return None
+            if low > high:  # an earlier piece came out longer or shorter (a back-reference): do the best possible
+                low = high = max(spans[i][0], min(spans[i][1], remaining - suffix_low[i + 1]))
             piece = self._emit_item(op, arg, rng.randint(low, min(high, low + 8)), rng, groups)
             if piece is None:
                 return None
