@@ -28,9 +28,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal, TypeGuard
+from urllib.parse import unquote
 
 import referencing.exceptions
 from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import UnknownType
 from openapi_schema_validator import OAS30Validator, OAS31Validator, oas30_format_checker, oas31_format_checker
 
 from generator.errors import escape_pointer_token
@@ -56,6 +58,9 @@ _ANNOTATIONS = frozenset({"title", "description", "$comment", "deprecated", "ext
 _ALL_TYPES = ("string", "integer", "number", "boolean", "object", "array", "null")
 _INF = 1 << 62
 _INT_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+_UNCHECKABLE = (re.error, referencing.exceptions.Unresolvable, UnknownType)
+"""What the validator raises for a schema it cannot apply (a pattern Python's `re` rejects, a dangling `$ref`,
+a type such as Swagger 2's `file`): reported as an error, never raised."""
 
 
 class UnsatisfiableSchema(Exception):
@@ -316,6 +321,10 @@ def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _is_list(value: object) -> TypeGuard[list[Any]]:
+    return isinstance(value, list)
+
+
 def _is_json_media(media: str) -> bool:
     return media == "application/json" or media.endswith("+json")
 
@@ -427,19 +436,21 @@ class InstanceGenerator:
         raise failure
 
     def validate(self, schema: Any, instance: Any) -> list[str]:
-        """Every error of `instance` against `schema`, as `path: message` (empty when valid)."""
+        """Every error of `instance` against `schema`, as `path: message` (empty when valid): openapi-schema-validator
+        for the document's version, with the formats checked as the generated runtime checks them."""
         try:
             return [
                 f"/{'/'.join(str(p) for p in error.absolute_path)}: {error.message}"
                 for error in self._validator(schema).iter_errors(instance)
             ]
-        except (re.error, referencing.exceptions.Unresolvable) as exc:
+        except _UNCHECKABLE as exc:
             return [f"/: the schema cannot be checked: {exc}"]
 
     def is_valid(self, schema: Any, instance: Any) -> bool:
+        """`validate(schema, instance) == []`, stopping at the first error."""
         try:
             return next(self._validator(schema).iter_errors(instance), None) is None
-        except (re.error, referencing.exceptions.Unresolvable):
+        except _UNCHECKABLE:
             return False
 
     def _validator(self, schema: Any) -> Any:
@@ -461,18 +472,19 @@ class InstanceGenerator:
         return _Src(schema, "$", id(schema))
 
     def _deref(self, src: _Src, ref: str) -> _Src:
+        """The target of a local `$ref`, located by its canonical pointer (however the reference spells it)."""
         if not ref.startswith("#"):
             raise UnsatisfiableSchema(src.loc, f"only local references are supported, not {ref!r}")
         node: Any = self.document
-        for token in ref[1:].lstrip("/").split("/") if ref != "#" else []:
-            token = token.replace("~1", "/").replace("~0", "~")
+        tokens = [unquote(t).replace("~1", "/").replace("~0", "~") for t in ref[1:].split("/")[1:]]
+        for token in tokens:
             if isinstance(node, Mapping) and token in node:
                 node = node[token]
             elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
                 node = node[int(token)]
             else:
                 raise UnsatisfiableSchema(src.loc, f"reference {ref!r} does not resolve")
-        return _Src(node, ref)
+        return _Src(node, "#" + "".join("/" + escape_pointer_token(t) for t in tokens))
 
     def flatten(self, src: _Src) -> tuple[_Src, ...]:
         """The schema objects whose conjunction `src` is: itself, what its `$ref` names, its `allOf` members."""
@@ -490,7 +502,7 @@ class InstanceGenerator:
                 parts.append(part)
                 d = part.schema
                 if isinstance(d, Mapping):
-                    members = [part.at("allOf", i) for i in range(len(d["allOf"]))] if "allOf" in d else []
+                    members = [part.at("allOf", i) for i in range(len(d["allOf"]))] if _is_list(d.get("allOf")) else []
                     ref = d.get("$ref")
                     if isinstance(ref, str):
                         members.insert(0, self._deref(part, ref))
@@ -611,16 +623,17 @@ class _Session:
         """The candidates when `const` or `enum` leaves only a few values (None when neither is there)."""
         facts = node.facts
         if facts.consts:
+            if not all(_is_json(c) for c in facts.consts):
+                raise UnsatisfiableSchema(node.loc, f"a constant is not JSON: {facts.consts}")
             if len({_json_key(c) for c in facts.consts}) > 1:
                 raise UnsatisfiableSchema(node.loc, f"different constants are demanded: {facts.consts}")
             values = [facts.consts[0]]
         elif facts.enums:
-            values = list(facts.enums[0])
+            values = [v for v in facts.enums[0] if _is_json(v)]
         else:
             return None
-        for allowed in ({_json_key(e) for e in enum} for enum in facts.enums[not facts.consts :]):
+        for allowed in ({_json_key(e) for e in enum if _is_json(e)} for enum in facts.enums[not facts.consts :]):
             values = [v for v in values if _json_key(v) in allowed]
-        values = [v for v in values if _is_json(v)]
         if self.opts.use_examples:
             return _rotate(values, node.salt)
         node.rng.shuffle(values)
@@ -1197,6 +1210,7 @@ class _Pattern:
         self.ignore_case = bool(parsed.state.flags & re.IGNORECASE)
         self.items: list[tuple[Any, Any]] = list(parsed.data)
         self._spans: dict[int, tuple[int, int]] = {}
+        self._pools: dict[int, list[str]] = {}
         self._groups: dict[int, Sequence[tuple[Any, Any]]] = {}
         self._find_groups(self.items)
         self.span = self._span(self.items)
@@ -1338,8 +1352,10 @@ class _Pattern:
     def _char_in(self, members: list[tuple[Any, Any]], rng: random.Random) -> str | None:
         negate = bool(members) and members[0][0] is sre_c.NEGATE
         body = members[1:] if negate else members
-        pool = [c for c in _POOL if self._member(c, body) != negate]
-        preferred = [c for c in pool if c.isalnum()] or pool
+        preferred = self._pools.get(id(members))
+        if preferred is None:  # the class's printable ASCII members, letters and digits first
+            pool = [c for c in _POOL if self._member(c, body) != negate]
+            preferred = self._pools[id(members)] = [c for c in pool if c.isalnum()] or pool
         if preferred:
             return rng.choice(preferred)
         direct = [chr(arg) for op, arg in body if op is sre_c.LITERAL] + [
