@@ -289,7 +289,7 @@ class _Facts:
                 self.choices.append(_Choice(kind, branches, part))
         if "discriminator" in d and not ({"anyOf", "oneOf"} & d.keys()) and isinstance(d["discriminator"], Mapping):
             self.discriminators.append(d["discriminator"])
-        if "if" in d:
+        if "if" in d and {"then", "else"} & d.keys():
             holds = (part.at("if"), *((part.at("then"),) if "then" in d else ()))
             fails = (part.at("else"),) if "else" in d else ()
             self.choices.append(_Choice("if", (holds, fails), part))
@@ -872,10 +872,13 @@ class _Session:
                     matched = True
             if not matched:
                 extra = d.get("additionalProperties")
-                if extra is False or (d.get("unevaluatedProperties") is False and not declared_anywhere):
+                unevaluated = d.get("unevaluatedProperties") if not declared_anywhere else None
+                if extra is False or unevaluated is False:
                     return None
                 if isinstance(extra, Mapping):
                     out.append(part.at("additionalProperties"))
+                elif isinstance(unevaluated, Mapping):
+                    out.append(part.at("unevaluatedProperties"))
         return tuple(out)
 
     def _wanted(self, srcs: tuple[_Src, ...]) -> bool:
