@@ -486,7 +486,7 @@ class InstanceGenerator:
                 raise UnsatisfiableSchema(src.loc, f"reference {ref!r} does not resolve")
         return _Src(node, "#" + "".join("/" + escape_pointer_token(t) for t in tokens))
 
-    def flatten(self, src: _Src) -> tuple[_Src, ...]:
+    def _flatten(self, src: _Src) -> tuple[_Src, ...]:
         """The schema objects whose conjunction `src` is: itself, what its `$ref` names, its `allOf` members."""
         key = src.key()
         cached = self._flat.get(key)
@@ -510,11 +510,11 @@ class InstanceGenerator:
             cached = self._flat[key] = tuple(parts)
         return cached
 
-    def facts(self, srcs: tuple[_Src, ...]) -> _Facts:
+    def _facts_of(self, srcs: tuple[_Src, ...]) -> _Facts:
         key = tuple(s.key() for s in srcs)
         cached = self._facts.get(key)
         if cached is None:
-            parts = [part for src in srcs for part in self.flatten(src)]
+            parts = [part for src in srcs for part in self._flatten(src)]
             described = (p for p in parts if not isinstance(p.schema, Mapping) or set(p.schema) - {"$ref"})
             cached = _Facts(next(described, srcs[0] if srcs else _Src({}, "$")).loc)
             for part in parts:
@@ -522,7 +522,7 @@ class InstanceGenerator:
             self._facts[key] = cached
         return cached
 
-    def pattern(self, source: str, loc: str) -> _Pattern:
+    def _pattern(self, source: str, loc: str) -> _Pattern:
         compiled = self._patterns.get(source)
         if compiled is None:
             try:
@@ -585,7 +585,7 @@ class _Session:
             if depth > self.gen.max_depth + _DEPTH_SLACK:
                 raise UnsatisfiableSchema(srcs[0].loc, f"the recursion does not end within {depth} levels")
             rng = random.Random(f"{self.opts.seed}|{'|'.join(s.loc for s in srcs)}|{depth}|{salt}")
-            result = self._resolve(_Node(self.gen.facts(srcs), srcs, depth, salt, rng, [SEARCH_BUDGET]))
+            result = self._resolve(_Node(self.gen._facts_of(srcs), srcs, depth, salt, rng, [SEARCH_BUDGET]))
         except UnsatisfiableSchema as exc:
             self.cache[key] = _Failure(exc.pointer, exc.reason)
             raise
@@ -654,7 +654,7 @@ class _Session:
         for index, branch in branches:
             merged = rest.clone()
             try:
-                parts = [part for src in branch for part in self.gen.flatten(src)]
+                parts = [part for src in branch for part in self.gen._flatten(src)]
                 repeated = any(part.key() in merged.seen for part in parts)
                 for part in parts:
                     merged.add(part, self.gen._v31)
@@ -695,7 +695,7 @@ class _Session:
     def _cost(self, branch: tuple[_Src, ...]) -> int:
         """How far a branch is from ending a recursion: scalars end it, arrays can, objects may not."""
         try:
-            kinds = self.gen.facts(branch).types if branch else None
+            kinds = self.gen._facts_of(branch).types if branch else None
         except UnsatisfiableSchema:
             return 3
         return min({"object": 2, "array": 1}.get(t, 0) for t in kinds) if kinds else 2
@@ -780,7 +780,7 @@ class _Session:
         low, high = facts.min_length, facts.max_length
         if high is not None and low > high:
             raise UnsatisfiableSchema(node.loc, f"minLength {low} > maxLength {high}")
-        patterns = [self.gen.pattern(p, node.loc) for p in facts.patterns]
+        patterns = [self.gen._pattern(p, node.loc) for p in facts.patterns]
         known = [f for f in facts.formats if f in _FORMATS]
         checker = self.gen._root_validator.format_checker
 
@@ -867,7 +867,7 @@ class _Session:
                 out.append(part.at("properties", name))
                 matched = True
             for pattern in d.get("patternProperties") or {}:
-                if self.gen.pattern(pattern, part.loc).compiled.search(name):
+                if self.gen._pattern(pattern, part.loc).compiled.search(name):
                     out.append(part.at("patternProperties", pattern))
                     matched = True
             if not matched:
@@ -886,7 +886,7 @@ class _Session:
         requests)."""
         flag = "writeOnly" if self.opts.direction == "response" else "readOnly"
         return not any(
-            isinstance(p.schema, Mapping) and p.schema.get(flag) is True for s in srcs for p in self.gen.flatten(s)
+            isinstance(p.schema, Mapping) and p.schema.get(flag) is True for s in srcs for p in self.gen._flatten(s)
         )
 
     def _object(self, node: _Node) -> dict[str, Any]:
@@ -935,7 +935,7 @@ class _Session:
         """Make `result` invalid against `other` (another `oneOf` branch) while it stays valid against its own:
         a property `other` declares gets a value of a type `other` rejects there."""
         try:
-            theirs = self.gen.facts(other)
+            theirs = self.gen._facts_of(other)
         except UnsatisfiableSchema:
             return
         for name in dict.fromkeys(n for p in theirs.object_parts for n in (p.schema.get("properties") or {})):
@@ -984,7 +984,7 @@ class _Session:
         names = tuple(node.facts.property_names)
         for attempt in range(MAX_ATTEMPTS):
             if pattern is not None:
-                name = self.gen.pattern(pattern, node.loc).generate(node.rng, 1, None)
+                name = self.gen._pattern(pattern, node.loc).generate(node.rng, 1, None)
             elif names and attempt:
                 name = self.value(names, node.depth + 1, n * 31 + attempt)
             else:
