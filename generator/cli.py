@@ -26,11 +26,17 @@ def _spec_paths(given: Sequence[str]) -> list[Path]:
 
 
 def _report(error: GenerationError) -> int:
-    count = len(error.problems)
+    count = len(error.errors)
     print(f"error: {count} problem{'s' if count != 1 else ''} found; nothing was written", file=sys.stderr)
     for problem in error.problems:
         print(f"  {problem}", file=sys.stderr)
     return 1
+
+
+def _warn(packages: Sequence[Package]) -> None:
+    for package in packages:
+        for warning in package.warnings:
+            print(f"  {warning}", file=sys.stderr)
 
 
 def _build_all(specs: Sequence[Path]) -> list[Package]:
@@ -81,10 +87,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
         for note in notes:
             print(note, file=sys.stderr)
     for p in packages:
+        warned = f", {len(p.warnings)} warning{'s' if len(p.warnings) != 1 else ''}" if p.warnings else ""
         print(
             f"{p.name}: {len(p.api.operations)} operations, {p.model_count} models, "
-            f"{len(p.files)} files -> {display_path(output / p.name)}"
+            f"{len(p.files)} files{warned} -> {display_path(output / p.name)}"
         )
+    _warn(packages)
     for spec in fresh:
         print(f"{package_name(spec)}: up to date")
     print(f"done in {time.perf_counter() - started:.2f} s")

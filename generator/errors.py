@@ -20,18 +20,27 @@ class Problem:
     message: str
     line: int | None = None
     level: str = "error"
+    column: int | None = None
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.pointer or '/'}: [{self.code}] {self.message}"
+        if self.line and self.column:
+            where += f":{self.column}"
+        label = "" if self.level == "error" else f"{self.level}: "
+        return f"{where}: {self.pointer or '/'}: {label}[{self.code}] {self.message}"
 
 
 class GenerationError(Exception):
-    """Raised with every problem found, so that users fix them in one pass rather than one per run."""
+    """Raised with every problem found, so that users fix them in one pass rather than one per run (warnings found
+    on the way are kept: they are reported with the errors)."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
 
     def __reduce__(self) -> tuple[type[GenerationError], tuple[list[Problem]]]:
         """Pickle by problems (the message is derived), so that the error crosses from a worker process intact."""
@@ -52,5 +61,5 @@ def display_path(path: Path) -> str:
     """A path as users typed it: relative to the working directory when possible."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a symbolic link loop
         return str(path)

@@ -5,12 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-
-def essence(media_type: str) -> str:
-    """A media type without its parameters (`application/json; charset=utf-8` -> `application/json`)."""
-    return media_type.split(";")[0].strip().lower()
-
-
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 
@@ -26,7 +20,7 @@ class ErrorCode:
 
 @dataclass(frozen=True)
 class Parameter:
-    """One path, query or header parameter."""
+    """One path, query, header or cookie parameter."""
 
     name: str
     py_name: str
@@ -34,14 +28,19 @@ class Parameter:
     required: bool
     annotation: str
     kind: str
-    """How the server turns the wire string into JSON: `string`, `integer`, `number`, `boolean`, `array`."""
+    """How the value travels: `string`, `integer`, `number`, `boolean`, `array`, `object`, or `json` for a
+    parameter whose `content` is a JSON document."""
     item_kind: str | None
     description: str
     explode: bool = True
-    const: str | None = None
+    const: str | int | float | bool | None = None
     """The single allowed value (RPC `Action`/`Version`): the client fills it, callers never pass it."""
     client_setting: str | None = None
     """A client configuration value that fills the parameter when the caller leaves it out."""
+    style: str = ""
+    """The OpenAPI style as written (empty: the location's default)."""
+    fields: tuple[tuple[str, str], ...] = ()
+    """An object's properties and their kinds (for styles that spell the properties as separate names)."""
 
     @property
     def is_argument(self) -> bool:
@@ -49,41 +48,98 @@ class Parameter:
         return self.const is None
 
 
+ENCODINGS = ("json", "form", "multipart", "text", "binary")
+"""How a body of each media type travels, in order of preference when a body documents several."""
+
+
 @dataclass(frozen=True)
-class Body:
-    """A request body: its media type and the model that validates it."""
+class BodyVariant:
+    """One documented media type of a body."""
 
     media_type: str
-    model: str
+    encoding: str
+    model: str | None
+    """The model (or type alias) of a structured body; None for text, binary, or one without a schema."""
+    files: tuple[str, ...] = ()
+    """Multipart fields that are file parts."""
+
+
+@dataclass(frozen=True)
+class Body:
+    """A request body: each media type it may be sent as, the preferred first."""
+
+    variants: tuple[BodyVariant, ...]
     required: bool
 
     @property
+    def model(self) -> str | None:
+        """The model of the first structured variant (what the server hands its handler for JSON and forms)."""
+        return next((v.model for v in self.variants if v.model), None)
+
+    @property
     def encoding(self) -> str:
-        """How the client encodes it: `json`, `form` or `multipart`."""
-        return {"application/x-www-form-urlencoded": "form", "multipart/form-data": "multipart"}.get(
-            essence(self.media_type), "json"
-        )
+        return self.variants[0].encoding
+
+    @property
+    def media_type(self) -> str:
+        return self.variants[0].media_type
+
+
+@dataclass(frozen=True)
+class ResponseVariant:
+    """One media type of a response: how it is read and the model of a JSON body."""
+
+    media_type: str
+    kind: str
+    """`json`, `text` or `binary`."""
+    model: str | None
 
 
 @dataclass(frozen=True)
 class Response:
-    """One documented status of an operation."""
+    """One documented response: an exact status (`200`), a range (`4XX`) or `default`."""
 
-    status: int
+    key: str
     description: str
-    model: str | None
-    media_type: str | None
+    variants: tuple[ResponseVariant, ...]
     error_codes: tuple[ErrorCode, ...] = ()
     validation_codes: tuple[tuple[str, str], ...] = ()
     """For a 400: which documented code answers which kind of invalid input (`default`, `missing`, `range` ...)."""
+    success: bool = False
+    """Whether the client treats it as a success (set by the parser: 1xx-3xx, and `default` when nothing else is)."""
+
+    @property
+    def status(self) -> int | None:
+        """The exact status; None for a range or `default`."""
+        return int(self.key) if self.key.isdigit() else None
+
+    @property
+    def status_class(self) -> int | None:
+        """The hundreds digit of a range (`4XX` -> 4)."""
+        return int(self.key[0]) if self.key[1:].upper() == "XX" else None
 
     @property
     def is_error(self) -> bool:
-        return self.status >= 400
+        return not self.success and self.key != "default"
+
+    @property
+    def model(self) -> str | None:
+        return next((v.model for v in self.variants if v.model), None)
+
+    @property
+    def media_type(self) -> str | None:
+        return self.variants[0].media_type if self.variants else None
 
     @property
     def exception_name(self) -> str:
-        return exception_name(self.status)
+        return exception_name(self.status) if self.status is not None else ""
+
+
+def wire_text(value: object) -> str:
+    """A scalar as a query string spells it (`true`, `5`, `text`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 EXCEPTION_NAMES = {
@@ -129,25 +185,27 @@ class Operation:
 
     @property
     def successes(self) -> tuple[Response, ...]:
-        return tuple(r for r in self.responses if not r.is_error)
+        return tuple(r for r in self.responses if r.success)
 
     @property
     def errors(self) -> tuple[Response, ...]:
-        return tuple(r for r in self.responses if r.is_error)
+        """Documented error responses with an exact status (each has its exception class)."""
+        return tuple(r for r in self.responses if r.is_error and r.status is not None)
 
     @property
-    def result_models(self) -> tuple[str, ...]:
-        """Distinct success models, in status order."""
-        return tuple(dict.fromkeys(r.model for r in self.successes if r.model))
+    def success_statuses(self) -> tuple[int, ...]:
+        return tuple(r.status for r in self.successes if r.status is not None)
+
+    @property
+    def success_classes(self) -> tuple[int, ...]:
+        """Status classes that are successes: a documented range (`2XX`), or 2 for a success `default`."""
+        classes = {c for r in self.successes if (c := r.status_class) is not None}
+        classes |= {2 for r in self.successes if r.key == "default"}
+        return tuple(sorted(classes))
 
     @property
     def has_empty_success(self) -> bool:
-        return any(r.model is None and r.media_type is None for r in self.successes)
-
-    @property
-    def has_binary_success(self) -> bool:
-        """A success whose body is not JSON (a PDF, say): returned as bytes."""
-        return any(r.model is None and r.media_type is not None for r in self.successes)
+        return any(not r.variants for r in self.successes)
 
     def params_in(self, location: str) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == location)
@@ -156,7 +214,7 @@ class Operation:
     def selectors(self) -> tuple[tuple[str, str], ...]:
         """Query parameters with one allowed value: what selects this operation among those sharing its URL (an RPC
         `Action` and `Version`)."""
-        return tuple((p.name, p.const) for p in self.params_in("query") if p.const is not None)
+        return tuple((p.name, wire_text(p.const)) for p in self.params_in("query") if p.const is not None)
 
     @property
     def required_query(self) -> tuple[str, ...]:
@@ -200,7 +258,8 @@ class Webhook:
 
     name: str
     py_name: str
-    model: str
+    model: str | None
+    """The payload's model; None for a callback without a body."""
     description: str
     signature: dict[str, Any]
     json_content: tuple[tuple[str, str], ...] = ()
@@ -230,10 +289,12 @@ class Api:
     webhooks: tuple[Webhook, ...]
     error_fields: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     """Field names the documented error bodies use for a code and for a message."""
+    aliases: frozenset[str] = frozenset()
+    """Models that are type aliases (arrays, unions, primitives), not classes: validated through an adapter."""
 
     @property
     def error_statuses(self) -> tuple[int, ...]:
-        return tuple(sorted({r.status for op in self.operations for r in op.errors}))
+        return tuple(sorted({s for op in self.operations for r in op.errors if (s := r.status) is not None}))
 
     @property
     def client_settings(self) -> tuple[str, ...]:

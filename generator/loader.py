@@ -10,6 +10,7 @@ import hashlib
 import json
 import keyword
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,7 +21,35 @@ import yaml
 
 from generator.errors import GenerationError, Problem, display_path, escape_pointer_token
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_SPEC_BYTES = 64 << 20
+"""Larger files are refused before reading: Stripe's spec, among the largest public ones, is 4 MB."""
+MAX_EXPANDED_NODES = 5_000_000
+"""A document whose YAML aliases expand to more values than this is refused (an alias bomb: a few kilobytes that
+expand to billions of values would exhaust memory in whatever walks it). Stripe's spec has about 100,000."""
+_ANCHOR = re.compile(rb"(?:^|[\s:\-\[{,])&[^\s,\[\]{}]")
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc]
+    """PyYAML's safe loader with mapping keys as written: every OpenAPI key is a string, so `200:` is "200" and `on:`
+    is "on" (YAML 1.1 would make them an integer and True)."""
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key: Any = key_node.value
+            else:
+                key = self.construct_object(key_node, deep=deep)
+                if not isinstance(key, str | int | float | bool | None):
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping", node.start_mark, "found an unhashable key", key_node.start_mark
+                    )
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
 
 
 def package_name(path: Path) -> str:
@@ -53,8 +82,8 @@ class LoadedSpec:
     def _node_tree(self) -> yaml.Node | None:
         """YAML's node tree (with line marks), composed once and only when a problem needs a line number."""
         try:
-            return yaml.compose(self.raw, Loader=_Loader)
-        except yaml.YAMLError:
+            return yaml.compose(self.raw, Loader=_BaseLoader)
+        except (yaml.YAMLError, RecursionError):
             return None
 
     def problem(self, ptr: str, code: str, message: str) -> Problem:
@@ -62,41 +91,112 @@ class LoadedSpec:
         return Problem(self.display, ptr, code, message, line_in(self._node_tree, ptr))
 
 
+def read_spec_bytes(path: Path) -> bytes:
+    """The bytes of a spec file; a located GenerationError for anything that is not a readable regular file of a
+    reasonable size (a FIFO would block, a folder or a symbolic link loop cannot be read)."""
+    shown = display_path(path)
+    try:
+        info = path.stat()
+    except (OSError, RuntimeError) as exc:
+        reason = getattr(exc, "strerror", None) or "a symbolic link loop"
+        raise GenerationError([Problem(shown, "", "spec.unreadable", f"cannot read the spec: {reason}")]) from exc
+    if not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise GenerationError([Problem(shown, "", "spec.unreadable", f"cannot read the spec: it is {what}")])
+    if info.st_size > MAX_SPEC_BYTES:
+        raise GenerationError(
+            [
+                Problem(
+                    shown, "", "spec.too-large", f"{info.st_size} bytes; specs larger than {MAX_SPEC_BYTES} are refused"
+                )
+            ]
+        )
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise GenerationError([Problem(shown, "", "spec.unreadable", f"cannot read the spec: {exc.strerror}")]) from exc
+
+
+def parse_document(raw: bytes, shown: str, *, as_json: bool) -> Any:
+    """The document in `raw` (JSON or YAML); a GenerationError located at the line and column of a syntax error."""
+    try:
+        return json.loads(raw) if as_json else yaml.load(raw, Loader=_Loader)
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        line = column = None
+        # A YAML error's context (an unclosed bracket or quote) is where the fault is; its problem mark, where the
+        # parser noticed, is often the next line.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        if mark is not None:
+            line, column = mark.line + 1, mark.column + 1
+        elif isinstance(exc, json.JSONDecodeError):
+            line, column = exc.lineno, exc.colno
+        problem = getattr(exc, "problem", None) or str(exc) or type(exc).__name__
+        context = getattr(exc, "context", None)
+        found = getattr(exc, "problem_mark", None)
+        if context and found is not None and mark is not found:
+            problem = f"{problem} ({context} at line {line}, column {column}; noticed at line {found.line + 1})"
+        kind = "JSON" if as_json else "YAML"
+        raise GenerationError(
+            [Problem(shown, "", "spec.syntax", f"not valid {kind}: {problem}", line, column=column)]
+        ) from exc
+
+
 def load_spec(path: Path, *, validate: bool = True) -> LoadedSpec:
     """Read and parse one spec, and validate it unless the caller validates elsewhere; raise GenerationError."""
     shown = display_path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise GenerationError([Problem(shown, "", "spec.unreadable", f"cannot read the spec: {exc.strerror}")]) from exc
-    try:
-        document = json.loads(raw) if path.suffix == ".json" else yaml.load(raw, Loader=_Loader)
-    except (yaml.YAMLError, ValueError) as exc:
-        line = None
-        mark = getattr(exc, "problem_mark", None)
-        if mark is not None:
-            line = mark.line + 1
-        elif isinstance(exc, json.JSONDecodeError):
-            line = exc.lineno
-        problem = getattr(exc, "problem", None) or str(exc)
+    raw = read_spec_bytes(path)
+    document = parse_document(raw, shown, as_json=path.suffix == ".json")
+    if not isinstance(document, dict):
+        raise GenerationError([Problem(shown, "", "spec.not-a-mapping", "expected a mapping at the top level")])
+    if _ANCHOR.search(raw) and expanded_size(document) > MAX_EXPANDED_NODES:
         raise GenerationError(
             [
                 Problem(
                     shown,
                     "",
-                    "spec.syntax",
-                    f"not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {problem}",
-                    line,
+                    "spec.alias-bomb",
+                    f"its YAML aliases expand to more than {MAX_EXPANDED_NODES} values: refused as an alias bomb",
                 )
             ]
-        ) from exc
-    if not isinstance(document, dict):
-        raise GenerationError([Problem(shown, "", "spec.not-a-mapping", "expected a mapping at the top level")])
+        )
     spec = LoadedSpec(path, raw, document)
     problems = validate_document(spec) if validate else []
     if problems:
         raise GenerationError(problems)
     return spec
+
+
+def expanded_size(document: Any) -> int:
+    """How many values `document` holds once every shared (aliased) value is counted where it is used.
+
+    Counted per distinct container and memoised, so the cost is that of the document as parsed, never as expanded;
+    a container that contains itself (a recursive alias) counts as too many."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: Any) -> int:
+        if not isinstance(node, dict | list):
+            return 1
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            return MAX_EXPANDED_NODES + 1
+        active.add(key)
+        children = node.values() if isinstance(node, dict) else node
+        total = 1
+        for child in children:
+            total += size(child)
+            if total > MAX_EXPANDED_NODES:
+                break
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    try:
+        return size(document)
+    except RecursionError:
+        return MAX_EXPANDED_NODES + 1
 
 
 def validate_document(spec: LoadedSpec) -> list[Problem]:

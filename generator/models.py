@@ -11,6 +11,7 @@ datamodel-code-generator's passes grow faster than linearly with the number of m
 from __future__ import annotations
 
 import ast
+import re
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -149,7 +150,55 @@ def generate_chunk(chunk: ModelChunk) -> ChunkModels:
             raise _problem(chunk.spec, str(exc).strip()) from exc
     if not isinstance(code, str):
         raise _problem(chunk.spec, "expected one models module")
-    return _split_module(code, chunk.spec)
+    return _split_module(_factory_defaults(code), chunk.spec)
+
+
+def _factory_defaults(code: str) -> str:
+    """Fields whose default is a list, dict or set literal get it from a `default_factory` instead.
+
+    datamodel-code-generator writes such defaults as class attributes: a dict default of a model-typed field then
+    contradicts the annotation for a type checker, and mutable class attributes are what linters warn about.
+    pydantic validates (`validate_default`) and copies a factory's value as it does a default's, so nothing else
+    changes."""
+    tree = ast.parse(code)
+    edits: list[tuple[int, int, int, int, str]] = []
+    lines = code.split("\n")
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.value, ast.Dict | ast.List | ast.Set)
+            and isinstance(node.target, ast.Name)
+        ):
+            continue
+        value = ast.get_source_segment(code, node.value) or ast.unparse(node.value)
+        annotation = node.annotation
+        field = (
+            annotation.slice.elts[-1]
+            if isinstance(annotation, ast.Subscript)
+            and isinstance(annotation.slice, ast.Tuple)
+            and isinstance(annotation.slice.elts[-1], ast.Call)
+            and ast.unparse(annotation.slice.elts[-1].func) == "Field"
+            else None
+        )
+        if isinstance(field, ast.Call):
+            call = ast.get_source_segment(code, field) or ast.unparse(field)
+            inner = call[call.index("(") + 1 : -1].strip()
+            replacement_call = f"Field(default_factory=lambda: {value}{', ' + inner if inner else ''})"
+            head = (ast.get_source_segment(code, annotation) or "").replace(call, replacement_call, 1)
+            text = f"{node.target.id}: {head}"
+        else:
+            text = (
+                f"{node.target.id}: {ast.get_source_segment(code, annotation)} = Field(default_factory=lambda: {value})"
+            )
+        assert node.end_lineno is not None and node.end_col_offset is not None
+        edits.append((node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, text))
+    for start, col, end, end_col, text in sorted(edits, reverse=True):
+        first, last = lines[start - 1], lines[end - 1]
+        lines[start - 1 : end] = [first[:col] + text + last[end_col:]]
+    rewritten = "\n".join(lines)
+    if edits and not re.search(r"^from pydantic import .*\bField\b", rewritten, re.M):
+        rewritten = "from pydantic import Field\n" + rewritten
+    return rewritten
 
 
 def generate_chunks(chunks: list[ModelChunk]) -> list[ChunkModels | GenerationError]:
@@ -285,8 +334,12 @@ def render_rules(rules: dict[str, ModelRules]) -> str:
     """Python statements that attach each model's rules to its class."""
     if not rules:
         return ""
+    used = {"ModelRules"}
+    used |= {"RequiredIf" for r in rules.values() if r.required_if}
+    used |= {"PRESENT" for r in rules.values() for _, v, _, _ in r.required_if if is_present_condition(v)}
+    used |= {"SchemaCheck" for r in rules.values() if r.checks}
     lines = ["", "", "# Rules the field types cannot express (cross-field, formats, JSON in strings, unique items)."]
-    lines.append("from ._runtime.model import PRESENT, ModelRules, RequiredIf  # noqa: E402")
+    lines.append(f"from ._runtime.model import {', '.join(sorted(used))}  # noqa: E402")
     for name in sorted(rules):
         r = rules[name]
         args: list[str] = []
@@ -313,6 +366,13 @@ def render_rules(rules: dict[str, ModelRules]) -> str:
             args.append(f"unique={_tuple(tuple(r.unique))}")
         if r.exact_ints:
             args.append(f"exact_ints={_tuple(tuple(r.exact_ints))}")
+        if r.checks:
+            items = "".join(
+                f"SchemaCheck({_tuple(at)}, {pyrepr(keyword)}, ({''.join(f'{t or pyrepr(t)}, ' for t in targets)}), "
+                f"{pyrepr(tuple(arguments))}), "
+                for at, keyword, targets, arguments in r.checks
+            )
+            args.append(f"checks=({items})")
         lines.append(f"{name}.__streamspec_rules__ = ModelRules({', '.join(args)})")
     return "\n".join(lines) + "\n"
 

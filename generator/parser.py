@@ -1,32 +1,51 @@
-"""From a validated spec document to the IR (`generator.ir.Api`) and its schema registry, collecting problems."""
+"""From a validated spec document to the IR (`generator.ir.Api`) and its schema registry, collecting problems.
+
+Operations without an `operationId` are named after their method and path (`docs/constructs.md`): `GET
+/pets/{petId}` is `get_pets_pet_id`, a path fragment adds its words (`/files/{id}#shared_link` ->
+`get_files_id_shared_link`), `/` is `root`, and a name already taken (by another derived name or an explicit
+`operationId`) gets `_2`, `_3` ... in document order.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from generator.errors import GenerationError, Problem, pointer
 from generator.ir import (
+    ENCODINGS,
     HTTP_METHODS,
     IDEMPOTENT_METHODS,
     Api,
     Body,
+    BodyVariant,
     ErrorCode,
     Operation,
     Parameter,
     Response,
+    ResponseVariant,
     SecurityScheme,
     Server,
     Webhook,
-    essence,
 )
 from generator.loader import LoadedSpec, resolve_pointer
 from generator.profiles import Profile, resolve
-from generator.schemas import SchemaRegistry, class_name, snake_name
+from generator.render import pyrepr
+from generator.runtime.bodies import media_encoding
+from generator.schemas import SchemaRegistry, class_name, is_binary_string, snake_name
 
-JSON_MEDIA_TYPES = ("application/json",)
-FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
-MULTIPART_MEDIA_TYPE = "multipart/form-data"
-_KINDS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+_KINDS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+"""Header parameters OpenAPI says to ignore: the client sets them from the body and the security schemes."""
+_STYLES = {
+    "path": ("simple", "label", "matrix"),
+    "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
+    "header": ("simple",),
+    "cookie": ("form",),
+}
+_STATUS_KEY = re.compile(r"^[1-5](\d\d|XX)$", re.IGNORECASE)
+_CODE_FIELD = re.compile(r"code|^type$|^error$|^status$", re.IGNORECASE)
+_MESSAGE_FIELD = re.compile(r"message|msg|detail|description|reason|^title$", re.IGNORECASE)
 
 
 def parse_api(spec: LoadedSpec) -> tuple[Api, SchemaRegistry]:
@@ -36,9 +55,15 @@ def parse_api(spec: LoadedSpec) -> tuple[Api, SchemaRegistry]:
     parser = _Parser(spec, registry, problems, profile)
     api = parser.api()
     problems += profile.check(spec, api)
-    if problems:
+    if any(problem.level == "error" for problem in problems):
         raise GenerationError(problems)
-    return api, registry
+    return api, registry  # warnings stay in `registry.problems`
+
+
+def derived_name(method: str, path: str) -> str:
+    """The method name of an operation without an operationId: method and path words in snake case."""
+    words = [word for word in re.split(r"[/#{}]+", path) if word]
+    return snake_name("_".join([method, *words]) if words else f"{method}_root")
 
 
 class _Parser:
@@ -48,6 +73,7 @@ class _Parser:
         self.doc = spec.document
         self.registry = registry
         self.problems = problems
+        self.error_schemas: list[Any] = []
 
     def fail(self, ptr: str, code: str, message: str) -> None:
         self.problems.append(self.spec.problem(ptr, code, message))
@@ -56,20 +82,11 @@ class _Parser:
         seen = 0
         while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 32:
             node, seen = resolve_pointer(self.doc, node["$ref"][1:]), seen + 1
-        return node
+        return node if isinstance(node, dict) else {}
 
     def api(self) -> Api:
         info = self.doc.get("info", {})
         operations = self.operations()
-        ids: dict[str, str] = {}
-        for op, ptr in operations:
-            if op.operation_id in ids:
-                self.fail(
-                    f"{ptr}/operationId",
-                    "operation.duplicate-id",
-                    f"operationId {op.operation_id!r} is already used at {ids[op.operation_id]}",
-                )
-            ids.setdefault(op.operation_id, ptr)
         return Api(
             package=self.spec.name,
             title=str(info.get("title", self.spec.name)),
@@ -80,15 +97,22 @@ class _Parser:
             spec_sha256=self.spec.sha256,
             servers=self.servers(),
             security_schemes=self.security_schemes(),
-            operations=tuple(op for op, _ in operations),
+            operations=tuple(operations),
             webhooks=self.webhooks(),
+            error_fields=self.error_fields(),
+            aliases=frozenset(self.registry.aliases),
         )
 
     def servers(self) -> tuple[Server, ...]:
-        return tuple(
-            Server(str(s.get("url", "/")), s.get("x-region"), str(s.get("description", "")))
-            for s in self.doc.get("servers", []) or []
-        )
+        servers = []
+        for server in self.doc.get("servers", []) or []:
+            url = str(server.get("url", "/"))
+            for name, variable in (server.get("variables") or {}).items():
+                url = url.replace("{" + name + "}", str((variable or {}).get("default", "")))
+            if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", url):  # relative to where the spec is served from
+                url = "http://localhost" + ("" if url.startswith("/") else "/") + url
+            servers.append(Server(url.rstrip("/") or url, server.get("x-region"), str(server.get("description", ""))))
+        return tuple(servers)
 
     def security_schemes(self) -> tuple[SecurityScheme, ...]:
         schemes = []
@@ -108,36 +132,61 @@ class _Parser:
             )
         return tuple(schemes)
 
-    def operations(self) -> list[tuple[Operation, str]]:
-        result = []
-        for path, item in (self.doc.get("paths", {}) or {}).items():
-            item_ptr = pointer("paths", path)
-            item = self.deref(item)
-            shared = item.get("parameters", [])
-            for method in HTTP_METHODS:
-                if method in item:
-                    op_ptr = f"{item_ptr}/{method}"
-                    op = self.operation(path, method, item[method], shared, op_ptr)
-                    if op is not None:
-                        result.append((op, op_ptr))
-        return result
+    # ----------------------------------------------------------------------------------------------- operations
 
-    def operation(self, path: str, method: str, raw: dict[str, Any], shared: list[Any], ptr: str) -> Operation | None:
-        op_id = raw.get("operationId")
-        if not isinstance(op_id, str) or not op_id:
-            self.fail(ptr, "operation.no-id", "every operation needs an operationId (it names the client method)")
-            return None
+    def operations(self) -> list[Operation]:
+        found: list[tuple[str, str, dict[str, Any], list[Any], str]] = []
+        for path, item in (self.doc.get("paths", {}) or {}).items():
+            item = self.deref(item)
+            for method in HTTP_METHODS:
+                if isinstance(item.get(method), dict):
+                    ptr = f"{pointer('paths', path)}/{method}"
+                    found.append((path, method, item[method], item.get("parameters", []) or [], ptr))
+        names = self._names([(path, method, raw) for path, method, raw, _, _ in found])
+        return [
+            self.operation(op_id, py_name, path, method, raw, shared, ptr)
+            for (op_id, py_name), (path, method, raw, shared, ptr) in zip(names, found, strict=True)
+        ]
+
+    @staticmethod
+    def _names(found: list[tuple[str, str, dict[str, Any]]]) -> list[tuple[str, str]]:
+        """(operation id, method name) of each operation: explicit operationIds first claim their names, then the
+        derived ones (see the module docstring); a taken name gets a number."""
+        taken: set[str] = set()
+        names: list[tuple[str, str] | None] = [None] * len(found)
+
+        def claim(index: int, op_id: str) -> None:
+            base = snake_name(op_id)
+            py_name, n = base, 2
+            while py_name in taken:
+                py_name, n = f"{base}_{n}", n + 1
+            taken.add(py_name)
+            names[index] = (op_id if py_name == base else py_name, py_name)
+
+        for index, (_, _, raw) in enumerate(found):
+            op_id = raw.get("operationId")
+            if isinstance(op_id, str) and op_id.strip():
+                claim(index, op_id)
+        for index, (path, method, _) in enumerate(found):
+            if names[index] is None:
+                claim(index, derived_name(method, path))
+        return [name for name in names if name is not None]
+
+    def operation(
+        self, op_id: str, py_name: str, path: str, method: str, raw: dict[str, Any], shared: list[Any], ptr: str
+    ) -> Operation:
         wire_path = path.split("#", 1)[0] or "/"  # a fragment never goes on the wire: it tells operations apart
         item_ptr = ptr.rsplit("/", 1)[0]
         located = [(p, f"{item_ptr}/parameters/{i}") for i, p in enumerate(shared)] + [
-            (p, f"{ptr}/parameters/{i}") for i, p in enumerate(raw.get("parameters", []))
+            (p, f"{ptr}/parameters/{i}") for i, p in enumerate(raw.get("parameters", []) or [])
         ]
-        params = self.parameters(located)
-        params_model = self.params_model(op_id, located, ptr) if params else None
+        effective = self._effective_params(located)
+        params = self.parameters(effective)
+        params_model = self.params_model(op_id, effective, ptr) if params else None
         idempotent = raw.get("x-idempotent")
         return Operation(
             operation_id=op_id,
-            py_name=snake_name(op_id),
+            py_name=py_name,
             method=method.upper(),
             path=path,
             wire_path=wire_path,
@@ -146,42 +195,56 @@ class _Parser:
             parameters=tuple(params),
             params_model=params_model,
             body=self.body(op_id, raw.get("requestBody"), f"{ptr}/requestBody"),
-            responses=self.responses(op_id, raw.get("responses", {}), f"{ptr}/responses"),
+            responses=self.responses(op_id, raw.get("responses", {}) or {}, f"{ptr}/responses"),
             security=tuple(tuple(sorted(req)) for req in raw.get("security", self.doc.get("security", [])) or []),
             idempotent=bool(idempotent) if isinstance(idempotent, bool) else method.upper() in IDEMPOTENT_METHODS,
             rate_limit=raw.get("x-rate-limit"),
             deprecated=bool(raw.get("deprecated", False)),
         )
 
+    # ----------------------------------------------------------------------------------------------- parameters
+
     def _effective_params(self, located: list[tuple[Any, str]]) -> list[tuple[dict[str, Any], str]]:
-        """Operation-level parameters override path-level ones with the same name and location."""
+        """Operation-level parameters override path-level ones with the same name and location; headers OpenAPI
+        ignores and headers the auth flow sets (`x-auth-managed`) are left out."""
         by_key: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
         for raw, p_ptr in located:
             p = self.deref(raw)
-            by_key[(p.get("name", ""), p.get("in", ""))] = (p, p_ptr)
-        return [v for v in by_key.values() if v[0].get("in") != "cookie" and not v[0].get("x-auth-managed")]
+            by_key[(str(p.get("name", "")), str(p.get("in", "")))] = (p, p_ptr)
+        return [
+            (p, p_ptr)
+            for (name, location), (p, p_ptr) in by_key.items()
+            if not p.get("x-auth-managed") and not (location == "header" and name.lower() in _IGNORED_HEADERS)
+        ]
 
-    def parameters(self, located: list[tuple[Any, str]]) -> list[Parameter]:
+    def _param_schema(self, p: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+        """The parameter's schema and, for a `content` parameter, its media type."""
+        content = p.get("content")
+        if isinstance(content, dict) and content:
+            media, obj = next(iter(content.items()))
+            return self.deref((obj or {}).get("schema", {})), str(media)
+        return self.deref(p.get("schema", {})), None
+
+    def parameters(self, effective: list[tuple[dict[str, Any], str]]) -> list[Parameter]:
         params = []
-        used: set[str] = set()
-        for p, p_ptr in self._effective_params(located):
-            schema = self.deref(p.get("schema", {}))
-            if "content" in p:
-                self.fail(p_ptr, "parameter.unsupported", "parameters with `content` are not supported; use `schema`")
+        used = {"self", "options", "body", "content_type"}
+        for p, p_ptr in effective:
+            location = str(p["in"])
+            schema, media = self._param_schema(p)
+            kind = self.kind(schema)
+            item_kind = self.kind(self.deref(schema.get("items", {}))) if kind == "array" else None
+            style = str(p.get("style", ""))
+            if style and style not in _STYLES.get(location, ()):
+                self.fail(f"{p_ptr}/style", "parameter.style", f"style {style!r} is not defined for {location}")
                 continue
-            if p["in"] == "header" and p["name"].lower() in ("accept", "content-type", "authorization"):
-                continue
-            kind = _kind(schema, self.deref)
-            item_kind = _kind(self.deref(schema.get("items", {})), self.deref) if kind == "array" else None
-            deep = p["in"] == "query" and p.get("style") == "deepObject"
-            if "object" in (kind, item_kind) and not deep:
-                self.fail(p_ptr, "parameter.unsupported", "object parameters are supported as query deepObject only")
-                continue
-            if deep and kind == "array":
+            explode = bool(p.get("explode", (style or _STYLES[location][0]) == "form"))
+            fields: tuple[tuple[str, str], ...] = ()
+            if media is not None:
+                kind, item_kind = ("json", None) if media_encoding(media) == "json" else ("string", None)
+            elif style == "deepObject":
                 kind, item_kind = "object", None  # bracket notation carries nested arrays and objects alike
-            if kind not in ("string", "integer", "number", "boolean", "array", "object") or item_kind == "array":
-                self.fail(p_ptr, "parameter.unsupported", f"parameter type {kind!r} is not supported")
-                continue
+            if kind == "object":
+                fields = tuple((name, self.kind(self.deref(sub))) for name, sub in self._properties(schema).items())
             py_name = snake_name(p["name"])
             while py_name in used:
                 py_name += "_"
@@ -194,78 +257,109 @@ class _Parser:
                 Parameter(
                     name=p["name"],
                     py_name=py_name,
-                    location=p["in"],
-                    required=bool(p.get("required", False)),
-                    annotation=_annotation(schema, self.deref),
+                    location=location,
+                    required=bool(p.get("required", False)) or location == "path",
+                    annotation=self.annotation(schema),
                     kind=kind,
                     item_kind=item_kind,
                     description=" ".join(str(p.get("description", "")).split()),
-                    explode=bool(p.get("explode", p.get("style", "form") == "form")),
-                    const=str(const) if const is not None else None,
+                    explode=explode,
+                    const=const if isinstance(const, str | int | float | bool) else None,
                     client_setting=p.get("x-client-setting"),
+                    style=style,
+                    fields=fields,
                 )
             )
         return params
 
-    def params_model(self, op_id: str, located: list[tuple[Any, str]], ptr: str) -> str:
+    def params_model(self, op_id: str, effective: list[tuple[dict[str, Any], str]], ptr: str) -> str:
         """One closed object schema over the parameters, so client and server validate them with one model."""
         properties: dict[str, Any] = {}
         required: list[str] = []
-        for p, _ in self._effective_params(located):
-            if p["in"] == "header" and p["name"].lower() in ("accept", "content-type", "authorization"):
-                continue
-            schema = dict(p.get("schema", {}))
-            if p.get("description") and "description" not in schema:
+        for p, _ in effective:
+            content = p.get("content")
+            if isinstance(content, dict) and content:
+                schema = dict((next(iter(content.values())) or {}).get("schema", {}) or {})
+            else:
+                schema = dict(p.get("schema", {}) or {})
+            if p.get("description") and "description" not in schema and "$ref" not in schema:
                 schema["description"] = p["description"]
             properties[p["name"]] = schema
-            if p.get("required"):
+            if p.get("required") or p.get("in") == "path":
                 required.append(p["name"])
         schema = {"type": "object", "additionalProperties": False, "properties": properties}
         if required:
-            schema["required"] = required
+            schema["required"] = list(dict.fromkeys(required))
         return self.registry.add(f"{op_id}Params", schema, f"{ptr}/parameters")
+
+    # ----------------------------------------------------------------------------------------------- bodies
 
     def body(self, op_id: str, raw: Any, ptr: str) -> Body | None:
         if raw is None:
             return None
         body = self.deref(raw)
-        content = body.get("content", {})
-        media = _first_media(content, JSON_MEDIA_TYPES) or _first_media(
-            content, (FORM_MEDIA_TYPE, MULTIPART_MEDIA_TYPE)
-        )
-        if media is None:
-            self.fail(
-                f"{ptr}/content",
-                "body.unsupported",
-                f"request media types {sorted(content)} are not supported "
-                f"(expected application/json, {FORM_MEDIA_TYPE} or {MULTIPART_MEDIA_TYPE})",
-            )
+        content = body.get("content", {}) or {}
+        variants = []
+        for media, obj in content.items():
+            encoding = media_encoding(media)
+            schema = (obj or {}).get("schema") if isinstance(obj, dict) else None
+            model = None
+            if encoding in ("json", "form", "multipart") and isinstance(schema, dict):
+                model = self.registry.add(f"{op_id}Request", schema, f"{ptr}/content/{pointer(media)[1:]}/schema")
+            files = tuple(self._file_fields(schema)) if encoding == "multipart" and schema else ()
+            variants.append(BodyVariant(str(media), encoding, model, files))
+        if not variants:
             return None
-        schema = content[media].get("schema", {})
-        model = self.registry.add(f"{op_id}Request", schema, f"{ptr}/content/{pointer(media)[1:]}/schema")
-        return Body(media, model, bool(body.get("required", False)))
+        variants.sort(key=lambda v: ENCODINGS.index(v.encoding))
+        return Body(tuple(variants), bool(body.get("required", False)))
+
+    def _file_fields(self, schema: Any) -> list[str]:
+        """Multipart properties that are files: binary strings, or arrays of them."""
+        found = []
+        for name, sub in self._properties(self.deref(schema) if "$ref" in schema else schema).items():
+            target = self.deref(sub) if "$ref" in sub else sub
+            items = self.deref(target.get("items", {})) if target.get("type") == "array" else None
+            if is_binary_string(target) or (items is not None and is_binary_string(items)):
+                found.append(name)
+        return found
+
+    def _properties(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """An object schema's properties, `allOf` members' included."""
+        merged: dict[str, Any] = {}
+        for member in schema.get("allOf", []) or []:
+            merged.update(self._properties(self.deref(member)))
+        properties = schema.get("properties")
+        merged.update({k: v for k, v in (properties or {}).items() if isinstance(v, dict)})
+        return merged
+
+    # ----------------------------------------------------------------------------------------------- responses
 
     def responses(self, op_id: str, raw: dict[str, Any], ptr: str) -> tuple[Response, ...]:
         result = []
         for status_key, value in raw.items():
-            r_ptr = f"{ptr}/{status_key}"
-            status = str(status_key)
-            if status == "default":
-                continue  # undocumented statuses: the client raises the API's base error, parsed by its envelope
-            if not status.isdigit():
-                self.fail(r_ptr, "response.status", f"status {status!r} is not supported: list exact statuses")
+            key = str(status_key).upper() if str(status_key) != "default" else "default"
+            r_ptr = f"{ptr}/{pointer(str(status_key))[1:]}"
+            if key != "default" and not _STATUS_KEY.match(key):
+                self.fail(r_ptr, "response.status", f"{status_key!r} is not a status code, a range (2XX) or default")
                 continue
             response = self.deref(value)
-            content = response.get("content", {}) or {}
-            json_media = _first_media(content, JSON_MEDIA_TYPES)
-            media = json_media or next(iter(content), None)
-            model = None
-            if json_media is not None and "schema" in content[json_media]:
-                model = self.registry.add(
-                    f"{op_id}Response{status}" if int(status) >= 400 else f"{op_id}Response",
-                    content[json_media]["schema"],
-                    f"{r_ptr}/content/{pointer(json_media)[1:]}/schema",
-                )
+            status = int(key) if key.isdigit() else None
+            is_error = (status or 0) >= 400 or key[0] in "45"
+            suffix = "" if not is_error and key != "default" else ("Default" if key == "default" else key)
+            variants = []
+            for media, obj in (response.get("content", {}) or {}).items():
+                kind = media_encoding(media)
+                kind = kind if kind in ("json", "text") else "binary"
+                schema = (obj or {}).get("schema") if isinstance(obj, dict) else None
+                model = None
+                if kind == "json" and isinstance(schema, dict):
+                    model = self.registry.add(
+                        f"{op_id}Response{suffix}", schema, f"{r_ptr}/content/{pointer(media)[1:]}/schema"
+                    )
+                    if is_error or key == "default":
+                        self.error_schemas.append(schema)
+                variants.append(ResponseVariant(str(media), kind, model))
+            variants.sort(key=lambda v: ("json", "text", "binary").index(v.kind))
             codes = tuple(
                 ErrorCode(str(c.get("code", "")), str(c.get("message", "")), str(c.get("description", "")))
                 for c in response.get("x-error-codes", []) or []
@@ -273,17 +367,40 @@ class _Parser:
             mapping = response.get("x-validation-error-codes", {}) or {}
             result.append(
                 Response(
-                    status=int(status),
+                    key=key,
                     description=" ".join(str(response.get("description", "")).split()),
-                    model=model,
-                    media_type=media,
+                    variants=tuple(variants),
                     error_codes=codes,
                     validation_codes=tuple(sorted((str(k), str(v)) for k, v in mapping.items())),
+                    success=not is_error and key != "default",
                 )
             )
-        if not any(not r.is_error for r in result):
-            self.fail(ptr, "response.no-success", f"{op_id} documents no success status")
-        return tuple(sorted(result, key=lambda r: r.status))
+        if not any(r.success for r in result):
+            # `default` is the success when nothing else is; with only errors documented, any 2xx is a success
+            # without a documented body.
+            default = next((r for r in result if r.key == "default"), None)
+            if default is not None:
+                result[result.index(default)] = Response(**{**default.__dict__, "success": True})
+            else:
+                result.append(Response(key="2XX", description="undocumented success", variants=(), success=True))
+        return tuple(sorted(result, key=_response_order))
+
+    def error_fields(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Property names the documented error bodies use for a code and a message (top level or under `error`)."""
+        codes: list[str] = []
+        messages: list[str] = []
+        for schema in self.error_schemas:
+            properties = self._properties(self.deref(schema))
+            nested = self.deref(properties.get("error", {}))
+            for name, sub in [*properties.items(), *self._properties(nested).items()]:
+                kind = self.kind(self.deref(sub))
+                if _CODE_FIELD.search(name) and kind in ("string", "integer"):
+                    codes.append(name)
+                elif _MESSAGE_FIELD.search(name) and kind == "string":
+                    messages.append(name)
+        return tuple(dict.fromkeys(codes)), tuple(dict.fromkeys(messages))
+
+    # ----------------------------------------------------------------------------------------------- webhooks
 
     def webhooks(self) -> tuple[Webhook, ...]:
         hooks: list[Webhook] = []
@@ -295,14 +412,12 @@ class _Parser:
                 self.fail(ptr, "webhook.unsupported", "webhooks are supported as `post` operations only")
                 continue
             body = self.body(class_name(name) + "Event", post.get("requestBody"), f"{ptr}/post/requestBody")
-            if body is None:
-                self.fail(f"{ptr}/post", "webhook.no-body", "a webhook needs a JSON request body")
-                continue
-            rules = self.registry.rules.get(body.model)
+            model = body.model if body is not None else None
+            rules = self.registry.rules.get(model) if model else None
             hook = Webhook(
                 name=name,
                 py_name=snake_name(name),
-                model=body.model,
+                model=model,
                 description=" ".join(str(post.get("description", post.get("summary", ""))).split()),
                 signature=dict(post.get("x-signature", {}) or {}),
                 json_content=tuple(sorted(rules.json_content.items())) if rules else (),
@@ -325,40 +440,87 @@ class _Parser:
             hooks.append(hook)
         return tuple(hooks)
 
+    # ----------------------------------------------------------------------------------------------- types
 
-def _first_media(content: dict[str, Any], kinds: tuple[str, ...]) -> str | None:
-    """The first media type key of `content` whose essence is one of `kinds`."""
-    return next((m for m in content if essence(m) in kinds), None)
+    def kind(self, schema: dict[str, Any], depth: int = 0) -> str:
+        """The JSON kind of a schema's values (`string`, `integer`, ... `object`); `string` when it cannot tell."""
+        if depth > 16:
+            return "string"
+        for key in ("anyOf", "oneOf"):
+            alternatives = schema.get(key)
+            if isinstance(alternatives, list) and "type" not in schema:
+                branches = {self.kind(self.deref(a), depth + 1) for a in alternatives} - {"null"}
+                return "object" if "object" in branches else (branches.pop() if len(branches) == 1 else "string")
+        for member in schema.get("allOf", []) or []:
+            found = self.kind(self.deref(member), depth + 1)
+            if found != "string" or "type" in self.deref(member):
+                return found
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            kinds = [k for k in kind if k != "null"]
+            kind = kinds[0] if len(kinds) == 1 else ("string" if kinds else "null")
+        if kind is None and "enum" in schema and schema["enum"]:
+            values = [v for v in schema["enum"] if v is not None]
+            kind = (
+                _value_kind(values[0])
+                if values and all(_value_kind(v) == _value_kind(values[0]) for v in values)
+                else "string"
+            )
+        if kind is None and "const" in schema:
+            kind = _value_kind(schema["const"])
+        if kind is None and "properties" in schema:
+            kind = "object"
+        return str(kind) if kind in ("string", "integer", "number", "boolean", "array", "object", "null") else "string"
+
+    def annotation(self, schema: dict[str, Any], depth: int = 0) -> str:
+        """The Python type a client method takes for a parameter."""
+        if depth > 16:
+            return "Any"
+        for key in ("anyOf", "oneOf"):
+            alternatives = schema.get(key)
+            if isinstance(alternatives, list) and alternatives and "type" not in schema:
+                parts = [self.annotation(self.deref(a), depth + 1) for a in alternatives]
+                return _union(parts)
+        values = schema.get("enum")
+        if isinstance(values, list) and values:
+            known = [v for v in values if v is not None and not isinstance(v, dict | list)]
+            literal = "Literal[" + ", ".join(pyrepr(v) for v in known) + "]" if known else "Any"
+            return _union([literal, *(["None"] if None in values else [])])
+        if "const" in schema and not isinstance(schema["const"], dict | list):
+            return f"Literal[{pyrepr(schema['const'])}]" if schema["const"] is not None else "None"
+        kind = self.kind(schema, depth)
+        nullable = schema.get("nullable") is True or (isinstance(schema.get("type"), list) and "null" in schema["type"])
+        if kind == "array":
+            found = f"list[{self.annotation(self.deref(schema.get('items', {})), depth + 1)}]"
+        elif kind == "object":
+            found = "dict[str, Any]"
+        elif "type" not in schema and not any(k in schema for k in ("allOf", "enum", "const", "properties")):
+            found = "Any"
+        else:
+            found = _KINDS.get(kind, "str")
+        return _union([found, "None"]) if nullable and found not in ("Any", "None") else found
 
 
-def _kind(schema: dict[str, Any], deref: Any) -> str:
-    alternatives = schema.get("anyOf") or schema.get("oneOf")
-    if isinstance(alternatives, list) and "type" not in schema:
-        branches = {_kind(deref(a), deref) for a in alternatives}
-        return "object" if "object" in branches else (branches.pop() if len(branches) == 1 else "string")
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        kinds = [k for k in kind if k != "null"]
-        kind = kinds[0] if len(kinds) == 1 else None
-    if kind is None and "enum" in schema:
-        values = schema["enum"]
-        kind = "string" if all(isinstance(v, str) for v in values) else "integer"
-    if kind is None and "const" in schema:
-        kind = "string"
-    return str(kind)
+def _union(parts: list[str]) -> str:
+    """A union of annotations, `None` last, without repeats; `Any` absorbs everything."""
+    flat = list(dict.fromkeys(piece for part in parts for piece in part.split(" | ")))
+    if "Any" in flat:
+        return "Any"
+    return " | ".join([*(p for p in flat if p != "None"), *(["None"] if "None" in flat else [])])
 
 
-def _annotation(schema: dict[str, Any], deref: Any) -> str:
-    """The Python type a client method takes for a parameter."""
-    alternatives = schema.get("anyOf") or schema.get("oneOf")
-    if isinstance(alternatives, list) and "type" not in schema:
-        return " | ".join(dict.fromkeys(_annotation(deref(a), deref) for a in alternatives))
-    values = schema.get("enum")
-    if isinstance(values, list) and values:
-        return "Literal[" + ", ".join(repr(v) if not isinstance(v, str) else f'"{v}"' for v in values) + "]"
-    kind = _kind(schema, deref)
-    if kind == "array":
-        return f"list[{_annotation(deref(schema.get('items', {})), deref)}]"
-    if kind == "object":
-        return "dict[str, Any]"
-    return _KINDS.get(kind, "str")
+def _value_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    return "string"
+
+
+def _response_order(response: Response) -> tuple[int, str]:
+    """Exact statuses in order, then ranges, then `default`."""
+    if response.status is not None:
+        return (0, f"{response.status:03d}")
+    return (1, response.key) if response.key != "default" else (2, "")

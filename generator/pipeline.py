@@ -42,6 +42,8 @@ class Package:
     api: Api
     files: dict[str, bytes]
     model_count: int
+    warnings: tuple[Problem, ...] = ()
+    """What the spec asks that the package does not do exactly (each located): reported, not fatal."""
 
 
 _GENERATION_MODULES = ("errors", "ir", "loader", "models", "parser", "pipeline", "render", "runtime_files", "schemas")
@@ -88,7 +90,7 @@ def build_packages(spec_paths: Sequence[Path]) -> list[Package]:
     """
     problems: list[Problem] = []
     failures: dict[int, BaseException] = {}
-    drafts: list[tuple[Api, int, dict[str, str], str]] = []
+    drafts: list[tuple[Api, int, dict[str, str], str, tuple[Problem, ...]]] = []
     with workers(_warm_up if _total_bytes(spec_paths) > _WARM_UP_BYTES else None) as submit:
         specs: list[LoadedSpec] = []
         for path in spec_paths:
@@ -117,12 +119,16 @@ def build_packages(spec_paths: Sequence[Path]) -> list[Package]:
             try:
                 models = assemble_models(registry, models_of(i))
                 files = {**rendered[i], "models.py": _models_file(api, models)}
-                drafts.append((api, len(registry.schemas), files, _served(specs[i])))
+                warned = tuple(p for p in registry.problems if p.level != "error")
+                drafts.append((api, len(registry.schemas), files, _served(specs[i]), warned))
             except Exception as exc:
                 failures[i] = exc
         invalid = validation()
     for i, failure in sorted(failures.items()):
-        if str(specs[i].path) in invalid:
+        rejected = invalid.get(str(specs[i].path))
+        if rejected is not None:  # a spec the validator rejects: its problems, and whatever else is independent
+            if isinstance(failure, GenerationError):
+                problems += [p for p in failure.problems if not _within(p, rejected)]
             continue
         if not isinstance(failure, GenerationError):
             raise failure
@@ -132,15 +138,28 @@ def build_packages(spec_paths: Sequence[Path]) -> list[Package]:
         raise GenerationError(problems)
     names = {api.package: display_path(spec.path) for (api, *_), spec in zip(drafts, specs, strict=True)}
     formatted = _ruff(
-        {f"{api.package}/{name}": text for api, _, files, _ in drafts for name, text in files.items()}, names
+        {f"{api.package}/{name}": text for api, _, files, _, _ in drafts for name, text in files.items()}, names
     )
     packages = []
-    for api, model_count, files, document_json in drafts:
-        out = {name: formatted[f"{api.package}/{name}"].encode() for name in files}
+    for api, model_count, files, document_json, warned in drafts:
+        generated = {name: formatted[f"{api.package}/{name}"] for name in files}
+        runtime = runtime_files(PROFILES[api.profile], api, generated.values())
+        out = {name: text.encode() for name, text in {**generated, **runtime}.items()}
         out["py.typed"] = b""
         out["openapi.json"] = document_json.encode()
-        packages.append(Package(api.package, api, dict(sorted(out.items())), model_count))
+        packages.append(Package(api.package, api, dict(sorted(out.items())), model_count, warned))
     return packages
+
+
+def _within(problem: Problem, others: Sequence[Problem]) -> bool:
+    """Whether `problem` is at or below (or above) where the validator already found one: a consequence, not news."""
+    return any(
+        problem.pointer == other.pointer
+        or problem.pointer.startswith(other.pointer + "/")
+        or other.pointer.startswith(problem.pointer + "/")
+        or not other.pointer
+        for other in others
+    )
 
 
 def _submit_models(submit: Submit, planned: dict[int, list[ModelChunk]]) -> Callable[[int], list[ChunkModels]]:
@@ -183,7 +202,8 @@ def _warm_up() -> None:
 
 
 def _render(api: Api) -> dict[str, str]:
-    """The package's Python files except `models.py`, unformatted, and the runtime modules they need."""
+    """The package's Python files except `models.py`, unformatted. The runtime modules they need are added once ruff
+    has removed the imports they do not use (`runtime_files`)."""
     profile = PROFILES[api.profile]
     files: dict[str, str] = {
         "__init__.py": render("__init__.py.jinja", api, profile),
@@ -192,19 +212,12 @@ def _render(api: Api) -> dict[str, str]:
     }
     if api.webhooks:
         files["webhooks.py"] = render("webhooks.py.jinja", api, profile)
-    return {**files, **runtime_files(profile, api, [*files.values(), _RUNTIME_OF_MODELS])}
-
-
-_RUNTIME_OF_MODELS = "from ._runtime.model import ApiModel, ModelRules"
-"""What `models.py` takes from the runtime (it is generated later, and always needs these)."""
+    return files
 
 
 def _models_file(api: Api, models_code: str) -> str:
     return (
-        header(api)
-        + "# ruff: noqa: E501 - schema descriptions are kept whole\n"
-        + '"""Pydantic models of every schema in the spec (datamodel-code-generator)."""\n\n'
-        + models_code
+        header(api) + '"""Pydantic models of every schema in the spec (datamodel-code-generator)."""\n\n' + models_code
     )
 
 
@@ -218,6 +231,10 @@ def _validate_all(specs: Sequence[LoadedSpec]) -> dict[str, list[Problem]]:
     return {str(spec.path): found for spec in specs if (found := validate_document(spec))}
 
 
+PROJECT_RULES = "E,F,W,I,UP,B,SIM,RUF"
+"""The ruff rules of this project's configuration (pyproject.toml), which generated code passes."""
+
+
 def _ruff(files: dict[str, str], specs: dict[str, str]) -> dict[str, str]:
     """Format and lint-fix the Python files with ruff, isolated from any project configuration (determinism).
 
@@ -229,11 +246,13 @@ def _ruff(files: dict[str, str], specs: dict[str, str]) -> dict[str, str]:
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).write_text(text, encoding="utf-8")
         settings = ["--isolated", "--line-length", "120", "--target-version", "py311"]
-        lint = [*settings, "--select", "I,F401,UP,RUF022", "--fix", "--exit-zero", "--quiet"]
-        # pydantic copies mutable defaults, so RUF012 is silenced where a spec default is a list or object.
-        models = sorted(name for name in files if name.endswith("/models.py"))
-        mutable = [*settings, "--select", "RUF012", "--add-noqa", "--quiet", *models]
-        for args in (["check", *lint, "."], ["check", *mutable], ["format", *settings, "."]):
+        lint = [*settings, "--select", "I,F401,UP,RUF022,RUF036", "--fix", "--exit-zero", "--quiet"]
+        # `noqa` comments nothing needs (a models module without long lines) go, judged by the rules this
+        # project's configuration enables, so that generated code passes them.
+        unused = [*settings, "--select", PROJECT_RULES, "--ignore", "RUF001,RUF002,RUF003", "--fixable", "RUF100"]
+        unused += ["--fix", "--exit-zero", "--quiet"]
+        steps = (["check", *lint, "."], ["format", *settings, "."], ["check", *unused, "."])
+        for args in steps:
             done = subprocess.run([find_ruff_bin(), *args], cwd=root, capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 output = (done.stderr + done.stdout).strip()
@@ -249,4 +268,8 @@ def _ruff(files: dict[str, str], specs: dict[str, str]) -> dict[str, str]:
                         )
                     ]
                 )
-        return {name: (root / name).read_text(encoding="utf-8") for name in files}
+        # The header's `noqa` line, where ruff removed it as unused, leaves blank lines behind.
+        return {name: _LEADING_BLANKS.sub(r"\1", (root / name).read_text(encoding="utf-8")) for name in files}
+
+
+_LEADING_BLANKS = re.compile(r"\A((?:#[^\n]*\n)+)\n+")

@@ -63,10 +63,23 @@ def _vendored(module: str, source: str) -> str:
 
 
 def _relative(source: str, module: str) -> str:
-    """A profile module's source with its absolute imports of the core made relative to `_runtime/<profile>/`."""
+    """A profile module's source with its absolute imports of the core made relative to `_runtime/<profile>/`.
+
+    In the repository the core's imports and the module's own relative ones are two import blocks; vendored, all are
+    relative and isort wants one block, so the blank lines between them go."""
     rewritten = _CORE_IMPORT.sub(r"\1..\2\3", source)
-    if "generator." in "".join(ast.unparse(n) for n in ast.walk(ast.parse(rewritten)) if isinstance(n, ast.ImportFrom)):
+    tree = ast.parse(rewritten)
+    imports = [node for node in tree.body if isinstance(node, ast.ImportFrom)]
+    if any(node.level == 0 and (node.module or "").startswith("generator") for node in imports):
         raise ValueError(f"runtime module {module} imports the generator other than `from generator.runtime.X import`")
+    parents = [node for node in imports if node.level == 2]
+    own = [node for node in imports if node.level == 1]
+    if parents and own and own[0].lineno > parents[-1].lineno:
+        lines = rewritten.split("\n")
+        between = lines[parents[-1].end_lineno or parents[-1].lineno : own[0].lineno - 1]
+        if not any(line.strip() for line in between):
+            del lines[parents[-1].end_lineno or parents[-1].lineno : own[0].lineno - 1]
+            rewritten = "\n".join(lines)
     return rewritten
 
 

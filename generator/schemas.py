@@ -8,34 +8,23 @@ records them as `ModelRules` that the runtime base model enforces.
 
 from __future__ import annotations
 
+import builtins
 import copy
 import keyword
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.errors import Problem, pointer
 from generator.loader import LoadedSpec, resolve_pointer
+from generator.runtime.bodies import media_encoding
 
 # Formats whose checks live in the runtime (datamodel-code-generator would change the value's type or drop bounds).
 RUNTIME_FORMATS = frozenset({"uri", "date-time", "date", "email", "ipv4", "ipv6", "uuid", "uri-reference", "time"})
 # Keywords the generated models cannot enforce and this generator does not translate: an error, never a silent skip.
-UNSUPPORTED_KEYWORDS = frozenset(
-    {
-        "$dynamicRef",
-        "$dynamicAnchor",
-        "unevaluatedItems",
-        "unevaluatedProperties",
-        "dependentSchemas",
-        "propertyNames",
-        "contains",
-        "minContains",
-        "maxContains",
-        "patternProperties",
-        "prefixItems",
-        "else",
-    }
-)
+UNSUPPORTED_KEYWORDS = frozenset({"$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor"})
+# Keywords datamodel-code-generator drops, enforced instead by `SchemaCheck`s of the owning model (see `_check`).
+CHECKED_KEYWORDS = ("not", "if", "then", "else", "contains", "dependentSchemas")
 _DROPPED = frozenset(
     {
         "contentMediaType",
@@ -51,26 +40,52 @@ _DROPPED = frozenset(
 )
 COMPONENT_REF = "#/components/schemas/"
 _REF_ANNOTATIONS = frozenset({"description", "default", "deprecated", "readOnly", "writeOnly"})
+_ANNOTATIONS = frozenset({"title", "$comment", "examples", "example", "externalDocs", "xml", "discriminator", "$id"})
+"""Keywords beside a `$ref` that say nothing about values: dropped (3.0 ignores every sibling of a `$ref`)."""
 _INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 _RULE_KEYS = ("oneOf", "anyOf", "not", "if", "then", "allOf", "dependentRequired")
 _RESERVED = frozenset(
     {
+        # the runtime's names in models.py
         "ApiModel",
+        "ModelRules",
+        "PRESENT",
+        "RequiredIf",
+        "Rule",
+        "SchemaCheck",
+        # names datamodel-code-generator imports (typing, pydantic, the standard library's value types)
         "Annotated",
         "Any",
+        "AnyUrl",
+        "AwareDatetime",
+        "Base64Str",
+        "BaseModel",
         "ConfigDict",
+        "Decimal",
+        "Dict",
+        "EmailStr",
+        "Enum",
         "Field",
+        "IPv4Address",
+        "IPv6Address",
+        "List",
         "Literal",
         "MISSING",
+        "NaiveDatetime",
+        "Optional",
         "RootModel",
+        "Set",
         "StrictBool",
+        "StrictBytes",
         "StrictFloat",
         "StrictInt",
         "StrictStr",
+        "StringConstraints",
+        "Tuple",
+        "Type",
         "TypeAliasType",
-        "ModelRules",
-        "RequiredIf",
-        "Rule",
+        "UUID",
+        "Union",
     }
 )
 
@@ -88,20 +103,39 @@ class ModelRules:
     unique: list[str] = field(default_factory=list)
     exact_ints: list[str] = field(default_factory=list)
     """Integer enums: pydantic's `Literal[0, 1]` takes `True` and `1.0` for 1, JSON Schema does not."""
+    checks: list[tuple[tuple[str, ...], str, tuple[str, ...], tuple[Any, ...]]] = field(default_factory=list)
+    """Schema keywords the field types drop (`CHECKED_KEYWORDS`): (where in the model's value, keyword, the named
+    schemas it involves, arguments). Where: wire names, `*` for every item or map value."""
 
     def __bool__(self) -> bool:
         return any(
             (self.exactly_one, self.at_least_one, self.not_together, self.required_if, self.formats, self.json_content)
-        ) or bool(self.unique or self.exact_ints)
+        ) or bool(self.unique or self.exact_ints or self.checks)
 
 
 def class_name(raw: str) -> str:
-    """A readable PascalCase class name for a schema name such as `issuing.card` or `live_exit_config`."""
+    """A readable PascalCase class name for a schema name such as `issuing.card` or `live_exit_config`; one that
+    would shadow a name the models module uses (a keyword such as `True`, `Field`, `Any`) gets a `Model` suffix."""
     parts = [p for p in re.split(r"[^0-9A-Za-z]+", raw) if p]
     name = "".join(p[:1].upper() + p[1:] for p in parts) or "Model"
     if name[0].isdigit():
         name = "M" + name
-    return name + "Model" if name in _RESERVED else name
+    return name + "Model" if name in _RESERVED or keyword.iskeyword(name) or name in dir(builtins) else name
+
+
+def is_binary_string(schema: Any) -> bool:
+    """A string whose value is bytes: `format: binary`, or (3.1) a non-JSON, non-text `contentMediaType`."""
+    if not isinstance(schema, dict) or "string" not in _types(schema):
+        return False
+    media = schema.get("contentMediaType")
+    return schema.get("format") == "binary" or (isinstance(media, str) and media_encoding(media) == "binary")
+
+
+def _types(schema: dict[str, Any]) -> list[str]:
+    kind = schema.get("type")
+    return (
+        [kind] if isinstance(kind, str) else [k for k in kind if isinstance(k, str)] if isinstance(kind, list) else []
+    )
 
 
 def snake_name(raw: str) -> str:
@@ -124,6 +158,7 @@ class SchemaRegistry:
         self.rules: dict[str, ModelRules] = {}
         self.aliases: set[str] = set()
         self._component_names: dict[str, str] = {}
+        self._deep_refs: dict[str, str] = {}
         self._pending: list[str] = []
         components = spec.document.get("components", {}).get("schemas", {}) or {}
         taken: dict[str, str] = {}
@@ -157,6 +192,8 @@ class SchemaRegistry:
 
     def _ref_name(self, ref: str, ptr: str) -> str:
         raw = ref[len(COMPONENT_REF) :].replace("~1", "/").replace("~0", "~")
+        if raw not in self._component_names and (raw in self.schemas or raw in self._pending):
+            return raw  # a schema this registry named (hoisted), referred to by a schema it built
         if raw not in self._component_names:
             self.problems.append(self.spec.problem(ptr, "schema.ref", f"reference {ref!r} does not resolve"))
             return "Any"
@@ -165,61 +202,87 @@ class SchemaRegistry:
     def _define(self, name: str, schema: Any, ptr: str) -> None:
         self._pending.append(name)
         rules = ModelRules()
-        converted = self._convert(schema, ptr, name, rules, top=True)
+        shared = self._shared_union(name, schema, ptr)
+        converted = shared if shared is not None else self._convert(schema, ptr, name, rules, top=True)
         self._pending.remove(name)
         self.schemas[name] = converted
         if rules:
             self.rules[name] = rules
-        if not is_object_schema(converted):
+        if is_alias_schema(converted):
             self.aliases.add(name)
 
-    def _convert(self, schema: Any, ptr: str, owner: str, rules: ModelRules, *, top: bool = False) -> Any:
-        """A copy of `schema` for datamodel-code-generator: refs renamed, inline objects hoisted, rules extracted."""
+    def _convert(
+        self, schema: Any, ptr: str, owner: str, rules: ModelRules, *, top: bool = False, at: Place = ()
+    ) -> Any:
+        """A copy of `schema` for datamodel-code-generator: refs renamed, inline objects hoisted, rules extracted.
+
+        `at` is where in the owner model's value the schema applies (wire names, `*` for items and map values), so
+        that keywords the model types cannot say become checks there; None inside a union member, where a check
+        could not know whether the member applies."""
         if not isinstance(schema, dict):
             return schema
         if "$ref" in schema:
-            ref = schema["$ref"]
-            if ref.startswith(COMPONENT_REF) and ref.count("/") == 3:
-                return {"$ref": COMPONENT_REF + self._ref_name(ref, ptr), **self._ref_siblings(schema, ptr)}
-            target = resolve_pointer(self.spec.document, ref[1:])
-            return self._convert(copy.deepcopy(target), ptr, owner, rules, top=top) | self._ref_siblings(schema, ptr)
+            return self._convert_ref(schema, ptr, owner, rules, top=top, at=at)
         for key in sorted(UNSUPPORTED_KEYWORDS & schema.keys()):
             self.problems.append(
                 self.spec.problem(f"{ptr}/{key}", "schema.unsupported", f"the keyword {key!r} is not supported")
             )
-        if is_object_schema(schema) and not top:
+        if not top and (is_object_schema(schema) or _merges(schema)):
             return {"$ref": COMPONENT_REF + self._hoist(owner, schema, ptr)}
         out: dict[str, Any] = {}
         if top and is_object_schema(schema) and "additionalProperties" not in schema:
             out["additionalProperties"] = True  # open: unknown fields are kept, so payloads round-trip
+        if is_binary_string(schema):
+            schema = {**{k: v for k, v in schema.items() if k not in ("contentMediaType", "contentEncoding")}}
+            schema["format"] = "binary"  # bytes on the model, whatever the media type
+        handled: set[str] = set()
+        for key in CHECKED_KEYWORDS:
+            if key in schema and key not in handled:
+                handled |= self._check(schema, key, ptr, owner, rules, top=top, at=at)
         for key, value in schema.items():
-            if key in ("properties",):
+            if key in handled or key in ("minContains", "maxContains"):
+                continue
+            if key == "properties" and isinstance(value, dict):
                 out[key] = {
-                    prop: self._convert_property(prop, sub, f"{ptr}/properties/{prop}", owner, rules)
+                    prop: self._convert_property(prop, sub, f"{ptr}/properties/{pointer(prop)[1:]}", owner, rules)
                     for prop, sub in value.items()
                 }
-            elif key in ("items", "additionalProperties") and isinstance(value, dict):
-                out[key] = self._member(value, f"{ptr}/{key}", owner + ("Item" if key == "items" else "Value"), rules)
-            elif key in ("oneOf", "anyOf", "allOf") and isinstance(value, list):
-                if (
-                    top
-                    and is_object_schema(schema)
-                    and key in ("oneOf", "anyOf", "allOf")
-                    and self._take_rules(schema, key, value, ptr, rules)
-                ):
-                    continue
+            elif key in _MEMBER_KEYS and isinstance(value, dict):
+                inner = None if at is None else (*at, "*")
+                name = owner + ("Item" if "Items" in key or key == "items" else "Value")
+                out[key] = self._member(
+                    value, f"{ptr}/{key}", name, rules, at=inner if key != "propertyNames" else None
+                )
+            elif key in ("patternProperties", "dependentSchemas") and isinstance(value, dict):
+                out[key] = {
+                    pattern: self._member(sub, f"{ptr}/{key}/{pointer(pattern)[1:]}", f"{owner}Value", rules, at=None)
+                    for pattern, sub in value.items()
+                }
+            elif key == "prefixItems" and isinstance(value, list):
                 out[key] = [
-                    self._member(sub, f"{ptr}/{key}/{i}", f"{owner}{_variant_name(sub, i)}", rules)
+                    self._member(sub, f"{ptr}/{key}/{i}", f"{owner}Item{i + 1}", rules, at=None)
                     for i, sub in enumerate(value)
                 ]
-            elif key in ("not", "if", "then", "dependentRequired"):
+            elif key in ("oneOf", "anyOf", "allOf") and isinstance(value, list):
+                if top and is_object_schema(schema) and self._take_rules(schema, key, value, ptr, rules):
+                    continue
+                out[key] = [
+                    self._member(
+                        sub,
+                        f"{ptr}/{key}/{i}",
+                        f"{owner}{_variant_name(sub, i)}",
+                        rules,
+                        at=at if key == "allOf" else None,
+                    )
+                    for i, sub in enumerate(value)
+                ]
+            elif key == "dependentRequired":
                 if not (top and self._take_rules(schema, key, value, ptr, rules)):
                     self.problems.append(
                         self.spec.problem(
                             f"{ptr}/{key}",
                             "schema.unsupported",
-                            f"{key!r} is supported only as a cross-field rule on an object "
-                            "(see docs/spec-conventions.md)",
+                            "dependentRequired is supported on an object (see docs/spec-conventions.md)",
                         )
                     )
             elif key == "format" and value in _INT_RANGES and schema.get("type") == "integer":
@@ -228,27 +291,126 @@ class SchemaRegistry:
                 out["maximum"] = min(high, schema.get("maximum", high))
             elif (key == "format" and value in RUNTIME_FORMATS) or key in _DROPPED or key.startswith("x-"):
                 continue  # checked by the runtime rules, or documentation only
+            elif key in ("description", "title") and isinstance(value, str):
+                out[key] = _clean_text(value)
+            elif key == "default" and value is None and not _admits_null_value(schema):
+                continue  # a null default the schema itself forbids: no default (datamodel-code-generator would
+                # assign None to a field that cannot hold it)
             else:
                 out[key] = copy.deepcopy(value)
         return out
 
-    def _ref_siblings(self, schema: dict[str, Any], ptr: str) -> dict[str, Any]:
-        """The keywords beside a `$ref` that the models keep: annotations (OpenAPI 3.1; 3.0 ignores them all).
+    def _shared_union(self, name: str, schema: Any, ptr: str) -> dict[str, Any] | None:
+        """An object with properties of its own and a `oneOf`/`anyOf` of shapes (a polymorphic payload whose common
+        fields sit beside the choice) as a union of named models, each the common part and one choice
+        (`allOf`); datamodel-code-generator would otherwise make and name those models itself."""
+        if not is_object_schema(schema) or not schema.get("properties"):
+            return None
+        key = next((k for k in ("oneOf", "anyOf") if isinstance(schema.get(k), list) and schema[k]), None)
+        if key is None or all(_required_only(member) for member in schema[key]):
+            return None
+        base = self._hoist(f"{name}Common", {k: v for k, v in schema.items() if k != key}, ptr)
+        variants = []
+        for i, member in enumerate(schema[key]):
+            ref = member.get("$ref") if isinstance(member, dict) else None
+            label = class_name(ref.rsplit("/", 1)[-1]) if isinstance(ref, str) else _variant_name(member, i)
+            combined = {"allOf": [{"$ref": COMPONENT_REF + base}, member]}
+            variants.append({"$ref": COMPONENT_REF + self._hoist(f"{name}{label}", combined, f"{ptr}/{key}/{i}")})
+        return {key: variants}
 
-        A validation keyword there would constrain the referenced schema in place, which is not supported."""
+    def _convert_ref(
+        self, schema: dict[str, Any], ptr: str, owner: str, rules: ModelRules, *, top: bool, at: Place
+    ) -> Any:
+        """A `$ref`: to a component, renamed; to anything else (a property of a component, a parameter's schema),
+        named once per target so recursion through it ends. Beside it (3.1) annotations are kept and validation
+        keywords apply too (`allOf` of the target and them); 3.0 ignores everything beside a `$ref`."""
+        ref = schema["$ref"]
+        if ref.startswith(COMPONENT_REF) and ref.count("/") == 3:
+            target: dict[str, Any] = {"$ref": COMPONENT_REF + self._ref_name(ref, ptr)}
+        else:
+            target = {"$ref": COMPONENT_REF + self._deep_ref(ref, ptr)}
         if not str(self.spec.document.get("openapi", "")).startswith("3.1"):
-            return {}
-        kept = {k: copy.deepcopy(v) for k, v in schema.items() if k in _REF_ANNOTATIONS}
-        for key in sorted(set(schema) - _REF_ANNOTATIONS - _DROPPED - {"$ref"}):
-            if not key.startswith("x-"):
-                self.problems.append(
-                    self.spec.problem(
-                        f"{ptr}/{key}",
-                        "schema.unsupported",
-                        f"{key!r} beside $ref is not supported: constrain the referenced schema or use allOf",
-                    )
-                )
-        return kept
+            return target
+        kept = {
+            k: _clean_text(v) if isinstance(v, str) else copy.deepcopy(v)
+            for k, v in schema.items()
+            if k in _REF_ANNOTATIONS
+        }
+        constraints = {
+            k: v for k, v in schema.items() if k not in (*_REF_ANNOTATIONS, *_ANNOTATIONS, *_DROPPED, "$ref")
+        }
+        constraints = {k: v for k, v in constraints.items() if not k.startswith("x-")}
+        if not constraints:
+            return {**target, **kept}
+        merged = {"allOf": [{"$ref": ref}, constraints], **kept}
+        return self._convert(merged, ptr, owner, rules, top=top, at=at)
+
+    def _deep_ref(self, ref: str, ptr: str) -> str:
+        """The name of a schema reached by a `$ref` that is not `#/components/schemas/<name>`, defined once."""
+        if ref not in self._deep_refs:
+            target = resolve_pointer(self.spec.document, ref[1:])
+            if not isinstance(target, dict):
+                self.problems.append(self.spec.problem(ptr, "schema.ref", f"reference {ref!r} does not resolve"))
+                return "Any"
+            tokens = [t for t in ref.split("/") if t and t != "#" and t not in ("properties", "items", "schema")]
+            name = self._free(class_name("_".join(tokens[-2:])))
+            self._deep_refs[ref] = name
+            self._define(name, target, ref[1:])
+        return self._deep_refs[ref]
+
+    def _check(
+        self, schema: dict[str, Any], key: str, ptr: str, owner: str, rules: ModelRules, *, top: bool, at: Place
+    ) -> set[str]:
+        """Turn a keyword the model types drop into a check of the owner model (or a cross-field rule), and return
+        the keys it took; where it cannot be checked (inside a union member, or of no definite type) it is a
+        located warning, never silently gone."""
+        value = schema[key]
+        if key in ("then", "else") and "if" in schema:
+            return set()  # taken with their `if`
+        if top and key in ("not", "if") and self._take_rules(schema, key, value, ptr, rules):
+            return {key, "then"} if key == "if" else {key}
+        if key == "dependentSchemas" and isinstance(value, dict) and top:
+            taken = {prop: sub for prop, sub in value.items() if _required_only(sub)}
+            for prop, sub in taken.items():
+                rules.required_if.append((prop, _PRESENT, tuple(sub["required"]), None))
+            value = {prop: sub for prop, sub in value.items() if prop not in taken}
+            if not value:
+                return {key}
+        if at is None:
+            return self._unchecked(f"{ptr}/{key}", key, "inside a oneOf or anyOf member")
+        if top and not is_object_schema(schema):
+            return self._unchecked(f"{ptr}/{key}", key, "on a schema that is not an object")
+        if key == "dependentSchemas":
+            if at != ():
+                return self._unchecked(f"{ptr}/{key}", key, "below the top of an object")
+            for prop, sub in value.items():
+                if not _typed(sub):
+                    return self._unchecked(f"{ptr}/{key}/{pointer(prop)[1:]}", key, "without a definite type")
+                target = self._hoist(f"{owner}When{class_name(prop)}", {"type": "object", **sub}, f"{ptr}/{key}/{prop}")
+                rules.checks.append((at, "dependent", (target,), (prop,)))
+            return {key}
+        if key == "contains":
+            if not _typed(value):
+                return self._unchecked(f"{ptr}/{key}", key, "without a definite type")
+            target = self._hoist(f"{owner}Contains", _with_type(value), f"{ptr}/contains")
+            bounds = (int(schema.get("minContains", 1)), schema.get("maxContains"))
+            rules.checks.append((at, "contains", (target,), bounds))
+            return {key}
+        branches = [(k, schema.get(k)) for k in (("if", "then", "else") if key == "if" else (key,))]
+        if any(sub is not None and not _typed(sub) for _, sub in branches):
+            return self._unchecked(f"{ptr}/{key}", key, "without a definite type")
+        targets = tuple(
+            self._hoist(owner + k.capitalize(), _with_type(sub), f"{ptr}/{k}") if isinstance(sub, dict) else ""
+            for k, sub in branches
+        )
+        rules.checks.append((at, key, targets, ()))
+        return {k for k, _ in branches}
+
+    def _unchecked(self, ptr: str, key: str, where: str) -> set[str]:
+        """A located warning for a keyword at `ptr` that the models will not check."""
+        found = self.spec.problem(ptr, "schema.unchecked", f"{key!r} {where} is not checked by the generated models")
+        self.problems.append(replace(found, level="warning"))
+        return {key} | ({"then", "else"} if key == "if" else set())
 
     def _convert_property(self, prop: str, schema: Any, ptr: str, owner: str, rules: ModelRules) -> Any:
         if not isinstance(schema, dict):
@@ -269,9 +431,9 @@ class SchemaRegistry:
             rules.formats[prop] = (fmt, False)
         if target.get("contentMediaType") == "application/json" and isinstance(target.get("contentSchema"), dict):
             rules.json_content[prop] = self.add(owner + class_name(prop) + "Content", target["contentSchema"], ptr)
-        return self._convert(schema, ptr, owner + class_name(prop), rules)
+        return self._convert(schema, ptr, owner + class_name(prop), rules, at=(prop,))
 
-    def _member(self, schema: Any, ptr: str, name: str, rules: ModelRules) -> Any:
+    def _member(self, schema: Any, ptr: str, name: str, rules: ModelRules, *, at: Place = None) -> Any:
         """A union member, array item or map value; a constrained primitive gets a named alias here, or
         datamodel-code-generator names it after the field and numbers the repeats (`Customer1`, `Customer2` ...)."""
         if (
@@ -279,9 +441,10 @@ class SchemaRegistry:
             and "$ref" not in schema
             and not is_object_schema(schema)
             and _CONSTRAINTS & schema.keys()
+            and not set(CHECKED_KEYWORDS) & schema.keys()  # its checks belong to the model it is in
         ):
             return {"$ref": COMPONENT_REF + self._hoist(name, schema, ptr)}
-        return self._convert(schema, ptr, name, rules)
+        return self._convert(schema, ptr, name, rules, at=at)
 
     def _hoist(self, suggested: str, schema: dict[str, Any], ptr: str) -> str:
         name = self._free(suggested)
@@ -333,8 +496,9 @@ class SchemaRegistry:
 
         A class's fields are annotations that Python evaluates late, so a field may name a class of another group;
         what is evaluated when the module runs must be defined in the same group, before it: a class's bases
-        (`allOf`) and whatever an alias (a non-object schema) names. So must the schemas a field with a default
-        names: datamodel-code-generator builds such a default as the named model only when it can see it.
+        (`allOf`) and whatever an alias (a non-object schema) names. So must the schemas of a field that
+        datamodel-code-generator reads rather than names (`_lazy_field`): a default, an `allOf` to merge, an array
+        whose fixed length makes a tuple, keywords beside a `$ref`.
         """
         parent = {name: name for name in self.schemas}
 
@@ -348,7 +512,7 @@ class SchemaRegistry:
             if is_object_schema(schema):
                 fields = schema.get("properties", {})
                 eager = [v for k, v in schema.items() if k != "properties"]
-                eager += [field for field in fields.values() if _has_default(field)]
+                eager += [field for field in fields.values() if not _lazy_field(field)]
             else:
                 eager = [schema]
             for target in _component_refs(eager):
@@ -359,6 +523,50 @@ class SchemaRegistry:
         for name in sorted(self.schemas):
             groups.setdefault(root(name), []).append(name)
         return sorted(groups.values())
+
+
+Place = tuple[str, ...] | None
+"""Where a schema applies in its owner model's value (see `SchemaRegistry._convert`)."""
+_MEMBER_KEYS = frozenset(
+    {"items", "additionalProperties", "additionalItems", "unevaluatedItems", "unevaluatedProperties", "propertyNames"}
+)
+"""Keywords whose value is one schema for every item or map value (or key)."""
+
+
+_OBJECT_KEYWORDS = frozenset(
+    {"properties", "required", "additionalProperties", "minProperties", "maxProperties", "dependentRequired"}
+)
+_NOTES = frozenset({"title", "description", "$comment", "x-error-code", "examples", "example"})
+
+
+def _clean_text(text: str) -> str:
+    """Documentation as generated code can carry it: no tabs, no trailing spaces (they become docstrings)."""
+    return "\n".join(line.rstrip() for line in text.expandtabs(4).splitlines()).strip()
+
+
+def _typed(schema: Any) -> bool:
+    """Whether a schema says what its values are, down to its properties: a partial one, such as `{minimum: 5}`,
+    applies only to values of its kind, which a named model cannot say. Object keywords alone (`{required: [a]}`)
+    say "an object" (see `_with_type`)."""
+    if not isinstance(schema, dict):
+        return False
+    properties = schema.get("properties")
+    if isinstance(properties, dict) and not all(_typed(p) for p in properties.values()):
+        return False
+    if any(k in schema for k in ("type", "$ref", "enum", "const")):
+        return True
+    members = [m for k in ("allOf", "anyOf", "oneOf") for m in schema.get(k, []) or []]
+    if members:
+        return all(_typed(m) for m in members)
+    keys = set(schema) - _NOTES
+    return bool(keys) and keys <= _OBJECT_KEYWORDS
+
+
+def _with_type(schema: dict[str, Any]) -> dict[str, Any]:
+    """A schema of object keywords alone, said to be an object (what it means where an object is checked)."""
+    if "type" in schema or not (set(schema) - _NOTES) <= _OBJECT_KEYWORDS:
+        return schema
+    return {"type": "object", **schema}
 
 
 _PRESENT = object()
@@ -393,6 +601,25 @@ def _required_only(branch: Any) -> bool:
 def _branch_code(branches: list[dict[str, Any]]) -> str | None:
     codes = [b.get("x-error-code") for b in branches if b.get("x-error-code")]
     return codes[0] if codes else None
+
+
+def _admits_null_value(schema: dict[str, Any]) -> bool:
+    return schema.get("nullable") is True or "null" in _types(schema) or "type" not in schema
+
+
+def _merges(schema: dict[str, Any]) -> bool:
+    """An `allOf` that datamodel-code-generator makes a model of (several members, or one beside properties): named
+    here, or it names the model after the field."""
+    members = schema.get("allOf")
+    return isinstance(members, list) and (len(members) > 1 or (bool(members) and "properties" in schema))
+
+
+def is_alias_schema(schema: Any) -> bool:
+    """Whether datamodel-code-generator makes a type alias of a (converted) schema, not a class: anything but an
+    object, and an object that is only a map (no properties, `additionalProperties` a schema)."""
+    if not is_object_schema(schema):
+        return True
+    return not schema.get("properties") and isinstance(schema.get("additionalProperties"), dict)
 
 
 def is_object_schema(schema: Any) -> bool:
@@ -440,11 +667,23 @@ def _variant_name(schema: Any, index: int) -> str:
     return f"Variant{index + 1}"
 
 
-def _has_default(node: Any) -> bool:
-    """Whether a `default` appears anywhere in `node`."""
-    if isinstance(node, dict):
-        return "default" in node or any(_has_default(v) for v in node.values())
-    return isinstance(node, list) and any(_has_default(v) for v in node)
+def _lazy_field(node: Any) -> bool:
+    """Whether a field only names other schemas, so that a model of another group serves: its references are
+    plain (a `$ref` with notes only), directly or as array items, map values or union members, and nothing in it
+    makes datamodel-code-generator read the schemas they name (a default, an `allOf`, a fixed array length)."""
+    if not isinstance(node, dict) or "default" in node or "allOf" in node:
+        return False
+    if "$ref" in node:
+        return set(node) - {"$ref"} <= _NOTES | _REF_ANNOTATIONS - {"default"}
+    if node.get("minItems") is not None and node.get("minItems") == node.get("maxItems"):
+        return False
+    children = [node[k] for k in ("items", "additionalProperties") if isinstance(node.get(k), dict)]
+    children += [m for k in ("anyOf", "oneOf") for m in node.get(k, []) or []]
+    return all(_lazy_field(child) for child in children) and not any(
+        isinstance(v, dict | list)
+        for k, v in node.items()
+        if k not in ("items", "additionalProperties", "anyOf", "oneOf", "enum", "required", "examples")
+    )
 
 
 def _component_refs(node: Any) -> set[str]:

@@ -22,8 +22,9 @@ from typing import Any, Final, TypeGuard
 
 from generator.diff.model import Change
 from generator.errors import escape_pointer_token
-from generator.ir import HTTP_METHODS, essence
+from generator.ir import HTTP_METHODS
 from generator.loader import LoadedSpec, resolve_pointer
+from generator.runtime.bodies import essence
 
 BOUNDS: Final[dict[str, tuple[str, str]]] = {
     "maximum": ("max", "decreased"),

@@ -108,7 +108,7 @@ def _result(op: Operation) -> list[str]:
 
 
 def _exceptions(api: Api) -> set[str]:
-    return {exception_name(r.status) for op in api.operations for r in op.errors}
+    return {exception_name(r.status) for op in api.operations for r in op.errors if r.status is not None}
 
 
 def _field_type(schema: Any) -> Any:

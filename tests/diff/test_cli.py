@@ -136,7 +136,7 @@ def test_severity_file_changes_levels_and_needs_reasons(tmp_path: Path, capsys: 
     ("content", "expected"),
     [
         (None, "[spec.unreadable] cannot read the spec"),
-        ("openapi: 3.1.0\npaths: {a: [\n", "missing.yaml:3: /: [spec.syntax] not valid YAML"),
+        ("openapi: 3.1.0\npaths: {a: [\n", "missing.yaml:3:1: /: [spec.syntax] not valid YAML"),
         ("swagger: '2.0'\n", "missing.yaml:1: /openapi: [spec.version] expected OpenAPI 3.0.x or 3.1.x"),
     ],
 )
@@ -191,7 +191,7 @@ def test_rev_path_reads_specs_from_git(
     (repo / "specs" / "api.yaml").write_text("openapi: 3.1.0\npaths: [\n")
     _git(repo, "commit", "-qam", "broken")
     code, _, err = _run(capsys, "HEAD:specs/api.yaml", "HEAD~1:specs/api.yaml")
-    assert code == 2 and "HEAD:specs/api.yaml:3: /: [spec.syntax] not valid YAML" in err
+    assert code == 2 and "HEAD:specs/api.yaml:3:1: /: [spec.syntax] not valid YAML" in err
 
 
 def test_every_argument_has_help() -> None:

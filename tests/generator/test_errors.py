@@ -78,12 +78,6 @@ CASES = [
     ),
     ("missing-required-field", "openapi: 3.1.0\ninfo: {version: '1'} # <-\npaths: {}\n", "spec.invalid", "/info"),
     (
-        "no-operation-id",
-        HEAD + "paths:\n  /a:\n    get: # <-\n      responses: {'200': {description: ok}}\n",
-        "operation.no-id",
-        "/paths/~1a/get",
-    ),
-    (
         "rpc-path-without-x-rpc",
         "openapi: 3.1.0\nx-rpc-convention: path-fragment\ninfo: {title: T, version: '1', x-profile: volcengine}\n"
         "paths:\n  /#Action=A:\n    get: # <-\n      operationId: A\n      responses: {'200': {description: ok}}\n",
@@ -95,90 +89,6 @@ CASES = [
         "openapi: 3.1.0\nx-rpc-convention: path-fragment # <-\ninfo: {title: T, version: '1'}\npaths: {}\n",
         "profile.rpc-convention",
         "/x-rpc-convention",
-    ),
-    (
-        "pattern-properties",
-        schema("type: object\npatternProperties: # <-\n  '^x': {type: string}\n"),
-        "schema.unsupported",
-        "/components/schemas/X/patternProperties",
-    ),
-    (
-        "prefix-items",
-        schema("type: array\nprefixItems: [{type: string}] # <-\n"),
-        "schema.unsupported",
-        "/components/schemas/X/prefixItems",
-    ),
-    (
-        "not-of-a-type",
-        schema("type: object\nproperties:\n  a: {type: string}\nnot: {type: string} # <-\n"),
-        "schema.unsupported",
-        "/components/schemas/X/not",
-    ),
-    (
-        "not-inside-a-property",
-        schema("type: object\nproperties:\n  a:\n    type: string\n    not: {const: bad} # <-\n"),
-        "schema.unsupported",
-        "/components/schemas/X/properties/a/not",
-    ),
-    (
-        "if-on-a-range",
-        schema(
-            "type: object\nproperties:\n  a: {type: integer}\n"
-            "if: {properties: {a: {minimum: 3}}} # <-\nthen: {required: [a]}\n"
-        ),
-        "schema.unsupported",
-        "/components/schemas/X/if",
-    ),
-    (
-        "constraint-beside-ref",
-        schema("type: object\nproperties:\n  a:\n    $ref: '#/components/schemas/X'\n    maxLength: 3 # <-\n"),
-        "schema.unsupported",
-        "/components/schemas/X/properties/a/maxLength",
-    ),
-    (
-        "else",
-        schema("type: object\nproperties: {a: {type: boolean}}\nelse: {required: [a]} # <-\n"),
-        "schema.unsupported",
-        "/components/schemas/X/else",
-    ),
-    (
-        "range-status",
-        op(responses='"200": {description: ok}\n        4XX: {description: any} # <-'),
-        "response.status",
-        "/paths/~1a/get/responses/4XX",
-    ),
-    (
-        "non-json-request-body",
-        op("requestBody:\n  content: # <-\n    application/xml: {schema: {type: string}}\n"),
-        "body.unsupported",
-        "/paths/~1a/get/requestBody/content",
-    ),
-    (
-        "no-success-status",
-        op(responses='"404": {description: missing}').replace("responses:", "responses: # <-"),
-        "response.no-success",
-        "/paths/~1a/get/responses",
-    ),
-    (
-        "parameter-content",
-        op("parameters:\n  - name: q # <-\n    in: query\n    content: {application/json: {schema: {type: object}}}\n"),
-        "parameter.unsupported",
-        "/paths/~1a/get/parameters/0",
-    ),
-    (
-        "parameter-object",
-        op("parameters:\n  - {name: q, in: query, schema: {type: object}} # <-\n"),
-        "parameter.unsupported",
-        "/paths/~1a/get/parameters/0",
-    ),
-    (
-        "parameter-array-of-arrays",
-        op(
-            "parameters:\n"
-            "  - {name: q, in: query, schema: {type: array, items: {type: array, items: {type: string}}}} # <-\n"
-        ),
-        "parameter.unsupported",
-        "/paths/~1a/get/parameters/0",
     ),
     (
         "unknown-profile",
@@ -204,6 +114,18 @@ CASES = [
         "/components/securitySchemes",
     ),
     (
+        "dynamic-ref",
+        schema("type: object\nproperties:\n  a: {$dynamicRef: '#meta'} # <-\n"),
+        "schema.unsupported",
+        "/components/schemas/X/properties/a/$dynamicRef",
+    ),
+    (
+        "style-of-another-location",
+        op("parameters:\n  - {name: q, in: query, style: label, schema: {type: string}} # <-\n"),
+        "spec.invalid",
+        "/paths/~1a/get/parameters/0/style",
+    ),
+    (
         "webhook-not-post",
         op() + "webhooks:\n  Hook: # <-\n    get: {responses: {'200': {description: ok}}}\n",
         "webhook.unsupported",
@@ -227,7 +149,8 @@ def test_problem_is_located_and_coded(tmp_path: Path, text: str, code: str, poin
     assert problem.file == display_path(spec)
     assert problem.line == marked_line(text)
     assert problem.message
-    assert str(problem).startswith(f"{display_path(spec)}{':' + str(problem.line) if problem.line else ''}: ")
+    where = f"{display_path(spec)}{':' + str(problem.line) if problem.line else ''}"
+    assert str(problem).startswith((f"{where}: ", f"{where}:{problem.column}: "))
     assert f"[{code}]" in str(problem)
 
 
@@ -244,19 +167,19 @@ def test_unreadable_spec(tmp_path: Path) -> None:
 
 
 def test_json_spec_problems_have_lines_too(tmp_path: Path) -> None:
-    text = '{\n  "openapi": "3.1.0",\n  "info": {"title": "T", "version": "1"},\n  "paths": {"/a": {"get": {\n'
-    text += '    "responses": {"200": {"description": "ok"}}}}}\n}\n'
+    text = '{\n  "openapi": "3.1.0",\n  "info": {"title": "T", "version": "1", "x-profile": "soap"},\n'
+    text += '  "paths": {}\n}\n'
     (problem,) = problems_of(write_spec(tmp_path, "bad.json", text))
-    assert (problem.code, problem.pointer, problem.line) == ("operation.no-id", "/paths/~1a/get", 4)
+    assert (problem.code, problem.pointer, problem.line) == ("profile.unknown", "/info/x-profile", 3)
 
 
 JSON_200 = '"200": {description: ok, content: {application/json: {schema: {type: object}}}}'
 
 
-def test_default_response_is_accepted_and_ignored(tmp_path: Path) -> None:
+def test_default_response_beside_a_success_is_an_error_response(tmp_path: Path) -> None:
     spec = write_spec(tmp_path, "ok.yaml", op(responses=JSON_200 + "\n        default: {description: any}"))
     (operation,) = build_package(spec).api.operations
-    assert [r.status for r in operation.responses] == [200]
+    assert [(r.key, r.success) for r in operation.responses] == [("200", True), ("default", False)]
 
 
 def test_spec_without_any_schema_generates(tmp_path: Path) -> None:
@@ -265,29 +188,26 @@ def test_spec_without_any_schema_generates(tmp_path: Path) -> None:
 
 def test_every_problem_of_a_spec_is_reported_together(tmp_path: Path) -> None:
     text = (
-        HEAD
+        HEAD.replace('version: "1"}', 'version: "1", x-profile: soap}')
         + "paths:\n"
-        + "  /a:\n    get:\n      responses: {'200': {description: ok}}\n"
-        + "  /b:\n    post:\n      operationId: B\n"
-        + "      requestBody: {content: {text/plain: {schema: {type: string}}}}\n"
-        + "      responses: {'201': {description: ok}, 4XX: {description: x}}\n"
-        + "components:\n  schemas:\n    X: {type: object, patternProperties: {'^x': {type: string}}}\n"
+        + "  /a:\n    get:\n      parameters: [{name: q, in: header, style: form, schema: {type: string}}]\n"
+        + "      responses: {'200': {description: ok}}\n"
+        + "webhooks:\n  Hook:\n    get: {responses: {'200': {description: ok}}}\n"
+        + "components:\n  schemas:\n    X: {$dynamicRef: '#meta'}\n"
     )
     problems = problems_of(write_spec(tmp_path, "bad.yaml", text))
     assert sorted(p.code for p in problems) == [
-        "body.unsupported",
-        "operation.no-id",
-        "response.status",
+        "profile.unknown",
         "schema.unsupported",
+        "spec.invalid",
+        "webhook.unsupported",
     ]
     assert all(p.line for p in problems)
 
 
 def test_problems_of_several_specs_are_reported_together(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    first = write_spec(tmp_path, "first.yaml", schema("type: object\npatternProperties: {'^x': {type: string}}\n"))
-    second = write_spec(
-        tmp_path, "second.yaml", op(responses='"200": {description: ok}\n        "2XX": {description: x}')
-    )
+    first = write_spec(tmp_path, "first.yaml", schema("type: object\nproperties: {a: {$dynamicRef: '#m'}}\n"))
+    second = write_spec(tmp_path, "second.yaml", op().replace('version: "1"}', 'version: "1", x-profile: soap}'))
     assert main(["generate", str(first), str(second), "--output", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert "error: 2 problems found; nothing was written" in err
@@ -307,7 +227,7 @@ def existing_output(tmp_path: Path) -> Path:
     return out
 
 
-BAD = schema("type: object\nproperties:\n  a: {type: string}\nnot: {type: string} # <-\n")
+BAD = schema("type: object\nproperties:\n  a: {type: string}\n$dynamicRef: '#meta' # <-\n")
 
 
 @pytest.mark.parametrize("with_good_spec", [False, True], ids=["bad-alone", "good-and-bad"])
@@ -325,8 +245,9 @@ def test_failed_generate_exits_1_reports_and_leaves_output_byte_identical(
     assert captured.out == ""
     lines = captured.err.splitlines()
     assert lines[0] == "error: 1 problem found; nothing was written"
-    assert lines[1] == f"  {display_path(bad)}:{marked_line(BAD)}: /components/schemas/X/not: [schema.unsupported] " + (
-        "'not' is supported only as a cross-field rule on an object (see docs/spec-conventions.md)"
+    assert lines[1] == (
+        f"  {display_path(bad)}:{marked_line(BAD)}: /components/schemas/X/$dynamicRef: [schema.unsupported] "
+        "the keyword '$dynamicRef' is not supported"
     )
     assert snapshot(existing_output) == before
 
@@ -365,11 +286,11 @@ PATH_LEVEL = HEAD + textwrap.dedent(
       /a:
         parameters:
           - {name: shared, in: query, schema: {type: string}}
-          - {name: blob, in: query, content: {application/json: {schema: {type: object}}}}
+          - {name: blob, in: query, style: matrix, schema: {type: object}}
         get:
           operationId: A
           parameters:
-            - {name: deep, in: query, schema: {type: object}}
+            - {name: deep, in: header, style: deepObject, schema: {type: object}}
           responses: {'200': {description: ok}}
     """
 )
@@ -378,8 +299,8 @@ PATH_LEVEL = HEAD + textwrap.dedent(
 def test_parameter_problems_point_at_the_parameter(tmp_path: Path) -> None:
     problems = problems_of(write_spec(tmp_path, "bad.yaml", PATH_LEVEL))
     assert [(p.pointer, p.line) for p in problems] == [
-        ("/paths/~1a/get/parameters/0", 11),
-        ("/paths/~1a/parameters/1", 7),
+        ("/paths/~1a/get/parameters/0/style", 11),
+        ("/paths/~1a/parameters/1/style", 7),
     ]
 
 

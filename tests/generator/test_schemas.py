@@ -276,34 +276,79 @@ def test_rules_on_a_hoisted_object_belong_to_it() -> None:
 
 
 @pytest.mark.parametrize(
-    ("schema", "pointer"),
+    ("schema", "expected"),
     [
-        ({**BASE, "oneOf": [{"required": ["a"]}, {"type": "string"}]}, None),  # a oneOf of shapes stays a union
-        ({**BASE, "not": {"properties": {"a": {"const": "x"}}}}, "/components/schemas/X/not"),
+        ({**BASE, "oneOf": [{"required": ["a"]}, {"type": "string"}]}, []),  # a oneOf of shapes stays a union
+        ({**BASE, "not": {"properties": {"a": {"const": "x"}}}}, [((), "not", ("XNot",), ())]),
         (
-            {**BASE, "if": {"properties": {"a": {"minLength": 2}}}, "then": {"required": ["b"]}},
-            "/components/schemas/X/if",
+            {**BASE, "if": {"properties": {"a": {"type": "string", "minLength": 2}}}, "then": {"required": ["b"]}},
+            [((), "if", ("XIf", "XThen", ""), ())],
         ),
-        ({**BASE, "if": {"properties": {"a": {"const": "x"}}}}, "/components/schemas/X/if"),
-        ({"type": "string", "not": {"const": "x"}}, "/components/schemas/X/not"),
-        ({**BASE, "propertyNames": {"pattern": "^[a-z]+$"}}, "/components/schemas/X/propertyNames"),
-        ({**BASE, "unevaluatedProperties": False}, "/components/schemas/X/unevaluatedProperties"),
-        ({"type": "array", "contains": {"type": "string"}}, "/components/schemas/X/contains"),
+        ({**BASE, "properties": {"a": {"type": "string", "not": {"const": "x"}}}}, [(("a",), "not", ("XANot",), ())]),
+        (
+            {
+                "type": "object",
+                "properties": {"a": {"type": "array", "items": {"type": "string", "not": {"const": ""}}}},
+            },
+            [(("a", "*"), "not", ("XAItemNot",), ())],
+        ),
+        ({"type": "array", "contains": {"type": "string"}, "minContains": 2}, "unchecked"),
+        (
+            {**BASE, "properties": {"a": {"type": "array", "contains": {"type": "string"}}}},
+            [(("a",), "contains", ("XAContains",), (1, None))],
+        ),
+        (
+            {**BASE, "dependentSchemas": {"a": {"properties": {"b": {"type": "string", "minLength": 3}}}}},
+            [((), "dependent", ("XWhenA",), ("a",))],
+        ),
+        (
+            {**BASE, "properties": {"a": {"oneOf": [{"type": "string", "not": {"const": "x"}}, {"type": "integer"}]}}},
+            "unchecked",
+        ),
+        ({"type": "string", "not": {"const": "x"}}, "unchecked"),
+        ({**BASE, "properties": {"a": {"not": {"minimum": 3}}}}, "unchecked"),
     ],
     ids=[
         "one-of-shapes",
-        "not-a-required",
-        "if-not-const",
-        "if-without-then",
-        "not-on-a-string",
-        "property-names",
-        "unevaluated",
-        "contains",
+        "not-on-the-object",
+        "if-then",
+        "not-on-a-property",
+        "not-on-array-items",
+        "contains-on-an-alias",
+        "contains-on-a-property",
+        "dependent-schemas",
+        "inside-a-union-member",
+        "not-on-an-alias",
+        "not-without-a-type",
     ],
 )
-def test_unsupported_rule_forms_are_problems(schema: dict[str, Any], pointer: str | None) -> None:
-    _, problems = registry_of({"X": schema})
-    assert [(p.code, p.pointer) for p in problems] == ([("schema.unsupported", pointer)] if pointer else [])
+def test_keywords_the_field_types_drop_become_checks(schema: dict[str, Any], expected: Any) -> None:
+    """`not`, `if`/`then`/`else`, `contains` and `dependentSchemas` are checked by the owning model where it can
+    place them; elsewhere they are located warnings, never silently gone."""
+    registry, problems = registry_of({"X": schema})
+    if expected == "unchecked":
+        assert [(p.code, p.level) for p in problems] == [("schema.unchecked", "warning")], problems
+        return
+    assert problems == []
+    assert [tuple(check) for rules in registry.rules.values() for check in rules.checks] == expected
+    for _, _, targets, _ in expected:
+        assert all(target in registry.schemas for target in targets if target)
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {**BASE, "propertyNames": {"pattern": "^[a-z]+$"}},
+        {**BASE, "unevaluatedProperties": False},
+        {"type": "object", "patternProperties": {"^x-": {"type": "integer"}}},
+        {"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}], "items": False},
+    ],
+    ids=["property-names", "unevaluated-properties", "pattern-properties", "prefix-items"],
+)
+def test_keywords_datamodel_code_generator_says_pass_through(schema: dict[str, Any]) -> None:
+    registry, problems = registry_of({"X": schema})
+    assert problems == []
+    assert set(schema) - {"type"} <= set(registry.schemas["X"])
 
 
 def test_all_of_a_ref_is_not_dropped() -> None:

@@ -30,6 +30,7 @@ from urllib.parse import quote
 import httpx
 
 from .envelope import ErrorDetail, ErrorEnvelope
+from .params import EncodedSegment
 
 __all__ = [
     "MISSING",
@@ -190,6 +191,11 @@ class Operation:
     """Raised for an error envelope inside a success status (an error in a 200): the API's base error."""
     security: tuple[tuple[str, ...], ...] = ()
     """The spec's security requirements: alternatives, each the schemes it needs together (see `auth.SchemeAuth`)."""
+    success_classes: frozenset[int] = frozenset()
+    """Status classes documented as successes (`2` for `2XX`, or for a `default` that is the only success)."""
+
+    def is_success(self, status: int) -> bool:
+        return status in self.success_statuses or status // 100 in self.success_classes
 
 
 # --------------------------------------------------------------------------- responses
@@ -243,7 +249,8 @@ _PLACEHOLDER: Final = re.compile(r"\{([^{}]+)\}")
 
 
 def _encode_segment(name: str, value: str) -> str:
-    """Percent-encode one path parameter so it stays exactly one segment.
+    """Percent-encode one path parameter so it stays exactly one segment (one its style has already encoded, such
+    as `.a.b` or `;id=5`, is sent as it is).
 
     Empty values and dot segments are refused or escaped because URL normalisation would otherwise turn
     ``/callbacks/{id}`` into a different endpoint (``/callbacks/`` or the parent resource).
@@ -253,7 +260,7 @@ def _encode_segment(name: str, value: str) -> str:
         raise ValueError(f"path parameter {name!r} must not be empty")
     if text in (".", ".."):
         return text.replace(".", "%2E")
-    return quote(text, safe="")
+    return text if isinstance(value, EncodedSegment) else quote(text, safe="")
 
 
 def _render_path(op: Operation, params: Mapping[str, str]) -> str:
@@ -366,7 +373,7 @@ class _Call(Generic[T]):
         status = response.status_code
         request = response.request
         _log.debug("%s %s -> %d; request headers=%s", request.method, request.url, status, _redact(request.headers))
-        if status in self.op.success_statuses:
+        if self.op.is_success(status):
             detail = self.envelope.parse_error(response)
             if detail is None:
                 return APIResponse(
@@ -391,13 +398,14 @@ class _Call(Generic[T]):
     def _status_error(self, response: httpx.Response, detail: ErrorDetail | None) -> APIStatusError:
         _masked(response.request)
         if detail is None:
-            expected = ", ".join(str(status) for status in sorted(self.op.success_statuses))
+            classes = [f"{c}XX" for c in sorted(self.op.success_classes)]
+            expected = ", ".join([*(str(status) for status in sorted(self.op.success_statuses)), *classes])
             detail = ErrorDetail(
                 code=_UNEXPECTED_STATUS,
                 message=f"{self.op.operation_id} returned {response.status_code}; expected {expected}",
                 request_id=self.envelope.request_id(response),
             )
-        if response.status_code in self.op.success_statuses:
+        if self.op.is_success(response.status_code):
             error = self.op.envelope_error
         else:
             error = self.op.errors.get(response.status_code, APIStatusError)

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, ClassVar, Self, TypeVar, cast
+from typing import Any, ClassVar, Self, TypeGuard, TypeVar, cast, overload
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
@@ -38,6 +38,74 @@ class RequiredIf:
 
 
 @dataclass(frozen=True)
+class SchemaCheck:
+    """A schema keyword the field types cannot say, checked on the model's JSON form.
+
+    `at`: where in the model's value (wire names; `*` for every item or map value). `keyword`: `not` (the value
+    must not be a `targets[0]`), `if` (a value that is a `targets[0]` must be a `targets[1]`, else a `targets[2]`;
+    `""` for a branch that is absent), `contains` (between `args[0]` and `args[1]` items are `targets[0]`s) or
+    `dependent` (when property `args[0]` is present, the object is a `targets[0]`)."""
+
+    at: tuple[str, ...]
+    keyword: str
+    targets: tuple[object, ...]
+    args: tuple[Any, ...] = ()
+
+    def check(self, document: object) -> None:
+        for value in _values_at(document, self.at):
+            if self.keyword == "not" and _is(self.targets[0], value):
+                _fail(None, f"{_where(self.at)} must not be a {_label(self.targets[0])}")
+            elif self.keyword == "if":
+                condition, then, otherwise = self.targets
+                branch = then if _is(condition, value) else otherwise
+                if branch and not _is(branch, value):
+                    _fail(None, f"{_where(self.at)} must be a {_label(branch)}")
+            elif self.keyword == "contains" and isinstance(value, list):
+                count = sum(1 for item in value if _is(self.targets[0], item))
+                low, high = self.args
+                if count < low or (high is not None and count > high):
+                    _fail(None, f"{_where(self.at)} has {count} items that are {_label(self.targets[0])}")
+            elif (
+                self.keyword == "dependent"
+                and isinstance(value, dict)
+                and self.args[0] in value
+                and not _is(self.targets[0], value)
+            ):
+                _fail(None, f"{_where(self.at)} must be a {_label(self.targets[0])} when {self.args[0]} is given")
+
+
+def _values_at(document: object, at: tuple[str, ...]) -> list[object]:
+    values = [document]
+    for step in at:
+        found: list[object] = []
+        for value in values:
+            if step == "*" and isinstance(value, list):
+                found += value
+            elif step == "*" and isinstance(value, dict):
+                found += value.values()
+            elif isinstance(value, dict) and step in value:
+                found.append(value[step])
+        values = found
+    return values
+
+
+def _is(target: object, value: object) -> bool:
+    try:
+        _adapter(target).validate_python(value, by_name=False)
+    except ValidationError:
+        return False
+    return True
+
+
+def _label(target: object) -> str:
+    return str(getattr(target, "__name__", target))
+
+
+def _where(at: tuple[str, ...]) -> str:
+    return ".".join(at) or "the value"
+
+
+@dataclass(frozen=True)
 class ModelRules:
     """Rules of one model, by wire (alias) name."""
 
@@ -51,6 +119,7 @@ class ModelRules:
     unique: tuple[str, ...] = ()
     exact_ints: tuple[str, ...] = ()
     """Integer enum fields: `Literal[0, 1]` alone would take `True` or `1.0` for 1."""
+    checks: tuple[SchemaCheck, ...] = ()
 
     def check(self, values: Mapping[str, object]) -> None:
         """Raise PydanticCustomError for the first broken rule; `values` holds only the fields that are set."""
@@ -130,6 +199,10 @@ class ApiModel(BaseModel):
                 if name in self.model_fields_set
             }
             rules.check(present)
+            if rules.checks:
+                document = dump(self)
+                for check in rules.checks:
+                    check.check(document)
         return self
 
 
@@ -240,13 +313,47 @@ def dump(model: BaseModel) -> Any:
 M = TypeVar("M", bound=BaseModel)
 
 
-def from_json(model: type[M], content: bytes) -> M:
-    """A model from JSON received on the wire, read as JSON Schema reads it.
+def _is_model(target: object) -> TypeGuard[type[BaseModel]]:
+    return isinstance(target, type) and issubclass(target, BaseModel)
+
+
+@overload
+def from_json(target: type[M], content: bytes) -> M: ...
+
+
+@overload
+def from_json(target: object, content: bytes) -> Any: ...
+
+
+def from_json(target: object, content: bytes) -> Any:
+    """A model (or a value of a type alias: a list, a union, a primitive) from JSON received on the wire, read as
+    JSON Schema reads it.
 
     Only wire names count (an open object's extra `request_id` is not the field `RequestId`), and an integral number
     is an integer whatever its spelling (`5.0`), since JSON Schema's `integer` is a mathematical property.
     """
-    return model.model_validate(read_json(content), by_name=False)
+    data = read_json(content)
+    if _is_model(target):
+        return target.model_validate(data, by_name=False)
+    return _adapter(target).validate_python(data, by_name=False)
+
+
+def validate_value(target: object, value: object, *, by_name: bool = True) -> Any:
+    """`value` validated as `target` (a model class or a type alias); a model instance of `target` is kept.
+
+    `by_name=False` reads wire names only, as received data must be."""
+    if _is_model(target):
+        return value if isinstance(value, target) else target.model_validate(value, by_name=by_name)
+    return _adapter(target).validate_python(value, by_name=by_name)
+
+
+def dump_value(target: object, value: object) -> Any:
+    """The JSON-ready form of a value validated as `target` (see `dump`); `target` None: whatever `value` holds."""
+    if isinstance(value, BaseModel):
+        return dump(value)
+    return _adapter(Any if target is None else target).dump_python(
+        value, mode="json", by_alias=True, exclude_unset=True
+    )
 
 
 def read_json(content: bytes) -> Any:

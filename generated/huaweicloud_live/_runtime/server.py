@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, ValidationError
 from starlette.applications import Starlette
@@ -28,9 +28,10 @@ from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 from starlette.routing import request_response
 
+from .bodies import BodySpec, decode_body, media_encoding
 from .envelope import ErrorContext, ServerEnvelope
-from .model import dump, read_json
-from .params import ParamSpec, decode_multipart, from_wire, unflatten
+from .model import dump_value, validate_value
+from .params import ParamSpec, from_wire
 
 logger = logging.getLogger("streamspec.server")
 
@@ -53,7 +54,8 @@ class Reply:
     """A handler result with a status or headers other than the operation's default."""
 
     status: int
-    body: BaseModel | bytes | None = None
+    body: object = None
+    """A model (or any JSON value), text, bytes, or None for no body."""
     headers: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -69,10 +71,9 @@ class Route:
     required_query: tuple[str, ...]
     params: tuple[ParamSpec, ...]
     params_model: type[BaseModel] | None
-    body_model: type[BaseModel] | None
+    body: tuple[BodySpec, ...]
+    """The body's documented media types (none: the operation takes no body)."""
     body_required: bool
-    body_encoding: str
-    """`json`, `form` or `multipart`."""
     success_status: int
     success_media: str | None
     invalid_status: int
@@ -105,9 +106,6 @@ class _Failure(Exception):
     def __init__(self, status: int, code: str, message: str, code_n: int | None = None, allow: str | None = None):
         super().__init__(message)
         self.status, self.code, self.message, self.code_n, self.allow = status, code, message, code_n, allow
-
-
-_MEDIA = {"json": "application/json", "form": "application/x-www-form-urlencoded", "multipart": "multipart/form-data"}
 
 
 def _kind_of(error_type: str) -> str:
@@ -206,7 +204,7 @@ class _Api:
                 allow = ", ".join(sorted({r.method for r in self.by_path[template]}))
                 code = self.envelope.routing_code("method_not_allowed")
                 raise _Failure(405, code, f"method {method} is not allowed; allowed: {allow}", allow=allow)
-            return self._select(candidates, dict(query)), {k: unquote(v) for k, v in found.groupdict().items()}
+            return self._select(candidates, dict(query)), found.groupdict()  # raw: each style decodes its own
         raise _Failure(404, self.envelope.routing_code("not_found"), f"no API at {raw_path}")
 
     def _select(self, candidates: list[Route], args: Mapping[str, str]) -> Route:
@@ -257,8 +255,8 @@ class _Api:
         except ValidationError as exc:
             raise _invalid(route, "parameter", exc) from None
 
-    def _body(self, route: Route, content_type: str, body: bytes) -> BaseModel | None:
-        if route.body_model is None:
+    def _body(self, route: Route, content_type: str, body: bytes) -> object:
+        if not route.body:
             return None
         if not body:
             if route.body_required:
@@ -268,20 +266,18 @@ class _Api:
                     "the request body is required",
                 )
             return None
-        expected = _MEDIA[route.body_encoding]
-        if content_type.split(";")[0].strip().lower() != expected:
-            raise _invalid(route, "body", message=f"expected {expected}, got {content_type or 'nothing'}")
         try:
-            if route.body_encoding == "form":
-                data: object = unflatten(parse_qsl(body.decode(), keep_blank_values=True))
-            elif route.body_encoding == "multipart":
-                data = unflatten(decode_multipart(content_type, body))
-            else:
-                data = read_json(body)
-        except ValueError:
-            raise _invalid(route, "body", message=f"the request body is not valid {expected}") from None
+            decoded = decode_body(content_type or route.body[0].media_type, body, route.body)
+        except (ValueError, RecursionError):
+            raise _invalid(route, "body", message="the request body is not valid for its media type") from None
+        if decoded is None:
+            expected = ", ".join(spec.media_type for spec in route.body)
+            raise _invalid(route, "body", message=f"expected {expected}, got {content_type or 'nothing'}")
+        spec, data = decoded
+        if spec.target is None:
+            return data
         try:  # wire names only: a closed schema must not take `message_type` for `MessageType`
-            return route.body_model.model_validate(data, by_name=False)
+            return validate_value(spec.target, data, by_name=False)
         except ValidationError as exc:
             raise _invalid(route, "body", exc) from None
 
@@ -293,9 +289,9 @@ class _Api:
             return Response(status_code=status, headers=headers)
         if isinstance(result, bytes):
             return Response(result, status_code=status, headers=headers, media_type=route.success_media)
-        if not isinstance(result, BaseModel):
-            raise TypeError(f"{route.operation_id} handler returned {type(result).__name__}, expected a model")
-        return _json(status, dump(result), headers)
+        if isinstance(result, str) and media_encoding(route.success_media or "") == "text":
+            return Response(result.encode(), status_code=status, headers=headers, media_type=route.success_media)
+        return _json(status, dump_value(None, result), headers, route.success_media)
 
     async def openapi(self, request: Request) -> Response:
         headers = {"X-Request-Id": uuid.uuid4().hex}
@@ -306,9 +302,10 @@ class _Api:
         return Response(self.spec_json, media_type="application/json", headers=headers)
 
 
-def _json(status: int, body: Any, headers: Mapping[str, str]) -> Response:
+def _json(status: int, body: Any, headers: Mapping[str, str], media_type: str | None = None) -> Response:
     content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    return Response(content, status_code=status, headers=dict(headers), media_type="application/json")
+    json_type = media_type if media_type and media_encoding(media_type) == "json" else "application/json"
+    return Response(content, status_code=status, headers=dict(headers), media_type=json_type)
 
 
 def build_app(

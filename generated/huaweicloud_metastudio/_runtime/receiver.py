@@ -102,7 +102,8 @@ class WebhookRoute:
 
     name: str
     payload: Any
-    """The generated model (or union alias) the JSON body must validate as."""
+    """The generated model (or union alias) the JSON body must validate as; None for a callback without a body
+    (whatever arrives is ignored and the handler gets None)."""
     verify: Verify
     dispatch: Callable[[Any], Awaitable[object]]
     path: str | None = None
@@ -115,12 +116,12 @@ def _adapter(target: object) -> TypeAdapter[Any]:
     return adapter
 
 
-def precheck(method: str, headers: Mapping[str, str]) -> None:
-    """Method and media type, before the body is read; `headers` must have lower-case names."""
+def precheck(method: str, headers: Mapping[str, str], *, json_body: bool = True) -> None:
+    """Method and (for a JSON payload) media type, before the body is read; `headers` must have lower-case names."""
     if method != "POST":
         raise WebhookRejected("method_not_allowed", f"method {method} is not allowed; callbacks are POSTed")
     content_type = headers.get("content-type")
-    if content_type is not None:
+    if content_type is not None and json_body:
         media = content_type.split(";")[0].strip().lower()
         if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
             raise WebhookRejected("unsupported_media_type", f"expected application/json, got {content_type!r}")
@@ -129,6 +130,12 @@ def precheck(method: str, headers: Mapping[str, str]) -> None:
 def accept(route: WebhookRoute, *, method: str, query: str, headers: Mapping[str, str], body: bytes) -> Any:
     """Check one delivery and return its typed event; raises `WebhookRejected` (framework-free)."""
     lowered = {name.lower(): value for name, value in headers.items()}
+    if route.payload is None:
+        precheck(method, lowered, json_body=False)
+        check = route.verify(WebhookRequest(query, lowered, body, {}))
+        if not check.ok:
+            raise WebhookRejected(check.code.value, check.message)
+        return None
     precheck(method, lowered)
     try:
         payload = read_json(body)
@@ -172,7 +179,7 @@ async def _read(request: Request, limit: int) -> bytes:
 def _endpoint(route: WebhookRoute, max_body: int) -> Callable[[Request], Awaitable[Response]]:
     async def receive(request: Request) -> Response:
         try:
-            precheck(request.method, request.headers)
+            precheck(request.method, request.headers, json_body=route.payload is not None)
             body = await _read(request, max_body)
             query = request.scope.get("query_string", b"").decode("latin-1")
             event = accept(route, method=request.method, query=query, headers=request.headers, body=body)

@@ -1,0 +1,233 @@
+# Vendored by streamspec (runtime module bodies); do not edit.
+"""Request and response bodies of every media type, between Python values and bytes.
+
+A body is documented as one or more media types (`BodySpec`): JSON, forms and multipart forms carry a model (or a
+type alias) that validates them; other text types (`text/*`, XML) travel as `str`, anything else as bytes. The
+client encodes what the caller gives, validated, choosing the media type the value fits (or the one the caller
+names); the server decodes by the request's Content-Type. Multipart file parts are bytes, file objects, or
+`(filename, content[, content type])` tuples.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from email import policy
+from email.parser import BytesParser
+from typing import IO, Any
+from urllib.parse import parse_qsl, quote, urlencode
+
+from .model import dump_value, read_json, validate_value
+from .params import flatten, render, unflatten
+
+__all__ = [
+    "BodySpec",
+    "FileContent",
+    "decode_body",
+    "encode_body",
+    "essence",
+    "media_encoding",
+    "read_response",
+]
+
+FileContent = bytes | IO[bytes] | tuple[str, bytes | IO[bytes]] | tuple[str, bytes | IO[bytes], str]
+"""A multipart file part: its content, optionally with a filename and a content type."""
+
+STRUCTURED = ("json", "form", "multipart")
+
+
+@dataclass(frozen=True)
+class BodySpec:
+    """One documented media type of a body: how it is encoded and what validates it."""
+
+    media_type: str
+    encoding: str
+    """`json`, `form`, `multipart`, `text` or `binary`."""
+    target: Any = None
+    """The model or type alias of a structured body (json, form, multipart)."""
+    files: tuple[str, ...] = ()
+    """The multipart fields that are file parts."""
+
+
+def essence(media_type: str) -> str:
+    """A media type without its parameters, lower case (`Application/JSON; charset=utf-8` -> `application/json`)."""
+    return media_type.split(";")[0].strip().lower()
+
+
+def media_encoding(media_type: str) -> str:
+    """How a body of `media_type` travels: `json`, `form`, `multipart`, `text` (`text/*`, XML, YAML ...) or
+    `binary` (everything else)."""
+    found = essence(media_type)
+    if found in ("application/json", "text/json") or found.endswith(("+json", "/json")):
+        return "json"
+    if found == "application/x-www-form-urlencoded":
+        return "form"
+    if found.startswith("multipart/"):
+        return "multipart"
+    if found.startswith("text/") or found.endswith(("/xml", "+xml")) or found in _TEXT_TYPES:
+        return "text"
+    return "binary"
+
+
+_TEXT_TYPES = frozenset({"application/javascript", "application/yaml", "application/x-yaml", "application/csv"})
+
+
+# --------------------------------------------------------------------------- client: encode
+
+
+def _choose(value: object, specs: Sequence[BodySpec], content_type: str | None) -> BodySpec:
+    if content_type is not None:
+        wanted = essence(content_type)
+        for spec in specs:
+            if essence(spec.media_type) == wanted or _wildcard_matches(spec.media_type, wanted):
+                return spec
+        documented = ", ".join(spec.media_type for spec in specs)
+        raise ValueError(f"content_type {content_type!r} is not documented for this body ({documented})")
+    kinds: tuple[str, ...]
+    if isinstance(value, str):
+        kinds = ("text", "binary")
+    elif isinstance(value, bytes | bytearray | memoryview) or hasattr(value, "read"):
+        kinds = ("binary", "text")
+    else:
+        kinds = STRUCTURED
+    for kind in kinds:
+        for spec in specs:
+            if spec.encoding == kind or (kind in STRUCTURED and spec.encoding in STRUCTURED):
+                return spec
+    documented = ", ".join(spec.media_type for spec in specs)
+    raise ValueError(f"a {type(value).__name__} body fits none of its media types ({documented})")
+
+
+def _wildcard_matches(documented: str, wanted: str) -> bool:
+    kind, _, sub = essence(documented).partition("/")
+    return sub == "*" and (kind == "*" or wanted.startswith(kind + "/"))
+
+
+def _read(content: object) -> bytes:
+    if isinstance(content, bytes):
+        return content
+    if isinstance(content, bytearray | memoryview):
+        return bytes(content)
+    read = getattr(content, "read", None)
+    if read is None:
+        raise TypeError(f"expected bytes or a binary file object, got {type(content).__name__}")
+    data = read()
+    if not isinstance(data, bytes):
+        raise TypeError("the file object must be opened in binary mode")
+    return data
+
+
+def _file_part(name: str, value: object) -> tuple[str, bytes, str]:
+    """(filename, content, content type) of a file part given as content or a tuple."""
+    if isinstance(value, tuple):
+        filename, content, *rest = value
+        return str(filename), _read(content), (str(rest[0]) if rest else "application/octet-stream")
+    return getattr(value, "name", name).rsplit("/", 1)[-1] or name, _read(value), "application/octet-stream"
+
+
+def encode_body(value: object, specs: Sequence[BodySpec], content_type: str | None = None) -> tuple[str, bytes]:
+    """(Content-Type, bytes) of a request body, validated against its media type's model first."""
+    spec = _choose(value, specs, content_type)
+    media = content_type or spec.media_type
+    if "*" in media:
+        media = "application/octet-stream"
+    if spec.encoding == "binary":
+        return media, _read(value)
+    if spec.encoding == "text":
+        text = value if isinstance(value, str) else _read(value).decode()
+        return media, text.encode()
+    files: dict[str, tuple[str, bytes, str]] = {}
+    if spec.encoding == "multipart" and isinstance(value, Mapping):
+        value = dict(value)
+        for name in spec.files:
+            if value.get(name) is not None and not isinstance(value[name], bytes):
+                files[name] = _file_part(name, value[name])
+                value[name] = files[name][1]
+    data = dump_value(spec.target, validate_value(spec.target, value))
+    if spec.encoding == "json":
+        return media, json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    if spec.encoding == "form":
+        pairs = [pair for key, item in data.items() for pair in flatten(key, item)]
+        return media, urlencode(pairs, quote_via=quote).encode()
+    return _multipart(data, spec.files, files)
+
+
+def _multipart(
+    data: Mapping[str, Any], file_fields: Sequence[str], files: Mapping[str, tuple[str, bytes, str]]
+) -> tuple[str, bytes]:
+    boundary = uuid.uuid4().hex
+    parts: list[bytes] = []
+    for key, item in data.items():
+        if key in file_fields:
+            filename, content, part_type = files.get(key) or (key, _as_bytes(item), "application/octet-stream")
+            head = f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"; filename="{filename}"\r\n'
+            parts.append(head.encode() + f"Content-Type: {part_type}\r\n\r\n".encode() + content + b"\r\n")
+            continue
+        for name, text in flatten(key, item):
+            disposition = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+            parts.append(disposition.encode() + text.encode() + b"\r\n")
+    return f"multipart/form-data; boundary={boundary}", b"".join(parts) + f"--{boundary}--\r\n".encode()
+
+
+def _as_bytes(item: object) -> bytes:
+    return item if isinstance(item, bytes) else render(item).encode()
+
+
+# --------------------------------------------------------------------------- server: decode
+
+
+def decode_body(content_type: str, body: bytes, specs: Sequence[BodySpec]) -> tuple[BodySpec, object] | None:
+    """The spec the request's Content-Type selects and the decoded (not yet validated) value; None when no
+    documented media type matches. Raises ValueError for a body its media type cannot read."""
+    found = essence(content_type)
+    spec = next((s for s in specs if essence(s.media_type) == found), None)
+    if spec is None:
+        spec = next((s for s in specs if _wildcard_matches(s.media_type, found)), None)
+    if spec is None:
+        return None
+    if spec.encoding == "binary":
+        return spec, body
+    if spec.encoding == "text":
+        return spec, body.decode()
+    if spec.encoding == "json":
+        return spec, read_json(body)
+    if spec.encoding == "form":
+        return spec, unflatten(parse_qsl(body.decode(), keep_blank_values=True))
+    return spec, _decode_multipart(content_type, body, spec.files)
+
+
+def _decode_multipart(content_type: str, body: bytes, file_fields: Sequence[str]) -> dict[str, object]:
+    message = BytesParser(policy=policy.HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
+    if not message.is_multipart():
+        raise ValueError("not a multipart body")
+    texts: list[tuple[str, str]] = []
+    files: dict[str, bytes] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if not isinstance(name, str) or not isinstance(payload, bytes):
+            raise ValueError("a multipart part without a name")
+        if name in file_fields or part.get_filename():
+            files[name] = payload
+        else:
+            texts.append((name, payload.decode()))
+    return {**unflatten(texts), **files}
+
+
+# --------------------------------------------------------------------------- responses
+
+
+def read_response(content: bytes, media_type: str, target: Any = None) -> Any:
+    """A response body by its media type: JSON validated as `target` (when given), text decoded, else bytes."""
+    kind = media_encoding(media_type)
+    if kind == "json" and target is not None:
+        from .model import from_json
+
+        return from_json(target, content)
+    if kind == "json":
+        return read_json(content)
+    if kind == "text":
+        return content.decode()
+    return content
