@@ -1,4 +1,9 @@
-"""`python -m generator`: generate, check, list, serve, fuzz, diff (heavy imports deferred: no-op runs stay fast)."""
+"""`python -m generator`: the command line (heavy imports deferred, so that no-op runs stay fast).
+
+Every verb takes spec files, or finds `specs/*.yaml` and `specs/*.json` in the working directory; finding none is an
+error that says where it looked. Problems are reported all together, located; every line printed goes through the
+redactor (`generator.redact`).
+"""
 
 from __future__ import annotations
 
@@ -10,19 +15,30 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.errors import GenerationError, Problem, display_path
+from generator import __version__
+from generator.errors import GenerationError, display_path
 
 if TYPE_CHECKING:
     from generator.pipeline import Package
 
 DEFAULT_SPECS = Path("specs")
 DEFAULT_OUTPUT = Path("generated")
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-def _spec_paths(given: Sequence[str]) -> list[Path]:
+class NoSpecs(Exception):
+    """No spec was given and none was found where specs are looked for by default."""
+
+
+def spec_paths(given: Sequence[str]) -> list[Path]:
+    """The spec files named, or those in `specs/` when none is; raises NoSpecs when there are none."""
     if given:
         return [Path(p) for p in given]
-    return sorted([*DEFAULT_SPECS.glob("*.yaml"), *DEFAULT_SPECS.glob("*.json")])
+    found = sorted(p for p in DEFAULT_SPECS.glob("*") if p.suffix in SPEC_SUFFIXES) if DEFAULT_SPECS.is_dir() else []
+    if not found:
+        where = (Path.cwd() / DEFAULT_SPECS).resolve()
+        raise NoSpecs(f"no spec files given, and none found in {where} (*.yaml, *.yml, *.json)")
+    return found
 
 
 def _report(error: GenerationError) -> int:
@@ -39,11 +55,17 @@ def _warn(packages: Sequence[Package]) -> None:
             print(f"  {warning}", file=sys.stderr)
 
 
-def _build_all(specs: Sequence[Path]) -> list[Package]:
+def _build_all(specs: Sequence[Path], lenient: bool) -> list[Package]:
     """Every package, or one GenerationError carrying the problems of every spec that failed."""
     from generator.pipeline import build_packages
 
-    return build_packages(specs) if specs else []
+    return build_packages(specs, lenient=lenient) if specs else []
+
+
+def _fingerprint(profile: str, lenient: bool) -> str:
+    from generator.pipeline import generator_fingerprint
+
+    return generator_fingerprint(profile) + ("+lenient" if lenient else "")
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -51,9 +73,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from generator.writer import inputs_digest, is_fresh, ownership_problems, recover, stamp_profile, write_packages
 
     started = time.perf_counter()
-    specs = _spec_paths(args.specs)
-    if not specs:
-        return _report(GenerationError([Problem(str(DEFAULT_SPECS), "", "cli.no-specs", "no spec files found")]))
+    specs = spec_paths(args.specs)
     output = Path(args.output)
     refused = ownership_problems(output, [package_name(spec) for spec in specs])  # before any work (write re-checks)
     if refused:
@@ -64,7 +84,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     for spec in specs:
         profile = stamp_profile(output, package_name(spec))
         try:
-            digest = inputs_digest(spec.read_bytes(), _fingerprint(profile)) if profile else ""
+            digest = inputs_digest(spec.read_bytes(), _fingerprint(profile, args.lenient)) if profile else ""
         except OSError:
             digest = ""
         if not args.force and digest and is_fresh(output, package_name(spec), digest):
@@ -72,12 +92,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
         else:
             todo.append(spec)
     try:
-        packages = _build_all(todo)
+        packages = _build_all(todo, args.lenient)
     except GenerationError as exc:
         return _report(exc)
     if packages:
         written = [
-            (p.name, p.files, inputs_digest(spec.read_bytes(), _fingerprint(p.api.profile)))
+            (p.name, p.files, inputs_digest(spec.read_bytes(), _fingerprint(p.api.profile, args.lenient)))
             for p, spec in zip(packages, todo, strict=True)
         ]
         try:
@@ -99,17 +119,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fingerprint(profile: str) -> str:
-    from generator.pipeline import generator_fingerprint
-
-    return generator_fingerprint(profile)
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     from generator.writer import diff_package, leftovers
 
     try:
-        packages = _build_all(_spec_paths(args.specs))
+        packages = _build_all(spec_paths(args.specs), args.lenient)
     except GenerationError as exc:
         return _report(exc)
     stale = 0
@@ -124,7 +138,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if stale or interrupted:
         print(f"{stale} file(s) differ from a fresh generation: run `python -m generator generate`", file=sys.stderr)
         return 1
-    print(f"generated/ is up to date ({len(packages)} package(s))")
+    print(f"{display_path(Path(args.output))}/ is up to date ({len(packages)} package(s))")
     return 0
 
 
@@ -133,8 +147,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     from generator.parser import parse_api
 
     try:
-        for spec_path in _spec_paths(args.specs):
-            api, _ = parse_api(load_spec(spec_path))
+        for spec_path in spec_paths(args.specs):
+            api, _ = parse_api(load_spec(spec_path, lenient=args.lenient))
             print(f"{api.package} ({api.title}, {api.version})")
             for op in api.operations:
                 print(f"  {op.operation_id:<32} {op.target:<56} {op.summary}")
@@ -143,20 +157,54 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """Reports an unknown argument with the usage of the verb it was given to, not the top level's."""
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: None = None
+    ) -> argparse.Namespace:
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            owner: argparse.ArgumentParser = getattr(parsed, "verb_parser", self)
+            owner.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed
+
+
+def _specs_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "specs", nargs="*", metavar="SPEC", help="spec files, YAML or JSON (default: every spec in ./specs)"
+    )
+
+
+def _lenient_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="repair deviations from OpenAPI with one obvious meaning, each reported as a warning (default: strict)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="generator", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    gen = sub.add_parser("generate", help="validate specs and (re)write generated/<package>/ for each")
-    gen.add_argument("specs", nargs="*", help="spec files (default: specs/*.yaml)")
+    parser = _Parser(
+        prog="generator",
+        description="OpenAPI specs in; typed clients, server stubs, emulators and contract tests out.",
+    )
+    parser.add_argument("--version", action="version", version=f"streamspec {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="VERB", parser_class=argparse.ArgumentParser)
+    gen = sub.add_parser("generate", help="validate specs and (re)write one package per spec")
+    _specs_argument(gen)
     gen.add_argument("--output", default=str(DEFAULT_OUTPUT), help="output folder (default: generated)")
     gen.add_argument("--force", action="store_true", help="regenerate even when nothing changed")
+    _lenient_argument(gen)
     gen.set_defaults(func=cmd_generate)
-    check = sub.add_parser("check", help="exit 1 and name the files when generated/ is stale")
-    check.add_argument("specs", nargs="*")
-    check.add_argument("--output", default=str(DEFAULT_OUTPUT))
+    check = sub.add_parser("check", help="exit 1 and name the files when the output differs from a fresh generation")
+    _specs_argument(check)
+    check.add_argument("--output", default=str(DEFAULT_OUTPUT), help="output folder to compare (default: generated)")
+    _lenient_argument(check)
     check.set_defaults(func=cmd_check)
     lst = sub.add_parser("list", help="list each spec's operations")
-    lst.add_argument("specs", nargs="*")
+    _specs_argument(lst)
+    _lenient_argument(lst)
     lst.set_defaults(func=cmd_list)
     from generator.emulator.serve import add_parser as add_serve_parser
 
@@ -167,6 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
     from generator.diff.cli import add_parser as add_diff_parser
 
     add_diff_parser(sub)
+    for verb in sub.choices.values():
+        verb.set_defaults(verb_parser=verb)
     return parser
 
 
@@ -175,7 +225,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     with install():  # every line any command prints goes through the redactor
         args = build_parser().parse_args(argv)
-        result: int = args.func(args)
+        try:
+            result: int = args.func(args)
+        except NoSpecs as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     return result
 
 

@@ -146,12 +146,10 @@ def run(args: argparse.Namespace) -> int:
         from generator.contract import FuzzOptions, format_report
     except ImportError as exc:
         return _fail(f"fuzzing needs schemathesis, from the test extra (pip install -e '.[test]'): {exc}")
-    from generator.cli import _spec_paths
+    from generator.cli import spec_paths
     from generator.runtime.auth import CredentialsError
 
-    specs = _spec_paths(args.specs)
-    if not specs:
-        return _fail("no spec files found")
+    specs = spec_paths(args.specs)
     if args.url and len(args.url) != len(specs):
         return _fail(f"give one --url per SPEC ({len(specs)} spec(s), {len(args.url)} --url)")
     if args.max_examples < 1 or args.workers < 1:

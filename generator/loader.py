@@ -11,11 +11,11 @@ import json
 import keyword
 import re
 import stat
-from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -65,6 +65,8 @@ class LoadedSpec:
     path: Path
     raw: bytes
     document: dict[str, Any]
+    warnings: tuple[Problem, ...] = ()
+    """Deviations `--lenient` repaired, located (see `generator.lenient`)."""
 
     @property
     def name(self) -> str:
@@ -141,8 +143,10 @@ def parse_document(raw: bytes, shown: str, *, as_json: bool) -> Any:
         ) from exc
 
 
-def load_spec(path: Path, *, validate: bool = True) -> LoadedSpec:
-    """Read and parse one spec, and validate it unless the caller validates elsewhere; raise GenerationError."""
+def load_spec(path: Path, *, validate: bool = True, lenient: bool = False) -> LoadedSpec:
+    """Read and parse one spec, and validate it unless the caller validates elsewhere; raise GenerationError.
+
+    `lenient`: deviations with one obvious meaning are repaired first, each a warning (`generator.lenient`)."""
     shown = display_path(path)
     raw = read_spec_bytes(path)
     document = parse_document(raw, shown, as_json=path.suffix == ".json")
@@ -160,6 +164,12 @@ def load_spec(path: Path, *, validate: bool = True) -> LoadedSpec:
             ]
         )
     spec = LoadedSpec(path, raw, document)
+    if lenient:
+        from generator.lenient import repaired
+
+        fixed, repairs = repaired(document)
+        warnings = tuple(replace(spec.problem(r.pointer, r.code, r.message), level="warning") for r in repairs)
+        spec = LoadedSpec(path, raw, fixed, warnings)
     problems = validate_document(spec) if validate else []
     if problems:
         raise GenerationError(problems)
@@ -201,8 +211,6 @@ def expanded_size(document: Any) -> int:
 
 def validate_document(spec: LoadedSpec) -> list[Problem]:
     """Every openapi-spec-validator error, plus every local `$ref` that does not resolve."""
-    from openapi_spec_validator.validation import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-
     version = str(spec.document.get("openapi", ""))
     if not version.startswith(("3.0.", "3.1.")):
         return [spec.problem("/openapi", "spec.version", f"expected OpenAPI 3.0.x or 3.1.x, found {version!r}")]
@@ -216,7 +224,7 @@ def validate_document(spec: LoadedSpec) -> list[Problem]:
     ]
     if problems:
         return problems
-    validator = OpenAPIV31SpecValidator if version.startswith("3.1.") else OpenAPIV30SpecValidator
+    validator = _located_validator(version)
     seen: set[tuple[str, str]] = set()
     try:
         for error in validator(spec.document).iter_errors():
@@ -232,6 +240,65 @@ def validate_document(spec: LoadedSpec) -> list[Problem]:
     return problems
 
 
+_LOCATION = "streamspec_pointer"
+"""Attribute of a validator error: the document pointer where it was found (see `_located_validator`)."""
+
+
+@cache
+def _located_validator(version: str) -> Any:
+    """openapi-spec-validator's validator for `version`, whose schema and default checks say where they are.
+
+    Those checks validate each schema (and each schema's `default`) on its own, so their errors carry paths
+    relative to it, or none; the schema being checked knows its place in the document, and the wrappers here
+    attach it to each error they pass on (`_LOCATION`)."""
+    from openapi_spec_validator.validation import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+    base = OpenAPIV31SpecValidator if version.startswith("3.1.") else OpenAPIV30SpecValidator
+    schema_cls = base.keyword_validators["schema"]
+    default_cls = base.keyword_validators["default"]
+
+    def located(error: Any, where: tuple[Any, ...]) -> Any:
+        # The validator wraps other errors in its own class on the way out, which would drop the location.
+        found = error if isinstance(error, OpenAPIValidationError) else OpenAPIValidationError.create_from(error)
+        if getattr(found, _LOCATION, None) is None:
+            setattr(found, _LOCATION, (*where, *getattr(error, "absolute_path", ())))
+        return found
+
+    class LocatedSchema(schema_cls):  # type: ignore[misc, valid-type]
+        def __call__(self, schema: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            for error in super().__call__(schema, *args, **kwargs):
+                yield located(error, tuple(schema.parts))
+
+    class LocatedDefault(default_cls):  # type: ignore[misc, valid-type]
+        def __call__(self, schema: Any, value: Any) -> Iterator[Any]:
+            for error in super().__call__(schema, value):
+                yield located(error, (*schema.parts, "default"))
+
+    class Located(base):  # type: ignore[misc, valid-type]
+        keyword_validators: ClassVar = {**base.keyword_validators, "schema": LocatedSchema, "default": LocatedDefault}
+
+    return Located
+
+
+def located_pointer(document: Any, tokens: Sequence[str | int]) -> str:
+    """The pointer of what the path `tokens` reaches, `$ref`s on the way followed: where it is written."""
+    node, ptr = document, ""
+    for token in tokens:
+        key = str(token)
+        while isinstance(node, dict) and key not in node and isinstance(node.get("$ref"), str):
+            ptr = node["$ref"][1:]
+            node = resolve_pointer(document, ptr)
+        if isinstance(node, dict) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        else:
+            return ptr
+        ptr += "/" + escape_pointer_token(key)
+    return ptr
+
+
 _OPERATION_IN_MESSAGE = re.compile(r"for '(\w+)'(?: operation)? in '([^']+)'")
 
 
@@ -242,6 +309,9 @@ def _locate(document: dict[str, Any], error: object, message: str) -> str:
     path from every schema in the document to the offending value; document-level errors (duplicate operationId,
     undeclared path parameter) name the operation only in their message.
     """
+    located = getattr(error, _LOCATION, None)
+    if isinstance(located, tuple):
+        return located_pointer(document, located)
     path = [str(p) for p in getattr(error, "absolute_path", ())]
     relative = "".join("/" + escape_pointer_token(p) for p in path)
     if path and resolve_pointer(document, relative) is not _MISSING:
@@ -315,6 +385,10 @@ def resolve_pointer(document: Any, ptr: str) -> Any:
         else:
             return _MISSING
     return node
+
+
+def pointer_exists(document: Any, ptr: str) -> bool:
+    return resolve_pointer(document, ptr) is not _MISSING
 
 
 def line_in(node: yaml.Node | None, ptr: str) -> int | None:

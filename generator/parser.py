@@ -43,6 +43,10 @@ _STYLES = {
     "header": ("simple",),
     "cookie": ("form",),
 }
+_RESERVED_ARGUMENTS = frozenset(
+    {"self", "options", "body", "content_type", "models", "dump", "to_wire", "encode_body", "httpx"}
+)
+"""Names a client method's parameters may not take: its other arguments, and module names its body uses."""
 _STATUS_KEY = re.compile(r"^[1-5](\d\d|XX)$", re.IGNORECASE)
 _CODE_FIELD = re.compile(r"code|^type$|^error$|^status$", re.IGNORECASE)
 _MESSAGE_FIELD = re.compile(r"message|msg|detail|description|reason|^title$", re.IGNORECASE)
@@ -227,7 +231,7 @@ class _Parser:
 
     def parameters(self, effective: list[tuple[dict[str, Any], str]]) -> list[Parameter]:
         params = []
-        used = {"self", "options", "body", "content_type"}
+        used = set(_RESERVED_ARGUMENTS)
         for p, p_ptr in effective:
             location = str(p["in"])
             schema, media = self._param_schema(p)

@@ -75,12 +75,12 @@ def _ruff_version() -> str:
     return version("ruff")
 
 
-def build_package(spec_path: Path) -> Package:
+def build_package(spec_path: Path, *, lenient: bool = False) -> Package:
     """Every file of the package generated from `spec_path`; raises GenerationError with all problems found."""
-    return build_packages([spec_path])[0]
+    return build_packages([spec_path], lenient=lenient)[0]
 
 
-def build_packages(spec_paths: Sequence[Path]) -> list[Package]:
+def build_packages(spec_paths: Sequence[Path], *, lenient: bool = False) -> list[Package]:
     """The packages of several specs, or one GenerationError with the problems of every spec that failed.
 
     Loading and parsing run here (while worker processes warm up, if the specs are large); validation
@@ -95,7 +95,7 @@ def build_packages(spec_paths: Sequence[Path]) -> list[Package]:
         specs: list[LoadedSpec] = []
         for path in spec_paths:
             try:
-                specs.append(load_spec(path, validate=False))
+                specs.append(load_spec(path, validate=False, lenient=lenient))
             except GenerationError as exc:
                 problems.extend(exc.problems)
         validation = submit(_validate_all, specs)
@@ -119,7 +119,7 @@ def build_packages(spec_paths: Sequence[Path]) -> list[Package]:
             try:
                 models = assemble_models(registry, models_of(i))
                 files = {**rendered[i], "models.py": _models_file(api, models)}
-                warned = tuple(p for p in registry.problems if p.level != "error")
+                warned = (*specs[i].warnings, *(p for p in registry.problems if p.level != "error"))
                 drafts.append((api, len(registry.schemas), files, _served(specs[i]), warned))
             except Exception as exc:
                 failures[i] = exc

@@ -20,7 +20,9 @@ from generator.loader import LoadedSpec, resolve_pointer
 from generator.runtime.bodies import media_encoding
 
 # Formats whose checks live in the runtime (datamodel-code-generator would change the value's type or drop bounds).
-RUNTIME_FORMATS = frozenset({"uri", "date-time", "date", "email", "ipv4", "ipv6", "uuid", "uri-reference", "time"})
+RUNTIME_FORMATS = frozenset(
+    {"uri", "date-time", "date", "email", "ipv4", "ipv6", "uuid", "uri-reference", "time", "byte"}
+)
 # Keywords the generated models cannot enforce and this generator does not translate: an error, never a silent skip.
 UNSUPPORTED_KEYWORDS = frozenset({"$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor"})
 # Keywords datamodel-code-generator drops, enforced instead by `SchemaCheck`s of the owning model (see `_check`).
@@ -289,8 +291,11 @@ class SchemaRegistry:
                 low, high = _INT_RANGES[value]  # JSON Schema treats formats as notes; the vendor's int32 is a range
                 out["minimum"] = max(low, schema.get("minimum", low))
                 out["maximum"] = min(high, schema.get("maximum", high))
-            elif (key == "format" and value in RUNTIME_FORMATS) or key in _DROPPED or key.startswith("x-"):
-                continue  # checked by the runtime rules, or documentation only
+            elif (key == "format" and value != "binary") or key in _DROPPED or key.startswith("x-"):
+                # A format is checked by the runtime rules (RUNTIME_FORMATS) or, as JSON Schema has it, a note:
+                # datamodel-code-generator would change the value's type (`password` a masked SecretStr that
+                # dumps as stars, `decimal` a Decimal, `idn-email` a type needing another package).
+                continue
             elif key in ("description", "title") and isinstance(value, str):
                 out[key] = _clean_text(value)
             elif key == "default" and value is None and not _admits_null_value(schema):

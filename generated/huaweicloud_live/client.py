@@ -215,42 +215,42 @@ class Requests:
         limit: int | None = None,
     ) -> PreparedCall[models.ListRecordCallbackConfigsResponse]:
         """List recording callback configurations."""
-        values: dict[str, Any] = {
+        _values: dict[str, Any] = {
             "project_id": project_id if project_id is not None else self._settings.get("project_id"),
             "publish_domain": publish_domain,
             "app": app,
             "offset": offset,
             "limit": limit,
         }
-        params = models.ListRecordCallbackConfigsParams.model_validate(
-            {k: v for k, v in values.items() if v is not None}
+        _params = models.ListRecordCallbackConfigsParams.model_validate(
+            {k: v for k, v in _values.items() if v is not None}
         )
-        path_params, query, headers = to_wire(dump(params), _LIST_RECORD_CALLBACK_CONFIGS_PARAMS)
+        _path, _query, _headers = to_wire(dump(_params), _LIST_RECORD_CALLBACK_CONFIGS_PARAMS)
         return PreparedCall(
             _LIST_RECORD_CALLBACK_CONFIGS,
             _parse_list_record_callback_configs,
-            path_params,
-            query,
-            headers,
+            _path,
+            _query,
+            _headers,
         )
 
     def create_record_callback_config(
         self, body: models.RecordCallbackConfigRequest | Mapping[str, Any], *, project_id: str | None = None
     ) -> PreparedCall[models.RecordCallbackConfig]:
         """Create a recording callback configuration."""
-        values: dict[str, Any] = {
+        _values: dict[str, Any] = {
             "project_id": project_id if project_id is not None else self._settings.get("project_id"),
         }
-        params = models.CreateRecordCallbackConfigParams.model_validate(
-            {k: v for k, v in values.items() if v is not None}
+        _params = models.CreateRecordCallbackConfigParams.model_validate(
+            {k: v for k, v in _values.items() if v is not None}
         )
-        path_params, query, headers = to_wire(dump(params), _CREATE_RECORD_CALLBACK_CONFIG_PARAMS)
+        _path, _query, _headers = to_wire(dump(_params), _CREATE_RECORD_CALLBACK_CONFIG_PARAMS)
         return PreparedCall(
             _CREATE_RECORD_CALLBACK_CONFIG,
             _parse_create_record_callback_config,
-            path_params,
-            query,
-            headers,
+            _path,
+            _query,
+            _headers,
             encoded_body=encode_body(body, _CREATE_RECORD_CALLBACK_CONFIG_BODY),
         )
 
@@ -258,59 +258,59 @@ class Requests:
         self, id: str, *, project_id: str | None = None
     ) -> PreparedCall[models.RecordCallbackConfig]:
         """Show a recording callback configuration."""
-        values: dict[str, Any] = {
+        _values: dict[str, Any] = {
             "project_id": project_id if project_id is not None else self._settings.get("project_id"),
             "id": id,
         }
-        params = models.ShowRecordCallbackConfigParams.model_validate(
-            {k: v for k, v in values.items() if v is not None}
+        _params = models.ShowRecordCallbackConfigParams.model_validate(
+            {k: v for k, v in _values.items() if v is not None}
         )
-        path_params, query, headers = to_wire(dump(params), _SHOW_RECORD_CALLBACK_CONFIG_PARAMS)
+        _path, _query, _headers = to_wire(dump(_params), _SHOW_RECORD_CALLBACK_CONFIG_PARAMS)
         return PreparedCall(
             _SHOW_RECORD_CALLBACK_CONFIG,
             _parse_show_record_callback_config,
-            path_params,
-            query,
-            headers,
+            _path,
+            _query,
+            _headers,
         )
 
     def update_record_callback_config(
         self, id: str, body: models.RecordCallbackConfigRequest | Mapping[str, Any], *, project_id: str | None = None
     ) -> PreparedCall[models.RecordCallbackConfig]:
         """Update a recording callback configuration."""
-        values: dict[str, Any] = {
+        _values: dict[str, Any] = {
             "project_id": project_id if project_id is not None else self._settings.get("project_id"),
             "id": id,
         }
-        params = models.UpdateRecordCallbackConfigParams.model_validate(
-            {k: v for k, v in values.items() if v is not None}
+        _params = models.UpdateRecordCallbackConfigParams.model_validate(
+            {k: v for k, v in _values.items() if v is not None}
         )
-        path_params, query, headers = to_wire(dump(params), _UPDATE_RECORD_CALLBACK_CONFIG_PARAMS)
+        _path, _query, _headers = to_wire(dump(_params), _UPDATE_RECORD_CALLBACK_CONFIG_PARAMS)
         return PreparedCall(
             _UPDATE_RECORD_CALLBACK_CONFIG,
             _parse_update_record_callback_config,
-            path_params,
-            query,
-            headers,
+            _path,
+            _query,
+            _headers,
             encoded_body=encode_body(body, _UPDATE_RECORD_CALLBACK_CONFIG_BODY),
         )
 
     def delete_record_callback_config(self, id: str, *, project_id: str | None = None) -> PreparedCall[None]:
         """Delete a recording callback configuration."""
-        values: dict[str, Any] = {
+        _values: dict[str, Any] = {
             "project_id": project_id if project_id is not None else self._settings.get("project_id"),
             "id": id,
         }
-        params = models.DeleteRecordCallbackConfigParams.model_validate(
-            {k: v for k, v in values.items() if v is not None}
+        _params = models.DeleteRecordCallbackConfigParams.model_validate(
+            {k: v for k, v in _values.items() if v is not None}
         )
-        path_params, query, headers = to_wire(dump(params), _DELETE_RECORD_CALLBACK_CONFIG_PARAMS)
+        _path, _query, _headers = to_wire(dump(_params), _DELETE_RECORD_CALLBACK_CONFIG_PARAMS)
         return PreparedCall(
             _DELETE_RECORD_CALLBACK_CONFIG,
             _parse_delete_record_callback_config,
-            path_params,
-            query,
-            headers,
+            _path,
+            _query,
+            _headers,
         )
 
 
@@ -411,10 +411,10 @@ class Client:
         at a time (`offset`, `limit`). `total` is the number of matching configurations, not the size of the
         page.
         """
-        call = self.requests.list_record_callback_configs(
+        _call = self.requests.list_record_callback_configs(
             project_id=project_id, publish_domain=publish_domain, app=app, offset=offset, limit=limit
         )
-        return (self.send_raw(call, options)).parse()
+        return (self.send_raw(_call, options)).parse()
 
     def create_record_callback_config(
         self,
@@ -430,8 +430,8 @@ class Client:
         notification to `notify_callback_url` (see webhook `RecordCallback`), signed with `key` using
         `sign_type` when a key is set.
         """
-        call = self.requests.create_record_callback_config(project_id=project_id, body=body)
-        return (self.send_raw(call, options)).parse()
+        _call = self.requests.create_record_callback_config(project_id=project_id, body=body)
+        return (self.send_raw(_call, options)).parse()
 
     def show_record_callback_config(
         self, id: str, *, project_id: str | None = None, options: RequestOptions | None = None
@@ -440,8 +440,8 @@ class Client:
 
         Returns the recording callback configuration (查询录制回调配置) with the given id.
         """
-        call = self.requests.show_record_callback_config(project_id=project_id, id=id)
-        return (self.send_raw(call, options)).parse()
+        _call = self.requests.show_record_callback_config(project_id=project_id, id=id)
+        return (self.send_raw(_call, options)).parse()
 
     def update_record_callback_config(
         self,
@@ -458,8 +458,8 @@ class Client:
         take their defaults (`notify_event_subscription` = [RECORD_FILE_COMPLETE], `sign_type` =
         HMACSHA256).
         """
-        call = self.requests.update_record_callback_config(project_id=project_id, id=id, body=body)
-        return (self.send_raw(call, options)).parse()
+        _call = self.requests.update_record_callback_config(project_id=project_id, id=id, body=body)
+        return (self.send_raw(_call, options)).parse()
 
     def delete_record_callback_config(
         self, id: str, *, project_id: str | None = None, options: RequestOptions | None = None
@@ -469,8 +469,8 @@ class Client:
         Deletes the recording callback configuration (删除录制回调配置) with the given id. The success response has
         no body.
         """
-        call = self.requests.delete_record_callback_config(project_id=project_id, id=id)
-        return (self.send_raw(call, options)).parse()
+        _call = self.requests.delete_record_callback_config(project_id=project_id, id=id)
+        return (self.send_raw(_call, options)).parse()
 
 
 class AsyncClient:
@@ -549,10 +549,10 @@ class AsyncClient:
         at a time (`offset`, `limit`). `total` is the number of matching configurations, not the size of the
         page.
         """
-        call = self.requests.list_record_callback_configs(
+        _call = self.requests.list_record_callback_configs(
             project_id=project_id, publish_domain=publish_domain, app=app, offset=offset, limit=limit
         )
-        return (await self.send_raw(call, options)).parse()
+        return (await self.send_raw(_call, options)).parse()
 
     async def create_record_callback_config(
         self,
@@ -568,8 +568,8 @@ class AsyncClient:
         notification to `notify_callback_url` (see webhook `RecordCallback`), signed with `key` using
         `sign_type` when a key is set.
         """
-        call = self.requests.create_record_callback_config(project_id=project_id, body=body)
-        return (await self.send_raw(call, options)).parse()
+        _call = self.requests.create_record_callback_config(project_id=project_id, body=body)
+        return (await self.send_raw(_call, options)).parse()
 
     async def show_record_callback_config(
         self, id: str, *, project_id: str | None = None, options: RequestOptions | None = None
@@ -578,8 +578,8 @@ class AsyncClient:
 
         Returns the recording callback configuration (查询录制回调配置) with the given id.
         """
-        call = self.requests.show_record_callback_config(project_id=project_id, id=id)
-        return (await self.send_raw(call, options)).parse()
+        _call = self.requests.show_record_callback_config(project_id=project_id, id=id)
+        return (await self.send_raw(_call, options)).parse()
 
     async def update_record_callback_config(
         self,
@@ -596,8 +596,8 @@ class AsyncClient:
         take their defaults (`notify_event_subscription` = [RECORD_FILE_COMPLETE], `sign_type` =
         HMACSHA256).
         """
-        call = self.requests.update_record_callback_config(project_id=project_id, id=id, body=body)
-        return (await self.send_raw(call, options)).parse()
+        _call = self.requests.update_record_callback_config(project_id=project_id, id=id, body=body)
+        return (await self.send_raw(_call, options)).parse()
 
     async def delete_record_callback_config(
         self, id: str, *, project_id: str | None = None, options: RequestOptions | None = None
@@ -607,5 +607,5 @@ class AsyncClient:
         Deletes the recording callback configuration (删除录制回调配置) with the given id. The success response has
         no body.
         """
-        call = self.requests.delete_record_callback_config(project_id=project_id, id=id)
-        return (await self.send_raw(call, options)).parse()
+        _call = self.requests.delete_record_callback_config(project_id=project_id, id=id)
+        return (await self.send_raw(_call, options)).parse()

@@ -128,36 +128,38 @@ class Requests:
         self, *, project_id: str | None = None
     ) -> PreparedCall[models.ShowSmartLiveUserConfigResponse]:
         """Query the tenant-level live streaming configuration."""
-        values: dict[str, Any] = {
+        _values: dict[str, Any] = {
             "project_id": project_id if project_id is not None else self._settings.get("project_id"),
         }
-        params = models.ShowSmartLiveUserConfigParams.model_validate({k: v for k, v in values.items() if v is not None})
-        path_params, query, headers = to_wire(dump(params), _SHOW_SMART_LIVE_USER_CONFIG_PARAMS)
+        _params = models.ShowSmartLiveUserConfigParams.model_validate(
+            {k: v for k, v in _values.items() if v is not None}
+        )
+        _path, _query, _headers = to_wire(dump(_params), _SHOW_SMART_LIVE_USER_CONFIG_PARAMS)
         return PreparedCall(
             _SHOW_SMART_LIVE_USER_CONFIG,
             _parse_show_smart_live_user_config,
-            path_params,
-            query,
-            headers,
+            _path,
+            _query,
+            _headers,
         )
 
     def update_smart_live_user_config(
         self, body: models.UpdateSmartLiveUserConfigReq | Mapping[str, Any], *, project_id: str | None = None
     ) -> PreparedCall[None]:
         """Set the tenant-level live streaming configuration."""
-        values: dict[str, Any] = {
+        _values: dict[str, Any] = {
             "project_id": project_id if project_id is not None else self._settings.get("project_id"),
         }
-        params = models.UpdateSmartLiveUserConfigParams.model_validate(
-            {k: v for k, v in values.items() if v is not None}
+        _params = models.UpdateSmartLiveUserConfigParams.model_validate(
+            {k: v for k, v in _values.items() if v is not None}
         )
-        path_params, query, headers = to_wire(dump(params), _UPDATE_SMART_LIVE_USER_CONFIG_PARAMS)
+        _path, _query, _headers = to_wire(dump(_params), _UPDATE_SMART_LIVE_USER_CONFIG_PARAMS)
         return PreparedCall(
             _UPDATE_SMART_LIVE_USER_CONFIG,
             _parse_update_smart_live_user_config,
-            path_params,
-            query,
-            headers,
+            _path,
+            _query,
+            _headers,
             encoded_body=encode_body(body, _UPDATE_SMART_LIVE_USER_CONFIG_BODY),
         )
 
@@ -251,8 +253,8 @@ class Client:
         configuration, the live event HTTPS callback configuration and the livestream notification
         configuration.
         """
-        call = self.requests.show_smart_live_user_config(project_id=project_id)
-        return (self.send_raw(call, options)).parse()
+        _call = self.requests.show_smart_live_user_config(project_id=project_id)
+        return (self.send_raw(_call, options)).parse()
 
     def update_smart_live_user_config(
         self,
@@ -269,8 +271,8 @@ class Client:
         All three members are optional. On success the response is status 200 with the `X-Request-Id`
         header; no response body is documented.
         """
-        call = self.requests.update_smart_live_user_config(project_id=project_id, body=body)
-        return (self.send_raw(call, options)).parse()
+        _call = self.requests.update_smart_live_user_config(project_id=project_id, body=body)
+        return (self.send_raw(_call, options)).parse()
 
 
 class AsyncClient:
@@ -341,8 +343,8 @@ class AsyncClient:
         configuration, the live event HTTPS callback configuration and the livestream notification
         configuration.
         """
-        call = self.requests.show_smart_live_user_config(project_id=project_id)
-        return (await self.send_raw(call, options)).parse()
+        _call = self.requests.show_smart_live_user_config(project_id=project_id)
+        return (await self.send_raw(_call, options)).parse()
 
     async def update_smart_live_user_config(
         self,
@@ -359,5 +361,5 @@ class AsyncClient:
         All three members are optional. On success the response is status 200 with the `X-Request-Id`
         header; no response body is documented.
         """
-        call = self.requests.update_smart_live_user_config(project_id=project_id, body=body)
-        return (await self.send_raw(call, options)).parse()
+        _call = self.requests.update_smart_live_user_config(project_id=project_id, body=body)
+        return (await self.send_raw(_call, options)).parse()

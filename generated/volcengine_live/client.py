@@ -183,18 +183,18 @@ class Requests:
         self, body: models.UpdateCallbackBody | Mapping[str, Any]
     ) -> PreparedCall[models.UpdateCallbackRes]:
         """Add or update the callback configuration of a domain space or push domain."""
-        values: dict[str, Any] = {
+        _values: dict[str, Any] = {
             "Action": "UpdateCallback",
             "Version": "2023-01-01",
         }
-        params = models.UpdateCallbackParams.model_validate({k: v for k, v in values.items() if v is not None})
-        path_params, query, headers = to_wire(dump(params), _UPDATE_CALLBACK_PARAMS)
+        _params = models.UpdateCallbackParams.model_validate({k: v for k, v in _values.items() if v is not None})
+        _path, _query, _headers = to_wire(dump(_params), _UPDATE_CALLBACK_PARAMS)
         return PreparedCall(
             _UPDATE_CALLBACK,
             _parse_update_callback,
-            path_params,
-            query,
-            headers,
+            _path,
+            _query,
+            _headers,
             encoded_body=encode_body(body, _UPDATE_CALLBACK_BODY),
         )
 
@@ -202,18 +202,18 @@ class Requests:
         self, body: models.DescribeCallbackBody | Mapping[str, Any]
     ) -> PreparedCall[models.DescribeCallbackRes]:
         """Query the callback configurations of a domain space or push domain."""
-        values: dict[str, Any] = {
+        _values: dict[str, Any] = {
             "Action": "DescribeCallback",
             "Version": "2023-01-01",
         }
-        params = models.DescribeCallbackParams.model_validate({k: v for k, v in values.items() if v is not None})
-        path_params, query, headers = to_wire(dump(params), _DESCRIBE_CALLBACK_PARAMS)
+        _params = models.DescribeCallbackParams.model_validate({k: v for k, v in _values.items() if v is not None})
+        _path, _query, _headers = to_wire(dump(_params), _DESCRIBE_CALLBACK_PARAMS)
         return PreparedCall(
             _DESCRIBE_CALLBACK,
             _parse_describe_callback,
-            path_params,
-            query,
-            headers,
+            _path,
+            _query,
+            _headers,
             encoded_body=encode_body(body, _DESCRIBE_CALLBACK_BODY),
         )
 
@@ -221,18 +221,18 @@ class Requests:
         self, body: models.DeleteCallbackBody | Mapping[str, Any]
     ) -> PreparedCall[models.DeleteCallbackRes]:
         """Delete callback configurations of a domain space or push domain."""
-        values: dict[str, Any] = {
+        _values: dict[str, Any] = {
             "Action": "DeleteCallback",
             "Version": "2023-01-01",
         }
-        params = models.DeleteCallbackParams.model_validate({k: v for k, v in values.items() if v is not None})
-        path_params, query, headers = to_wire(dump(params), _DELETE_CALLBACK_PARAMS)
+        _params = models.DeleteCallbackParams.model_validate({k: v for k, v in _values.items() if v is not None})
+        _path, _query, _headers = to_wire(dump(_params), _DELETE_CALLBACK_PARAMS)
         return PreparedCall(
             _DELETE_CALLBACK,
             _parse_delete_callback,
-            path_params,
-            query,
-            headers,
+            _path,
+            _query,
+            _headers,
             encoded_body=encode_body(body, _DELETE_CALLBACK_BODY),
         )
 
@@ -323,8 +323,8 @@ class Client:
         webhook). Rate limit: 10 requests per second per user. The operation is idempotent: repeating it
         sets the same configuration.
         """
-        call = self.requests.update_callback(body=body)
-        return (self.send_raw(call, options)).parse()
+        _call = self.requests.update_callback(body=body)
+        return (self.send_raw(_call, options)).parse()
 
     def describe_callback(
         self, body: models.DescribeCallbackBody | Mapping[str, Any], *, options: RequestOptions | None = None
@@ -337,8 +337,8 @@ class Client:
         settings (the key is returned in clear) and creation time. Rate limit: 10 requests per second per
         user. The operation only reads and is idempotent.
         """
-        call = self.requests.describe_callback(body=body)
-        return (self.send_raw(call, options)).parse()
+        _call = self.requests.describe_callback(body=body)
+        return (self.send_raw(_call, options)).parse()
 
     def delete_callback(
         self, body: models.DeleteCallbackBody | Mapping[str, Any], *, options: RequestOptions | None = None
@@ -351,8 +351,8 @@ class Client:
         are deleted. Rate limit: 10 requests per second per user. The operation is idempotent: deleting
         again leaves the same state.
         """
-        call = self.requests.delete_callback(body=body)
-        return (self.send_raw(call, options)).parse()
+        _call = self.requests.delete_callback(body=body)
+        return (self.send_raw(_call, options)).parse()
 
 
 class AsyncClient:
@@ -422,8 +422,8 @@ class AsyncClient:
         webhook). Rate limit: 10 requests per second per user. The operation is idempotent: repeating it
         sets the same configuration.
         """
-        call = self.requests.update_callback(body=body)
-        return (await self.send_raw(call, options)).parse()
+        _call = self.requests.update_callback(body=body)
+        return (await self.send_raw(_call, options)).parse()
 
     async def describe_callback(
         self, body: models.DescribeCallbackBody | Mapping[str, Any], *, options: RequestOptions | None = None
@@ -436,8 +436,8 @@ class AsyncClient:
         settings (the key is returned in clear) and creation time. Rate limit: 10 requests per second per
         user. The operation only reads and is idempotent.
         """
-        call = self.requests.describe_callback(body=body)
-        return (await self.send_raw(call, options)).parse()
+        _call = self.requests.describe_callback(body=body)
+        return (await self.send_raw(_call, options)).parse()
 
     async def delete_callback(
         self, body: models.DeleteCallbackBody | Mapping[str, Any], *, options: RequestOptions | None = None
@@ -450,5 +450,5 @@ class AsyncClient:
         are deleted. Rate limit: 10 requests per second per user. The operation is idempotent: deleting
         again leaves the same state.
         """
-        call = self.requests.delete_callback(body=body)
-        return (await self.send_raw(call, options)).parse()
+        _call = self.requests.delete_callback(body=body)
+        return (await self.send_raw(_call, options)).parse()

@@ -73,11 +73,53 @@ def test_defaults_are_specs_and_generated_relative_to_the_working_directory(
     assert "tiny: up to date" in capsys.readouterr().out.splitlines()
 
 
-def test_no_specs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("verb", ["generate", "check", "list", "fuzz"])
+def test_no_specs_is_an_error_for_every_verb(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], verb: str
+) -> None:
+    """A CI step run in the wrong folder must fail, not report 0 packages up to date."""
     monkeypatch.chdir(tmp_path)
-    assert main(["generate"]) == 1
-    assert "[cli.no-specs] no spec files found" in capsys.readouterr().err
+    assert main([verb]) == 2
+    captured = capsys.readouterr()
+    assert (
+        captured.err == f"error: no spec files given, and none found in {tmp_path / 'specs'} (*.yaml, *.yml, *.json)\n"
+    )
+    assert captured.out == ""
     assert not (tmp_path / "generated").exists()
+
+
+def test_version_and_help_list_every_verb(capsys: pytest.CaptureFixture[str]) -> None:
+    from generator import __version__
+
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out == f"streamspec {__version__}\n"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listed = capsys.readouterr().out
+    for verb in ("generate", "check", "list", "serve", "fuzz", "diff"):
+        assert re.search(rf"^    {verb} +\S", listed, re.M), f"{verb} has no line in the help"
+
+
+def test_every_argument_of_every_verb_has_help() -> None:
+    from generator.cli import build_parser
+
+    parser = build_parser()
+    verbs = next(a for a in parser._actions if a.dest == "command").choices
+    for name, verb in verbs.items():
+        for action in verb._actions:
+            assert action.help, f"{name} {action.option_strings or action.dest} has no help"
+
+
+def test_an_unknown_argument_shows_its_verbs_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(["generate", "--bogus"])
+    assert raised.value.code == 2
+    err = capsys.readouterr().err
+    assert (
+        err.startswith("usage: generator generate ")
+        and "generator generate: error: unrecognized arguments: --bogus" in err
+    )
 
 
 @pytest.mark.parametrize(

@@ -241,7 +241,7 @@ def test_check_passes_on_fresh_output_and_names_stale_files(
     before = snapshot(out)
     capsys.readouterr()
     assert main(["check", str(tiny), "--output", str(out)]) == 0
-    assert capsys.readouterr().out == "generated/ is up to date (1 package(s))\n"
+    assert capsys.readouterr().out == f"{out}/ is up to date (1 package(s))\n"
     (out / "tiny" / "models.py").write_text("# edited\n", encoding="utf-8")
     (out / "tiny" / "py.typed").unlink()
     (out / "tiny" / "stray.py").write_text("", encoding="utf-8")

@@ -86,15 +86,15 @@ def _choose(value: object, specs: Sequence[BodySpec], content_type: str | None) 
         documented = ", ".join(spec.media_type for spec in specs)
         raise ValueError(f"content_type {content_type!r} is not documented for this body ({documented})")
     kinds: tuple[str, ...]
-    if isinstance(value, str):
-        kinds = ("text", "binary")
+    if isinstance(value, str):  # text first; a JSON body may be a string too
+        kinds = ("text", "binary", *STRUCTURED)
     elif isinstance(value, bytes | bytearray | memoryview) or hasattr(value, "read"):
         kinds = ("binary", "text")
     else:
         kinds = STRUCTURED
     for kind in kinds:
         for spec in specs:
-            if spec.encoding == kind or (kind in STRUCTURED and spec.encoding in STRUCTURED):
+            if spec.encoding == kind:
                 return spec
     documented = ", ".join(spec.media_type for spec in specs)
     raise ValueError(f"a {type(value).__name__} body fits none of its media types ({documented})")
@@ -108,6 +108,8 @@ def _wildcard_matches(documented: str, wanted: str) -> bool:
 def _read(content: object) -> bytes:
     if isinstance(content, bytes):
         return content
+    if isinstance(content, str):  # text given for a file part or a binary body: its UTF-8 bytes
+        return content.encode()
     if isinstance(content, bytearray | memoryview):
         return bytes(content)
     read = getattr(content, "read", None)

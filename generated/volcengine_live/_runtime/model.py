@@ -292,7 +292,10 @@ def _is_ip(version: int) -> Callable[[str], bool]:
     return check
 
 
+_BASE64 = re.compile(r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
+
 FORMAT_CHECKS: dict[str, Callable[[str], bool]] = {
+    "byte": lambda v: bool(_BASE64.match(v)),
     "uri": _is_uri,
     "uri-reference": lambda v: not any(c.isspace() for c in v),
     "date-time": _is_date_time,
