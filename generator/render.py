@@ -48,6 +48,7 @@ def environment() -> jinja2.Environment:
     env.globals["handler_result"] = handler_result
     env.globals["route_facts"] = route_facts
     for helper in (
+        base_path,
         param_spec,
         has_empty_success,
         body_specs,
@@ -291,6 +292,13 @@ def route_facts(op: Operation, profile: Profile, api: Api) -> dict[str, Any]:
         "invalid_codes": dict(sorted(codes.items())),
         "internal_code": internal.error_codes[0].code if internal and internal.error_codes else server.internal_code,
     }
+
+
+def base_path(api: Api) -> str:
+    """The path of the spec's first server URL, where its generated server serves the API (`""` for the root)."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(api.servers[0].url).path.rstrip("/") if api.servers else ""
 
 
 def param_spec(param: Parameter) -> str:

@@ -232,7 +232,7 @@ class SchemaRegistry:
         if not top and (is_object_schema(schema) or _merges(schema)):
             return {"$ref": COMPONENT_REF + self._hoist(owner, schema, ptr)}
         out: dict[str, Any] = {}
-        if top and is_object_schema(schema) and "additionalProperties" not in schema:
+        if top and is_object_schema(schema) and not {"additionalProperties", "unevaluatedProperties"} & schema.keys():
             out["additionalProperties"] = True  # open: unknown fields are kept, so payloads round-trip
         if is_binary_string(schema):
             schema = {**{k: v for k, v in schema.items() if k not in ("contentMediaType", "contentEncoding")}}
@@ -265,6 +265,11 @@ class SchemaRegistry:
                     self._member(sub, f"{ptr}/{key}/{i}", f"{owner}Item{i + 1}", rules, at=None)
                     for i, sub in enumerate(value)
                 ]
+                if schema.get("items") is False:  # no items past the prefix: at most that many
+                    out["maxItems"] = min(len(value), schema.get("maxItems", len(value)))
+                if not schema.get("minItems") == out.get("maxItems", schema.get("maxItems")) == len(value):
+                    # Not a fixed-length tuple, which the field type says itself: each position is checked.
+                    self._check_positions(value, ptr, owner, rules, at=at)
             elif key in ("oneOf", "anyOf", "allOf") and isinstance(value, list):
                 if top and is_object_schema(schema) and self._take_rules(schema, key, value, ptr, rules):
                     continue
@@ -401,7 +406,10 @@ class SchemaRegistry:
             bounds = (int(schema.get("minContains", 1)), schema.get("maxContains"))
             rules.checks.append((at, "contains", (target,), bounds))
             return {key}
-        branches = [(k, schema.get(k)) for k in (("if", "then", "else") if key == "if" else (key,))]
+        # A branch without a type of its own applies to the values of the enclosing schema's type, and only to them.
+        kind = schema.get("type") if isinstance(schema.get("type"), str) else None
+        names = ("if", "then", "else") if key == "if" else (key,)
+        branches = [(k, _of_kind(schema.get(k), kind)) for k in names]
         if any(sub is not None and not _typed(sub) for _, sub in branches):
             return self._unchecked(f"{ptr}/{key}", key, "without a definite type")
         targets = tuple(
@@ -410,6 +418,16 @@ class SchemaRegistry:
         )
         rules.checks.append((at, key, targets, ()))
         return {k for k, _ in branches}
+
+    def _check_positions(self, items: list[Any], ptr: str, owner: str, rules: ModelRules, *, at: Place) -> None:
+        """`prefixItems` of a list whose length varies: the item at each position is checked against its schema."""
+        if at is None or not all(_typed(item) for item in items):
+            self._unchecked(f"{ptr}/prefixItems", "prefixItems", "of varying length here")
+            return
+        targets = tuple(
+            self._hoist(f"{owner}Position{i + 1}", item, f"{ptr}/prefixItems/{i}") for i, item in enumerate(items)
+        )
+        rules.checks.append((at, "prefix", targets, ()))
 
     def _unchecked(self, ptr: str, key: str, where: str) -> set[str]:
         """A located warning for a keyword at `ptr` that the models will not check."""
@@ -565,6 +583,13 @@ def _typed(schema: Any) -> bool:
         return all(_typed(m) for m in members)
     keys = set(schema) - _NOTES
     return bool(keys) and keys <= _OBJECT_KEYWORDS
+
+
+def _of_kind(schema: Any, kind: str | None) -> Any:
+    """A subschema without a type, given the type of the schema it sits in (it only ever sees such values)."""
+    if kind and isinstance(schema, dict) and "type" not in schema and "$ref" not in schema:
+        return {"type": kind, **schema}
+    return schema
 
 
 def _with_type(schema: dict[str, Any]) -> dict[str, Any]:

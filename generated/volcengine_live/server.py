@@ -26,6 +26,8 @@ __all__ = ["ENVELOPE", "ROUTES", "Handlers", "Reply", "RequestContext", "Service
 
 ENVELOPE = VolcengineServerEnvelope(service="live", region="cn-north-1")
 SPEC_PATH = Path(__file__).with_name("openapi.json")
+BASE_PATH = ""
+"""Where the spec's server serves the API (the path of its URL)."""
 
 
 class Handlers(Protocol):
@@ -151,12 +153,14 @@ ROUTES = (
 )
 
 
-def create_app(handlers: Handlers, *, verifier: Verifier | None = None) -> Starlette:
-    """The ASGI app: `handlers` answer the operations; `verifier` (when given) checks each request's credentials."""
+def create_app(handlers: Handlers, *, verifier: Verifier | None = None, base_path: str = BASE_PATH) -> Starlette:
+    """The ASGI app: `handlers` answer the operations under `base_path`; `verifier` (when given) checks each request's
+    credentials."""
     return build_app(
         routes=ROUTES,
         handlers=handlers,
         envelope=ENVELOPE,
         spec_json=SPEC_PATH.read_bytes(),
         verifier=verifier,
+        base_path=base_path,
     )

@@ -44,7 +44,8 @@ class SchemaCheck:
     `at`: where in the model's value (wire names; `*` for every item or map value). `keyword`: `not` (the value
     must not be a `targets[0]`), `if` (a value that is a `targets[0]` must be a `targets[1]`, else a `targets[2]`;
     `""` for a branch that is absent), `contains` (between `args[0]` and `args[1]` items are `targets[0]`s) or
-    `dependent` (when property `args[0]` is present, the object is a `targets[0]`)."""
+    `dependent` (when property `args[0]` is present, the object is a `targets[0]`) or `prefix` (the item at each
+    position is a `targets[position]`)."""
 
     at: tuple[str, ...]
     keyword: str
@@ -60,6 +61,10 @@ class SchemaCheck:
                 branch = then if _is(condition, value) else otherwise
                 if branch and not _is(branch, value):
                     _fail(None, f"{_where(self.at)} must be a {_label(branch)}")
+            elif self.keyword == "prefix" and isinstance(value, list):
+                for position, (target, item) in enumerate(zip(self.targets, value, strict=False)):
+                    if not _is(target, item):
+                        _fail(None, f"{_where(self.at)}[{position}] must be a {_label(target)}")
             elif self.keyword == "contains" and isinstance(value, list):
                 count = sum(1 for item in value if _is(self.targets[0], item))
                 low, high = self.args
@@ -194,7 +199,7 @@ class ApiModel(BaseModel):
         rules = type(self).__streamspec_rules__
         if rules is not None:
             present = {
-                info.alias or name: getattr(self, name)
+                info.alias or name: self.__dict__[name]  # not getattr: a deprecated field would warn
                 for name, info in type(self).model_fields.items()
                 if name in self.model_fields_set
             }

@@ -145,6 +145,7 @@ class _Api:
         envelope: ServerEnvelope,
         spec_json: bytes,
         verifier: Verifier | None,
+        base_path: str = "",
     ) -> None:
         self.handlers = handlers
         self.envelope = envelope
@@ -154,7 +155,7 @@ class _Api:
         for route in routes:
             self.by_path.setdefault(route.path, []).append(route)
         self.patterns = [
-            (re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path)) + "$"), path)
+            (*_compiled(base_path.rstrip("/"), path), path)
             for path in sorted(self.by_path, key=lambda p: (p.count("{"), p))
         ]
 
@@ -195,16 +196,17 @@ class _Api:
         return self._reply(route, result, request_id)
 
     def _match(self, method: str, raw_path: str, query: list[tuple[str, str]]) -> tuple[Route, dict[str, str]]:
-        for pattern, template in self.patterns:
+        for pattern, names, template in self.patterns:
             found = pattern.match(raw_path)
             if found is None:
                 continue
+            segments = dict(zip(names, found.groups(), strict=True))
             candidates = [r for r in self.by_path[template] if r.method == method]
             if not candidates:
                 allow = ", ".join(sorted({r.method for r in self.by_path[template]}))
                 code = self.envelope.routing_code("method_not_allowed")
                 raise _Failure(405, code, f"method {method} is not allowed; allowed: {allow}", allow=allow)
-            return self._select(candidates, dict(query)), found.groupdict()  # raw: each style decodes its own
+            return self._select(candidates, dict(query)), segments  # raw: each style decodes its own
         raise _Failure(404, self.envelope.routing_code("not_found"), f"no API at {raw_path}")
 
     def _select(self, candidates: list[Route], args: Mapping[str, str]) -> Route:
@@ -302,6 +304,17 @@ class _Api:
         return Response(self.spec_json, media_type="application/json", headers=headers)
 
 
+_PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
+
+
+def _compiled(base_path: str, template: str) -> tuple[re.Pattern[str], list[str]]:
+    """The pattern matching raw request paths of `template` under `base_path`, and its placeholders in order (any
+    characters but `/` may name one, so they are groups by position, not by name)."""
+    parts = _PLACEHOLDER.split(template)
+    body = "".join(re.escape(part) if i % 2 == 0 else "([^/]+)" for i, part in enumerate(parts))
+    return re.compile("^" + re.escape(base_path) + body + "$"), parts[1::2]
+
+
 def _json(status: int, body: Any, headers: Mapping[str, str], media_type: str | None = None) -> Response:
     content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
     json_type = media_type if media_type and media_encoding(media_type) == "json" else "application/json"
@@ -315,9 +328,11 @@ def build_app(
     envelope: ServerEnvelope,
     spec_json: bytes,
     verifier: Verifier | None = None,
+    base_path: str = "",
 ) -> Starlette:
-    """An ASGI app serving `routes` with `handlers`, the spec at /openapi.json, and everything else answered."""
-    api = _Api(routes, handlers, envelope, spec_json, verifier)
+    """An ASGI app serving `routes` under `base_path` (the path of the spec's server URL) with `handlers`, the spec
+    at /openapi.json, and everything else answered."""
+    api = _Api(routes, handlers, envelope, spec_json, verifier, base_path)
     methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]
     app = Starlette(
         routes=[

@@ -19,8 +19,10 @@ from email.parser import BytesParser
 from typing import IO, Any
 from urllib.parse import parse_qsl, quote, urlencode
 
+from pydantic import BaseModel
+
 from .model import dump_value, read_json, validate_value
-from .params import flatten, render, unflatten
+from .params import flatten, unflatten
 
 __all__ = [
     "BodySpec",
@@ -140,41 +142,41 @@ def encode_body(value: object, specs: Sequence[BodySpec], content_type: str | No
     if spec.encoding == "text":
         text = value if isinstance(value, str) else _read(value).decode()
         return media, text.encode()
-    files: dict[str, tuple[str, bytes, str]] = {}
-    if spec.encoding == "multipart" and isinstance(value, Mapping):
-        value = dict(value)
+    files: dict[str, list[tuple[str, bytes, str]]] = {}
+    if spec.encoding == "multipart":
+        # File parts travel as given, never through JSON: the model validates placeholders in their place.
+        if isinstance(value, BaseModel):
+            value = value.model_dump(by_alias=True, exclude_unset=True)
+        fields: dict[str, object] = dict(value) if isinstance(value, Mapping) else {}
         for name in spec.files:
-            if value.get(name) is not None and not isinstance(value[name], bytes):
-                files[name] = _file_part(name, value[name])
-                value[name] = files[name][1]
+            given = fields.get(name)
+            if given is None:
+                continue
+            files[name] = [_file_part(name, item) for item in (given if isinstance(given, list) else [given])]
+            fields[name] = [b"" for _ in files[name]] if isinstance(given, list) else b""
+        value = fields if isinstance(value, Mapping) else value
     data = dump_value(spec.target, validate_value(spec.target, value))
     if spec.encoding == "json":
         return media, json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
     if spec.encoding == "form":
         pairs = [pair for key, item in data.items() for pair in flatten(key, item)]
         return media, urlencode(pairs, quote_via=quote).encode()
-    return _multipart(data, spec.files, files)
+    return _multipart(data, files)
 
 
-def _multipart(
-    data: Mapping[str, Any], file_fields: Sequence[str], files: Mapping[str, tuple[str, bytes, str]]
-) -> tuple[str, bytes]:
+def _multipart(data: Mapping[str, Any], files: Mapping[str, list[tuple[str, bytes, str]]]) -> tuple[str, bytes]:
     boundary = uuid.uuid4().hex
     parts: list[bytes] = []
     for key, item in data.items():
-        if key in file_fields:
-            filename, content, part_type = files.get(key) or (key, _as_bytes(item), "application/octet-stream")
+        for filename, content, part_type in files.get(key, ()):
             head = f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"; filename="{filename}"\r\n'
             parts.append(head.encode() + f"Content-Type: {part_type}\r\n\r\n".encode() + content + b"\r\n")
+        if key in files:
             continue
         for name, text in flatten(key, item):
             disposition = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
             parts.append(disposition.encode() + text.encode() + b"\r\n")
     return f"multipart/form-data; boundary={boundary}", b"".join(parts) + f"--{boundary}--\r\n".encode()
-
-
-def _as_bytes(item: object) -> bytes:
-    return item if isinstance(item, bytes) else render(item).encode()
 
 
 # --------------------------------------------------------------------------- server: decode
@@ -205,14 +207,18 @@ def _decode_multipart(content_type: str, body: bytes, file_fields: Sequence[str]
     if not message.is_multipart():
         raise ValueError("not a multipart body")
     texts: list[tuple[str, str]] = []
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes | list[bytes]] = {}
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
         payload = part.get_payload(decode=True)
         if not isinstance(name, str) or not isinstance(payload, bytes):
             raise ValueError("a multipart part without a name")
         if name in file_fields or part.get_filename():
-            files[name] = payload
+            if name in files:  # several files in one field
+                previous = files[name]
+                files[name] = [*(previous if isinstance(previous, list) else [previous]), payload]
+            else:
+                files[name] = payload
         else:
             texts.append((name, payload.decode()))
     return {**unflatten(texts), **files}
