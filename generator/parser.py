@@ -3,7 +3,8 @@
 Operations without an `operationId` are named after their method and path (`docs/constructs.md`): `GET
 /pets/{petId}` is `get_pets_pet_id`, a path fragment adds its words (`/files/{id}#shared_link` ->
 `get_files_id_shared_link`), `/` is `root`, and a name already taken (by another derived name or an explicit
-`operationId`) gets `_2`, `_3` ... in document order.
+`operationId`) gets `_2`, `_3` ... in document order. A name the client uses itself (`close`, `send_raw`,
+`requests`, `base_url`) gets a trailing `_`.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ _RESERVED_ARGUMENTS = frozenset(
     {"self", "options", "body", "content_type", "models", "dump", "to_wire", "encode_body", "httpx"}
 )
 """Names a client method's parameters may not take: its other arguments, and module names its body uses."""
+_CLIENT_ATTRIBUTES = frozenset({"base_url", "requests", "send_raw", "close"})
+"""Names a generated client uses itself, so an operation cannot take them as its method name."""
 _STATUS_KEY = re.compile(r"^[1-5](\d\d|XX)$", re.IGNORECASE)
 _CODE_FIELD = re.compile(r"code|^type$|^error$|^status$", re.IGNORECASE)
 _MESSAGE_FIELD = re.compile(r"message|msg|detail|description|reason|^title$", re.IGNORECASE)
@@ -161,6 +164,7 @@ class _Parser:
 
         def claim(index: int, op_id: str) -> None:
             base = snake_name(op_id)
+            base += "_" if base in _CLIENT_ATTRIBUTES else ""
             py_name, n = base, 2
             while py_name in taken:
                 py_name, n = f"{base}_{n}", n + 1

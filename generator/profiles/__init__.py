@@ -2,23 +2,37 @@
 
 A spec selects its profile explicitly with `info.x-profile: <name>`, or implicitly through the `x-signing` names of
 its security schemes (the one profile that signs for all of them); a spec that does neither gets `plain`. Conflicts
-are problems, never guesses. Adding a vendor is one package here (see docs/profiles.md).
+are problems, never guesses. Adding a vendor is one package here whose `PROFILE` is its `Profile`: the registry
+finds it (see docs/profiles.md).
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Mapping
 
 from generator.errors import Problem, pointer
 from generator.loader import LoadedSpec
 from generator.profiles.base import Profile
-from generator.profiles.huawei import HUAWEI
-from generator.profiles.plain import PLAIN
-from generator.profiles.volcengine import VOLCENGINE
 
-__all__ = ["PROFILES", "Profile", "resolve"]
+__all__ = ["PROFILES", "Profile", "discover", "resolve"]
 
-PROFILES: Mapping[str, Profile] = {profile.name: profile for profile in (PLAIN, HUAWEI, VOLCENGINE)}
+
+def discover() -> dict[str, Profile]:
+    """Every profile package beside this module, by name (`plain` first, then in name order)."""
+    found: dict[str, Profile] = {}
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: (m.name != "plain", m.name)):
+        if not module.ispkg:
+            continue
+        profile = getattr(importlib.import_module(f"{__name__}.{module.name}"), "PROFILE", None)
+        if not isinstance(profile, Profile) or profile.name != module.name:
+            raise TypeError(f"{__name__}.{module.name} must define PROFILE, a Profile named {module.name!r}")
+        found[profile.name] = profile
+    return found
+
+
+PROFILES: Mapping[str, Profile] = discover()
 
 
 def resolve(spec: LoadedSpec) -> tuple[Profile, list[Problem]]:

@@ -16,6 +16,7 @@ import pytest
 from generator.loader import load_spec, pointer_exists
 from tests.corpus.harness import (
     CORPUS,
+    UNSATISFIABLE,
     Outcome,
     corpus_documents,
     exercise,
@@ -28,13 +29,6 @@ from tests.corpus.harness import (
 pytestmark = pytest.mark.skipif(
     not CORPUS.is_dir(), reason=f"the corpus is not at {CORPUS}: clone ../shared beside the checkout to run it"
 )
-
-UNSATISFIABLE = {
-    # Documents that say, on purpose, that nothing valid can be sent: the operation cannot be called with valid
-    # arguments, so only its refusal to send invalid ones can be shown.
-    ("readme__schema_types_31.yaml", "quirks_entirelyIncompatibleAllOf"): "allOf of a string and an integer",
-    ("readme__schema_types_31.yaml", "quirks_partiallyUsableIncompatibleAllOf"): "allOf of a string and an integer",
-}
 
 
 @pytest.fixture(scope="session")

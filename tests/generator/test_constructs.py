@@ -72,6 +72,13 @@ def test_operations_without_an_operation_id_are_named_from_method_and_path(built
     assert names["/models POST"] == "echo_model"
 
 
+def test_an_operation_named_like_a_client_method_keeps_both(pkg: ModuleType) -> None:
+    assert call(pkg, "close_", "s1").model_dump()["operation"] == "close"
+    _, transport = recording(200, b"{}")
+    client = pkg.Client(base_url=BASE, transport=transport)
+    client.close()  # still the client's own
+
+
 # --------------------------------------------------------------------------- through the generated server
 
 

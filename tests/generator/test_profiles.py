@@ -4,10 +4,12 @@ runtime and nothing of another's."""
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
+import generator.profiles as registry
 from generator.loader import load_spec
 from generator.pipeline import build_package
 from generator.profiles import PROFILES, resolve
@@ -87,3 +89,23 @@ def test_a_package_carries_only_the_runtime_it_imports(tmp_path: Path) -> None:
         f"_runtime/{module}.py"
         for module in ("__init__", "bodies", "calls", "client", "envelope", "model", "params", "server")
     ]
+
+
+def test_a_new_profile_package_is_found_by_the_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding a vendor is one package beside the others: nothing else names it."""
+    (tmp_path / "acme").mkdir()
+    (tmp_path / "acme" / "__init__.py").write_text(
+        "from generator.profiles.plain import PlainProfile\n"
+        "PROFILE = PlainProfile(name='acme', description='Acme', signings=frozenset({'acme-hmac'}))\n"
+    )
+    monkeypatch.setattr(registry, "__path__", [*registry.__path__, str(tmp_path)])
+    monkeypatch.delitem(sys.modules, "generator.profiles.acme", raising=False)
+    found = registry.discover()
+    assert list(found)[:1] == ["plain"] and {"huawei", "volcengine", "acme"} <= found.keys()
+    monkeypatch.setattr(registry, "PROFILES", found)
+    spec = "    A: {type: apiKey, in: header, name: Authorization, x-signing: acme-hmac}"
+    assert selected(tmp_path, spec) == ("acme", [])
+    (tmp_path / "acme" / "__init__.py").write_text("PROFILE = None\n")
+    monkeypatch.delitem(sys.modules, "generator.profiles.acme")
+    with pytest.raises(TypeError, match="must define PROFILE"):
+        registry.discover()

@@ -97,7 +97,7 @@ class HuaweiProfile(Profile):
         )
 
 
-HUAWEI = HuaweiProfile(
+PROFILE = HuaweiProfile(
     name="huawei",
     description="Huawei Cloud: SDK-HMAC-SHA256 and IAM tokens, {error_code, error_msg}, project ids",
     signings=frozenset({"huawei-sdk-hmac-sha256", "huawei-token"}),

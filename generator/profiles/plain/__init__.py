@@ -96,4 +96,4 @@ class PlainProfile(Profile):
         )
 
 
-PLAIN = PlainProfile(name="plain", description="no vendor: standard security schemes and JSON error bodies")
+PROFILE = PlainProfile(name="plain", description="no vendor: standard security schemes and JSON error bodies")

@@ -100,7 +100,7 @@ class VolcengineProfile(Profile):
         )
 
 
-VOLCENGINE = VolcengineProfile(
+PROFILE = VolcengineProfile(
     name="volcengine",
     description="Volcengine: HMAC-SHA256 V4, Action/Version RPC, ResponseMetadata",
     signings=frozenset({"volcengine-hmac-sha256-v4"}),
