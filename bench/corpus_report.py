@@ -61,7 +61,10 @@ def streamspec(paths: Sequence[Path], out: Path) -> tuple[dict[Path, str], dict[
         found += [f"ruff: {line}" for line in ruff.get(name, [])[:5]]
         found += [f"mypy: {line}" for line in mypy.get(name, [])[:5]]
         if not found:
-            failures = exercise(out, outcome.package, path)
+            try:
+                failures = exercise(out, outcome.package, path)
+            except Exception as exc:  # the harness's own failure is reported, not a verdict on the package
+                failures = [f"the harness failed: {type(exc).__name__}: {exc}"]
             failures = [f for f in failures if (path.name, f.split(":", 1)[0]) not in UNSATISFIABLE]
             found = [f"parse: {line}" for line in failures[:5]]
         status[path] = "unclean" if found else "generated"
