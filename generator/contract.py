@@ -131,6 +131,8 @@ class Target:
     """A remote target is a real server: its documented rate limits are respected."""
     label: str = ""
     """How reports name the target (default: its base URL)."""
+    openapi_auth: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """schemathesis' `auth.openapi` settings: credentials by security scheme (a mock's, for the standard schemes)."""
 
 
 @dataclass(frozen=True)
@@ -401,6 +403,8 @@ def _config(spec: str, raw: Mapping[str, Any], target: Target, options: FuzzOpti
         "phases": {phase: {"enabled": phase in options.phases} for phase in PHASES},
         "operations": [{"include-operation-id": op, **settings} for op, settings in per_operation.items()],
     }
+    if target.openapi_auth:
+        data["auth"] = {"openapi": {name: dict(values) for name, values in target.openapi_auth.items()}}
     if options.seed is not None:
         data["seed"] = options.seed
     return schemathesis.Config.from_dict(data)
