@@ -5,7 +5,7 @@ specs without a vendor profile, built from the documented error schemas."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,6 +105,8 @@ class MockHandlers:
             if op.method == "DELETE" and key[1]:
                 self.state.deleted.add(key)
                 self.state.resources.pop(key, None)
+            elif op.method != "GET":
+                self._recreate(canned.value)
             remembered = self.state.resources.get(key)
             if remembered is not None and op.method == "GET" and canned.value is not None:
                 media = self.routes[op.operation_id].success_media
@@ -140,9 +142,16 @@ class MockHandlers:
             return ()
         values = []
         for p in op.params_in("path"):
-            value = getattr(params, p.py_name, None)
-            values.append((p.name, str(value.value if hasattr(value, "value") else value)))
+            value: Any = getattr(params, p.py_name, None)
+            values.append((p.name, str(getattr(value, "value", value))))  # an enum member by its value
         return tuple(values)
+
+    def _recreate(self, value: Any) -> None:
+        """A write answering with a deleted resource's identifiers (the mock's answers repeat) creates it again."""
+        assert self.state is not None
+        scalars = {str(v) for v in _scalars(value)}
+        for key in [key for key in self.state.deleted if all(v in scalars for _, v in key[1])]:
+            self.state.deleted.discard(key)
 
     def _remember(self, op: Operation, params: Any, canned: Canned) -> None:
         """Make the resources this answer's links name (their path parameters resolved from request and body)."""
@@ -161,6 +170,17 @@ class MockHandlers:
                 key = (target.path, tuple(values))
                 self.state.deleted.discard(key)
                 self.state.resources.setdefault(key, canned.value)
+
+
+def _scalars(value: Any) -> Iterator[Any]:
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _scalars(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _scalars(item)
+    elif value is not None:
+        yield value
 
 
 def _evaluate(expression: str, path: Mapping[str, str], body: Any) -> Any:
@@ -197,8 +217,11 @@ class MockEnvelope:
     assign them (invalid input, internal error), the routing codes and the mock's own (401, 404).
     """
 
-    def __init__(self, package: MockPackage, base: Any, spec: SpecResponses, served: Served, seed: int) -> None:
+    def __init__(
+        self, package: MockPackage, base: Any, spec: SpecResponses, served: Served, seed: int, documented: bool
+    ) -> None:
         self.base = base
+        self.documented = documented
         self.spec = spec
         self.served = served
         self.seed = seed
@@ -219,6 +242,8 @@ class MockEnvelope:
 
     def error_body(self, context: Any, code: str, message: str, code_n: int | None) -> object:
         self.served.note(context.request_id, context.operation_id)
+        if not self.documented:
+            return self.base.error_body(context, code, message, code_n)
         status = self.status_of(context.operation_id, code)
         body = error_body(self.spec, context.operation_id, status, code, message, self.seed, self.fields)
         return self.base.error_body(context, code, message, code_n) if body is None else body
