@@ -76,8 +76,9 @@ class MockHandlers:
         self.routes = {route.operation_id: route for route in package.server.ROUTES}
         self.by_name = {op.py_name: op for op in package.api.operations}
         self.served = served or Served()
-        self.state = _State() if stateful else None
-        self.links = self._links() if stateful else {}
+        self.links = self._links()
+        self.state: _State | None = None
+        self.remember(stateful)
 
     def __getattr__(self, name: str) -> Handler:
         op = self.__dict__.get("by_name", {}).get(name)
@@ -88,6 +89,11 @@ class MockHandlers:
             return self.answer(op, ctx, params)
 
         return handle
+
+    def remember(self, on: bool) -> None:
+        """Start remembering afresh (`--stateful`), or stop: the fuzzer remembers only in its stateful phase, so
+        that the other phases' answers depend on nothing but the request (and shards add up to a whole run)."""
+        self.state = _State() if on else None
 
     def canned(self, op: Operation) -> Canned:
         """The operation's documented success answer (pure: the same for the same seed)."""
