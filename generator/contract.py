@@ -449,7 +449,14 @@ def _config(spec: str, raw: Mapping[str, Any], target: Target, options: FuzzOpti
         "workers": 1,
         "cache": {"enabled": False},  # no state carried between runs: a run depends on its seed only
         "generation": {"max-examples": options.max_examples, "database": "none"},
-        "phases": {phase: {"enabled": phase in options.phases} for phase in PHASES},
+        # Values learnt from other operations' responses would make one operation's cases depend on which others
+        # ran before it in the same pass: off, so that shards add up to the whole run (the stateful phase, a pass of
+        # its own, still follows the spec's links).
+        "phases": {
+            phase: {"enabled": phase in options.phases}
+            | ({} if phase == "stateful" else {"extra-data-sources": {"responses": False}})
+            for phase in PHASES
+        },
         "operations": [{"include-operation-id": op, **settings} for op, settings in per_operation.items()],
     }
     if target.openapi_auth:
@@ -636,20 +643,23 @@ def load_schema(spec_path: Path, target: Target, credentials: Credentials | None
 def shard_operations(raw: Mapping[str, Any], index: int, count: int) -> list[str]:
     """The operation labels of shard `index` of `count` (1-based): a deterministic split of the spec's operations,
     balanced by expected cost (the coverage phase's cases grow with parameters, body properties and enum values),
-    largest first onto the lightest shard. Shard 1 also runs the stateful phase over every operation (its sequences
-    span operations), so it starts with that phase's expected cost."""
-    operations = shape("", raw, None).operations.values()
-    costs = {
-        op.operation: 1 + len(op.parameters) + len(op.properties) + sum(len(i.enum or ()) for i in op.parameters)
-        for op in operations
-    }
+    largest first onto the lightest shard. The operations of one path stay together: schemathesis probes a path's
+    undeclared methods once per run, so a path split across shards would be probed twice. Shard 1 also runs the
+    stateful phase over every operation (its sequences span operations), so it starts with that phase's cost."""
+    paths: dict[str, list[str]] = {}
+    costs: dict[str, int] = {}
+    for op in shape("", raw, None).operations.values():
+        path = op.operation.partition(" ")[2]
+        paths.setdefault(path, []).append(op.operation)
+        cost = 1 + len(op.parameters) + len(op.properties) + sum(len(i.enum or ()) for i in op.parameters)
+        costs[path] = costs.get(path, 0) + cost
     loads = [0] * count
-    loads[0] = len(costs)  # the stateful phase: about one scenario step per operation
+    loads[0] = sum(len(labels) for labels in paths.values())  # the stateful phase: a step per operation, about
     shards: list[list[str]] = [[] for _ in range(count)]
-    for label in sorted(costs, key=lambda label: (-costs[label], label)):
+    for path in sorted(costs, key=lambda path: (-costs[path], path)):
         lightest = min(range(count), key=lambda i: (loads[i], i))
-        loads[lightest] += costs[label]
-        shards[lightest].append(label)
+        loads[lightest] += costs[path]
+        shards[lightest] += paths[path]
     return sorted(shards[index - 1])
 
 
@@ -666,7 +676,7 @@ def streamspec_conformance(ctx: Any, response: Any, case: Case[Any]) -> bool | N
         return None
     spec, gaps = found
     label = case.operation.label
-    if response.status_code in gaps.get(label, {}) or response.request.method != case.method.upper():
+    if response.status_code in gaps.get(label, {}) or response.request.method != case.operation.method.upper():
         return None  # a documented gap, or a probe with another method (it reached no operation)
     headers = {name: ", ".join(values) for name, values in response.headers.items()}  # schemathesis keeps lists
     answer = Answer(response.status_code, headers, response.content or b"")
@@ -698,20 +708,22 @@ def fuzz_spec(
     options = options or FuzzOptions()
     started = time.perf_counter()
     raw = read_spec(spec_path)
-    schema = load_schema(spec_path, target, credentials, options)
-    report = SpecReport(spec=package_name(spec_path), target=target.label or target.base_url, seed=schema.config.seed)
-    labels = None
-    passes = [schema]
-    if options.shard is not None:
+    seed = load_schema(spec_path, target, credentials, options).config.seed  # drawn here when none was given
+    report = SpecReport(spec=package_name(spec_path), target=target.label or target.base_url, seed=seed)
+    # The stateful phase runs as a pass of its own, over every operation (its sequences span operations): the
+    # other phases then send the same whether they run whole or in shards (schemathesis feeds what one phase learnt
+    # to the next).
+    rest = tuple(phase for phase in options.phases if phase != "stateful")
+    seeded = replace(options, seed=report.seed)
+    first = load_schema(spec_path, target, credentials, replace(seeded, phases=rest)) if rest else None
+    if options.shard is not None and first is not None:
         index, count = options.shard
         report.shard = f"{index}/{count}"
-        labels = shard_operations(raw, index, count)
-        rest = tuple(phase for phase in options.phases if phase != "stateful")
-        seeded = replace(options, seed=report.seed)
-        passes = [load_schema(spec_path, target, credentials, replace(seeded, phases=rest)).include(name=labels)]
-        if index == 1 and "stateful" in options.phases:
-            passes.append(load_schema(spec_path, target, credentials, replace(seeded, phases=("stateful",))))
-    report.coverage = shape(report.spec, raw, report.seed, labels)
+        first = first.include(name=shard_operations(raw, index, count))
+    passes = [first] if first is not None else []
+    if "stateful" in options.phases and (options.shard is None or options.shard[0] == 1):
+        passes.append(load_schema(spec_path, target, credentials, replace(seeded, phases=("stateful",))))
+    report.coverage = shape(report.spec, raw, report.seed)
     if report.shard:
         report.coverage.shards = [report.shard]
     run = _Run(report, target, progress, emit)
