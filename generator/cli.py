@@ -209,9 +209,14 @@ def build_parser() -> argparse.ArgumentParser:
     from generator.emulator.serve import add_parser as add_serve_parser
 
     add_serve_parser(sub)
+    from generator.fuzz_cli import add_merge_parser
     from generator.fuzz_cli import add_parser as add_fuzz_parser
 
     add_fuzz_parser(sub)
+    add_merge_parser(sub)
+    from generator.mock.cli import add_parser as add_mock_parser
+
+    add_mock_parser(sub)
     from generator.diff.cli import add_parser as add_diff_parser
 
     add_diff_parser(sub)

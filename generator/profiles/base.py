@@ -43,6 +43,10 @@ class ContractHooks(Protocol):
 
     def signer(self, credentials: Any, document: Mapping[str, Any]) -> Signer: ...
 
+    def verifier(self, local: LocalCredentials) -> Any:
+        """The generated server's `Verifier` accepting the emulator's local keys (emulators and mocks use it)."""
+        ...
+
     def settings(self, credentials: Any) -> dict[str, str]:
         """Client settings (`x-client-setting`) the credentials fill."""
         ...
