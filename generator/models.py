@@ -13,12 +13,20 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from generator.errors import GenerationError, Problem
 from generator.render import pyrepr
-from generator.schemas import COMPONENT_REF, ModelRules, SchemaRegistry, is_object_schema, is_present_condition
+from generator.schemas import (
+    COMPONENT_REF,
+    ModelRules,
+    SchemaRegistry,
+    is_object_schema,
+    is_present_condition,
+    runtime_pattern,
+)
 
 CHUNK_SCHEMAS = 256
 """Schemas per datamodel-code-generator run: small enough to keep its passes quick, large enough to amortise a run."""
@@ -150,7 +158,46 @@ def generate_chunk(chunk: ModelChunk) -> ChunkModels:
             raise _problem(chunk.spec, str(exc).strip()) from exc
     if not isinstance(code, str):
         raise _problem(chunk.spec, "expected one models module")
-    return _split_module(_factory_defaults(code), chunk.spec)
+    return _split_module(_python_patterns(_factory_defaults(code), chunk.schemas), chunk.spec)
+
+
+def _python_patterns(code: str, schemas: dict[str, Any]) -> str:
+    """Patterns pydantic's default (Rust) regex engine cannot compile, compiled with Python's `re` instead.
+
+    Rust's engine has no look-around or back-references and limits a compiled pattern's size (AWS writes
+    `[\\w+=,.@-]{1,1000}`); given a compiled `re.Pattern`, pydantic checks that field with Python's engine, as
+    openapi-spec-validator does. Every other pattern keeps the faster engine."""
+    wanted = {p for p in _patterns(schemas) if not runtime_pattern(p)}
+    if not wanted:
+        return code
+    tree = ast.parse(code)
+    spots = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.keyword)
+        and node.arg == "pattern"
+        and isinstance(node.value, ast.Constant)
+        and node.value.value in wanted
+    ]
+    lines = code.split("\n")
+    for value in sorted(spots, key=lambda v: (v.lineno, v.col_offset), reverse=True):
+        assert value.end_lineno is not None and value.end_col_offset is not None
+        first, last = lines[value.lineno - 1], lines[value.end_lineno - 1]
+        segment = ast.get_source_segment(code, value) or repr(value.value)
+        replaced = first[: value.col_offset] + f"re.compile({segment})" + last[value.end_col_offset :]
+        lines[value.lineno - 1 : value.end_lineno] = [replaced]
+    return ("import re\n" if spots else "") + "\n".join(lines)
+
+
+def _patterns(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("pattern"), str):
+            yield node["pattern"]
+        for value in node.values():
+            yield from _patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _patterns(value)
 
 
 def _factory_defaults(code: str) -> str:

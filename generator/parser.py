@@ -10,6 +10,7 @@ Operations without an `operationId` are named after their method and path (`docs
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from generator.errors import GenerationError, Problem, pointer
@@ -61,6 +62,7 @@ def parse_api(spec: LoadedSpec) -> tuple[Api, SchemaRegistry]:
     registry = SchemaRegistry(spec, problems)
     parser = _Parser(spec, registry, problems, profile)
     api = parser.api()
+    problems[:] = [parser.relocated(problem) for problem in problems]
     problems += profile.check(spec, api)
     if any(problem.level == "error" for problem in problems):
         raise GenerationError(problems)
@@ -81,6 +83,17 @@ class _Parser:
         self.registry = registry
         self.problems = problems
         self.error_schemas: list[Any] = []
+        self.relocations: list[tuple[str, str]] = []
+        """(pointer into a schema this parser put together, where that part is in the document)."""
+
+    def relocated(self, problem: Problem) -> Problem:
+        """`problem` located in the document where it was found in a schema put together here (a parameter's
+        schema inside the operation's parameters model)."""
+        for made, real in self.relocations:
+            if problem.pointer == made or problem.pointer.startswith(made + "/"):
+                moved = self.spec.problem(real + problem.pointer[len(made) :], problem.code, problem.message)
+                return replace(moved, level=problem.level)
+        return problem
 
     def fail(self, ptr: str, code: str, message: str) -> None:
         self.problems.append(self.spec.problem(ptr, code, message))
@@ -218,6 +231,10 @@ class _Parser:
         by_key: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
         for raw, p_ptr in located:
             p = self.deref(raw)
+            for _ in range(32):  # where it is written: through its `$ref`s (a cycle is the validator's to report)
+                if not (isinstance(raw, dict) and isinstance(raw.get("$ref"), str) and raw["$ref"].startswith("#/")):
+                    break
+                p_ptr, raw = raw["$ref"][1:], resolve_pointer(self.doc, raw["$ref"][1:])
             by_key[(str(p.get("name", "")), str(p.get("in", "")))] = (p, p_ptr)
         return [
             (p, p_ptr)
@@ -257,16 +274,19 @@ class _Parser:
             while py_name in used:
                 py_name += "_"
             used.add(py_name)
+            # A required parameter with one allowed value is fixed: never an argument, always sent, and what the
+            # server routes on (an RPC `Action`); an optional one stays an argument the caller may leave out.
+            required = bool(p.get("required", False)) or location == "path"
             enum = schema.get("enum")
-            const = schema.get("const")
-            if const is None and isinstance(enum, list) and len(enum) == 1 and p.get("required"):
+            const = schema.get("const") if required else None
+            if const is None and isinstance(enum, list) and len(enum) == 1 and required:
                 const = enum[0]
             params.append(
                 Parameter(
                     name=p["name"],
                     py_name=py_name,
                     location=location,
-                    required=bool(p.get("required", False)) or location == "path",
+                    required=required,
                     annotation=self.annotation(schema),
                     kind=kind,
                     item_kind=item_kind,
@@ -284,12 +304,15 @@ class _Parser:
         """One closed object schema over the parameters, so client and server validate them with one model."""
         properties: dict[str, Any] = {}
         required: list[str] = []
-        for p, _ in effective:
+        for p, p_ptr in effective:
             content = p.get("content")
             if isinstance(content, dict) and content:
                 schema = dict((next(iter(content.values())) or {}).get("schema", {}) or {})
+                real = f"{p_ptr}/content{pointer(next(iter(content)))}/schema"
             else:
                 schema = dict(p.get("schema", {}) or {})
+                real = f"{p_ptr}/schema"
+            self.relocations.append((f"{ptr}/parameters/properties{pointer(p['name'])}", real))
             if p.get("description") and "description" not in schema and "$ref" not in schema:
                 schema["description"] = p["description"]
             properties[p["name"]] = schema

@@ -199,7 +199,7 @@ def _arguments(generator: InstanceGenerator, document: Mapping[str, Any], op: Op
             continue
         schema = schemas[(param.name, param.location)]
         value = generator.generate(schema, direction="request", variant="minimal")
-        if param.location == "path" and value in ("", [], {}):
+        if param.location == "path" and value in ("", [], {}, None):  # a path segment cannot be empty or null
             value = generator.generate(schema, direction="request", variant="full", seed=1)
         arguments[param.py_name] = value
     if op.body is not None and op.body.required:
