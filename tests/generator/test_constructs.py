@@ -295,14 +295,17 @@ def test_a_form_body_round_trips_through_client_and_server(pkg: ModuleType) -> N
 def test_multipart_text_parts_are_read_as_the_schema_says(pkg: ModuleType) -> None:
     boundary = "b0undary"
     parts = [("file", "f.bin", b"\x00"), ("note", None, b"42"), ("pictures", "p.png", b"PNG")]
-    body = b"".join(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'.encode()
-        + (f'; filename="{filename}"'.encode() if filename else b"")
-        + b"\r\n\r\n"
-        + content
-        + b"\r\n"
-        for name, filename, content in parts
-    ) + f"--{boundary}--\r\n".encode()
+    body = (
+        b"".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'.encode()
+            + (f'; filename="{filename}"'.encode() if filename else b"")
+            + b"\r\n\r\n"
+            + content
+            + b"\r\n"
+            for name, filename, content in parts
+        )
+        + f"--{boundary}--\r\n".encode()
+    )
     response = post_raw(pkg, "/uploads", body, f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 201, response.text
     echoed = response.json()
