@@ -483,6 +483,11 @@ EVERYTHING = {
     "ping": {"pong": {"ping": {}}},
     "shape": {"kind": "square", "side": 2.5},
     "pet": {"pet_type": "Dog", "barks": True},
+    "described": "red",
+    "not_reserved": "mine",
+    "long_arn": "arn:aws/role",
+    "listed": ["a"],
+    "anything_listed": [1, "x", None],
 }
 
 
@@ -504,6 +509,9 @@ def test_every_schema_construct_round_trips_through_client_and_server(pkg: Modul
         ("odd_or_small", 11),
         ("with_a_seven", [1, 2]),
         ("shape", {"kind": "triangle"}),
+        ("described", "blue"),
+        ("not_reserved", "aws:theirs"),
+        ("long_arn", "arn:has space"),
     ],
     ids=[
         "pattern",
@@ -515,11 +523,19 @@ def test_every_schema_construct_round_trips_through_client_and_server(pkg: Modul
         "if-then",
         "contains",
         "discriminator",
+        "described-reference",
+        "look-ahead-pattern",
+        "large-pattern",
     ],
 )
 def test_every_schema_construct_is_enforced(pkg: ModuleType, field: str, value: Any) -> None:
     with pytest.raises(ValidationError):
         pkg.models.Everything.model_validate({**EVERYTHING, field: value})
+
+
+def test_a_described_reference_is_the_type_it_names(pkg: ModuleType) -> None:
+    field = pkg.models.Everything.model_fields["described"]
+    assert "Colour" in str(field.annotation) and not hasattr(pkg.models, "EverythingDescribed")
 
 
 def test_keyword_and_builtin_schema_names_get_usable_classes(pkg: ModuleType) -> None:
