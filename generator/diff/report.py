@@ -21,7 +21,7 @@ def render(report: Report, fmt: str) -> str:
     return {"text": text, "json": to_json, "markdown": markdown}[fmt](report)
 
 
-def _summary(report: Report) -> str:
+def summary(report: Report) -> str:
     parts = [
         f"{report.count(level)} {level}{'s' if level != 'info' and report.count(level) != 1 else ''}"
         for level in LEVELS
@@ -47,7 +47,7 @@ def text(report: Report) -> str:
         )
         operation = f"{f.operation}: " if f.operation else ""
         lines.append(f"{f.level:<7} {f.code}  {operation}{f.message}" + (f"  ({where})" if where else ""))
-    lines.append(_summary(report))
+    lines.append(summary(report))
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,114 @@
+"""What makes a generated folder an installable project: its `pyproject.toml`, with the requirements its code
+imports.
+
+The folder is the package itself (so that vendoring stays "copy one folder"); hatchling maps it onto the package's
+name in the wheel (`sources = {"" = <package>}`) and builds without writing into it, so `pip install generated/<pkg>`
+leaves the folder exactly as `generate` wrote it. The version is read from `_version.py` (`generator.versions`).
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from generator.errors import GenerationError, Problem
+from generator.ir import Api
+
+PYPROJECT: Final = "pyproject.toml"
+REQUIRES_PYTHON: Final = ">=3.11"
+"""`typing.Self`, `datetime.UTC`, `enum.StrEnum` (runtime modules)."""
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """The distribution a top-level import comes from, its lowest version the generated code works with, and the
+    extra that carries it (None: always required)."""
+
+    distribution: str
+    lowest: str
+    extra: str | None = None
+    why: str = ""
+
+    def specifier(self) -> str:
+        return f"{self.distribution}>={self.lowest}"
+
+
+REQUIREMENTS: Final[Mapping[str, Requirement]] = {
+    "pydantic": Requirement("pydantic", "2.12", why="`pydantic.MISSING` (models' unset optional fields)"),
+    "pydantic_core": Requirement("pydantic", "2.12", why="pydantic pins its core"),
+    "httpx": Requirement("httpx", "0.28", why="measured: see docs/packages.md"),
+    "typing_extensions": Requirement("typing-extensions", "4.6", why="`TypeAliasType`"),
+    "starlette": Requirement("starlette", "0.35", "server", why="measured: see docs/packages.md"),
+}
+"""Every third-party module generated code may import. Lowest versions were measured by installing older releases
+in a clean venv and running the package against the emulator and its own server (docs/packages.md)."""
+
+
+def requirements(package: str, files: Mapping[str, bytes]) -> tuple[list[str], dict[str, list[str]]]:
+    """(dependencies, extras) of the package whose Python files are `files`; raises GenerationError for an import
+    `REQUIREMENTS` does not know (a generator bug: the package would not install what it needs)."""
+    needed: dict[str, Requirement] = {}
+    unknown: set[str] = set()
+    for name, data in files.items():
+        if not name.endswith(".py"):
+            continue
+        for module in _third_party(ast.parse(data)):
+            if module in REQUIREMENTS:
+                needed[module] = REQUIREMENTS[module]
+            else:
+                unknown.add(module)
+    if unknown:
+        raise GenerationError(
+            [
+                Problem(
+                    package,
+                    "",
+                    "package.unknown-requirement",
+                    f"generated code imports {', '.join(sorted(unknown))}, which generator/packaging.py does not "
+                    "know the distribution of",
+                )
+            ]
+        )
+    base = sorted({r.specifier() for r in needed.values() if r.extra is None})
+    extras: dict[str, set[str]] = {}
+    for requirement in needed.values():
+        if requirement.extra is not None:
+            extras.setdefault(requirement.extra, set()).add(requirement.specifier())
+    return base, {extra: sorted(found) for extra, found in sorted(extras.items())}
+
+
+def _third_party(tree: ast.Module) -> Iterable[str]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        for name in names:
+            top = name.split(".")[0]
+            if top not in sys.stdlib_module_names and top != "__future__":
+                yield top
+
+
+def pyproject(api: Api, files: Mapping[str, bytes]) -> bytes:
+    """The package's `pyproject.toml`."""
+    from generator.render import environment, header
+
+    dependencies, extras = requirements(api.package, files)
+    text = (
+        environment()
+        .get_template("pyproject.toml.jinja")
+        .render(
+            api=api,
+            header="".join(header(api).splitlines(keepends=True)[:2]),
+            distribution=api.package.replace("_", "-"),
+            requires_python=REQUIRES_PYTHON,
+            dependencies=dependencies,
+            extras=extras,
+        )
+    )
+    return text.encode()
