@@ -15,7 +15,16 @@ changes (CHANGELOG.md).
 """
 
 from . import models
-from ._runtime.client import APIConnectionError, APIError, APIResponse, APIStatusError, APITimeoutError, RequestOptions
+from ._runtime.client import (
+    APIConnectionError,
+    APIError,
+    APIRequestValidationError,
+    APIResponse,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    RequestOptions,
+)
 from ._version import __version__
 from .client import (
     REGIONS,
@@ -37,7 +46,9 @@ __all__ = [
     "REGIONS",
     "APIConnectionError",
     "APIError",
+    "APIRequestValidationError",
     "APIResponse",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AsyncClient",
