@@ -162,7 +162,7 @@ def _print_release(package: Package) -> None:
 
     release = package.release
     print(f"  {release.describe()}")
-    if release.report is not None and release.released:
+    if release.report is not None and release.report.findings and release.released:
         for finding in release.report.findings:
             operation = f"{finding.operation}: " if finding.operation else ""
             print(f"    {finding.level:<7} {finding.code}  {operation}{finding.message}")
@@ -277,6 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
     from generator.diff.cli import add_parser as add_diff_parser
 
     add_diff_parser(sub)
+    from generator.sdk_drift import add_parser as add_sdk_drift_parser
+
+    add_sdk_drift_parser(sub)
     for verb in sub.choices.values():
         verb.set_defaults(verb_parser=verb)
     return parser

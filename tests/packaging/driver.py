@@ -3,10 +3,11 @@ package (and what it requires) installed: it imports nothing from this repositor
 
     python driver.py '{"package": ..., "base_url": ..., "credentials": {"class": ..., "args": [...]}}'
 
-First against a running server (the emulator) with the blocking client, then again through the package's own
-server (`server.create_app`, the `[server]` extra) with the asynchronous client over an in-process transport,
-answered with what the first round received. Prints a JSON report: the package's version, the operations there
-are, and those each round called.
+First against a running server (the emulator) with the blocking client; then, when `"server"` is true, again
+through the package's own server (`server.create_app`, the `[server]` extra) with the asynchronous client over an
+in-process transport, answered with what the first round received, and with a malformed body for each operation
+that takes one (the server must answer in the vendor's envelope). Prints a JSON report: the package's version, the
+operations there are, those each round called, and the statuses of the malformed requests.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import asyncio
 import importlib
 import inspect
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -89,19 +91,44 @@ def main(config: dict[str, Any]) -> dict[str, Any]:
     operations = sorted(n for n, _ in inspect.getmembers(package.Requests, inspect.isfunction) if not n.startswith("_"))
     with package.Client(base_url=config["base_url"], credentials=credentials) as client:
         answers = dict(CALLS[name](client))
+    report = {"version": package.__version__, "operations": operations, "called": sorted(answers)}
+    if config["server"]:
+        report.update(_through_own_server(package, credentials, answers))
+    return report
+
+
+def _through_own_server(package: Any, credentials: Any, answers: dict[str, Any]) -> dict[str, Any]:
+    name = package.__name__
     server = importlib.import_module(f"{name}.server")
     app = server.create_app(Replay(answers))
     loop = asyncio.new_event_loop()
     transport = httpx.ASGITransport(app=app)
     replayed = {}
     client = package.AsyncClient(base_url="http://in-process.test", credentials=credentials, transport=transport)
+    operation_type = importlib.import_module(f"{name}._runtime.client").Operation
+    routes = [
+        v
+        for v in vars(importlib.import_module(f"{name}.client")).values()
+        if isinstance(v, operation_type) and v.method in ("POST", "PUT", "PATCH")
+    ]
+    malformed = {}
     try:
         for operation, result in CALLS[name](_Sync(client, loop)):
             replayed[operation] = result == answers[operation]
+        for route in routes:
+            path = re.sub(r"\{[^}]+\}", "p", route.path)
+            response = loop.run_until_complete(_send_malformed(transport, route.method, path))
+            malformed[route.operation_id] = [response.status_code, bool(response.headers.get("x-request-id"))]
     finally:
         loop.run_until_complete(client.close())
         loop.close()
-    return {"version": package.__version__, "operations": operations, "called": sorted(answers), "replayed": replayed}
+    return {"replayed": replayed, "malformed": malformed}
+
+
+async def _send_malformed(transport: httpx.AsyncBaseTransport, method: str, path: str) -> httpx.Response:
+    async with httpx.AsyncClient(transport=transport, base_url="http://in-process.test") as http:
+        headers = {"Content-Type": "application/json"}
+        return await http.request(method, path, content=b"{not json", headers=headers)
 
 
 if __name__ == "__main__":
