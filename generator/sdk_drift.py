@@ -12,12 +12,12 @@ ignored; one that no longer happens is reported (`sdk-known-difference-gone`), s
 
     info:
       x-sdk-drift:
-        sdk: huaweicloudsdklive.v1            # the module the profile reads
-        scope: '^/v1/\\{project_id\\}/record/callbacks'  # SDK operations whose name or path this matches
+        sdk: vendorsdk.v1                     # the module the profile reads
+        scope: '^/v1/things'                  # SDK operations whose name or path this matches
         known:
           - rule: sdk-field-type-mismatch
-            operation: ListRecordCallbackConfigs
-            at: response.callback_config[].create_time
+            operation: ListThings             # or '*': every operation
+            at: response.things[].created
             reason: ...
 """
 
@@ -447,6 +447,7 @@ def drift(spec: LoadedSpec) -> Report:
         sdk.label,
         tuple(sorted((locate(f, spec, spec) for f in findings), key=sort_key)),
         tuple(sorted(((locate(f, spec, spec), why) for f, why in ignored), key=lambda p: sort_key(p[0]))),
+        ignored_by=f"info.{EXTENSION}.known",
     )
 
 
@@ -481,7 +482,9 @@ def run(args: argparse.Namespace) -> int:
     from generator.loader import load_spec
 
     status = 0
-    for path in spec_paths(args.specs):
+    paths = spec_paths(args.specs)
+    documents = []
+    for path in paths:
         try:
             report = drift(load_spec(path, validate=False))
         except GenerationError as exc:
@@ -490,7 +493,16 @@ def run(args: argparse.Namespace) -> int:
                 print(f"  {problem}", file=sys.stderr)
             status = 2
             continue
-        sys.stdout.write(render(report, args.format, BY_ID))
+        if args.format == "json":
+            documents.append(render(report, "json", BY_ID))
+        else:
+            if args.format == "text" and len(paths) > 1:
+                print(f"== {report.base} against {report.revision}")
+            sys.stdout.write(render(report, args.format, BY_ID))
         if status == 0 and report.fails(args.fail_on):
             status = 1
+    if documents:  # one report as `diff` prints it; several as a JSON array of them
+        sys.stdout.write(
+            documents[0] if len(paths) == 1 else "[\n" + ",\n".join(d.rstrip() for d in documents) + "\n]\n"
+        )
     return status

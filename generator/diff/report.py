@@ -29,7 +29,7 @@ def summary(report: Report) -> str:
         f"{report.count(level)} {level}{'s' if level != 'info' and report.count(level) != 1 else ''}"
         for level in LEVELS
     ]
-    ignored = f", {len(report.ignored)} ignored by the severity file" if report.ignored else ""
+    ignored = f", {len(report.ignored)} ignored by {report.ignored_by}" if report.ignored else ""
     return f"{len(report.findings)} finding{'s' if len(report.findings) != 1 else ''}: {', '.join(parts)}{ignored}"
 
 
@@ -113,7 +113,7 @@ def markdown(report: Report) -> str:
             )
         out.append("")
     if report.ignored:
-        out += [f"<details><summary>Ignored by the severity file ({len(report.ignored)})</summary>", ""]
+        out += [f"<details><summary>Ignored by {_cell(report.ignored_by)} ({len(report.ignored)})</summary>", ""]
         out += ["| rule | operation | change | reason |", "|---|---|---|---|"]
         out += [
             f"| `{f.code}` | {_cell(f.operation) or '–'} | {_cell(f.message)} | {_cell(reason)} |"

@@ -189,6 +189,12 @@ def test_cli_formats_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["sdk-drift", *specs, "--fail-on", "warning"]) == 0
     out = capsys.readouterr().out
     assert out.count("0 findings") == len(VENDOR_PACKAGES)
+    assert out.count("== specs/") == len(VENDOR_PACKAGES), "each report is headed by its spec and SDK"
+    assert main(["sdk-drift", *specs, "--format", "json"]) == 0
+    reports = json.loads(capsys.readouterr().out)
+    assert [r["base"].rsplit("/", 1)[-1] for r in reports] == [f"{n}.yaml" for n in VENDOR_PACKAGES]
+    for each in reports:
+        jsonschema.validate(each, json.loads(SCHEMA.read_text(encoding="utf-8")))
 
     def edit(document: dict[str, Any]) -> None:
         _rename(document["components"]["schemas"]["RecordCallbackConfigRequest"], "app", "application")
