@@ -174,8 +174,9 @@ def release(
     same_code = replaced.same_code(files)
     if same_code and not request:
         kept = {name: previous[name] for name in RELEASE_FILES if name in previous}
-        if CHANGELOG not in kept:  # a changelog deleted by hand is written anew rather than lost silently
-            kept[CHANGELOG] = _changelog(api, _first_entry(api, before), b"")
+        if CHANGELOG not in kept:  # deleted by hand: started anew rather than lost for good
+            lost = f"## {before}\n\nThe changelog of the versions up to {before} was lost; it starts again here.\n"
+            kept[CHANGELOG] = _changelog(api, lost, b"")
         return Release(str(before), str(before), None), kept
     report = _compare(previous.get(SPEC_FILE), spec, folder)
     computed = "major" if isinstance(report, _Unknown) else level_of(report)
