@@ -9,6 +9,7 @@ leaves the folder exactly as `generate` wrote it. The version is read from `_ver
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -63,7 +64,7 @@ def requirements(package: str, files: Mapping[str, bytes]) -> tuple[list[str], d
     for name, data in files.items():
         if not name.endswith(".py"):
             continue
-        for module in _third_party(ast.parse(data)):
+        for module in _third_party(_import_statements(data.decode("utf-8"))):
             if module in REQUIREMENTS:
                 needed[module] = REQUIREMENTS[module]
             else:
@@ -86,6 +87,23 @@ def requirements(package: str, files: Mapping[str, bytes]) -> tuple[list[str], d
         if requirement.extra is not None:
             extras.setdefault(requirement.extra, set()).add(requirement.specifier())
     return base, {extra: sorted(found) for extra, found in sorted(extras.items())}
+
+
+_BODY = re.compile(r"^(?:class |def |async def |@)", re.M)
+_ABSOLUTE_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+[A-Za-z_]|import[ \t]+[A-Za-z_])", re.M)
+
+
+def _import_statements(source: str) -> ast.Module:
+    """The module's statements as far as its imports go: the part before its first class or function, unless an
+    absolute import may follow (then all of it). Parsing a large models module whole takes seconds; its imports are
+    all at the top."""
+    body = _BODY.search(source)
+    if body is not None and _ABSOLUTE_IMPORT.search(source, body.start()) is None:
+        try:
+            return ast.parse(source[: body.start()])
+        except SyntaxError:  # the cut fell inside a string: parse it all
+            pass
+    return ast.parse(source)
 
 
 def _third_party(tree: ast.Module) -> Iterable[str]:
