@@ -20,6 +20,7 @@ from generator.errors import GenerationError, display_path
 
 if TYPE_CHECKING:
     from generator.pipeline import Package
+    from generator.versions import ReleaseRequest
 
 DEFAULT_SPECS = Path("specs")
 DEFAULT_OUTPUT = Path("generated")
@@ -55,11 +56,26 @@ def _warn(packages: Sequence[Package]) -> None:
             print(f"  {warning}", file=sys.stderr)
 
 
-def _build_all(specs: Sequence[Path], lenient: bool) -> list[Package]:
-    """Every package, or one GenerationError carrying the problems of every spec that failed."""
+def _build_all(
+    specs: Sequence[Path], lenient: bool, output: Path, request: ReleaseRequest | None = None
+) -> list[Package]:
+    """Every package, each following the one on disk in `output` (its version and changelog), or one
+    GenerationError carrying the problems of every spec that failed."""
+    from generator.loader import package_name
     from generator.pipeline import build_packages
+    from generator.versions import Previous
+    from generator.writer import read_package, written_digests
 
-    return build_packages(specs, lenient=lenient) if specs else []
+    if not specs:
+        return []
+    names = [package_name(spec) for spec in specs]
+    return build_packages(
+        specs,
+        lenient=lenient,
+        previous={name: Previous(read_package(output / name), written_digests(output, name)) for name in names},
+        requests={name: request for name in names} if request else None,
+        output=output,
+    )
 
 
 def _fingerprint(profile: str, lenient: bool) -> str:
@@ -75,6 +91,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     specs = spec_paths(args.specs)
     output = Path(args.output)
+    request = _release_request(args, specs)
+    if isinstance(request, GenerationError):
+        return _report(request)
     refused = ownership_problems(output, [package_name(spec) for spec in specs])  # before any work (write re-checks)
     if refused:
         return _report(GenerationError(refused))
@@ -87,12 +106,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
             digest = inputs_digest(spec.read_bytes(), _fingerprint(profile, args.lenient)) if profile else ""
         except OSError:
             digest = ""
-        if not args.force and digest and is_fresh(output, package_name(spec), digest):
+        if not args.force and not request and digest and is_fresh(output, package_name(spec), digest):
             fresh.append(spec)
         else:
             todo.append(spec)
     try:
-        packages = _build_all(todo, args.lenient)
+        packages = _build_all(todo, args.lenient, output, request)
     except GenerationError as exc:
         return _report(exc)
     if packages:
@@ -112,6 +131,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             f"{p.name}: {len(p.api.operations)} operations, {p.model_count} models, "
             f"{len(p.files)} files{warned} -> {display_path(output / p.name)}"
         )
+        _print_release(p)
     _warn(packages)
     for spec in fresh:
         print(f"{package_name(spec)}: up to date")
@@ -119,21 +139,52 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    from generator.writer import diff_package, leftovers
+def _release_request(args: argparse.Namespace, specs: Sequence[Path]) -> ReleaseRequest | GenerationError:
+    """`--bump` or `--version` as a request; `--version` names one package's version, so it takes one spec."""
+    from generator.errors import Problem
+    from generator.versions import ReleaseRequest, Version
 
+    if args.version is None:
+        return ReleaseRequest(bump=args.bump)
+    version = Version.parse(args.version)
+    if version is None:
+        return GenerationError([Problem("--version", "", "version.invalid", f"expected X.Y.Z, got {args.version!r}")])
+    if len(specs) != 1:
+        return GenerationError(
+            [Problem("--version", "", "version.one-spec", f"sets one package's version: name 1 spec, not {len(specs)}")]
+        )
+    return ReleaseRequest(version=version)
+
+
+def _print_release(package: Package) -> None:
+    """The version and, for a release, what `diff` found against the previous spec."""
+    from generator.diff.report import summary
+
+    release = package.release
+    print(f"  {release.describe()}")
+    if release.report is not None and release.report.findings and release.released:
+        for finding in release.report.findings:
+            operation = f"{finding.operation}: " if finding.operation else ""
+            print(f"    {finding.level:<7} {finding.code}  {operation}{finding.message}")
+        print(f"    {summary(release.report)}")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from generator.writer import diff_package, edited_since_written, leftovers
+
+    output = Path(args.output)
     try:
-        packages = _build_all(spec_paths(args.specs), args.lenient)
+        packages = _build_all(spec_paths(args.specs), args.lenient, output)
     except GenerationError as exc:
         return _report(exc)
     stale = 0
-    interrupted = leftovers(Path(args.output))
+    interrupted = leftovers(output)
     for leftover in interrupted:
         print(f"stale: {leftover.describe()}; `python -m generator generate` recovers it")
     for p in packages:
-        differing = diff_package(Path(args.output) / p.name, p.files)
+        differing = sorted({*diff_package(output / p.name, p.files), *edited_since_written(output, p.name)})
         for name in differing:
-            print(f"stale: {display_path(Path(args.output) / p.name / name)}")
+            print(f"stale: {display_path(output / p.name / name)}")
         stale += len(differing)
     if stale or interrupted:
         print(f"{stale} file(s) differ from a fresh generation: run `python -m generator generate`", file=sys.stderr)
@@ -195,6 +246,17 @@ def build_parser() -> argparse.ArgumentParser:
     _specs_argument(gen)
     gen.add_argument("--output", default=str(DEFAULT_OUTPUT), help="output folder (default: generated)")
     gen.add_argument("--force", action="store_true", help="regenerate even when nothing changed")
+    bump = gen.add_mutually_exclusive_group()
+    bump.add_argument(
+        "--bump",
+        choices=("major", "minor", "patch"),
+        help="release at this level instead of the one the diff against the previous spec calls for (docs/packages.md)",
+    )
+    bump.add_argument(
+        "--version",
+        metavar="X.Y.Z",
+        help="release one spec's package as this version (greater than its current one)",
+    )
     _lenient_argument(gen)
     gen.set_defaults(func=cmd_generate)
     check = sub.add_parser("check", help="exit 1 and name the files when the output differs from a fresh generation")
@@ -220,6 +282,9 @@ def build_parser() -> argparse.ArgumentParser:
     from generator.diff.cli import add_parser as add_diff_parser
 
     add_diff_parser(sub)
+    from generator.sdk_drift import add_parser as add_sdk_drift_parser
+
+    add_sdk_drift_parser(sub)
     for verb in sub.choices.values():
         verb.set_defaults(verb_parser=verb)
     return parser

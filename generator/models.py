@@ -158,7 +158,43 @@ def generate_chunk(chunk: ModelChunk) -> ChunkModels:
             raise _problem(chunk.spec, str(exc).strip()) from exc
     if not isinstance(code, str):
         raise _problem(chunk.spec, "expected one models module")
-    return _split_module(_python_patterns(_factory_defaults(code), chunk.schemas), chunk.spec)
+    return _split_module(_python_patterns(_open_enums(_factory_defaults(code)), chunk.schemas), chunk.spec)
+
+
+def _open_enums(code: str) -> str:
+    """Enums of two or more strings (or integers) become open: `Literal["A", "B"]` is typed
+    `Annotated[Literal["A", "B"] | str, KNOWN_VALUES]`, so that code using a model handles a value the vendor adds
+    later (a tolerant client keeps it as received) and still matches on the known ones; `KNOWN_VALUES` validates
+    the `Literal` alone, so requests and strict reads stay closed. Single values (constants, discriminator tags)
+    stay closed."""
+    tree = ast.parse(code)
+    edits: list[tuple[int, int, int, int, str]] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "Literal"):
+            continue
+        members = node.slice.elts if isinstance(node.slice, ast.Tuple) else []
+        kinds = {type(m.value) for m in members if isinstance(m, ast.Constant)}
+        if (
+            len(members) < 2
+            or len(kinds) != 1
+            or kinds - {str, int}
+            or not all(isinstance(m, ast.Constant) for m in members)
+        ):
+            continue
+        literal = ast.get_source_segment(code, node) or ast.unparse(node)
+        assert node.end_lineno is not None and node.end_col_offset is not None
+        opened = f"Annotated[{literal} | {kinds.pop().__name__}, KNOWN_VALUES]"
+        edits.append((node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, opened))
+    if not edits:
+        return code
+    lines = code.split("\n")
+    for start, col, end, end_col, text in sorted(edits, reverse=True):
+        first, last = lines[start - 1], lines[end - 1]
+        lines[start - 1 : end] = [first[:col] + text + last[end_col:]]
+    imports = "from typing import Annotated\nfrom ._runtime.model import KNOWN_VALUES\n"
+    body = "\n".join(lines)
+    future = "from __future__ import annotations\n"
+    return body.replace(future, future + imports, 1) if future in body else imports + body
 
 
 def _python_patterns(code: str, schemas: dict[str, Any]) -> str:

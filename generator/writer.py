@@ -256,6 +256,25 @@ def _swap(new: Path, target: Path, staging: Path) -> None:
         raise
 
 
+def written_digests(output: Path, package: str) -> dict[str, str] | None:
+    """The digests of the files the writer put in `package` by relative path, if the stamp lists it."""
+    entry = load_stamp(output).get(package)
+    written = entry.get("files") if isinstance(entry, dict) else None
+    if not isinstance(written, dict):
+        return None
+    return {str(name): str(digest) for name, digest in written.items()}
+
+
+def edited_since_written(output: Path, package: str) -> list[str]:
+    """Files of `package` that differ from what the stamp says the writer put there (edited by hand): what a fresh
+    generation carries over from the package on disk (its version and changelog) cannot show such an edit."""
+    written = written_digests(output, package)
+    if written is None:
+        return []
+    on_disk = _digest_files(read_package(output / package))
+    return sorted(name for name in set(written) | set(on_disk) if written.get(name) != on_disk.get(name))
+
+
 def diff_package(folder: Path, files: Mapping[str, bytes]) -> list[str]:
     """Relative paths that differ between `folder` on disk and `files`: changed, missing or extra."""
     on_disk = read_package(folder)

@@ -50,7 +50,9 @@ def test_generate_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     out = tmp_path / "out"
     tiny = write_spec(tmp_path, "tiny.yaml", TINY_SPEC)
     assert main(["generate", str(GENERALITY), str(tiny), "--output", str(out)]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    printed = capsys.readouterr().out.splitlines()
+    lines = [line for line in printed if not line.startswith("  ")]  # each package's version is indented under it
+    assert printed.count("  version 1.0.0 (first generation)") == 2
     assert len(lines) == 3 and DONE.match(lines[2]), lines
     summaries = {m[1]: m.groups()[1:] for m in map(SUMMARY.match, lines[:2]) if m}
     for name, operations in (("generality", 8), ("tiny", 1)):
