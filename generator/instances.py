@@ -83,7 +83,9 @@ def _cycle_safe(keyword: str) -> Callable[..., Iterator[Any]]:
     def apply(validator: Any, members: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[Any]:
         key = (id(schema), id(instance))
         active = _DISCRIMINATING.get()
-        if "discriminator" not in schema or key not in active:
+        if "discriminator" in schema and not _names_a_schema(validator, schema["discriminator"], instance):
+            yield from plain(validator, members, instance, schema)
+        elif "discriminator" not in schema or key not in active:
             token = _DISCRIMINATING.set(active | {key})
             try:  # to the end here: an abandoned generator would reset the variable out of turn
                 errors = list(discriminating(validator, members, instance, schema))
@@ -94,6 +96,23 @@ def _cycle_safe(keyword: str) -> Callable[..., Iterator[Any]]:
             yield from plain(validator, members, instance, schema)
 
     return apply
+
+
+def _names_a_schema(validator: Any, discriminator: Any, instance: Any) -> bool:
+    """Whether the discriminator's value in `instance` names a schema, by its mapping or, without a mapping entry,
+    as a component's name. A value that names none (Azure names subtypes with `x-ms-discriminator-value`, which
+    OpenAPI does not know) selects nothing: the keyword then applies as JSON Schema has it."""
+    if not isinstance(discriminator, Mapping) or not isinstance(instance, Mapping):
+        return True  # openapi-schema-validator reports these
+    value = instance.get(discriminator.get("propertyName"))
+    mapping = discriminator.get("mapping")
+    if not isinstance(value, str) or (isinstance(mapping, Mapping) and value in mapping):
+        return True
+    try:
+        validator._resolver.lookup(f"#/components/schemas/{value}")
+    except referencing.exceptions.Unresolvable:
+        return False
+    return True
 
 
 _OAS30Validator = extend(OAS30Validator, {k: _cycle_safe(k) for k in ("allOf", "oneOf", "anyOf")})

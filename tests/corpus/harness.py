@@ -209,7 +209,10 @@ def _arguments(generator: InstanceGenerator, document: Mapping[str, Any], op: Op
             body_node = resolve_pointer(document, body_node["$ref"][1:])
         schema = body_node["content"][variant.media_type].get("schema", {})
         if variant.encoding in ("json", "form", "multipart"):
-            arguments["body"] = generator.generate(schema, direction="request", variant="minimal")
+            body = generator.generate(schema, direction="request", variant="minimal")
+            if body is None:  # a nullable body: None is no body to the client, so send a value
+                body = generator.generate(schema, direction="request", variant="full", seed=1)
+            arguments["body"] = body
         else:
             arguments["body"] = "text" if variant.encoding == "text" else b"\x00binary"
     return arguments
