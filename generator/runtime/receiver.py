@@ -138,7 +138,7 @@ def accept(route: WebhookRoute, *, method: str, query: str, headers: Mapping[str
     precheck(method, lowered)
     try:
         payload = read_json(body)
-    except (ValueError, RecursionError):
+    except ValueError:
         raise WebhookRejected("malformed_json", "the body is not valid JSON") from None
     if not isinstance(payload, dict):
         raise WebhookRejected("malformed_json", "the body must be a JSON object")

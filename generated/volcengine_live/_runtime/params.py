@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
+from .model import read_json
+
 __all__ = [
     "EncodedSegment",
     "ParamSpec",
@@ -230,7 +232,7 @@ def _parse(text: str, kind: str) -> object:
     if kind == "null":
         return None if text in ("", "null") else _BAD
     try:
-        value = json.loads(text)
+        value = read_json(text.encode())
     except ValueError:
         return _BAD
     if kind == "integer":
@@ -267,7 +269,7 @@ def _typed(spec: ParamSpec, texts: Sequence[str], pairs: Sequence[tuple[str, str
     """The value of `spec` from its item texts (arrays), pairs (objects) or single text."""
     if spec.kind == "json":
         try:
-            return json.loads(texts[0]) if len(texts) == 1 else _BAD
+            return read_json(texts[0].encode()) if len(texts) == 1 else _BAD
         except ValueError:
             return _BAD
     if spec.kind == "object":
