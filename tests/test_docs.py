@@ -7,7 +7,7 @@ import tomllib
 
 from generator.emulator import NAMES
 from generator.emulator.serve import DEFAULT_PORT, ServerOptions
-from generator.runtime.server import DEFAULT_LIMITS
+from generator.runtime.asgi import DEFAULT_LIMITS
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

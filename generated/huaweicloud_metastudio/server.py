@@ -17,10 +17,11 @@ from typing import Any, Protocol
 from starlette.applications import Starlette
 
 from . import models
+from ._runtime.asgi import DEFAULT_LIMITS, Limits
 from ._runtime.bodies import BodySpec
 from ._runtime.huawei.envelope import HuaweiServerEnvelope
 from ._runtime.params import ParamSpec
-from ._runtime.server import DEFAULT_LIMITS, Limits, Reply, RequestContext, Route, ServiceError, Verifier, build_app
+from ._runtime.server import Reply, RequestContext, Route, ServiceError, Verifier, build_app
 
 __all__ = ["ENVELOPE", "ROUTES", "Handlers", "Limits", "Reply", "RequestContext", "ServiceError", "create_app"]
 

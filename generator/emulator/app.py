@@ -38,7 +38,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.types import Receive, Scope, Send
 
-from generator.runtime.server import DEFAULT_LIMITS, Limits
+from generator.runtime.asgi import DEFAULT_LIMITS, Limits
 
 from . import NAMES, load_generated
 from .credentials import DEFAULT_CREDENTIALS, LocalCredentials

@@ -40,7 +40,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from generator.runtime.server import DEFAULT_LIMITS, Limits
+from generator.runtime.asgi import DEFAULT_LIMITS, Limits
 
 from . import NAMES
 

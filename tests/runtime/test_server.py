@@ -19,7 +19,7 @@ from generator.emulator.app import EmulatorOptions, create_emulator
 from generator.emulator.credentials import DEFAULT_CREDENTIALS
 from generator.emulator.serve import BackgroundServer
 from generator.emulator.store import Store
-from generator.runtime.server import Limits
+from generator.runtime.asgi import Limits
 from tests.conftest import VENDOR_PACKAGES, import_generated
 from tests.emulator.conftest import HUAWEI, error_code
 

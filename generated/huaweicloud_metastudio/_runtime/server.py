@@ -26,15 +26,14 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
-import anyio
 from pydantic import BaseModel, ValidationError
 from starlette.applications import Starlette
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 from starlette.routing import request_response
-from starlette.types import Receive, Scope, Send
 
+from .asgi import DEFAULT_LIMITS, AnyMethod, BodyRefused, Limits, announces_body, read_body
 from .bodies import BodySpec, decode_body, media_encoding
 from .envelope import ErrorContext, ServerEnvelope
 from .model import dump_value, validate_value
@@ -64,20 +63,6 @@ class Reply:
     body: object = None
     """A model (or any JSON value), text, bytes, or None for no body."""
     headers: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one request may cost the server before it is refused, so that it needs no proxy in front to survive a
-    huge or a stalled upload."""
-
-    max_body_size: int = 10 * 1024 * 1024
-    """Bytes of request body; a longer one is answered 413."""
-    body_timeout: float = 30.0
-    """Seconds for the whole body to arrive (a Content-Length longer than what is sent, a stalled upload); 408."""
-
-
-DEFAULT_LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -171,10 +156,6 @@ def _judged(outcome: object) -> object:
     return outcome
 
 
-def _announces_body(headers: Mapping[str, str]) -> bool:
-    return headers.get("content-length", "0") != "0" or "transfer-encoding" in headers
-
-
 def _invalid(route: Route, where: str, exc: ValidationError | None = None, message: str = "") -> _Failure:
     """The documented answer to invalid input: the vendor code for what kind of problem it is."""
     if exc is not None:
@@ -243,7 +224,7 @@ class _Api:
             headers = {"X-Request-Id": request_id}
             if failure.allow:
                 headers["Allow"] = failure.allow
-            if body is None and _announces_body(request.headers):
+            if body is None and announces_body(request):
                 headers["Connection"] = "close"  # the rest of a body nobody reads would only hold the connection
             answer = self.envelope.error_body(context, failure.code, failure.message, failure.code_n)
             return _json(failure.status, answer, headers)
@@ -299,25 +280,10 @@ class _Api:
         return _Pending(self.verifier) if outcome is None else _judged(outcome)
 
     async def _read_body(self, request: Request) -> bytes:
-        """The body within the limits: a declared length over the limit is refused before anything is read."""
-        limit, timeout = self.limits.max_body_size, self.limits.body_timeout
-        declared = request.headers.get("content-length", "")
-        too_large = _Failure(
-            413, self.envelope.routing_code("too_large"), f"the request body is larger than {limit} bytes"
-        )
-        if declared.isdigit() and int(declared) > limit:
-            raise too_large
-        received = bytearray()
         try:
-            with anyio.fail_after(timeout):
-                async for chunk in request.stream():
-                    received += chunk
-                    if len(received) > limit:
-                        raise too_large
-        except (TimeoutError, ClientDisconnect):
-            code = self.envelope.routing_code("timeout")
-            raise _Failure(408, code, f"the request body did not arrive within {timeout:g} s") from None
-        return bytes(received)
+            return await read_body(request, self.limits)
+        except BodyRefused as refused:
+            raise _Failure(refused.status, self.envelope.routing_code(refused.problem), refused.message) from None
 
     def _params(
         self,
@@ -408,17 +374,6 @@ def _json(status: int, body: Any, headers: Mapping[str, str], media_type: str | 
     return Response(content, status_code=status, headers=dict(headers), media_type=json_type)
 
 
-class _AnyMethod:
-    """An endpoint Starlette routes every method to: it limits a function endpoint to the methods listed (GET by
-    default) and answers any other (`BREW`) with its own plain-text 405; an ASGI app it leaves alone."""
-
-    def __init__(self, answer: Callable[[Request], Awaitable[Response]]) -> None:
-        self._app = request_response(answer)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self._app(scope, receive, send)
-
-
 def build_app(
     *,
     routes: Sequence[Route],
@@ -435,8 +390,8 @@ def build_app(
     api = _Api(routes, handlers, envelope, spec_json, verifier, base_path, limits)
     app = Starlette(
         routes=[
-            StarletteRoute("/openapi.json", _AnyMethod(api.openapi)),
-            StarletteRoute("/{path:path}", _AnyMethod(api.handle)),
+            StarletteRoute("/openapi.json", AnyMethod(api.openapi)),
+            StarletteRoute("/{path:path}", AnyMethod(api.handle)),
         ]
     )
     # Starlette's `{path:path}` cannot match a decoded path holding a line break (`%0A`); such requests must get
