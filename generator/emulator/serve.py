@@ -4,12 +4,12 @@ One port per emulator (from `--port` up, in the order of `NAMES`) rather than pa
 because the official SDKs sign the request path and cannot be given a base path: each emulator must answer at
 `/` like the vendor's endpoint. All emulators share one SQLite file, so one `--db` keeps everything.
 
-`--workers N` runs N processes that accept connections on the main process's listening sockets (each ready
-process takes the next connection) and share the database file, whose transactions already make them consistent
-with each other; uvicorn's HTTP stack is pure Python here, so a second core is the way past one core's worth of
-requests. It needs a database file. The further workers die with the main process, however it ends
-(`jobs.die_with_parent`), and the ports are bound by the main process alone (no SO_REUSEPORT), so a restart fails
-plainly while anything, a leftover worker included, still listens on them: it never runs beside one.
+`--workers N` runs N processes that share each port (SO_REUSEPORT: the kernel spreads connections over them)
+and the database file, whose transactions already make them consistent with each other; uvicorn's HTTP stack is
+pure Python here, so a second core is the way past one core's worth of requests. It needs a database file. The
+further workers die with the main process, however it ends (`jobs.die_with_parent`), and the main process first
+binds each port alone, which fails while anything listens on it: SO_REUSEPORT would otherwise let a restart run
+beside a leftover server.
 
 What a client may cost: request bodies are limited in size and in the time they take to arrive (the runtime's
 `Limits`, `--max-body-size`, `--body-timeout`), the request line and headers must arrive within `--header-timeout`
@@ -78,12 +78,15 @@ class ServerOptions:
     """One line per request on stderr (see the module docstring)."""
 
 
-def _listen(host: str, port: int) -> socket.socket:
-    """A bound TCP socket. `proto` must say TCP: asyncio sets TCP_NODELAY on accepted connections only then, and
-    without it every response waits ~40 ms for a delayed ACK (Nagle)."""
+def _listen(host: str, port: int, *, shared: bool = False) -> socket.socket:
+    """A bound TCP socket (`shared`: with SO_REUSEPORT, beside the other workers'). `proto` must say TCP: asyncio
+    sets TCP_NODELAY on accepted connections only then, and without it every response waits ~40 ms for a delayed
+    ACK (Nagle)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if shared:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind((host, port))
     except OSError:
@@ -218,18 +221,20 @@ def _serve(
 def _worker(
     parent: int,
     chosen: Sequence[str],
-    sockets: Sequence[socket.socket],
+    host: str,
+    port: int,
     db: str,
     options: EmulatorOptions,
     settings: ServerOptions,
 ) -> None:
-    """A further `--workers` process: the main process's listening sockets, its own connection to the same file;
-    it ends when the main process does, however that ends."""
+    """A further `--workers` process: its own sockets on the same ports, its own connection to the same file; it
+    ends when the main process does, however that ends."""
     from generator.jobs import die_with_parent
 
     from .store import Store
 
     die_with_parent(parent)
+    sockets = [_listen(host, port + i, shared=True) for i in range(len(chosen))]
     _serve(chosen, sockets, Store(db), options, settings)
 
 
@@ -264,7 +269,9 @@ def run(
         print(f"error: cannot keep the emulators' state in {exc}", file=sys.stderr)
         return 1
     try:
-        sockets = [_listen(host, port + i) for i in range(len(chosen))]
+        for i in range(len(chosen) if workers > 1 else 0):  # alone first: anything listening makes it fail
+            _listen(host, port + i).close()
+        sockets = [_listen(host, port + i, shared=workers > 1) for i in range(len(chosen))]
     except OSError as exc:
         store.close()
         print(f"error: cannot listen on {host}:{port}..{port + len(chosen) - 1}: {exc}", file=sys.stderr)
@@ -277,7 +284,7 @@ def run(
 
     context = multiprocessing.get_context("spawn")
     helpers = [
-        context.Process(target=_worker, args=(os.getpid(), chosen, sockets, str(db), options, settings))
+        context.Process(target=_worker, args=(os.getpid(), chosen, host, port, str(db), options, settings))
         for _ in range(workers - 1)
     ]
     for helper in helpers:
