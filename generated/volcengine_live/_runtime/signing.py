@@ -82,7 +82,7 @@ def hmac_sha256(key: bytes | str, msg: bytes | str) -> bytes:
     """Raw HMAC-SHA256 with UTF-8 text inputs, the encoding both SDKs use for keys and messages."""
     k = key.encode("utf-8") if isinstance(key, str) else key
     m = msg.encode("utf-8") if isinstance(msg, str) else msg
-    return hmac.new(k, m, hashlib.sha256).digest()
+    return hmac.digest(k, m, "sha256")  # OpenSSL's one-shot HMAC: the same bytes as `hmac.new`, a fraction of the cost
 
 
 def hmac_sha256_hex(key: bytes | str, msg: bytes | str) -> str:

@@ -128,7 +128,9 @@ class HuaweiAkSkAuth(SigningAuth[HuaweiCredentials]):
             headers=to_sign,
             body=request.content,
         )
-        request.url = request.url.copy_with(query=huawei_canonical_query(query).encode("ascii") or None)
+        canonical = huawei_canonical_query(query).encode("ascii")
+        if request.url.query != canonical or (not canonical and b"?" in request.url.raw_path):
+            request.url = request.url.copy_with(query=canonical or None)  # re-parsing a URL is costly: only if needed
         added["Authorization"] = signed.authorization
         return added
 
