@@ -94,6 +94,7 @@ def test_a_package_carries_only_the_runtime_it_imports(tmp_path: Path) -> None:
             "calls",
             "client",
             "envelope",
+            "json_text",
             "model",
             "params",
             "receiving",
