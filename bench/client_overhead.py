@@ -227,7 +227,9 @@ def main() -> int:
         import cProfile
         import pstats
 
-        ours = pairs["Huawei Live CreateRecordCallbackConfig" if args.profile == "huawei" else "Volcengine Live UpdateCallback"][1]
+        ours = pairs[
+            "Huawei Live CreateRecordCallbackConfig" if args.profile == "huawei" else "Volcengine Live UpdateCallback"
+        ][1]
         timed(ours, 200)
         profiler = cProfile.Profile()
         profiler.enable()

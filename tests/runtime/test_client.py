@@ -806,7 +806,9 @@ def _exchanges(mode: str, borrowed: bool, server: Server, auth: httpx.Auth, call
         ) as client:
             assert (client._direct is None) is borrowed
             return [
-                client.request(CREATE, parse_json, path_params={"project_id": "p1"}, json_body={"n": n}, query=[("q", "é")])
+                client.request(
+                    CREATE, parse_json, path_params={"project_id": "p1"}, json_body={"n": n}, query=[("q", "é")]
+                )
                 for n in range(calls)
             ]
 
@@ -858,7 +860,9 @@ def test_direct_sending_describes_redirects_without_following(mode: str) -> None
 
 
 def test_direct_sending_refuses_a_closed_client_and_keeps_borrowed_behaviour() -> None:
-    client = SyncAPIClient(base_url=BASE, envelope=HuaweiEnvelope(), transport=httpx.MockTransport(Server(respond(200, {}))))
+    client = SyncAPIClient(
+        base_url=BASE, envelope=HuaweiEnvelope(), transport=httpx.MockTransport(Server(respond(200, {})))
+    )
     assert client._direct is not None
     client.close()
     with pytest.raises(RuntimeError):
@@ -866,7 +870,8 @@ def test_direct_sending_refuses_a_closed_client_and_keeps_borrowed_behaviour() -
 
     hooked: list[str] = []
     borrowed = httpx.Client(
-        transport=httpx.MockTransport(Server(respond(200, {}))), event_hooks={"request": [lambda r: hooked.append(r.method)]}
+        transport=httpx.MockTransport(Server(respond(200, {}))),
+        event_hooks={"request": [lambda r: hooked.append(r.method)]},
     )
     with SyncAPIClient(base_url=BASE, envelope=HuaweiEnvelope(), http_client=borrowed) as client:
         assert client._direct is None
