@@ -212,6 +212,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--calls", type=int, default=200, help="calls per variant and round (default 200)")
     parser.add_argument("--profile", choices=["huawei", "volc"], help="profile our client's call instead")
+    parser.add_argument("--sort", default="cumulative", help="with --profile: pstats sort key (default cumulative)")
     args = parser.parse_args()
 
     # The Volcengine SDK reads VOLC_ACCESSKEY/~/.volc over the keys it is given; the Huawei SDK writes ~/.huaweicloud.
@@ -235,7 +236,7 @@ def main() -> int:
         profiler.enable()
         timed(ours, 2000)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(45)
         return 0
 
     for sdk, ours in pairs.values():  # warm-up: imports, caches, first-call costs
