@@ -105,8 +105,16 @@ def parse_basic_date(value: str) -> datetime | None:
     """Parse a `YYYYMMDDTHHMMSSZ` header strictly (aware UTC), or None when malformed."""
     if not _BASIC_DATE_RE.fullmatch(value):
         return None
-    try:
-        return datetime.strptime(value, BASIC_DATE_FORMAT).replace(tzinfo=UTC)
+    try:  # what `strptime(value, BASIC_DATE_FORMAT)` gives for these ASCII digits, at a fraction of its cost
+        return datetime(
+            int(value[0:4]),
+            int(value[4:6]),
+            int(value[6:8]),
+            int(value[9:11]),
+            int(value[11:13]),
+            int(value[13:15]),
+            tzinfo=UTC,
+        )
     except ValueError:
         return None
 
