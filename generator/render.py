@@ -259,10 +259,13 @@ def _toml_string(text: str) -> str:
 
 
 def _docstring(text: str, indent: int = 4) -> str:
-    """Text made safe for a triple-quoted docstring, wrapped lines indented."""
+    """Text made safe for a triple-quoted docstring, wrapped lines indented. A closing quote of the text is escaped:
+    left bare, it would run into the docstring's own closing quotes."""
     cleaned = " ".join(text.replace("\\", "\\\\").replace('"""', "'''").split())
     if not cleaned:
         return ""
+    if cleaned.endswith('"'):
+        cleaned = cleaned[:-1] + '\\"'
     words, lines, line = cleaned.split(" "), [], ""
     for word in words:
         if line and len(line) + 1 + len(word) > 100:
