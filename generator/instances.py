@@ -918,7 +918,8 @@ class _Session:
             if known and (not patterns or attempt % 2 == 0):
                 text = _FORMATS[known[0]](rng, min(target + 10, high if high is not None else _INF))
             elif patterns:
-                text = patterns[attempt % len(patterns)].generate(rng, low, high)
+                wide = attempt >= 2 * MAX_ATTEMPTS  # plain characters first, then any the pattern allows
+                text = patterns[attempt % len(patterns)].generate(rng, low, high, wide=wide)
             else:
                 text = _letters(rng, target, alphabet)
             if text is not None and fits(text):
@@ -1357,7 +1358,8 @@ class _Pattern:
         self.ignore_case = bool(parsed.state.flags & re.IGNORECASE)
         self.items: list[tuple[Any, Any]] = list(parsed.data)
         self._spans: dict[int, tuple[int, int]] = {}
-        self._pools: dict[int, list[str]] = {}
+        self._pools: dict[tuple[int, bool], list[str]] = {}
+        self._wide = False
         self._groups: dict[int, Sequence[tuple[Any, Any]]] = {}
         self._find_groups(self.items)
         self.span = self._span(self.items)
@@ -1375,8 +1377,12 @@ class _Pattern:
                         if isinstance(alternative, sre_parse.SubPattern):
                             self._find_groups(alternative.data)
 
-    def generate(self, rng: random.Random, low: int, high: int | None) -> str | None:
-        """A match, padded to at least `low` characters when the pattern is shorter; None when the choices failed."""
+    def generate(self, rng: random.Random, low: int, high: int | None, *, wide: bool = False) -> str | None:
+        """A match, padded to at least `low` characters when the pattern is shorter; None when the choices failed.
+
+        A character class gives letters and digits where it has them, unless `wide`: then any of its printable
+        members (what a look-ahead such as `(?=.*[!@#])` may need, since look-arounds emit nothing)."""
+        self._wide = wide
         least, most = self.span
         want = max(low, least)
         if high is not None and want > high:
@@ -1499,10 +1505,11 @@ class _Pattern:
     def _char_in(self, members: list[tuple[Any, Any]], rng: random.Random) -> str | None:
         negate = bool(members) and members[0][0] is sre_c.NEGATE
         body = members[1:] if negate else members
-        preferred = self._pools.get(id(members))
-        if preferred is None:  # the class's printable ASCII members, letters and digits first
+        preferred = self._pools.get((id(members), self._wide))
+        if preferred is None:  # the class's printable ASCII members, letters and digits first unless wide
             pool = [c for c in _POOL if self._member(c, body) != negate]
-            preferred = self._pools[id(members)] = [c for c in pool if c.isalnum()] or pool
+            wanted = pool if self._wide else [c for c in pool if c.isalnum()] or pool
+            preferred = self._pools[(id(members), self._wide)] = wanted
         if preferred:
             return rng.choice(preferred)
         direct = [chr(arg) for op, arg in body if op is sre_c.LITERAL] + [

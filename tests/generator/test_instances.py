@@ -132,6 +132,7 @@ def test_lengths_count_code_points() -> None:
         r"^\s\S\d\D\w\W$",
         r"^(?:[01]\d|2[0-3]):[0-5]\d$",
         r"^(?=.*[A-Z])(?=.*\d)[A-Za-z\d]{8,12}$",
+        r"^(?=.*[a-z])(?=.*[A-Z])(?=.*[!@#$%\^&\*\(\)])[a-zA-Z\d!@#$%\^&\*\(\)]{12,123}$",  # Azure's passwords
         r"^sk_(test|live)_[0-9a-zA-Z]{24}$",
         r"^.+\.(jpg|png)$",
         r"(?i)^abc[x-z]$",
