@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
+import json
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -488,6 +489,11 @@ EVERYTHING = {
     "long_arn": "arn:aws/role",
     "listed": ["a"],
     "anything_listed": [1, "x", None],
+    "contact": {"email": "a@example.com"},
+    "amount": 1.5,
+    "vehicle": {"kind": "car", "wheels": 4},
+    "fleet": [{"kind": "bike", "gears": 3}, {"kind": "Car"}],
+    "ridden": {"kind": "Bike", "gears": 1, "wheels": 2},
 }
 
 
@@ -495,6 +501,8 @@ def test_every_schema_construct_round_trips_through_client_and_server(pkg: Modul
     result = call(pkg, "echo_model", EVERYTHING)
     assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == EVERYTHING
     assert type(result.shape).__name__ == "Square"
+    # A discriminator's value selects the member, by its mapping or by the member's name.
+    assert [type(v).__name__ for v in (result.vehicle, *result.fleet, result.ridden)] == ["Car", "Bike", "Car", "Bike"]
 
 
 @pytest.mark.parametrize(
@@ -512,6 +520,13 @@ def test_every_schema_construct_round_trips_through_client_and_server(pkg: Modul
         ("described", "blue"),
         ("not_reserved", "aws:theirs"),
         ("long_arn", "arn:has space"),
+        ("contact", {"email": "a@example.com", "phone": "+1"}),
+        ("amount", 2),
+        ("vehicle", {"kind": ""}),
+        ("vehicle", {"kind": "car", "wheels": "four"}),
+        ("fleet", [{"kind": "plane"}]),
+        ("ridden", {"kind": "Plane"}),
+        ("pet", {"pet_type": "Cow"}),
     ],
     ids=[
         "pattern",
@@ -526,11 +541,43 @@ def test_every_schema_construct_round_trips_through_client_and_server(pkg: Modul
         "described-reference",
         "look-ahead-pattern",
         "large-pattern",
+        "one-of-two-objects",
+        "one-of-integer-and-number",
+        "discriminator-naming-nothing",
+        "discriminator-selected-member",
+        "discriminator-in-items",
+        "any-of-discriminator",
+        "discriminator-by-schema-name",
     ],
 )
 def test_every_schema_construct_is_enforced(pkg: ModuleType, field: str, value: Any) -> None:
     with pytest.raises(ValidationError):
         pkg.models.Everything.model_validate({**EVERYTHING, field: value})
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "accepted"),
+    [
+        ("contact", {"phone": "+1"}, True),
+        ("contact", {"phone": "+1", "email": "a@example.com"}, False),
+        ("contact", {}, False),
+        ("amount", 3, False),
+        ("vehicle", {"kind": "bike", "gears": 2}, True),
+        ("vehicle", {"kind": "Bike", "gears": 2}, True),
+        ("vehicle", {"kind": "bike", "gears": "2"}, False),
+        ("vehicle", {"kind": 7}, False),
+        ("fleet", [{"kind": "car"}, {"kind": "boat"}], False),
+        ("pet", {"pet_type": "Cat", "meows": True}, True),
+        ("pet", {"pet_type": "cat"}, False),
+    ],
+)
+def test_a_union_is_checked_by_the_server_as_one_of_and_its_discriminator_say(
+    pkg: ModuleType, field: str, value: Any, accepted: bool
+) -> None:
+    response = post_raw(pkg, "/models", json.dumps({field: value}).encode(), "application/json")
+    assert response.status_code == (200 if accepted else 400), response.text
+    if not accepted:
+        assert response.json()["code"] and field in response.json()["message"]
 
 
 def test_a_described_reference_is_the_type_it_names(pkg: ModuleType) -> None:
