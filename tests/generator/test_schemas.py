@@ -100,13 +100,16 @@ def test_fixture_names_are_readable(fixture_registry: SchemaRegistry) -> None:
         "WidgetCreateDimensions",
         "WidgetCreateDimensionsOrigin",
         "WidgetCreatePartsItem",
+        "WidgetCreatePlacement",
         "WidgetCreatePlacementBin",
         "WidgetCreatePlacementShelf",
+        "WidgetCreateShape",
         "WidgetDimensions",
         "WidgetDimensionsOrigin",
         "WidgetFields",
         "WidgetList",
         "WidgetListEcho",
+        "WidgetShape",
         "WidgetUpdate",
     ]
 
@@ -159,13 +162,22 @@ def test_inline_objects_are_hoisted_to_named_schemas(fixture_registry: SchemaReg
     assert create["dimensions"] == ref("WidgetCreateDimensions")
     assert schemas["WidgetCreateDimensions"]["properties"]["origin"] == ref("WidgetCreateDimensionsOrigin")
     assert create["parts"]["items"] == ref("WidgetCreatePartsItem")
-    assert create["shape"]["oneOf"] == [ref("ShapeCircle"), ref("ShapeRectangle")]
-    assert create["placement"]["oneOf"] == [ref("WidgetCreatePlacementShelf"), ref("WidgetCreatePlacementBin")]
+    # A oneOf whose members pydantic alone would read too leniently is a named type alias (checked as OneOf).
+    assert create["shape"]["$ref"] == ref("WidgetCreateShape")["$ref"]
+    assert schemas["WidgetCreateShape"]["oneOf"] == [ref("ShapeCircle"), ref("ShapeRectangle")]
+    assert create["placement"]["$ref"] == ref("WidgetCreatePlacement")["$ref"]
+    assert schemas["WidgetCreatePlacement"]["oneOf"] == [ref("WidgetCreatePlacementShelf"), ref("WidgetCreatePlacementBin")]
     assert schemas["WidgetCreatePlacementShelf"]["required"] == ["shelf"]
     assert schemas["Widget"]["properties"]["dimensions"] == ref("WidgetDimensions")
     assert schemas["Widget"]["properties"]["parts"]["items"] == ref("Part")
     assert schemas["WidgetList"]["properties"]["echo"] == ref("WidgetListEcho")
-    assert fixture_registry.aliases == {"ListWidgetsParamsColorsItem"}  # a constrained array item gets a name
+    # a constrained array item gets a name, and so do the oneOf unions
+    assert fixture_registry.aliases == {
+        "ListWidgetsParamsColorsItem",
+        "WidgetCreatePlacement",
+        "WidgetCreateShape",
+        "WidgetShape",
+    }
 
 
 def test_untitled_variants_are_numbered_and_objects_inside_arrays_of_arrays_hoisted() -> None:
