@@ -21,6 +21,7 @@ purpose: then the corrupted value is what is sent, so the server must reject it.
 
 from __future__ import annotations
 
+import json
 import shlex
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
@@ -518,6 +519,8 @@ def _failures(recorder: ScenarioRecorder, phase: str) -> Iterator[Failure]:
                 continue
             case_id = info.failure.case_id or parent_id
             node = recorder.cases.get(case_id)
+            if node is not None and _unfounded(check.name, phase, node.value):
+                continue  # a note instead (`_unfounded_notes`)
             response = recorder.find_response(case_id=case_id)
             yield Failure(
                 operation=node.value.operation.label if node else info.failure.operation or recorder.label,
@@ -530,6 +533,43 @@ def _failures(recorder: ScenarioRecorder, phase: str) -> Iterator[Failure]:
                 request=_curl(recorder, case_id),
                 exchange=_exchange(recorder, case_id),
             )
+
+
+def _unfounded(check: str, phase: str, case: Case[Any]) -> str:
+    """Why a failure of `check` on `case` says nothing about the target, or "".
+
+    The stateful phase fills parameters from the spec's links (`orderId: $response.body#/id`) and counts the request
+    as valid data. When the spec's links lead to a value that the parameter's own schema refuses (a created id past
+    the path parameter's `maximum`), the request is invalid and refusing it is right: `positive_data_acceptance`
+    failing there is a fact about the spec (reported as a note), not about the server. Only path and query values
+    are judged (they keep their JSON types; headers and cookies are text), and only against their own schemas."""
+    if check != "positive_data_acceptance" or phase != "stateful":
+        return ""
+    refused = []
+    for parameters, values in (
+        (case.operation.path_parameters, case.path_parameters),
+        (case.operation.query, case.query),
+    ):
+        for parameter in parameters:
+            value = (values or {}).get(parameter.name)
+            if value is not None and not parameter.get_validator().is_valid(value):
+                refused.append(f"{parameter.name}={json.dumps(value, default=str)}")
+    if not refused:
+        return ""
+    return (
+        f"{case.operation.label}: its links lead to {', '.join(refused)}, which the parameter's schema refuses "
+        "(the stateful phase's valid data was not valid)"
+    )
+
+
+def _unfounded_notes(recorder: ScenarioRecorder, phase: str) -> Iterator[str]:
+    """The notes of the failures `_failures` left out as unfounded."""
+    for parent_id, checks in recorder.checks.items():
+        for check in checks:
+            info = check.failure_info
+            node = recorder.cases.get((info.failure.case_id or parent_id) if info is not None else parent_id)
+            if info is not None and node is not None and (why := _unfounded(check.name, phase, node.value)):
+                yield why
 
 
 class _Run:
@@ -612,6 +652,9 @@ class _Run:
             self.tally(event.recorder, phase)
             for failure in _failures(event.recorder, phase):
                 self.add(failure)
+            for note in _unfounded_notes(event.recorder, phase):
+                if note not in self.report.notes:
+                    self.report.notes.append(note)
             if time.monotonic() - self.last_line >= HEARTBEAT_SECONDS:
                 self.say(f"{phase}: {self.report.cases[phase]} cases ...")
         elif isinstance(event, events.NonFatalError):

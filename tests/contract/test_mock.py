@@ -242,3 +242,54 @@ def test_the_coverage_page_renders_its_numbers_in_a_browser(tmp_path: Path) -> N
     assert f'<td data-total="cases">{totals["cases"]}</td>' in dom  # written by the page's script
     assert f"{totals['operations_reached']}/{totals['operations']}" in dom
     assert "GET /pets/{petId}" in dom
+
+
+LINKED_PAST_ITS_PARAMETER = """
+openapi: 3.0.3
+info: {title: Linked, version: "1"}
+paths:
+  /orders:
+    post:
+      operationId: createOrder
+      responses:
+        "201":
+          description: Created.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id]
+                properties: {id: {type: integer, minimum: 1000, maximum: 2000}}
+          links:
+            GetOrder:
+              operationId: getOrder
+              parameters: {orderId: $response.body#/id}
+  /orders/{orderId}:
+    get:
+      operationId: getOrder
+      parameters:
+        - {name: orderId, in: path, required: true, schema: {type: integer, maximum: 10}}
+      responses:
+        "200":
+          description: The order.
+          content:
+            application/json:
+              schema: {type: object}
+        "400":
+          description: Invalid.
+        "404":
+          description: Unknown.
+"""
+
+
+def test_links_that_lead_past_a_parameters_schema_are_a_note_not_a_failure(tmp_path: Path) -> None:
+    # The created id (1000..2000) is past `orderId`'s maximum: the stateful phase sends it as valid data, the mock
+    # rightly refuses it, and that is a fact about the spec, not about the server.
+    from generator.contract import FuzzOptions, fuzz_spec, mock_run
+
+    spec = tmp_path / "linked.yaml"
+    spec.write_text(LINKED_PAST_ITS_PARAMETER)
+    with mock_run(spec, seed=1) as target:
+        report = fuzz_spec(spec, target, None, FuzzOptions(max_examples=10, seed=1, phases=("stateful",)))
+    assert report.failures == [], "\n".join(failure.render() for failure in report.failures)
+    assert any("which the parameter's schema refuses" in note for note in report.notes), report.notes
