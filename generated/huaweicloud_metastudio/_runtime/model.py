@@ -48,7 +48,7 @@ from pydantic import (
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from .client import APIRequestValidationError
-from .receiving import kept, tolerating
+from .receiving import kept, strictly, tolerating
 
 Group = tuple[tuple[str, ...], str | None]
 """Wire names of the fields a rule is about, and the vendor error code to answer with (if any)."""
@@ -123,8 +123,10 @@ def _values_at(document: object, at: tuple[str, ...]) -> list[object]:
 
 
 def _is(target: object, value: object) -> bool:
+    """Whether `value` (JSON, wire names) is a `target`, judged strictly even in a tolerant read."""
     try:
-        _adapter(target).validate_python(value, by_name=False)
+        with strictly():
+            _adapter(target).validate_python(value, by_name=False)
     except ValidationError:
         return False
     return True
@@ -230,7 +232,14 @@ class OneOf:
         members = tuple(get_args(source)) if get_origin(source) in (Union, UnionType) else (source,)
 
         def check(value: Any, validate: ValidatorFunctionWrapHandler) -> Any:
-            return self._check(members, validate(value))
+            if not tolerating():
+                return self._check(members, validate(value))
+            try:  # a tolerant read (of a response): the members tried strictly first, so none is kept by mistake
+                with strictly():
+                    result = validate(value)
+            except ValidationError:
+                return validate(value)  # invalid as it stands: whatever the tolerant read keeps of it
+            return self._check(members, result)
 
         return core_schema.no_info_wrap_validator_function(check, handler(source))
 
@@ -241,7 +250,8 @@ class OneOf:
             chosen = next((member for value, member in self.tags if value == given and isinstance(given, str)), None)
             if chosen is not None:
                 try:
-                    return _adapter(chosen).validate_python(document, by_name=False)
+                    with strictly():
+                        return _adapter(chosen).validate_python(document, by_name=False)
                 except ValidationError as exc:
                     error = exc.errors()[0]
                     where = ".".join(str(step) for step in error["loc"])
