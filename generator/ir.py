@@ -41,6 +41,8 @@ class Parameter:
     """The OpenAPI style as written (empty: the location's default)."""
     fields: tuple[tuple[str, str], ...] = ()
     """An object's properties and their kinds (for styles that spell the properties as separate names)."""
+    null_text: bool = False
+    """The value (an array's items) may be null and may not be the string `null`: the wire text `null` is null."""
 
     @property
     def is_argument(self) -> bool:

@@ -306,6 +306,8 @@ class _Parser:
                     client_setting=p.get("x-client-setting"),
                     style=style,
                     fields=fields,
+                    null_text=media is None
+                    and _null_text(self.deref(schema.get("items", {})) if kind == "array" else schema, item_kind or kind),
                 )
             )
         return params
@@ -604,3 +606,25 @@ def _structured(schema: dict[str, Any]) -> bool:
     return bool(kinds & {"object", "array"}) or bool(
         {"properties", "items", "additionalProperties", "allOf", "oneOf", "anyOf"} & schema.keys()
     )
+
+
+def _null_text(schema: dict[str, Any], kind: str) -> bool:
+    """Whether the wire text `null` of a parameter value (or item) of `schema` can only mean null: the schema allows
+    null (`type` lists it, `nullable`, an `enum` or `const` with null) and no string `null` in its place (a kind other
+    than string, or an `enum`/`const` without the string). The client spells null `null` (`params.render`)."""
+    kinds = schema.get("type")
+    enum = schema.get("enum")
+    allows = (
+        (isinstance(kinds, list) and "null" in kinds)
+        or kinds == "null"
+        or schema.get("nullable") is True
+        or (isinstance(enum, list) and None in enum)
+        or ("const" in schema and schema["const"] is None)
+    )
+    if not allows:
+        return False
+    if isinstance(enum, list):
+        return "null" not in enum
+    if "const" in schema:
+        return schema["const"] != "null"
+    return kind != "string"

@@ -328,6 +328,8 @@ def param_spec(param: Parameter) -> str:
         args.append(f"style={pyrepr(param.style)}")
     if param.fields:
         args.append(f"fields={pyrepr(param.fields)}")
+    if param.null_text:
+        args.append("null_text=True")
     return f"ParamSpec({', '.join(args)})"
 
 

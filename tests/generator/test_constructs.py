@@ -145,10 +145,40 @@ def test_every_query_header_and_cookie_style_arrives_as_sent(pkg: ModuleType) ->
         "x_rates": [5, 6],
         "x_meta": {"a": "q", "b": 7},
         "class_": "keyword",
+        "picks": ["a", None],  # null travels as `null`, read back as null where no string `null` is allowed
     }
     echoed = call(pkg, "get_items", **sent).model_dump()
     wire = {"x_rates": "X-Rates", "x_meta": "X-Meta", "class_": "class"}
     assert {k: echoed[wire.get(k, k)] for k in sent} == sent
+
+
+@pytest.mark.parametrize(
+    ("query", "header", "expected"),
+    [
+        ("maybe=null&picks=null&picks=a", "null", {"maybe": None, "picks": [None, "a"], "X-Maybe": None}),
+        ("maybe=3", "true", {"maybe": 3, "X-Maybe": True}),
+        ("maybe=x", None, None),
+        ("picks=b", None, None),
+        ("class=null", None, {"class": "null"}),  # a string may be `null`: the text stays text
+    ],
+    ids=["null", "values", "not-an-integer", "not-in-the-enum", "string-null"],
+)
+def test_the_text_null_is_null_where_no_string_may_stand_for_it(
+    pkg: ModuleType, query: str, header: str | None, expected: dict[str, Any] | None
+) -> None:
+    app = pkg.server.create_app(Echoing(pkg))
+
+    async def run() -> httpx.Response:
+        headers = {"Cookie": "session=s"} | ({"X-Maybe": header} if header is not None else {})
+        async with httpx.AsyncClient(base_url=BASE, transport=httpx.ASGITransport(app=app)) as client:
+            return await client.get(BASE + "/items?" + query, headers=headers)
+
+    response = asyncio.run(run())
+    if expected is None:
+        assert response.status_code == 400, response.text
+    else:
+        assert response.status_code == 200, response.text
+        assert {k: v for k, v in response.json().items() if k in expected} == expected
 
 
 def test_path_styles_arrive_as_sent(pkg: ModuleType) -> None:
