@@ -540,10 +540,16 @@ def _typed(root: Mapping[str, Any], schema: Any, value: object) -> object:
             return NO_FIT
         properties = schema.get("properties") or {}
         extra = schema.get("additionalProperties")
-        return {
+        typed = {
             key: _or_value(_typed(root, properties.get(key, extra if isinstance(extra, Mapping) else {}), item), item)
             for key, item in value.items()
         }
+        # An empty list writes no field at all (`a=1`, no `tags=`): a required array that is absent was sent empty,
+        # the only value it can stand for (validation still refuses it where `minItems` wants items).
+        for key in schema.get("required") or ():
+            if key not in typed and _is_array(root, properties.get(key)):
+                typed[key] = []
+        return typed
     if isinstance(value, list):
         if kinds and "array" not in kinds:
             return NO_FIT
@@ -559,6 +565,13 @@ def _typed(root: Mapping[str, Any], schema: Any, value: object) -> object:
         if kind in kinds and (parsed := parse_text(value, kind)) is not NO_FIT:
             return parsed
     return NO_FIT
+
+
+def _is_array(root: Mapping[str, Any], schema: Any) -> bool:
+    while isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
+        schema = root.get("$defs", {}).get(schema["$ref"].rsplit("/", 1)[-1], {})
+    kinds = schema.get("type") if isinstance(schema, Mapping) else None
+    return kinds == "array" or (isinstance(kinds, list) and "array" in kinds)
 
 
 def _or_value(found: object, value: object) -> object:
