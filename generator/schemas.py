@@ -247,6 +247,10 @@ class SchemaRegistry:
             # No value is both (an array whose `enum` lists strings): the enum was surely meant for the items.
             self._unchecked(f"{ptr}/enum", "enum", f"of values none of which is {kind!r} (the type)")
             schema = {k: v for k, v in schema.items() if k != "enum"}
+        if schema.get("nullable") is True and isinstance(enum, list) and enum and None not in enum:
+            # OpenAPI 3.0.3 (its clarification of `nullable`): `nullable` adds null to the *types*, and an `enum`
+            # that does not list null still allows only its values; so does any validator of the document.
+            schema = {k: v for k, v in schema.items() if k != "nullable"}
         if "$ref" in schema:
             return self._convert_ref(schema, ptr, owner, rules, top=top, at=at, siblings=folded)
         for key in sorted(UNSUPPORTED_KEYWORDS & schema.keys()):

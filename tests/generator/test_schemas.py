@@ -440,3 +440,22 @@ components:
         ("schema.unchecked", "/paths/~1words/get/parameters/0/schema/enum", 7),
         ("schema.unchecked", "/components/parameters/Sources/schema/enum", 12),
     }
+
+
+def test_an_enum_without_null_governs_nullable() -> None:
+    # OpenAPI 3.0.3 clarifies `nullable`: it adds null to the types; an enum that does not list null still refuses it.
+    reason = {"type": "string", "enum": ["FRAUD", "OTHER"], "nullable": True}
+    registry, problems = registry_of(
+        {
+            "Refund": {
+                "type": "object",
+                "properties": {"reason": reason, "note": {"type": "string", "nullable": True}},
+            },
+            "Listed": {"type": "string", "enum": ["A", None], "nullable": True},
+        },
+        openapi="3.0.3",
+    )
+    assert problems == []
+    properties = registry.schemas["Refund"]["properties"]
+    assert "nullable" not in properties["reason"] and properties["note"]["nullable"] is True
+    assert registry.schemas["Listed"]["nullable"] is True
