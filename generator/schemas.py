@@ -242,6 +242,14 @@ class SchemaRegistry:
         if not isinstance(schema, dict):
             return schema
         schema, folded = _fold_annotations(_without_noops(schema))
+        if _no_type_in_common(schema):
+            # An `allOf` of a string and an integer admits no value. JSON Schema has no type for "nothing", and
+            # datamodel-code-generator would drop the members and accept anything: a string of at least one and
+            # at most no characters is the same empty set in terms the model types check (and name in errors).
+            found = self.spec.problem(f"{ptr}/allOf", "schema.unsatisfiable", "no value has a type every member allows")
+            self.problems.append(replace(found, level="warning"))
+            kept = {k: v for k, v in schema.items() if k in _FOLDABLE or k.startswith("x-")}
+            schema = {**kept, "type": "string", "minLength": 1, "maxLength": 0}
         kind, enum = schema.get("type"), schema.get("enum")
         if isinstance(kind, str) and isinstance(enum, list) and enum and not any(_is_of(v, kind) for v in enum):
             # No value is both (an array whose `enum` lists strings): the enum was surely meant for the items.
@@ -777,6 +785,21 @@ class _Shape:
 
 
 _ANY = _Shape()
+
+
+def _no_type_in_common(schema: dict[str, Any]) -> bool:
+    """Whether `schema` and its inline `allOf` members each state types, and no type is in all of them."""
+    members = schema.get("allOf")
+    if not isinstance(members, list) or not members:
+        return False
+    stated = [m for m in [schema, *members] if isinstance(m, dict) and "type" in m]
+    if any(not isinstance(m, dict) or "type" not in m for m in members):
+        return False  # a reference or an untyped member: not judged here
+    kinds: frozenset[str] | None = None
+    for member in stated:
+        own = frozenset(_types(member)) | ({"null"} if member.get("nullable") is True else frozenset())
+        kinds = own if kinds is None else _meet(kinds, own)
+    return kinds is not None and not kinds
 
 
 def _meet(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from types import ModuleType
@@ -459,3 +460,18 @@ def test_an_enum_without_null_governs_nullable() -> None:
     properties = registry.schemas["Refund"]["properties"]
     assert "nullable" not in properties["reason"] and properties["note"]["nullable"] is True
     assert registry.schemas["Listed"]["nullable"] is True
+
+
+def test_an_all_of_with_no_type_in_common_admits_nothing() -> None:
+    string, integer = {"type": "string"}, {"type": "integer"}
+    registry, problems = registry_of(
+        {
+            "Never": {"description": "d", "allOf": [string, integer]},
+            "Whole": {"allOf": [{"type": "number"}, integer]},  # every integer is a number: satisfiable
+            "Referenced": {"allOf": [string, {"$ref": "#/components/schemas/Whole"}]},  # not judged through refs
+        }
+    )
+    never = registry.schemas["Never"]
+    assert (never["type"], never["minLength"], never["maxLength"], never["description"]) == ("string", 1, 0, "d")
+    assert [(p.code, p.level) for p in problems] == [("schema.unsatisfiable", "warning")]
+    assert "maxLength" not in json.dumps(registry.schemas["Whole"]) + json.dumps(registry.schemas["Referenced"])
