@@ -587,6 +587,7 @@ def _one_item_list(case: Case[Any]) -> str:
     if not mutated or not negative <= {location for _, location in mutated}:
         return ""  # a mutation this cannot attribute to a named value
     written = []
+    value: object
     for name, location in mutated:
         if location == ParameterLocation.BODY:
             body, media = case.body, (case.media_type or "").split(";")[0].strip().lower()
@@ -618,9 +619,10 @@ def _one_item_list(case: Case[Any]) -> str:
             }.get(location)
             if parameter is None or not values or name not in values or "content" in parameter.definition:
                 return ""
-            value = _style_scalar(parameter.definition, values[name])
-            if value is None or not any(parameter.is_valid([item]) for item in _as_items(value)):
+            scalar = _style_scalar(parameter.definition, values[name])
+            if scalar is None or not any(parameter.is_valid([item]) for item in _as_items(scalar)):
                 return ""
+            value = scalar
         written.append(f"{name}={json.dumps(value, default=str)}")
     return (
         f"{case.operation.label}: {', '.join(written)} is sent exactly as the one-item list of it is "

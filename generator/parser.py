@@ -307,7 +307,9 @@ class _Parser:
                     style=style,
                     fields=fields,
                     null_text=media is None
-                    and _null_text(self.deref(schema.get("items", {})) if kind == "array" else schema, item_kind or kind),
+                    and _null_text(
+                        self.deref(schema.get("items", {})) if kind == "array" else schema, item_kind or kind
+                    ),
                 )
             )
         return params
@@ -626,5 +628,5 @@ def _null_text(schema: dict[str, Any], kind: str) -> bool:
     if isinstance(enum, list):
         return "null" not in enum
     if "const" in schema:
-        return schema["const"] != "null"
+        return bool(schema["const"] != "null")
     return kind != "string"

@@ -167,7 +167,10 @@ def test_inline_objects_are_hoisted_to_named_schemas(fixture_registry: SchemaReg
     assert create["shape"]["$ref"] == ref("WidgetCreateShape")["$ref"]
     assert schemas["WidgetCreateShape"]["oneOf"] == [ref("ShapeCircle"), ref("ShapeRectangle")]
     assert create["placement"]["$ref"] == ref("WidgetCreatePlacement")["$ref"]
-    assert schemas["WidgetCreatePlacement"]["oneOf"] == [ref("WidgetCreatePlacementShelf"), ref("WidgetCreatePlacementBin")]
+    assert schemas["WidgetCreatePlacement"]["oneOf"] == [
+        ref("WidgetCreatePlacementShelf"),
+        ref("WidgetCreatePlacementBin"),
+    ]
     assert schemas["WidgetCreatePlacementShelf"]["required"] == ["shelf"]
     assert schemas["Widget"]["properties"]["dimensions"] == ref("WidgetDimensions")
     assert schemas["Widget"]["properties"]["parts"]["items"] == ref("Part")
