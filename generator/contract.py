@@ -544,7 +544,7 @@ def _unfounded(check: str, phase: str, case: Case[Any]) -> str:
     failing there is a fact about the spec (reported as a note), not about the server. Only path and query values
     are judged (they keep their JSON types; headers and cookies are text), and only against their own schemas."""
     if check == "negative_data_rejection":
-        return _one_item_list(case)
+        return _one_item_list(case) or _no_body(case)
     if check == "positive_data_acceptance" and phase != "stateful":
         return _undefined_style(case)
     if check != "positive_data_acceptance":
@@ -627,6 +627,27 @@ def _one_item_list(case: Case[Any]) -> str:
     return (
         f"{case.operation.label}: {', '.join(written)} is sent exactly as the one-item list of it is "
         "(no style separates a list of one from its item), so accepting it is right"
+    )
+
+
+def _no_body(case: Case[Any]) -> str:
+    """Why an accepted negative case is no evidence, or "": its only invalid part is a form body that encodes to
+    nothing (`{}` missing a required field is the empty string), for an operation whose body is optional. Zero
+    bytes of body are what a request without its optional body sends, which the spec allows."""
+    meta = case._meta
+    if meta is None or {location for location, info in meta.components.items() if info.mode.is_negative} != {
+        ParameterLocation.BODY
+    }:
+        return ""
+    media = (case.media_type or "").split(";")[0].strip().lower()
+    bodies = [b for b in case.operation.body if b.media_type.split(";")[0].strip().lower() == media]
+    body = case.body
+    empty = isinstance(body, dict) and all(value == [] for value in body.values())  # urlencode writes nothing
+    if media != "application/x-www-form-urlencoded" or not empty or not bodies or bodies[0].is_required:
+        return ""
+    return (
+        f"{case.operation.label}: its form body encodes to no bytes at all, which is also a request without its "
+        "optional body"
     )
 
 

@@ -318,6 +318,15 @@ paths:
         - {name: ids, in: path, required: true, style: matrix, schema: {type: array, items: {type: string}}}
       responses:
         "200": {description: OK}
+  /search:
+    post:
+      operationId: search
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: object, required: [criteria], properties: {criteria: {type: string}}}
+      responses:
+        "200": {description: OK}
   /headers:
     get:
       operationId: getHeaders
@@ -332,8 +341,9 @@ paths:
 
 
 def test_requests_whose_wire_form_is_also_valid_data_are_notes(tmp_path: Path) -> None:
-    # A list of one is written as its item (`;ids=5`, one part holding `{}`), and an object header with nested
-    # members has no text in any style: schemathesis' verdicts on those say nothing about the server.
+    # A list of one is written as its item (`;ids=5`, one part holding `{}`), a form missing its only field is no
+    # body at all (optional here), and an object header with nested members has no text in any style:
+    # schemathesis' verdicts on those say nothing about the server.
     from generator.contract import FuzzOptions, fuzz_spec, mock_run
 
     spec = tmp_path / "ambiguous.yaml"
@@ -343,6 +353,7 @@ def test_requests_whose_wire_form_is_also_valid_data_are_notes(tmp_path: Path) -
     assert report.failures == [], "\n".join(failure.render() for failure in report.failures)
     notes = "\n".join(report.notes)
     assert "is sent exactly as the one-item list of it is" in notes, notes
+    assert "which is also a request without its optional body" in notes, notes
 
 
 def test_the_one_item_list_reading_needs_the_list_of_it_to_be_valid() -> None:
