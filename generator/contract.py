@@ -21,6 +21,7 @@ purpose: then the corrupted value is what is sent, so the server must reject it.
 
 from __future__ import annotations
 
+import json
 import shlex
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
@@ -518,6 +519,8 @@ def _failures(recorder: ScenarioRecorder, phase: str) -> Iterator[Failure]:
                 continue
             case_id = info.failure.case_id or parent_id
             node = recorder.cases.get(case_id)
+            if node is not None and _unfounded(check.name, phase, node.value):
+                continue  # a note instead (`_unfounded_notes`)
             response = recorder.find_response(case_id=case_id)
             yield Failure(
                 operation=node.value.operation.label if node else info.failure.operation or recorder.label,
@@ -530,6 +533,213 @@ def _failures(recorder: ScenarioRecorder, phase: str) -> Iterator[Failure]:
                 request=_curl(recorder, case_id),
                 exchange=_exchange(recorder, case_id),
             )
+
+
+def _unfounded(check: str, phase: str, case: Case[Any]) -> str:
+    """Why a failure of `check` on `case` says nothing about the target, or "".
+
+    The stateful phase fills parameters from the spec's links (`orderId: $response.body#/id`) and counts the request
+    as valid data. When the spec's links lead to a value that the parameter's own schema refuses (a created id past
+    the path parameter's `maximum`), the request is invalid and refusing it is right: `positive_data_acceptance`
+    failing there is a fact about the spec (reported as a note), not about the server. Only path and query values
+    are judged (they keep their JSON types; headers and cookies are text), and only against their own schemas."""
+    if check == "negative_data_rejection":
+        return _one_item_list(case) or _no_body(case)
+    if check == "positive_data_acceptance" and phase != "stateful":
+        return _undefined_style(case)
+    if check != "positive_data_acceptance":
+        return ""
+    refused = []
+    for parameters, values in (
+        (case.operation.path_parameters, case.path_parameters),
+        (case.operation.query, case.query),
+    ):
+        for parameter in parameters:
+            value = (values or {}).get(parameter.name)
+            if value is not None and not parameter.get_validator().is_valid(value):
+                refused.append(f"{parameter.name}={json.dumps(value, default=str)}")
+    if not refused:
+        return ""
+    return (
+        f"{case.operation.label}: its links lead to {', '.join(refused)}, which the parameter's schema refuses "
+        "(the stateful phase's valid data was not valid)"
+    )
+
+
+_FIELD_MEDIA = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def _one_item_list(case: Case[Any]) -> str:
+    """Why a negative case that was accepted is no evidence, or "": every value it mutated turned an array into a
+    scalar that, written on the wire, is exactly how the one-item list of it is written.
+
+    In every style OpenAPI defines for parameters (form, simple, label, matrix, space/pipe-delimited) and in form and
+    multipart bodies, a list of one item has no delimiter: `;ids=5`, `ids=5`, a single part `ids` holding `5`. So a
+    mutation of `ids: [5]` into `ids: 5` (or `true`, or `{}` for a list of files, whose part holds the text `{}`)
+    sends the very bytes a valid request sends, and no server can refuse it. Judged only when each mutated value is
+    an array made a scalar and the list of that scalar (as sent, or as its text) is valid; anything else stays a
+    failure."""
+    meta = case._meta
+    if meta is None or not meta.generation.mode.is_negative:
+        return ""
+    mutated = list(negated_parameters(meta))
+    negative = {location for location, info in meta.components.items() if info.mode.is_negative}
+    if not mutated or not negative <= {location for _, location in mutated}:
+        return ""  # a mutation this cannot attribute to a named value
+    written = []
+    value: object
+    for name, location in mutated:
+        if location == ParameterLocation.BODY:
+            body, media = case.body, (case.media_type or "").split(";")[0].strip().lower()
+            if media not in _FIELD_MEDIA or not isinstance(body, dict):
+                return ""
+            bodies = [b for b in case.operation.body if b.media_type.split(";")[0].strip().lower() == media]
+            # the coverage phase names the media type, not the field: then any one field may be the mutated one
+            fields = [name] if name in body else [k for k, v in body.items() if not isinstance(v, list)]
+            found = next(
+                (
+                    field
+                    for field in fields
+                    if not isinstance(body[field], list)
+                    and bodies
+                    and any(bodies[0].is_valid({**body, field: [item]}) for item in _as_items(body[field]))
+                ),
+                None,
+            )
+            if found is None:
+                return ""
+            name, value = found, body[found]
+        else:
+            parameter = next((p for p in case.operation.iter_parameters() if p.name == name), None)
+            values = {
+                ParameterLocation.PATH: case.path_parameters,
+                ParameterLocation.QUERY: case.query,
+                ParameterLocation.HEADER: case.headers,
+                ParameterLocation.COOKIE: case.cookies,
+            }.get(location)
+            if parameter is None or not values or name not in values or "content" in parameter.definition:
+                return ""
+            scalar = _style_scalar(parameter.definition, values[name])
+            if scalar is None or not any(parameter.is_valid([item]) for item in _as_items(scalar)):
+                return ""
+            value = scalar
+        written.append(f"{name}={json.dumps(value, default=str)}")
+    return (
+        f"{case.operation.label}: {', '.join(written)} is sent exactly as the one-item list of it is "
+        "(no style separates a list of one from its item), so accepting it is right"
+    )
+
+
+def _no_body(case: Case[Any]) -> str:
+    """Why an accepted negative case is no evidence, or "": its only invalid part is a form body that encodes to
+    nothing (`{}` missing a required field is the empty string), for an operation whose body is optional. Zero
+    bytes of body are what a request without its optional body sends, which the spec allows."""
+    meta = case._meta
+    if meta is None or {location for location, info in meta.components.items() if info.mode.is_negative} != {
+        ParameterLocation.BODY
+    }:
+        return ""
+    media = (case.media_type or "").split(";")[0].strip().lower()
+    bodies = [b for b in case.operation.body if b.media_type.split(";")[0].strip().lower() == media]
+    body = case.body
+    empty = isinstance(body, dict) and all(value == [] for value in body.values())  # urlencode writes nothing
+    if media != "application/x-www-form-urlencoded" or not empty or not bodies or bodies[0].is_required:
+        return ""
+    return (
+        f"{case.operation.label}: its form body encodes to no bytes at all, which is also a request without its "
+        "optional body"
+    )
+
+
+def _as_items(value: object) -> list[object]:
+    """A scalar as the item of a list: as it is, and as the text it is written as."""
+    text = value if isinstance(value, str) else json.dumps(value)
+    return [value, text] if text != value else [value]
+
+
+def _style_scalar(definition: Mapping[str, Any], sent: object) -> object:
+    """The single value a parameter's sent text holds in its style (schemathesis sends path values already
+    written: `;ids=5`, `.5`), or None when it holds a delimiter (not one value)."""
+    from urllib.parse import unquote
+
+    if not isinstance(sent, str):
+        return sent if not isinstance(sent, list | dict) else None
+    text, style, name = sent, definition.get("style", ""), str(definition.get("name", ""))
+    if style == "matrix":
+        if not text.startswith(f";{name}="):
+            return None
+        text = text[len(name) + 2 :]
+    elif style == "label":
+        if not text.startswith("."):
+            return None
+        text = text[1:]
+    if any(mark in text for mark in ",;|") or (style == "label" and "." in text):
+        return None
+    return unquote(text) if definition.get("in") == "path" else text
+
+
+def _undefined_style(case: Case[Any]) -> str:
+    """Why a positive case that was refused is no evidence, or "": a header or cookie parameter holding an object
+    whose members may themselves be objects or arrays, sent in a text the parameter's style cannot read.
+
+    OpenAPI defines the styles of objects for primitive members only ("the behavior for nested objects and arrays is
+    undefined"), and headers and cookies have no escaping for the style's `,` and `=`: schemathesis writes nested
+    members as Python's repr (`k={'a': 1}`), which names no value in any style. Judged only where the schema allows
+    such members (open `additionalProperties`, or a non-primitive property) and the text does not read as an object
+    in the style; a flat object that fails to read stays a failure."""
+    from generator.runtime.params import ParamSpec, from_wire
+
+    undefined = []
+    for parameter in case.operation.iter_parameters():
+        definition = parameter.definition
+        location = definition.get("in")
+        sent = (case.headers if location == "header" else case.cookies if location == "cookie" else None) or {}
+        if "content" in definition or parameter.name not in sent or not _nests(parameter.validation_schema):
+            continue
+        spec = ParamSpec(
+            parameter.name,
+            str(location),
+            "object",
+            explode=bool(definition.get("explode", False)),
+            style=str(definition.get("style", "")),
+        )
+        headers = {parameter.name: str(sent[parameter.name])}
+        if location == "cookie":
+            headers = {"cookie": f"{parameter.name}={sent[parameter.name]}"}
+        if from_wire([spec], {}, [], headers)[1]:
+            undefined.append(parameter.name)
+    if not undefined:
+        return ""
+    return (
+        f"{case.operation.label}: {', '.join(undefined)} held nested objects or arrays, which no parameter style "
+        "defines a text for (schemathesis wrote Python's repr)"
+    )
+
+
+def _nests(schema: object) -> bool:
+    """Whether an object schema lets a member be an object or an array."""
+    if not isinstance(schema, Mapping) or schema.get("type") not in ("object", ["object"]):
+        return False
+    members = [*(schema.get("properties") or {}).values(), schema.get("additionalProperties", True)]
+    primitive = {"string", "integer", "number", "boolean", "null"}
+    for member in members:
+        if member is True or (isinstance(member, Mapping) and not member):
+            return True
+        kinds = member.get("type") if isinstance(member, Mapping) else None
+        kinds = {kinds} if isinstance(kinds, str) else set(kinds) if isinstance(kinds, list) else set()
+        if isinstance(member, Mapping) and (not kinds or kinds - primitive):
+            return True
+    return False
+
+
+def _unfounded_notes(recorder: ScenarioRecorder, phase: str) -> Iterator[str]:
+    """The notes of the failures `_failures` left out as unfounded."""
+    for parent_id, checks in recorder.checks.items():
+        for check in checks:
+            info = check.failure_info
+            node = recorder.cases.get((info.failure.case_id or parent_id) if info is not None else parent_id)
+            if info is not None and node is not None and (why := _unfounded(check.name, phase, node.value)):
+                yield why
 
 
 class _Run:
@@ -612,6 +822,9 @@ class _Run:
             self.tally(event.recorder, phase)
             for failure in _failures(event.recorder, phase):
                 self.add(failure)
+            for note in _unfounded_notes(event.recorder, phase):
+                if note not in self.report.notes:
+                    self.report.notes.append(note)
             if time.monotonic() - self.last_line >= HEARTBEAT_SECONDS:
                 self.say(f"{phase}: {self.report.cases[phase]} cases ...")
         elif isinstance(event, events.NonFatalError):

@@ -41,6 +41,8 @@ class Parameter:
     """The OpenAPI style as written (empty: the location's default)."""
     fields: tuple[tuple[str, str], ...] = ()
     """An object's properties and their kinds (for styles that spell the properties as separate names)."""
+    null_text: bool = False
+    """The value (an array's items) may be null and may not be the string `null`: the wire text `null` is null."""
 
     @property
     def is_argument(self) -> bool:
@@ -62,6 +64,9 @@ class BodyVariant:
     """The model (or type alias) of a structured body; None for text, binary, or one without a schema."""
     files: tuple[str, ...] = ()
     """Multipart fields that are file parts."""
+    xml: str | None = None
+    """An XML body with a structure: the JSON pointer of its schema in the document, whose `xml` objects name its
+    elements (the server checks the XML against `model`; the client sends text)."""
 
 
 @dataclass(frozen=True)
@@ -73,8 +78,9 @@ class Body:
 
     @property
     def model(self) -> str | None:
-        """The model of the first structured variant (what the server hands its handler for JSON and forms)."""
-        return next((v.model for v in self.variants if v.model), None)
+        """The model of the first structured variant (what the server hands its handler for JSON and forms; XML is
+        checked against its model but handed over as text)."""
+        return next((v.model for v in self.variants if v.model and v.encoding != "text"), None)
 
     @property
     def encoding(self) -> str:

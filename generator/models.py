@@ -23,6 +23,7 @@ from generator.schemas import (
     COMPONENT_REF,
     ModelRules,
     SchemaRegistry,
+    UnionRule,
     is_object_schema,
     is_present_condition,
     runtime_pattern,
@@ -382,8 +383,52 @@ def assemble_models(registry: SchemaRegistry, parts: list[ChunkModels]) -> str:
     blocks = [emitted[name][2] for unit in registry.units() for name in sorted(unit, key=lambda n: emitted[n][:2])]
     if not blocks:
         return "from __future__ import annotations\n"
-    imports = _merge_imports([i for part in parts for i in part.imports])
+    blocks, marked = _mark_unions(registry, blocks), [*(_UNION_IMPORTS if registry.unions else ())]
+    imports = _merge_imports([i for part in parts for i in part.imports] + marked)
     return f"{imports}\n\n\n" + "\n\n\n".join(blocks) + "\n" + render_rules(registry.rules)
+
+
+_UNION_IMPORTS = ("from typing import Annotated", "from ._runtime.model import OneOf")
+
+
+def _mark_unions(registry: SchemaRegistry, blocks: list[str]) -> list[str]:
+    """The definitions with each union alias of `registry.unions` marked with its rule:
+    `X = TypeAliasType("X", Annotated[A | B, OneOf(...)])` (the runtime's `OneOf`)."""
+    if not registry.unions:
+        return blocks
+    out = []
+    for text in blocks:
+        tree = ast.parse(text)
+        node = tree.body[0]
+        name = node.targets[0].id if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) else ""
+        rule = registry.unions.get(name)
+        if rule is None:
+            out.append(text)
+            continue
+        call = node.value if isinstance(node, ast.Assign) else None
+        if not (isinstance(call, ast.Call) and ast.unparse(call.func) == "TypeAliasType" and len(call.args) == 2):
+            raise _problem(registry.spec.display, f"the union {name!r} is not a type alias; please report its schema")
+        value = call.args[1]
+        assert value.end_lineno is not None and value.end_col_offset is not None
+        lines = [line.encode() for line in text.split("\n")]  # AST offsets count UTF-8 bytes
+        first, last = lines[value.lineno - 1], lines[value.end_lineno - 1]
+        inner = b"\n".join([first[value.col_offset :], *lines[value.lineno : value.end_lineno - 1]])
+        if value.end_lineno > value.lineno:
+            inner += b"\n" + last[: value.end_col_offset]
+        else:
+            inner = first[value.col_offset : value.end_col_offset]
+        marked = f"Annotated[{inner.decode()}, {_one_of(rule)}]".encode()
+        lines[value.lineno - 1 : value.end_lineno] = [first[: value.col_offset] + marked + last[value.end_col_offset :]]
+        out.append(b"\n".join(lines).decode())
+    return out
+
+
+def _one_of(rule: UnionRule) -> str:
+    args = [] if rule.exclusive else ["exclusive=False"]
+    if rule.tag is not None:
+        args.append(f"tag={pyrepr(rule.tag)}")
+        args.append(f"tags=({''.join(f'({pyrepr(value)}, {member}), ' for value, member in rule.tags)})")
+    return f"OneOf({', '.join(args)})"
 
 
 def _merge_imports(statements: list[str]) -> str:

@@ -34,7 +34,7 @@ from generator.ir import (
 from generator.loader import LoadedSpec, resolve_pointer
 from generator.profiles import Profile, resolve
 from generator.render import pyrepr
-from generator.runtime.bodies import media_encoding
+from generator.runtime.bodies import is_xml, media_encoding
 from generator.schemas import SchemaRegistry, class_name, is_binary_string, snake_name
 
 _KINDS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
@@ -306,6 +306,10 @@ class _Parser:
                     client_setting=p.get("x-client-setting"),
                     style=style,
                     fields=fields,
+                    null_text=media is None
+                    and _null_text(
+                        self.deref(schema.get("items", {})) if kind == "array" else schema, item_kind or kind
+                    ),
                 )
             )
         return params
@@ -349,18 +353,40 @@ class _Parser:
         body = self.deref(raw)
         content = body.get("content", {}) or {}
         variants = []
+        models: list[tuple[Any, str]] = []
         for media, obj in content.items():
             encoding = media_encoding(media)
             schema = (obj or {}).get("schema") if isinstance(obj, dict) else None
             model = None
             if encoding in ("json", "form", "multipart") and isinstance(schema, dict):
                 model = self.registry.add(f"{op_id}Request", schema, f"{ptr}/content/{pointer(media)[1:]}/schema")
+                models.append((schema, model))
             files = tuple(self._file_fields(schema)) if encoding == "multipart" and schema else ()
             variants.append(BodyVariant(str(media), encoding, model, files))
+        for i, variant in enumerate(variants):  # after the others: an XML body reuses their model of its schema
+            xml = self._xml_body(op_id, raw, ptr, variant.media_type, content[variant.media_type], models)
+            if xml is not None:
+                variants[i] = replace(variant, model=xml[0], xml=xml[1])
         if not variants:
             return None
         variants.sort(key=lambda v: ENCODINGS.index(v.encoding))
         return Body(tuple(variants), bool(body.get("required", False)))
+
+    def _xml_body(
+        self, op_id: str, raw: Any, ptr: str, media: str, obj: Any, models: list[tuple[Any, str]]
+    ) -> tuple[str, str] | None:
+        """(model, JSON pointer of the schema) of an XML body whose schema has a structure to check (an object or an
+        array); None for any other body, and for XML described as a string, which stays opaque text."""
+        schema = obj.get("schema") if isinstance(obj, dict) else None
+        if not is_xml(media) or not isinstance(schema, dict) or not _structured(self.deref(schema)):
+            return None
+        where = ptr
+        while isinstance(raw, dict) and isinstance(raw.get("$ref"), str) and where != raw["$ref"][1:]:
+            where = raw["$ref"][1:]  # a body written elsewhere (`components/requestBodies`): where it is
+            raw = resolve_pointer(self.doc, where)
+        schema_ptr = f"{where}/content/{pointer(media)[1:]}/schema"
+        model = next((name for other, name in models if other == schema), None)
+        return model or self.registry.add(f"{op_id}Request", schema, schema_ptr), schema_ptr
 
     def _file_fields(self, schema: Any) -> list[str]:
         """Multipart properties that are files: binary strings, or arrays of them."""
@@ -573,3 +599,34 @@ def _response_order(response: Response) -> tuple[int, str]:
     if response.status is not None:
         return (0, f"{response.status:03d}")
     return (1, response.key) if response.key != "default" else (2, "")
+
+
+def _structured(schema: dict[str, Any]) -> bool:
+    """Whether a (dereferenced) schema describes XML with a structure: an object or an array, not text."""
+    kind = schema.get("type")
+    kinds = {kind} if isinstance(kind, str) else set(kind) if isinstance(kind, list) else set()
+    return bool(kinds & {"object", "array"}) or bool(
+        {"properties", "items", "additionalProperties", "allOf", "oneOf", "anyOf"} & schema.keys()
+    )
+
+
+def _null_text(schema: dict[str, Any], kind: str) -> bool:
+    """Whether the wire text `null` of a parameter value (or item) of `schema` can only mean null: the schema allows
+    null (`type` lists it, `nullable`, an `enum` or `const` with null) and no string `null` in its place (a kind other
+    than string, or an `enum`/`const` without the string). The client spells null `null` (`params.render`)."""
+    kinds = schema.get("type")
+    enum = schema.get("enum")
+    allows = (
+        (isinstance(kinds, list) and "null" in kinds)
+        or kinds == "null"
+        or schema.get("nullable") is True
+        or (isinstance(enum, list) and None in enum)
+        or ("const" in schema and schema["const"] is None)
+    )
+    if not allows:
+        return False
+    if isinstance(enum, list):
+        return "null" not in enum
+    if "const" in schema:
+        return bool(schema["const"] != "null")
+    return kind != "string"

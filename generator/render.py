@@ -52,6 +52,7 @@ def environment() -> jinja2.Environment:
         base_path,
         param_spec,
         has_empty_success,
+        has_xml_bodies,
         body_specs,
         handler_body,
         parse_function,
@@ -132,6 +133,11 @@ def call_args(op: Operation, api: Api) -> str:
     return ", ".join(f"{n}={n}" for n in _arguments(op, api)[2])
 
 
+def has_xml_bodies(api: Api) -> bool:
+    """Whether the server checks an XML body (`BodyVariant.xml`)."""
+    return any(v.xml is not None for op in api.operations if op.body is not None for v in op.body.variants)
+
+
 def has_empty_success(api: Api) -> bool:
     return any(op.has_empty_success for op in api.operations)
 
@@ -177,16 +183,20 @@ def handler_body(op: Operation) -> str:
     return union([_value_type(v.encoding, v.model) for v in op.body.variants])
 
 
-def body_specs(op: Operation) -> str:
-    """The `BodySpec`s of an operation's (or webhook's) body, as Python source."""
+def body_specs(op: Operation, *, xml: bool = False) -> str:
+    """The `BodySpec`s of an operation's (or webhook's) body, as Python source; `xml`: with what the server needs to
+    check XML bodies (their model and where their schema is in the package's `openapi.json`)."""
     assert op.body is not None
     specs = []
     for v in op.body.variants:
         args = [pyrepr(v.media_type), pyrepr(v.encoding)]
-        if v.model or v.files:
-            args.append(f"models.{v.model}" if v.model else "None")
+        model = v.model if v.xml is None or xml else None
+        if model or v.files:
+            args.append(f"models.{model}" if model else "None")
         if v.files:
             args.append(pyrepr(v.files))
+        if xml and v.xml is not None:
+            args.append(f"xml=XmlSchema(SPEC_PATH, {pyrepr(v.xml)})")
         specs.append(f"BodySpec({', '.join(args)})")
     return "(" + ", ".join(specs) + ("," if len(specs) == 1 else "") + ")"
 
@@ -321,6 +331,8 @@ def param_spec(param: Parameter) -> str:
         args.append(f"style={pyrepr(param.style)}")
     if param.fields:
         args.append(f"fields={pyrepr(param.fields)}")
+    if param.null_text:
+        args.append("null_text=True")
     return f"ParamSpec({', '.join(args)})"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import copy
+import json
 import keyword
 import re
 from dataclasses import dataclass, field, replace
@@ -118,6 +119,18 @@ class ModelRules:
         ) or bool(self.unique or self.exact_ints or self.checks)
 
 
+@dataclass(frozen=True)
+class UnionRule:
+    """What a union alias (`oneOf`/`anyOf`) checks beyond pydantic's "some member validates" (the runtime's `OneOf`
+    marker): `exclusive`, that exactly one member does (`oneOf` whose members a value may match together); `tag`, a
+    discriminator property whose value, when given, selects the member the value must be (`tags`: each value with
+    the name of the member it selects; members no value names take the values none names)."""
+
+    exclusive: bool
+    tag: str | None = None
+    tags: tuple[tuple[str, str], ...] = ()
+
+
 def class_name(raw: str) -> str:
     """A readable PascalCase class name for a schema name such as `issuing.card` or `live_exit_config`; one that
     would shadow a name the models module uses (a keyword such as `True`, `Field`, `Any`) gets a `Model` suffix."""
@@ -162,6 +175,8 @@ class SchemaRegistry:
         self.schemas: dict[str, dict[str, Any]] = {}
         self.rules: dict[str, ModelRules] = {}
         self.aliases: set[str] = set()
+        self.unions: dict[str, UnionRule] = {}
+        """Union aliases checked beyond their members (`UnionRule`), by name."""
         self._component_names: dict[str, str] = {}
         self._deep_refs: dict[str, str] = {}
         self._pending: list[str] = []
@@ -227,11 +242,23 @@ class SchemaRegistry:
         if not isinstance(schema, dict):
             return schema
         schema, folded = _fold_annotations(_without_noops(schema))
+        if _no_type_in_common(schema):
+            # An `allOf` of a string and an integer admits no value. JSON Schema has no type for "nothing", and
+            # datamodel-code-generator would drop the members and accept anything: a string of at least one and
+            # at most no characters is the same empty set in terms the model types check (and name in errors).
+            found = self.spec.problem(f"{ptr}/allOf", "schema.unsatisfiable", "no value has a type every member allows")
+            self.problems.append(replace(found, level="warning"))
+            kept = {k: v for k, v in schema.items() if k in _FOLDABLE or k.startswith("x-")}
+            schema = {**kept, "type": "string", "minLength": 1, "maxLength": 0}
         kind, enum = schema.get("type"), schema.get("enum")
         if isinstance(kind, str) and isinstance(enum, list) and enum and not any(_is_of(v, kind) for v in enum):
             # No value is both (an array whose `enum` lists strings): the enum was surely meant for the items.
             self._unchecked(f"{ptr}/enum", "enum", f"of values none of which is {kind!r} (the type)")
             schema = {k: v for k, v in schema.items() if k != "enum"}
+        if schema.get("nullable") is True and isinstance(enum, list) and enum and None not in enum:
+            # OpenAPI 3.0.3 (its clarification of `nullable`): `nullable` adds null to the *types*, and an `enum`
+            # that does not list null still allows only its values; so does any validator of the document.
+            schema = {k: v for k, v in schema.items() if k != "nullable"}
         if "$ref" in schema:
             return self._convert_ref(schema, ptr, owner, rules, top=top, at=at, siblings=folded)
         for key in sorted(UNSUPPORTED_KEYWORDS & schema.keys()):
@@ -240,6 +267,9 @@ class SchemaRegistry:
             )
         if not top and (is_object_schema(schema) or _merges(schema)):
             return {"$ref": COMPONENT_REF + self._hoist(owner, schema, ptr)}
+        union = self._checked_union(schema)
+        if union is not None and not top and _union_only(schema, union):
+            return self._union_alias(schema, union, ptr, owner, rules, at=at)
         out: dict[str, Any] = {}
         if top and is_object_schema(schema) and not {"additionalProperties", "unevaluatedProperties"} & schema.keys():
             out["additionalProperties"] = True  # open: unknown fields are kept, so payloads round-trip
@@ -292,6 +322,12 @@ class SchemaRegistry:
                     )
                     for i, sub in enumerate(value)
                 ]
+                if union is not None and key == union:
+                    if top and _union_only(schema, union):
+                        names = [_named(member) for member in out[key]]
+                        self.unions[owner] = self._union_rule(schema, union, names)
+                    else:
+                        self._unchecked(f"{ptr}/{key}", key, "beside other keywords (exclusivity, discriminator)")
             elif key == "dependentRequired":
                 if not (top and self._take_rules(schema, key, value, ptr, rules)):
                     self.problems.append(
@@ -328,13 +364,17 @@ class SchemaRegistry:
         key = next((k for k in ("oneOf", "anyOf") if isinstance(schema.get(k), list) and schema[k]), None)
         if key is None or all(_required_only(member) for member in schema[key]):
             return None
-        base = self._hoist(f"{name}Common", {k: v for k, v in schema.items() if k != key}, ptr)
+        base = self._hoist(f"{name}Common", {k: v for k, v in schema.items() if k not in (key, "discriminator")}, ptr)
         variants = []
         for i, member in enumerate(schema[key]):
             ref = member.get("$ref") if isinstance(member, dict) else None
             label = class_name(ref.rsplit("/", 1)[-1]) if isinstance(ref, str) else _variant_name(member, i)
             combined = {"allOf": [{"$ref": COMPONENT_REF + base}, member]}
             variants.append({"$ref": COMPONENT_REF + self._hoist(f"{name}{label}", combined, f"{ptr}/{key}/{i}")})
+        if all(isinstance(member, dict) for member in schema[key]):
+            rule = self._union_rule(schema, key, [_named(v) for v in variants])
+            if rule.exclusive or rule.tag is not None:
+                self.unions[name] = rule
         return {key: variants}
 
     def _convert_ref(
@@ -486,6 +526,96 @@ class SchemaRegistry:
             return {"$ref": COMPONENT_REF + self._hoist(name, schema, ptr)}
         return self._convert(schema, ptr, name, rules, at=at)
 
+    def _checked_union(self, schema: dict[str, Any]) -> str | None:
+        """The union keyword of `schema` (`oneOf`, `anyOf`) when pydantic's union alone would accept too much: a
+        `oneOf` whose members a value may match together, or a discriminator its members' own literals do not
+        already enforce."""
+        for key in ("oneOf", "anyOf"):
+            members = schema.get(key)
+            if isinstance(members, list) and members and all(isinstance(m, dict) for m in members):
+                names = [_component_name(m) for m in members]
+                rule = self._union_rule(schema, key, names)
+                if rule.exclusive or rule.tag is not None:
+                    return key
+                return None
+        return None
+
+    def _union_rule(self, schema: dict[str, Any], key: str, names: list[str | None]) -> UnionRule:
+        """The rule of union `schema[key]` whose members are named `names` in the generated code (None: inline)."""
+        members = schema[key]
+        shapes = [self._shape(member) for member in members]
+        exclusive = key == "oneOf" and any(not _apart(a, b) for i, a in enumerate(shapes) for b in shapes[i + 1 :])
+        discriminator = schema.get("discriminator")
+        if not isinstance(discriminator, dict):
+            return UnionRule(exclusive)
+        tag = discriminator.get("propertyName")
+        if not isinstance(tag, str) or not tag:
+            return UnionRule(exclusive)
+        mapping = discriminator.get("mapping")
+        mapping = mapping if isinstance(mapping, dict) else {}
+        explicit: list[tuple[str, str]] = []
+        implicit: list[tuple[str, str]] = []
+        enforced = True
+        for member, shape, name in zip(members, shapes, names, strict=True):
+            ref = member.get("$ref")
+            own = _strings(shape.literals.get(tag))
+            if name is None or not isinstance(ref, str):
+                enforced = enforced and own is not None
+                continue  # an inline member: no value names it
+            raw = _raw_component(ref)
+            mapped = [str(k) for k, target in mapping.items() if target in (ref, raw)]
+            values = mapped or sorted(own or ())
+            if not values and self._polymorphic(member):
+                enforced = False
+                continue  # it discriminates on its own: any value its members take
+            explicit += [(value, name) for value in values]
+            if own is None and raw:
+                implicit.append((raw, name))  # its own name (readers differ on whether a mapping replaces it)
+            enforced = enforced and own is not None and set(values) == own
+        tags: dict[str, str] = {}
+        for value, name in explicit + implicit:
+            tags.setdefault(value, name)
+        if enforced or not tags:
+            return UnionRule(exclusive)
+        return UnionRule(exclusive, tag, tuple(sorted(tags.items())))
+
+    def _union_alias(
+        self, schema: dict[str, Any], key: str, ptr: str, owner: str, rules: ModelRules, *, at: Place
+    ) -> dict[str, Any]:
+        """A union met inside another schema, named so that its rule has an alias to go on; its annotations stay
+        where it was (a field's description and default)."""
+        part = {k: v for k, v in schema.items() if k in _UNION_PART}
+        name = self._hoist(owner, part, ptr)
+        notes = {k: v for k, v in schema.items() if k not in _UNION_PART}
+        target = {"$ref": COMPONENT_REF + name, **notes}
+        converted: dict[str, Any] = self._convert_ref(target, ptr, owner, rules, top=False, at=at, siblings=True)
+        return converted
+
+    def _shape(self, schema: Any, seen: frozenset[str] = frozenset()) -> _Shape:
+        """What `schema` allows, coarsely, to tell whether two union members can match one value together."""
+        if not isinstance(schema, dict):
+            return _ANY
+        ref = schema.get("$ref")
+        own = _own_shape(schema)
+        if isinstance(ref, str):
+            target = resolve_pointer(self.spec.document, ref[1:]) if ref.startswith("#") else None
+            if ref in seen or not isinstance(target, dict):
+                return own
+            own = own.meet(self._shape(target, seen | {ref}))
+        for member in schema.get("allOf") or ():
+            own = own.meet(self._shape(member, seen))
+        choices = [m for k in ("oneOf", "anyOf") for m in schema.get(k) or ()]
+        if choices:
+            kinds = [self._shape(m, seen).kinds for m in choices]
+            either = None if any(k is None for k in kinds) else frozenset().union(*(k for k in kinds if k))
+            own = own.meet(_Shape(either))
+        return own
+
+    def _polymorphic(self, member: dict[str, Any]) -> bool:
+        """Whether a union member is itself a union (after its references)."""
+        target = _deref_local(self.spec.document, member)
+        return any(isinstance(target.get(k), list) for k in ("oneOf", "anyOf"))
+
     def _hoist(self, suggested: str, schema: dict[str, Any], ptr: str) -> str:
         name = self._free(suggested)
         self._define(name, schema, ptr)
@@ -592,6 +722,151 @@ class SchemaRegistry:
         for name in sorted(self.schemas):
             groups.setdefault(root(name), []).append(name)
         return sorted(groups.values())
+
+
+_UNION_PART = frozenset({"oneOf", "anyOf", "discriminator", "type", "nullable"})
+"""What of a schema a union's alias takes (`SchemaRegistry._union_alias`); the rest stays beside its reference."""
+
+
+def _union_only(schema: dict[str, Any], key: str) -> bool:
+    """Whether a schema is its union and notes only (what an alias of the union says entirely)."""
+    return (
+        not schema.get("properties")
+        and not ({"oneOf", "anyOf"} - {key}) & schema.keys()
+        and all(
+            k in _UNION_PART or k in _ANNOTATIONS or k in _NOTES or k in _REF_ANNOTATIONS or k.startswith("x-")
+            for k in schema
+        )
+    )
+
+
+def _named(member: Any) -> str | None:
+    """The generated name of a converted union member that is a reference, else None."""
+    if isinstance(member, dict) and isinstance(member.get("$ref"), str) and member["$ref"].startswith(COMPONENT_REF):
+        return str(member["$ref"][len(COMPONENT_REF) :])
+    return None
+
+
+def _component_name(member: dict[str, Any]) -> str | None:
+    """A name standing for a member that is a reference (which one does not matter before conversion)."""
+    ref = member.get("$ref")
+    return ref if isinstance(ref, str) else None
+
+
+def _raw_component(ref: str) -> str:
+    """The component's name in `#/components/schemas/<name>` (the discriminator's implicit value), else ``."""
+    if not ref.startswith(COMPONENT_REF) or ref.count("/") != 3:
+        return ""
+    return ref[len(COMPONENT_REF) :].replace("~1", "/").replace("~0", "~")
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Coarse facts of a schema: the JSON types of its values (None: any), its values when it enumerates them, and
+    the literal values of its properties (with whether they are required)."""
+
+    kinds: frozenset[str] | None = None
+    values: frozenset[str] | None = None
+    literals: dict[str, frozenset[str]] = field(default_factory=dict)
+    required: frozenset[str] = frozenset()
+
+    def meet(self, other: _Shape) -> _Shape:
+        """What both allow."""
+        kinds = (
+            other.kinds if self.kinds is None else self.kinds if other.kinds is None else _meet(self.kinds, other.kinds)
+        )
+        values = (
+            other.values if self.values is None else self.values if other.values is None else self.values & other.values
+        )
+        literals = dict(other.literals)
+        for name, allowed in self.literals.items():
+            literals[name] = allowed & literals[name] if name in literals else allowed
+        return _Shape(kinds, values, literals, self.required | other.required)
+
+
+_ANY = _Shape()
+
+
+def _no_type_in_common(schema: dict[str, Any]) -> bool:
+    """Whether `schema` and its inline `allOf` members each state types, and no type is in all of them."""
+    members = schema.get("allOf")
+    if not isinstance(members, list) or not members:
+        return False
+    stated = [m for m in [schema, *members] if isinstance(m, dict) and "type" in m]
+    if any(not isinstance(m, dict) or "type" not in m for m in members):
+        return False  # a reference or an untyped member: not judged here
+    kinds: frozenset[str] | None = None
+    for member in stated:
+        own = frozenset(_types(member)) | ({"null"} if member.get("nullable") is True else frozenset())
+        kinds = own if kinds is None else _meet(kinds, own)
+    return kinds is not None and not kinds
+
+
+def _meet(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
+    both = a & b
+    if ("integer" in a and "number" in b) or ("number" in a and "integer" in b):
+        both |= {"integer"}
+    return frozenset(both)
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return "integer"
+    kinds = {float: "number", str: "string", list: "array", dict: "object", type(None): "null"}
+    return kinds.get(type(value), "object")
+
+
+def _literal(value: Any) -> str:
+    """A JSON value as a comparable key (`1` and `1.0` are one number, `true` is no number)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return json.dumps(value, sort_keys=True)
+
+
+def _own_shape(schema: dict[str, Any]) -> _Shape:
+    """The facts `schema` states itself (not through `$ref`, `allOf` or unions)."""
+    kinds: frozenset[str] | None = frozenset(_types(schema)) if "type" in schema else None
+    if kinds is not None and schema.get("nullable") is True:
+        kinds |= {"null"}
+    values = None
+    listed = [schema["const"]] if "const" in schema else schema.get("enum")
+    if isinstance(listed, list):
+        values = frozenset(_literal(v) for v in listed)
+        found = frozenset(_kind_of(v) for v in listed)
+        kinds = found if kinds is None else _meet(kinds, found)
+    literals: dict[str, frozenset[str]] = {}
+    properties = schema.get("properties")
+    for name, sub in properties.items() if isinstance(properties, dict) else ():
+        if isinstance(sub, dict):
+            allowed = [sub["const"]] if "const" in sub else sub.get("enum")
+            if isinstance(allowed, list) and None not in allowed and sub.get("nullable") is not True:
+                literals[name] = frozenset(_literal(v) for v in allowed)
+    required = schema.get("required")
+    names = frozenset(r for r in required if isinstance(r, str)) if isinstance(required, list) else frozenset()
+    return _Shape(kinds, values, literals, names)
+
+
+def _strings(literals: frozenset[str] | None) -> set[str] | None:
+    """The strings among literal values (`_literal` keys); None for no literals."""
+    if literals is None:
+        return None
+    return {value for value in map(json.loads, literals) if isinstance(value, str)}
+
+
+def _apart(a: _Shape, b: _Shape) -> bool:
+    """Whether no value can match both `a` and `b` (False when it cannot be told)."""
+    common = None if a.kinds is None or b.kinds is None else _meet(a.kinds, b.kinds)
+    if common is not None and not common:
+        return True
+    if a.values is not None and b.values is not None and not a.values & b.values:
+        return True
+    if common is not None and common <= {"object"}:
+        for name in a.literals.keys() & b.literals.keys() & a.required & b.required:
+            if not a.literals[name] & b.literals[name]:
+                return True
+    return False
 
 
 Place = tuple[str, ...] | None

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import MISSING, ConfigDict, Field, StrictInt, StrictStr
 from typing_extensions import TypeAliasType
 
-from ._runtime.model import KNOWN_VALUES, ApiModel
+from ._runtime.model import KNOWN_VALUES, ApiModel, OneOf
 
 
 class AuthHeaders(ApiModel):
@@ -197,7 +197,8 @@ class ShootScriptSwitchMessage(ApiModel):
 
 
 LiveEventMessage = TypeAliasType(
-    "LiveEventMessage", ShootScriptSwitchMessage | RtmpStreamStateChangeMessage | ReplyCommandFinishMessage
+    "LiveEventMessage",
+    Annotated[ShootScriptSwitchMessage | RtmpStreamStateChangeMessage | ReplyCommandFinishMessage, OneOf()],
 )
 """
 Decoded `message` of a live event callback: exactly one of the per-event variants (they differ by their required keys).

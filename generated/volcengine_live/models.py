@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import MISSING, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from typing_extensions import TypeAliasType
 
-from ._runtime.model import KNOWN_VALUES, ApiModel
+from ._runtime.model import KNOWN_VALUES, ApiModel, OneOf
 
 
 class AuthHeaders(ApiModel):
@@ -659,7 +659,7 @@ class VolcengineCallbackFlat(ApiModel):
 
 
 VolcengineCallbackPayload = TypeAliasType(
-    "VolcengineCallbackPayload", VolcengineCallbackFlat | VolcengineCallbackEnvelope
+    "VolcengineCallbackPayload", Annotated[VolcengineCallbackFlat | VolcengineCallbackEnvelope, OneOf()]
 )
 """
 A Volcengine Live callback message: flat (2023 CN doc) or enveloped `{code, message, data}` (vendor example shape). Told apart by the top-level `event_type` (flat) vs `data` (enveloped).

@@ -18,7 +18,22 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Annotated, Any, ClassVar, Final, ForwardRef, Self, TypeGuard, TypeVar, cast, get_args, overload
+from types import UnionType
+from typing import (
+    Annotated,
+    Any,
+    ClassVar,
+    Final,
+    ForwardRef,
+    Self,
+    TypeGuard,
+    TypeVar,
+    Union,
+    cast,
+    get_args,
+    get_origin,
+    overload,
+)
 
 from pydantic import (
     BaseModel,
@@ -27,13 +42,14 @@ from pydantic import (
     ModelWrapValidatorHandler,
     TypeAdapter,
     ValidationError,
+    ValidatorFunctionWrapHandler,
     model_validator,
 )
-from pydantic_core import CoreSchema, PydanticCustomError
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from .client import APIRequestValidationError
 from .json_text import read_json
-from .receiving import kept, tolerating
+from .receiving import kept, strictly, tolerating
 
 Group = tuple[tuple[str, ...], str | None]
 """Wire names of the fields a rule is about, and the vendor error code to answer with (if any)."""
@@ -108,14 +124,18 @@ def _values_at(document: object, at: tuple[str, ...]) -> list[object]:
 
 
 def _is(target: object, value: object) -> bool:
+    """Whether `value` (JSON, wire names) is a `target`, judged strictly even in a tolerant read."""
     try:
-        _adapter(target).validate_python(value, by_name=False)
+        with strictly():
+            _adapter(target).validate_python(value, by_name=False)
     except ValidationError:
         return False
     return True
 
 
 def _label(target: object) -> str:
+    if get_origin(target) is Annotated:  # a constrained primitive (`StrictInt`): its type
+        target = get_args(target)[0]
     return str(getattr(target, "__name__", target))
 
 
@@ -192,6 +212,67 @@ class KnownValues:
 
 
 KNOWN_VALUES = KnownValues()
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """Marks a union (`Annotated[A | B, OneOf(...)]`) with what JSON Schema and OpenAPI say beyond "some member
+    validates", which is all a pydantic union checks.
+
+    `exclusive`: exactly one member validates (`oneOf` whose members a value may match together). `tag`, `tags`: a
+    discriminator; when the value is an object that has the `tag` property, its value selects the member the value
+    must be (`tags`: each value with its member; members no value selects take the values none names), and the
+    result is that member. Members are judged on the value's JSON form (wire names), as JSON Schema reads it.
+    """
+
+    exclusive: bool = True
+    tag: str | None = None
+    tags: tuple[tuple[str, object], ...] = ()
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        members = tuple(get_args(source)) if get_origin(source) in (Union, UnionType) else (source,)
+
+        def check(value: Any, validate: ValidatorFunctionWrapHandler) -> Any:
+            if not tolerating():
+                return self._check(members, validate(value))
+            try:  # a tolerant read (of a response): the members tried strictly first, so none is kept by mistake
+                with strictly():
+                    result = validate(value)
+            except ValidationError:
+                return validate(value)  # invalid as it stands: whatever the tolerant read keeps of it
+            return self._check(members, result)
+
+        return core_schema.no_info_wrap_validator_function(check, handler(source))
+
+    def _check(self, members: tuple[object, ...], result: object) -> object:
+        document = dump_value(None, result)
+        if self.tag is not None and isinstance(document, dict) and self.tag in document:
+            given = document[self.tag]
+            chosen = next((member for value, member in self.tags if value == given and isinstance(given, str)), None)
+            if chosen is not None:
+                try:
+                    with strictly():
+                        return _adapter(chosen).validate_python(document, by_name=False)
+                except ValidationError as exc:
+                    error = exc.errors()[0]
+                    where = ".".join(str(step) for step in error["loc"])
+                    detail = f"{where}: {error['msg']}" if where else error["msg"]
+                    _fail(
+                        None, f"the {self.tag} {given!r} selects {_label(chosen)}, and the value is not one: {detail}"
+                    )
+            named = [member for _, member in self.tags]
+            members = tuple(m for m in members if not any(m is n for n in named))
+            if not members:
+                known = ", ".join(dict.fromkeys(repr(value) for value, _ in self.tags))
+                _fail(None, f"{self.tag} must be one of {known}, got {json.dumps(given)}")
+            if not any(_is(member, document) for member in members):
+                _fail(None, f"{self.tag} {json.dumps(given)} selects no schema the value is")
+        if self.exclusive:
+            matching = [member for member in members if _is(member, document)]
+            if len(matching) > 1:
+                names = ", ".join(_label(member) for member in matching)
+                _fail(None, f"the value must be exactly one of the schemas, and it is {len(matching)}: {names}")
+        return result
 
 
 class ApiModel(BaseModel):

@@ -33,9 +33,9 @@ from starlette.routing import Route as StarletteRoute
 from starlette.routing import request_response
 
 from .asgi import DEFAULT_LIMITS, AnyMethod, BodyRefused, Limits, announces_body, read_body
-from .bodies import BodySpec, decode_body, media_encoding
+from .bodies import BodySpec, decode_body, media_encoding, validated_body
 from .envelope import ErrorContext, ServerEnvelope
-from .model import dump_value, validate_value
+from .model import dump_value
 from .params import ParamSpec, from_wire
 
 logger = logging.getLogger("streamspec.server")
@@ -328,10 +328,8 @@ class _Api:
             expected = ", ".join(spec.media_type for spec in route.body)
             raise _invalid(route, "body", message=f"expected {expected}, got {content_type or 'nothing'}")
         spec, data = decoded
-        if spec.target is None:
-            return data
         try:  # wire names only: a closed schema must not take `message_type` for `MessageType`
-            return validate_value(spec.target, data, by_name=False)
+            return validated_body(spec, data)
         except ValidationError as exc:
             raise _invalid(route, "body", exc) from None
 

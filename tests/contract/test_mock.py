@@ -242,3 +242,127 @@ def test_the_coverage_page_renders_its_numbers_in_a_browser(tmp_path: Path) -> N
     assert f'<td data-total="cases">{totals["cases"]}</td>' in dom  # written by the page's script
     assert f"{totals['operations_reached']}/{totals['operations']}" in dom
     assert "GET /pets/{petId}" in dom
+
+
+LINKED_PAST_ITS_PARAMETER = """
+openapi: 3.0.3
+info: {title: Linked, version: "1"}
+paths:
+  /orders:
+    post:
+      operationId: createOrder
+      responses:
+        "201":
+          description: Created.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id]
+                properties: {id: {type: integer, minimum: 1000, maximum: 2000}}
+          links:
+            GetOrder:
+              operationId: getOrder
+              parameters: {orderId: $response.body#/id}
+  /orders/{orderId}:
+    get:
+      operationId: getOrder
+      parameters:
+        - {name: orderId, in: path, required: true, schema: {type: integer, maximum: 10}}
+      responses:
+        "200":
+          description: The order.
+          content:
+            application/json:
+              schema: {type: object}
+        "400":
+          description: Invalid.
+        "404":
+          description: Unknown.
+"""
+
+
+def test_links_that_lead_past_a_parameters_schema_are_a_note_not_a_failure(tmp_path: Path) -> None:
+    # The created id (1000..2000) is past `orderId`'s maximum: the stateful phase sends it as valid data, the mock
+    # rightly refuses it, and that is a fact about the spec, not about the server.
+    from generator.contract import FuzzOptions, fuzz_spec, mock_run
+
+    spec = tmp_path / "linked.yaml"
+    spec.write_text(LINKED_PAST_ITS_PARAMETER)
+    with mock_run(spec, seed=1) as target:
+        report = fuzz_spec(spec, target, None, FuzzOptions(max_examples=10, seed=1, phases=("stateful",)))
+    assert report.failures == [], "\n".join(failure.render() for failure in report.failures)
+    assert any("which the parameter's schema refuses" in note for note in report.notes), report.notes
+
+
+WIRE_AMBIGUITIES = """
+openapi: 3.0.3
+info: {title: Ambiguous, version: "1"}
+paths:
+  /files:
+    put:
+      operationId: putFiles
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                filename: {type: array, items: {type: string, format: binary}}
+      responses:
+        "200": {description: OK}
+  /rows/{ids}:
+    get:
+      operationId: getRows
+      parameters:
+        - {name: ids, in: path, required: true, style: matrix, schema: {type: array, items: {type: string}}}
+      responses:
+        "200": {description: OK}
+  /search:
+    post:
+      operationId: search
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: object, required: [criteria], properties: {criteria: {type: string}}}
+      responses:
+        "200": {description: OK}
+  /headers:
+    get:
+      operationId: getHeaders
+      parameters:
+        - name: object
+          in: header
+          style: simple
+          schema: {type: object, properties: {name: {type: string}}}
+      responses:
+        "200": {description: OK}
+"""
+
+
+def test_requests_whose_wire_form_is_also_valid_data_are_notes(tmp_path: Path) -> None:
+    # A list of one is written as its item (`;ids=5`, one part holding `{}`), a form missing its only field is no
+    # body at all (optional here), and an object header with nested members has no text in any style:
+    # schemathesis' verdicts on those say nothing about the server.
+    from generator.contract import FuzzOptions, fuzz_spec, mock_run
+
+    spec = tmp_path / "ambiguous.yaml"
+    spec.write_text(WIRE_AMBIGUITIES)
+    with mock_run(spec, seed=1) as target:
+        report = fuzz_spec(spec, target, None, FuzzOptions(max_examples=25, seed=1))
+    assert report.failures == [], "\n".join(failure.render() for failure in report.failures)
+    notes = "\n".join(report.notes)
+    assert "is sent exactly as the one-item list of it is" in notes, notes
+    assert "which is also a request without its optional body" in notes, notes
+
+
+def test_the_one_item_list_reading_needs_the_list_of_it_to_be_valid() -> None:
+    from generator.contract import _as_items, _style_scalar
+
+    assert _style_scalar({"name": "ids", "in": "path", "style": "matrix"}, ";ids=5") == "5"
+    assert _style_scalar({"name": "ids", "in": "path", "style": "matrix"}, ";ids=5,6") is None
+    assert _style_scalar({"name": "ids", "in": "path", "style": "matrix"}, ";other=5") is None
+    assert _style_scalar({"name": "ids", "in": "path", "style": "label"}, ".a%20b") == "a b"
+    assert _style_scalar({"name": "ids", "in": "query"}, 7) == 7
+    assert _style_scalar({"name": "ids", "in": "query"}, {"a": 1}) is None
+    assert _as_items(False) == [False, "false"] and _as_items({}) == [{}, "{}"] and _as_items("x") == ["x"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from types import ModuleType
@@ -100,13 +101,16 @@ def test_fixture_names_are_readable(fixture_registry: SchemaRegistry) -> None:
         "WidgetCreateDimensions",
         "WidgetCreateDimensionsOrigin",
         "WidgetCreatePartsItem",
+        "WidgetCreatePlacement",
         "WidgetCreatePlacementBin",
         "WidgetCreatePlacementShelf",
+        "WidgetCreateShape",
         "WidgetDimensions",
         "WidgetDimensionsOrigin",
         "WidgetFields",
         "WidgetList",
         "WidgetListEcho",
+        "WidgetShape",
         "WidgetUpdate",
     ]
 
@@ -159,13 +163,25 @@ def test_inline_objects_are_hoisted_to_named_schemas(fixture_registry: SchemaReg
     assert create["dimensions"] == ref("WidgetCreateDimensions")
     assert schemas["WidgetCreateDimensions"]["properties"]["origin"] == ref("WidgetCreateDimensionsOrigin")
     assert create["parts"]["items"] == ref("WidgetCreatePartsItem")
-    assert create["shape"]["oneOf"] == [ref("ShapeCircle"), ref("ShapeRectangle")]
-    assert create["placement"]["oneOf"] == [ref("WidgetCreatePlacementShelf"), ref("WidgetCreatePlacementBin")]
+    # A oneOf whose members pydantic alone would read too leniently is a named type alias (checked as OneOf).
+    assert create["shape"]["$ref"] == ref("WidgetCreateShape")["$ref"]
+    assert schemas["WidgetCreateShape"]["oneOf"] == [ref("ShapeCircle"), ref("ShapeRectangle")]
+    assert create["placement"]["$ref"] == ref("WidgetCreatePlacement")["$ref"]
+    assert schemas["WidgetCreatePlacement"]["oneOf"] == [
+        ref("WidgetCreatePlacementShelf"),
+        ref("WidgetCreatePlacementBin"),
+    ]
     assert schemas["WidgetCreatePlacementShelf"]["required"] == ["shelf"]
     assert schemas["Widget"]["properties"]["dimensions"] == ref("WidgetDimensions")
     assert schemas["Widget"]["properties"]["parts"]["items"] == ref("Part")
     assert schemas["WidgetList"]["properties"]["echo"] == ref("WidgetListEcho")
-    assert fixture_registry.aliases == {"ListWidgetsParamsColorsItem"}  # a constrained array item gets a name
+    # a constrained array item gets a name, and so do the oneOf unions
+    assert fixture_registry.aliases == {
+        "ListWidgetsParamsColorsItem",
+        "WidgetCreatePlacement",
+        "WidgetCreateShape",
+        "WidgetShape",
+    }
 
 
 def test_untitled_variants_are_numbered_and_objects_inside_arrays_of_arrays_hoisted() -> None:
@@ -428,3 +444,37 @@ components:
         ("schema.unchecked", "/paths/~1words/get/parameters/0/schema/enum", 7),
         ("schema.unchecked", "/components/parameters/Sources/schema/enum", 12),
     }
+
+
+def test_an_enum_without_null_governs_nullable() -> None:
+    # OpenAPI 3.0.3 clarifies `nullable`: it adds null to the types; an enum that does not list null still refuses it.
+    reason = {"type": "string", "enum": ["FRAUD", "OTHER"], "nullable": True}
+    registry, problems = registry_of(
+        {
+            "Refund": {
+                "type": "object",
+                "properties": {"reason": reason, "note": {"type": "string", "nullable": True}},
+            },
+            "Listed": {"type": "string", "enum": ["A", None], "nullable": True},
+        },
+        openapi="3.0.3",
+    )
+    assert problems == []
+    properties = registry.schemas["Refund"]["properties"]
+    assert "nullable" not in properties["reason"] and properties["note"]["nullable"] is True
+    assert registry.schemas["Listed"]["nullable"] is True
+
+
+def test_an_all_of_with_no_type_in_common_admits_nothing() -> None:
+    string, integer = {"type": "string"}, {"type": "integer"}
+    registry, problems = registry_of(
+        {
+            "Never": {"description": "d", "allOf": [string, integer]},
+            "Whole": {"allOf": [{"type": "number"}, integer]},  # every integer is a number: satisfiable
+            "Referenced": {"allOf": [string, {"$ref": "#/components/schemas/Whole"}]},  # not judged through refs
+        }
+    )
+    never = registry.schemas["Never"]
+    assert (never["type"], never["minLength"], never["maxLength"], never["description"]) == ("string", 1, 0, "d")
+    assert [(p.code, p.level) for p in problems] == [("schema.unsatisfiable", "warning")]
+    assert "maxLength" not in json.dumps(registry.schemas["Whole"]) + json.dumps(registry.schemas["Referenced"])

@@ -11,14 +11,17 @@ names); the server decodes by the request's Content-Type. Multipart file parts a
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email import policy
 from email.parser import BytesParser
 from functools import lru_cache
+from pathlib import Path
 from typing import IO, Any
 from urllib.parse import parse_qsl, quote, urlencode
+from xml.etree import ElementTree
 
 from pydantic import BaseModel, TypeAdapter
 
@@ -29,11 +32,14 @@ from .params import NO_FIT, flatten, guess_scalar, parse_text, render, unflatten
 __all__ = [
     "BodySpec",
     "FileContent",
+    "XmlSchema",
     "decode_body",
     "encode_body",
     "essence",
+    "is_xml",
     "media_encoding",
     "read_response",
+    "validated_body",
 ]
 
 FileContent = bytes | IO[bytes] | tuple[str, bytes | IO[bytes]] | tuple[str, bytes | IO[bytes], str]
@@ -53,6 +59,8 @@ class BodySpec:
     """The model or type alias of a structured body (json, form, multipart)."""
     files: tuple[str, ...] = ()
     """The multipart fields that are file parts."""
+    xml: XmlSchema | None = None
+    """An XML body with a structure (`target` its model): where its schema is, to read the XML as it says."""
 
 
 def essence(media_type: str) -> str:
@@ -76,6 +84,11 @@ def media_encoding(media_type: str) -> str:
 
 
 _TEXT_TYPES = frozenset({"application/javascript", "application/yaml", "application/x-yaml", "application/csv"})
+
+
+def is_xml(media_type: str) -> bool:
+    """Whether a media type is XML (`application/xml`, `text/xml`, `*/*+xml`)."""
+    return essence(media_type).endswith(("/xml", "+xml"))
 
 
 # --------------------------------------------------------------------------- client: encode
@@ -203,6 +216,9 @@ def decode_body(content_type: str, body: bytes, specs: Sequence[BodySpec]) -> tu
         return None
     if spec.encoding == "binary":
         return spec, body
+    if spec.encoding == "text" and spec.xml is not None:
+        text = body.decode()
+        return spec, XmlBody(text, read_xml(body, spec.xml))
     if spec.encoding == "text":
         return spec, body.decode()
     if spec.encoding == "json":
@@ -229,6 +245,244 @@ def _decode_multipart(content_type: str, body: bytes, file_fields: Sequence[str]
             raise ValueError("a multipart part without a name")
         parts.append((name, payload if name in file_fields or part.get_filename() else payload.decode()))
     return unflatten(parts, guess=False)
+
+
+def validated_body(spec: BodySpec, decoded: object) -> object:
+    """What a handler receives for a decoded body (`decode_body`): a structured body validated as the spec's target
+    (raising pydantic's ValidationError), an XML body its text once its content is valid, anything else as read."""
+    if spec.target is None:
+        return decoded
+    if isinstance(decoded, XmlBody):
+        validate_value(spec.target, decoded.value, by_name=False)
+        return decoded.text
+    return validate_value(spec.target, decoded, by_name=False)
+
+
+# --------------------------------------------------------------------------- server: XML
+
+
+@dataclass(frozen=True)
+class XmlSchema:
+    """Where an XML body's schema is: a JSON pointer into the OpenAPI document at `path` (the package's
+    `openapi.json`), whose `xml` objects say how the value is written as XML."""
+
+    path: Path
+    pointer: str
+
+    def document(self) -> Mapping[str, Any]:
+        return _document(self.path)
+
+    def schema(self) -> Mapping[str, Any]:
+        found = _resolve(self.document(), self.pointer)
+        return found if isinstance(found, Mapping) else {}
+
+
+@dataclass(frozen=True)
+class XmlBody:
+    """An XML body as received (`text`) and read as its schema says (`value`, for validation)."""
+
+    text: str
+    value: object
+
+
+@lru_cache(maxsize=16)
+def _document(path: Path) -> Mapping[str, Any]:
+    document: Mapping[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return document
+
+
+def _resolve(document: Mapping[str, Any], pointer: str) -> object:
+    node: object = document
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, Mapping) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
+
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+
+
+def read_xml(body: bytes, where: XmlSchema) -> object:
+    """An XML document read as the value its schema describes, by OpenAPI's `xml` objects: a property is the child
+    element (or, with `attribute`, the attribute) of its `xml.name` or its own name; an array is its items'
+    elements (named by the items' `xml.name`, else the property's), inside an element of the array's name when
+    `wrapped`; text is typed as the schema says. Namespaces and prefixes are not compared. What does not fit is left
+    for validation to refuse. Raises ValueError for a document that is not well-formed, or that has a DTD (a request
+    needs none, and entities are how XML documents explode)."""
+    if _DOCTYPE.search(body):
+        raise ValueError("an XML document with a DTD")
+    try:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError as exc:
+        raise ValueError(f"not well-formed XML: {exc}") from None
+    document = where.document()
+    schema = _deref(document, where.schema())
+    name = _xml_options(schema).get("name")
+    if isinstance(name, str) and _local(root.tag) != name:
+        raise ValueError(f"the root element is <{_local(root.tag)}>, not <{name}>")
+    return _xml_value(document, schema, root)
+
+
+def _xml_value(document: Mapping[str, Any], schema: Any, element: ElementTree.Element) -> object:
+    """The value of `element` as `schema` describes it (see `read_xml`)."""
+    schema = _deref(document, schema)
+    members = schema.get("oneOf") or schema.get("anyOf")
+    if isinstance(members, list) and members:  # the first member the element reads as (validation decides)
+        found = [
+            _xml_value(document, {**schema, "oneOf": None, "anyOf": None, **_deref(document, m)}, element)
+            for m in members
+        ]
+        return next((value for value in found if value is not NO_FIT), _untyped(element))
+    properties, kinds = _merged(document, schema)
+    if "object" in kinds or (properties and not kinds):
+        return _xml_object(document, schema, properties, element)
+    if "array" in kinds:  # an array as an element of its own: its children are the items
+        items = schema.get("items", {})
+        return [_xml_value(document, items, child) for child in element]
+    if len(element):
+        return _untyped(element)  # elements where a value was expected: not this schema
+    text = element.text or ""
+    if not kinds or "string" in kinds or (text and "null" not in kinds and kinds <= {"string"}):
+        return text
+    for kind in ("integer", "number", "boolean", "null"):
+        if kind in kinds and (value := parse_text(text, kind)) is not NO_FIT:
+            return value
+    return text
+
+
+def _xml_object(
+    document: Mapping[str, Any], schema: Mapping[str, Any], properties: Mapping[str, Any], element: Any
+) -> object:
+    if not len(element) and not element.attrib and (element.text or "").strip():
+        return element.text  # text where an object was expected
+    children: dict[str, list[Any]] = {}
+    for child in element:
+        children.setdefault(_local(child.tag), []).append(child)
+    attributes = {_local(key): value for key, value in element.attrib.items()}
+    listed = schema.get("required")
+    required: list[object] = listed if isinstance(listed, list) else []
+    result: dict[str, object] = {}
+    for prop, sub in properties.items():
+        target = _deref(document, sub)
+        options = {**_xml_options(target), **_xml_options(sub)}
+        name = _name(options, prop)
+        if options.get("attribute") is True:
+            if name in attributes:
+                text = attributes.pop(name)
+                result[prop] = _xml_text(document, target, text)
+            continue
+        _, kinds = _merged(document, target)
+        if "array" in kinds and "object" not in kinds:
+            items = target.get("items", {})
+            item_options = _xml_options(_deref(document, items))
+            item_name = _name(item_options, name)
+            if options.get("wrapped") is True:
+                wrappers = children.pop(name, [])
+                if not wrappers:
+                    continue
+                if len(wrappers) > 1 or any(_local(c.tag) != item_name for c in wrappers[0]):
+                    result[prop] = [_untyped(w) for w in wrappers]  # not one wrapper of items: refused
+                    continue
+                result[prop] = [_xml_value(document, items, child) for child in wrappers[0]]
+            else:
+                found = children.pop(item_name, [])
+                if found or prop in required:  # an empty unwrapped array writes nothing: absent means empty
+                    result[prop] = [_xml_value(document, items, child) for child in found]
+            continue
+        found = children.pop(name, [])
+        if len(found) == 1:
+            result[prop] = _xml_value(document, sub, found[0])
+        elif found:
+            result[prop] = [_xml_value(document, sub, child) for child in found]  # repeated: refused
+    extra = schema.get("additionalProperties")
+    for name, found in children.items():  # elements the schema does not declare
+        values = [
+            _xml_value(document, extra, child) if isinstance(extra, Mapping) else _untyped(child) for child in found
+        ]
+        result[name] = values[0] if len(values) == 1 else values
+    for name, text in attributes.items():
+        if not name.startswith("xmlns"):
+            result.setdefault(name, text)
+    return result
+
+
+def _xml_text(document: Mapping[str, Any], schema: Mapping[str, Any], text: str) -> object:
+    element = ElementTree.Element("value")
+    element.text = text
+    return _xml_value(document, schema, element)
+
+
+def _untyped(element: Any) -> object:
+    """An element read without a schema: its text, or its children by name."""
+    if not len(element):
+        return element.text or ""
+    values: dict[str, object] = {}
+    for child in element:
+        value = _untyped(child)
+        name = _local(child.tag)
+        if name in values:
+            previous = values[name]
+            values[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            values[name] = value
+    return values
+
+
+def _merged(document: Mapping[str, Any], schema: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:
+    """The properties and JSON types of a schema with its `allOf` members."""
+    properties: dict[str, Any] = {}
+    kinds: set[str] = set()
+    stack, seen = [schema], 0
+    while stack and seen < 64:
+        node, seen = _deref(document, stack.pop()), seen + 1
+        declared = node.get("properties")
+        if isinstance(declared, Mapping):
+            properties.update({k: v for k, v in declared.items() if k not in properties})
+        kind = node.get("type")
+        found = (
+            {kind}
+            if isinstance(kind, str)
+            else {k for k in kind if isinstance(k, str)}
+            if isinstance(kind, list)
+            else set()
+        )
+        if node.get("nullable") is True and found:
+            found.add("null")
+        if found:
+            kinds = found if not kinds else kinds & found
+        stack += [m for m in node.get("allOf") or () if isinstance(m, Mapping)]
+    return properties, kinds
+
+
+def _deref(document: Mapping[str, Any], schema: Any) -> Mapping[str, Any]:
+    seen = 0
+    while isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str) and seen < 32:
+        ref = schema["$ref"]
+        siblings = {k: v for k, v in schema.items() if k != "$ref"}
+        target = _resolve(document, ref[1:]) if ref.startswith("#") else None
+        schema = {**target, **siblings} if isinstance(target, Mapping) else siblings
+        seen += 1
+    return schema if isinstance(schema, Mapping) else {}
+
+
+def _xml_options(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    options = schema.get("xml")
+    return options if isinstance(options, Mapping) else {}
+
+
+def _name(options: Mapping[str, Any], default: str) -> str:
+    name = options.get("name")
+    return name if isinstance(name, str) else default
+
+
+def _local(tag: str) -> str:
+    """An element's or attribute's name without its namespace (`{uri}name`) or prefix."""
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
 
 
 # --------------------------------------------------------------------------- server: typing form fields
@@ -286,10 +540,16 @@ def _typed(root: Mapping[str, Any], schema: Any, value: object) -> object:
             return NO_FIT
         properties = schema.get("properties") or {}
         extra = schema.get("additionalProperties")
-        return {
+        typed = {
             key: _or_value(_typed(root, properties.get(key, extra if isinstance(extra, Mapping) else {}), item), item)
             for key, item in value.items()
         }
+        # An empty list writes no field at all (`a=1`, no `tags=`): a required array that is absent was sent empty,
+        # the only value it can stand for (validation still refuses it where `minItems` wants items).
+        for key in schema.get("required") or ():
+            if key not in typed and _is_array(root, properties.get(key)):
+                typed[key] = []
+        return typed
     if isinstance(value, list):
         if kinds and "array" not in kinds:
             return NO_FIT
@@ -305,6 +565,13 @@ def _typed(root: Mapping[str, Any], schema: Any, value: object) -> object:
         if kind in kinds and (parsed := parse_text(value, kind)) is not NO_FIT:
             return parsed
     return NO_FIT
+
+
+def _is_array(root: Mapping[str, Any], schema: Any) -> bool:
+    while isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
+        schema = root.get("$defs", {}).get(schema["$ref"].rsplit("/", 1)[-1], {})
+    kinds = schema.get("type") if isinstance(schema, Mapping) else None
+    return kinds == "array" or (isinstance(kinds, list) and "array" in kinds)
 
 
 def _or_value(found: object, value: object) -> object:

@@ -47,6 +47,9 @@ class ParamSpec:
     """The OpenAPI style; empty means the location's default (`simple` in paths and headers, `form` elsewhere)."""
     fields: tuple[tuple[str, str], ...] = ()
     """An object's properties and their kinds: how an exploded form object's query parameters are recognised."""
+    null_text: bool = False
+    """The value (an array's items) may be null and no string `null` is allowed in its place: the text `null` (how
+    `render` spells None) is null, whatever `kind` says."""
 
     @property
     def effective_style(self) -> str:
@@ -298,11 +301,19 @@ def _typed(spec: ParamSpec, texts: Sequence[str], pairs: Sequence[tuple[str, str
         found = _object(spec, pairs) if pairs is not None else None
         return NO_FIT if found is None else found
     if spec.kind == "array":
-        items = [parse_text(text, spec.item_kind or "string") for text in texts]
-        return NO_FIT if any(item is NO_FIT for item in items) else items
+        items = [_scalar(spec, text, spec.item_kind or "string") for text in texts]
+        return NO_FIT if any(item is NO_FIT for item in items) else [None if i is _NULL else i for i in items]
     if len(texts) != 1:
         return NO_FIT
-    return parse_text(texts[0], spec.kind)
+    return _scalar(spec, texts[0], spec.kind)
+
+
+_NULL = object()
+"""A value read as null (`ParamSpec.null_text`): None itself means the parameter is absent."""
+
+
+def _scalar(spec: ParamSpec, text: str, kind: str) -> object:
+    return _NULL if spec.null_text and text == "null" else parse_text(text, kind)
 
 
 def _from_path(spec: ParamSpec, raw: str) -> object:
@@ -409,5 +420,5 @@ def from_wire(
             noun = expected.get(spec.kind, f"{'an' if spec.kind[0] in 'aeiou' else 'a'} {spec.kind}")
             problems.append((spec.name, f"expected {noun} in the {spec.effective_style} style"))
         elif value is not None:
-            values[spec.name] = value
+            values[spec.name] = None if value is _NULL else value
     return values, problems

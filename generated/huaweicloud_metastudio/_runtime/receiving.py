@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-__all__ = ["kept", "receiving", "tolerating"]
+__all__ = ["kept", "receiving", "strictly", "tolerating"]
 
 _log = logging.getLogger("streamspec.responses")
 
@@ -42,6 +42,17 @@ def receiving(operation: str, *, strict: bool) -> Iterator[None]:
         _READING.reset(token)
         for note in reading.notes if reading is not None else ():
             _log.warning("%s: %s", operation, note)
+
+
+@contextmanager
+def strictly() -> Iterator[None]:
+    """Validate strictly, even inside a tolerant read: a check that asks whether a value *is* of a schema (which
+    member of a `oneOf` it matches, whether it is what `not` forbids) must not have the answer kept as received."""
+    token = _READING.set(None)
+    try:
+        yield
+    finally:
+        _READING.reset(token)
 
 
 def tolerating() -> bool:
