@@ -21,6 +21,7 @@ purpose: then the corrupted value is what is sent, so the server must reject it.
 
 from __future__ import annotations
 
+import copy
 import shlex
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
@@ -44,6 +45,7 @@ from generator.conformance import Answer, SpecResponses, check_answer
 from generator.coverage import SpecCoverage, shape
 from generator.emulator import NAMES
 from generator.emulator.serve import DEFAULT_PORT
+from generator.inprocess import wrap
 from generator.loader import load_spec, package_name
 from generator.profiles import resolve
 from generator.profiles.base import ContractHooks, Profile, Signer
@@ -624,14 +626,47 @@ class _Run:
                 self.add(Failure(found.operation or "(run)", "after_run", found.title, found.message, "run"))
 
 
-def load_schema(spec_path: Path, target: Target, credentials: Credentials | None, options: FuzzOptions) -> BaseSchema:
-    """The spec loaded for `target`, with the check overrides and a signing auth provider for `credentials`."""
+@dataclass(frozen=True)
+class _Loaded:
+    """A spec read once for a run: as data for streamspec, as schemathesis loads it, and its profile's hooks."""
+
+    path: Path
+    raw: dict[str, Any]
+    content: Any
+    """The document as schemathesis' own loader reads it (a fresh copy goes into each schema it loads)."""
+    hooks: ContractHooks | None
+
+
+def _load(spec_path: Path) -> _Loaded:
+    from schemathesis.openapi.loaders import detect_content_type, load_content
+
+    text = spec_path.read_text(encoding="utf-8")
+    content = load_content(text, detect_content_type(headers=None, path=str(spec_path)))
+    return _Loaded(spec_path, yaml.safe_load(text), content, contract_hooks(spec_path))
+
+
+def load_schema(
+    spec_path: Path,
+    target: Target,
+    credentials: Credentials | None,
+    options: FuzzOptions,
+    loaded: _Loaded | None = None,
+) -> BaseSchema:
+    """The spec loaded for `target`, with the check overrides and a signing auth provider for `credentials`.
+
+    As `schemathesis.openapi.from_path` loads it, from the document `loaded` read once for the run (a run loads
+    a schema per pass: reading and parsing the YAML each time was a tenth of a run). An app in process is reached
+    in the sending thread (`generator.inprocess`)."""
+    from schemathesis.openapi.loaders import _from_dict
+
+    loaded = loaded or _load(spec_path)
     spec = package_name(spec_path)
-    raw = read_spec(spec_path)
-    schema = schemathesis.openapi.from_path(spec_path, config=_config(spec, raw, target, options))
+    raw = loaded.raw
+    schema = _from_dict(copy.deepcopy(loaded.content), config=_config(spec, raw, target, options), stringify=False)
+    schema.location = spec_path.absolute().as_uri()
     if target.app is not None:
-        schema.app = target.app
-    hooks = contract_hooks(spec_path)
+        schema.app = wrap(target.app)
+    hooks = loaded.hooks
     if credentials is not None and hooks is not None:
         provider = SigningAuthProvider(
             hooks.signer(credentials, raw), auth_managed_headers(raw), path_settings(raw, hooks, credentials)
@@ -707,22 +742,23 @@ def fuzz_spec(
     """
     options = options or FuzzOptions()
     started = time.perf_counter()
-    raw = read_spec(spec_path)
-    seed = load_schema(spec_path, target, credentials, options).config.seed  # drawn here when none was given
+    loaded = _load(spec_path)
+    raw = loaded.raw
+    seed = _config(package_name(spec_path), raw, target, options).seed  # drawn here when none was given
     report = SpecReport(spec=package_name(spec_path), target=target.label or target.base_url, seed=seed)
     # The stateful phase runs as a pass of its own, over every operation (its sequences span operations): the
     # other phases then send the same whether they run whole or in shards (schemathesis feeds what one phase learnt
     # to the next).
     rest = tuple(phase for phase in options.phases if phase != "stateful")
     seeded = replace(options, seed=report.seed)
-    first = load_schema(spec_path, target, credentials, replace(seeded, phases=rest)) if rest else None
+    first = load_schema(spec_path, target, credentials, replace(seeded, phases=rest), loaded) if rest else None
     if options.shard is not None and first is not None:
         index, count = options.shard
         report.shard = f"{index}/{count}"
         first = first.include(name=shard_operations(raw, index, count))
     passes = [first] if first is not None else []
     if "stateful" in options.phases and (options.shard is None or options.shard[0] == 1):
-        passes.append(load_schema(spec_path, target, credentials, replace(seeded, phases=("stateful",))))
+        passes.append(load_schema(spec_path, target, credentials, replace(seeded, phases=("stateful",)), loaded))
     report.coverage = shape(report.spec, raw, report.seed)
     if report.shard:
         report.coverage.shards = [report.shard]
