@@ -5,8 +5,10 @@ the benchmark run exactly the same thing. The target is either an emulator in pr
 store per run) or any running server given its base URL: a vendor's deployment or another implementation.
 
 All of schemathesis' default checks run in its examples, coverage, fuzzing and stateful phases (the spec's links
-drive the stateful phase). Where a check contradicts documented vendor behaviour it is configured for the affected
-operations only, with the reason beside it (`CHECK_OVERRIDES`); nothing is switched off globally.
+drive the stateful phase). Where the vendor documents an answer a check would call wrong (`generator.answers`: the
+profile's vendor-wide `documented_answers`, a spec's `x-documented-answers` on an operation), that check is replaced
+for the operations affected by a `streamspec_` version that accepts exactly those answers (`generator.answer_checks`);
+nothing is switched off.
 
 Signing: the vendors sign the request itself (method, path, query, headers, body), so credentials cannot be fixed
 headers, and they must come through schemathesis' auth mechanism so that its negative cases can leave them out.
@@ -41,6 +43,8 @@ from schemathesis.engine.recorder import ScenarioRecorder
 from schemathesis.generation.case import Case
 from schemathesis.generation.meta import negated_parameters
 
+from generator.answer_checks import answered
+from generator.answers import Answers, answers_of
 from generator.conformance import Answer, SpecResponses, check_answer
 from generator.coverage import SpecCoverage, shape
 from generator.emulator import NAMES
@@ -56,9 +60,7 @@ if TYPE_CHECKING:
     from generator.emulator.credentials import LocalCredentials
 
 __all__ = [
-    "CHECK_OVERRIDES",
     "PHASES",
-    "CheckOverride",
     "Credentials",
     "Failure",
     "FuzzOptions",
@@ -89,46 +91,6 @@ HEARTBEAT_SECONDS = 10.0
 _SECRET_HEADERS = frozenset({"authorization", "x-auth-token", "x-security-token"})
 _TRANSPORT_HEADERS = frozenset({"content-length", "transfer-encoding", "connection"})
 _GAP_CHECKS = frozenset({"status_code_conformance", "content_type_conformance", "response_schema_conformance"})
-
-
-@dataclass(frozen=True)
-class CheckOverride:
-    """One schemathesis check configured differently for one operation, and why."""
-
-    operation_id: str
-    check: str
-    reason: str
-    expected_statuses: tuple[str, ...] | None = None
-    """Replace the check's expected statuses; None switches the check off for the operation."""
-
-
-_VOLC_MISSING_AUTH = (
-    "Volcengine answers a request without Authorization with 400 MissingRequestInfo (CodeN 100004, the Live "
-    "common error table), not 401. negative_data_rejection still requires that request to be rejected, and "
-    "tests/runtime/test_verify.py that every tampered signature is."
-)
-_ACCEPTED = ("2xx", "3xx", "401", "403", "404", "409", "429", "5xx")
-_LIVE_TAKEN = (
-    "Huawei Live documents 400 as the answer to a configuration that could not be created or updated (录制配置创建"
-    "失败), and refuses a publish_domain/app that another configuration already has that way (LIVE.100011001), "
-    "where REST APIs would say 409: a valid body may meet state the schema cannot express. Invalid bodies are "
-    "still required to get 400 (negative_data_rejection)."
-)
-CHECK_OVERRIDES: Mapping[str, tuple[CheckOverride, ...]] = {
-    "huaweicloud_live": tuple(
-        # schemathesis' default statuses for the check, plus 400
-        CheckOverride(operation, "positive_data_acceptance", _LIVE_TAKEN, (*_ACCEPTED, "400"))
-        for operation in ("CreateRecordCallbackConfig", "UpdateRecordCallbackConfig")
-    ),
-    "volcengine_live": tuple(
-        CheckOverride(operation, check, _VOLC_MISSING_AUTH)
-        for operation in ("UpdateCallback", "DescribeCallback", "DeleteCallback")
-        # Both checks insist on 401/403 for a request without credentials (missing_required_header hard-codes 401
-        # for `Authorization`, so it cannot be given other statuses).
-        for check in ("ignored_auth", "missing_required_header")
-    ),
-}
-"""Per spec (package name): checks that contradict documented vendor behaviour, for the operations affected."""
 
 
 @dataclass(frozen=True)
@@ -431,14 +393,13 @@ def _operations(raw: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
         yield from (op for op in item.values() if isinstance(op, Mapping) and "operationId" in op)
 
 
-def _config(spec: str, raw: Mapping[str, Any], target: Target, options: FuzzOptions) -> schemathesis.Config:
+def _config(
+    spec: str, raw: Mapping[str, Any], target: Target, options: FuzzOptions, answers: Answers | None = None
+) -> schemathesis.Config:
     per_operation: dict[str, dict[str, Any]] = {}
-    for override in CHECK_OVERRIDES.get(spec, ()):
-        setting: dict[str, Any] = {"enabled": override.expected_statuses is not None}
-        if override.expected_statuses is not None:
-            setting["expected-statuses"] = list(override.expected_statuses)
-        checks = per_operation.setdefault(override.operation_id, {}).setdefault("checks", {})
-        checks[override.check] = setting
+    for operation_id, checks in (answers or {}).items():
+        for check in checks:  # its `streamspec_` version runs instead (`generator.answer_checks`)
+            per_operation.setdefault(operation_id, {}).setdefault("checks", {})[check] = {"enabled": False}
     if not target.local:
         for operation in _operations(raw):
             rate = _rate_limit(operation)
@@ -635,6 +596,8 @@ class _Loaded:
     content: Any
     """The document as schemathesis' own loader reads it (a fresh copy goes into each schema it loads)."""
     hooks: ContractHooks | None
+    answers: Answers
+    """The vendor's documented answers, by operation and check (the profile's and the spec's own)."""
 
 
 def _load(spec_path: Path) -> _Loaded:
@@ -642,7 +605,9 @@ def _load(spec_path: Path) -> _Loaded:
 
     text = spec_path.read_text(encoding="utf-8")
     content = load_content(text, detect_content_type(headers=None, path=str(spec_path)))
-    return _Loaded(spec_path, yaml.safe_load(text), content, contract_hooks(spec_path))
+    raw = yaml.safe_load(text)
+    profile = profile_of(spec_path)
+    return _Loaded(spec_path, raw, content, profile.contract_hooks(), answers_of(raw, profile.documented_answers))
 
 
 def load_schema(
@@ -662,7 +627,8 @@ def load_schema(
     loaded = loaded or _load(spec_path)
     spec = package_name(spec_path)
     raw = loaded.raw
-    schema = _from_dict(copy.deepcopy(loaded.content), config=_config(spec, raw, target, options), stringify=False)
+    config = _config(spec, raw, target, options, loaded.answers)
+    schema = _from_dict(copy.deepcopy(loaded.content), config=config, stringify=False)
     schema.location = spec_path.absolute().as_uri()
     if target.app is not None:
         schema.app = wrap(target.app)
@@ -764,11 +730,13 @@ def fuzz_spec(
         report.coverage.shards = [report.shard]
     run = _Run(report, target, progress, emit)
     run.emit({"event": "spec-started", "spec": report.spec, "target": report.target, "seed": report.seed})
+    signer = loaded.hooks.signer(credentials, raw) if credentials is not None and loaded.hooks is not None else None
     for part in passes:
         _CONFORMANCE[id(part.raw_schema)] = (_spec_responses(raw), target.gaps)
         try:
-            for event in from_schema(part).execute():
-                run.handle(event)
+            with answered(part.raw_schema, loaded.answers, WireSigner(signer) if signer is not None else None):
+                for event in from_schema(part).execute():
+                    run.handle(event)
         finally:
             _CONFORMANCE.pop(id(part.raw_schema), None)
     report.elapsed = time.perf_counter() - started
