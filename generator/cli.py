@@ -20,6 +20,7 @@ from generator.errors import GenerationError, display_path
 
 if TYPE_CHECKING:
     from generator.pipeline import Package
+    from generator.progress import Progress
     from generator.versions import ReleaseRequest
 
 DEFAULT_SPECS = Path("specs")
@@ -85,10 +86,18 @@ def _fingerprint(profile: str, lenient: bool) -> str:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from generator.loader import package_name
+    from generator.progress import Progress
+
+    with Progress("generate") as progress:
+        return _generate(args, progress)
+
+
+def _generate(args: argparse.Namespace, progress: Progress) -> int:
+    from generator.loader import package_name, read_spec_bytes
     from generator.writer import inputs_digest, is_fresh, ownership_problems, recover, stamp_profile, write_packages
 
     started = time.perf_counter()
+    progress.phase("reading the specs and the output folder")
     specs = spec_paths(args.specs)
     output = Path(args.output)
     request = _release_request(args, specs)
@@ -102,19 +111,21 @@ def cmd_generate(args: argparse.Namespace) -> int:
     todo, fresh = [], []
     for spec in specs:
         profile = stamp_profile(output, package_name(spec))
-        try:
-            digest = inputs_digest(spec.read_bytes(), _fingerprint(profile, args.lenient)) if profile else ""
-        except OSError:
+        try:  # a path that is no readable spec (a FIFO would block) is never fresh: generation reports it
+            digest = inputs_digest(read_spec_bytes(spec), _fingerprint(profile, args.lenient)) if profile else ""
+        except GenerationError:
             digest = ""
         if not args.force and not request and digest and is_fresh(output, package_name(spec), digest):
             fresh.append(spec)
         else:
             todo.append(spec)
+    progress.phase(f"generating {len(todo)} package(s): validation, models, templates, formatting")
     try:
         packages = _build_all(todo, args.lenient, output, request)
     except GenerationError as exc:
         return _report(exc)
     if packages:
+        progress.phase(f"writing {len(packages)} package(s)")
         written = [
             (p.name, p.files, inputs_digest(spec.read_bytes(), _fingerprint(p.api.profile, args.lenient)))
             for p, spec in zip(packages, todo, strict=True)

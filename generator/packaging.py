@@ -49,6 +49,12 @@ REQUIREMENTS: Final[Mapping[str, Requirement]] = {
         "typing-extensions", "4.16.0", why="the lowest pydantic 2.14.0 accepts (`TypeAliasType` alone needs 4.6)"
     ),
     "starlette": Requirement("starlette", "0.13.8", "server", why="the lowest release tried; every one since passes"),
+    "anyio": Requirement(
+        "anyio",
+        "3.4.0",
+        "server",
+        why="`fail_after` bounds a request body's time; the lowest starlette needing anyio asks 3.4",
+    ),
 }
 """Every third-party module generated code may import, with the lowest version it works with: measured by
 installing older releases in a clean venv and calling every operation against the emulator and through the

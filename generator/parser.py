@@ -9,6 +9,7 @@ Operations without an `operationId` are named after their method and path (`docs
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from typing import Any
@@ -83,6 +84,7 @@ class _Parser:
         self.registry = registry
         self.problems = problems
         self.error_schemas: list[Any] = []
+        self._auth_models: dict[str, str] = {}
         self.relocations: list[tuple[str, str]] = []
         """(pointer into a schema this parser put together, where that part is in the document)."""
 
@@ -201,9 +203,11 @@ class _Parser:
         located = [(p, f"{item_ptr}/parameters/{i}") for i, p in enumerate(shared)] + [
             (p, f"{ptr}/parameters/{i}") for i, p in enumerate(raw.get("parameters", []) or [])
         ]
-        effective = self._effective_params(located)
+        effective, managed = self._effective_params(located)
         params = self.parameters(effective)
-        params_model = self.params_model(op_id, effective, ptr) if params else None
+        params_model = self.params_model(f"{op_id}Params", effective, ptr) if params else None
+        auth_headers = self.parameters(managed)
+        auth_model = self.auth_headers_model(managed, ptr) if auth_headers else None
         idempotent = raw.get("x-idempotent")
         return Operation(
             operation_id=op_id,
@@ -221,13 +225,18 @@ class _Parser:
             idempotent=bool(idempotent) if isinstance(idempotent, bool) else method.upper() in IDEMPOTENT_METHODS,
             rate_limit=raw.get("x-rate-limit"),
             deprecated=bool(raw.get("deprecated", False)),
+            auth_headers=tuple(auth_headers),
+            auth_headers_model=auth_model,
         )
 
     # ----------------------------------------------------------------------------------------------- parameters
 
-    def _effective_params(self, located: list[tuple[Any, str]]) -> list[tuple[dict[str, Any], str]]:
-        """Operation-level parameters override path-level ones with the same name and location; headers OpenAPI
-        ignores and headers the auth flow sets (`x-auth-managed`) are left out."""
+    def _effective_params(
+        self, located: list[tuple[Any, str]]
+    ) -> tuple[list[tuple[dict[str, Any], str]], list[tuple[dict[str, Any], str]]]:
+        """(the operation's parameters, the headers its auth flow sets): operation-level parameters override
+        path-level ones with the same name and location; headers OpenAPI ignores are left out, and those the auth
+        flow sets (`x-auth-managed`) are never client arguments, but a server checks them as the spec says."""
         by_key: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
         for raw, p_ptr in located:
             p = self.deref(raw)
@@ -236,11 +245,12 @@ class _Parser:
                     break
                 p_ptr, raw = raw["$ref"][1:], resolve_pointer(self.doc, raw["$ref"][1:])
             by_key[(str(p.get("name", "")), str(p.get("in", "")))] = (p, p_ptr)
-        return [
+        kept = [
             (p, p_ptr)
             for (name, location), (p, p_ptr) in by_key.items()
-            if not p.get("x-auth-managed") and not (location == "header" and name.lower() in _IGNORED_HEADERS)
+            if not (location == "header" and name.lower() in _IGNORED_HEADERS)
         ]
+        return [k for k in kept if not k[0].get("x-auth-managed")], [k for k in kept if k[0].get("x-auth-managed")]
 
     def _param_schema(self, p: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
         """The parameter's schema and, for a `content` parameter, its media type."""
@@ -300,7 +310,15 @@ class _Parser:
             )
         return params
 
-    def params_model(self, op_id: str, effective: list[tuple[dict[str, Any], str]], ptr: str) -> str:
+    def auth_headers_model(self, managed: list[tuple[dict[str, Any], str]], ptr: str) -> str:
+        """The model of a set of auth-managed headers, one per distinct set (they are the signer's, so operations
+        usually share one)."""
+        key = json.dumps([p for p, _ in managed], sort_keys=True, default=str)
+        if key not in self._auth_models:
+            self._auth_models[key] = self.params_model("AuthHeaders", managed, ptr)
+        return self._auth_models[key]
+
+    def params_model(self, name: str, effective: list[tuple[dict[str, Any], str]], ptr: str) -> str:
         """One closed object schema over the parameters, so client and server validate them with one model."""
         properties: dict[str, Any] = {}
         required: list[str] = []
@@ -321,7 +339,7 @@ class _Parser:
         schema = {"type": "object", "additionalProperties": False, "properties": properties}
         if required:
             schema["required"] = list(dict.fromkeys(required))
-        return self.registry.add(f"{op_id}Params", schema, f"{ptr}/parameters")
+        return self.registry.add(name, schema, f"{ptr}/parameters")
 
     # ----------------------------------------------------------------------------------------------- bodies
 

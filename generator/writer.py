@@ -78,8 +78,11 @@ def ownership_problems(output: Path, names: Sequence[str]) -> list[Problem]:
     """Why the writer may not replace some of the folders `output/<name>`: each is either absent, or listed in the
     stamp and holding only files the stamp lists. Anything else belongs to someone else."""
     problems: list[Problem] = []
-    if output.exists() and not output.is_dir():
-        return [Problem(display_path(output), "", "output.not-a-directory", "the output must be a folder, not a file")]
+    existing = next(path for path in (output, *output.absolute().parents) if path.exists() or path.is_symlink())
+    if not existing.is_dir():  # the output, or the nearest of its folders that exists, is a file
+        under = "" if existing == output else f" ({display_path(existing)} is one)"
+        message = f"the output must be a folder, not a file{under}"
+        return [Problem(display_path(output), "", "output.not-a-directory", message)]
     stamp = load_stamp(output)
     for name in names:
         target = output / name

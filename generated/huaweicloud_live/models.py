@@ -13,6 +13,26 @@ from typing_extensions import TypeAliasType
 from ._runtime.model import KNOWN_VALUES, ApiModel
 
 
+class AuthHeaders(ApiModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    x_sdk_date: Annotated[StrictStr | MISSING, Field(alias="X-Sdk-Date", pattern="^\\d{8}T\\d{6}Z$")] = MISSING
+    """
+    Time the request was signed, UTC, `yyyyMMdd'T'HHmmss'Z'`. Mandatory for AK/SK authentication; set by the signer. The gateway rejects values more than 15 minutes from its clock. When sent, it must have this format whatever the authentication (an IAM token too).
+    """
+    x_project_id: Annotated[
+        StrictStr | MISSING, Field(alias="X-Project-Id", max_length=64, min_length=1, pattern="^[A-Za-z0-9_-]+$")
+    ] = MISSING
+    """
+    Project ID. Mandatory for AK/SK authentication; set (and signed) by the signer from the configured project id.
+    """
+    x_security_token: Annotated[StrictStr | MISSING, Field(alias="X-Security-Token", min_length=1)] = MISSING
+    """
+    Security token of temporary AK/SK credentials. Mandatory when temporary credentials are used; set (and signed) by the signer.
+    """
+
+
 class CreateRecordCallbackConfigParams(ApiModel):
     model_config = ConfigDict(
         extra="forbid",

@@ -13,6 +13,32 @@ from typing_extensions import TypeAliasType
 from ._runtime.model import KNOWN_VALUES, ApiModel
 
 
+class AuthHeaders(ApiModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    x_sdk_date: Annotated[
+        StrictStr | MISSING,
+        Field(
+            alias="X-Sdk-Date",
+            pattern="^[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]Z$",
+        ),
+    ] = MISSING
+    """
+    Time when the request is sent, in UTC, format YYYYMMDD'T'HHMMSS'Z' (e.g. 20240101T000000Z). Mandatory for AK/SK authentication; set by the signer. When sent, it must have this format whatever the authentication (an IAM token too).
+    """
+    x_project_id: Annotated[
+        StrictStr | MISSING, Field(alias="X-Project-Id", max_length=64, min_length=1, pattern="^[A-Za-z0-9_-]+$")
+    ] = MISSING
+    """
+    Project ID. Mandatory for AK/SK authentication; set by the signer from the configured project ID.
+    """
+    x_security_token: Annotated[StrictStr | MISSING, Field(alias="X-Security-Token", min_length=1)] = MISSING
+    """
+    Security token of temporary AK/SK credentials. Mandatory when temporary credentials are used; set (and signed) by the signer.
+    """
+
+
 class ErrorResponse(ApiModel):
     """
     Huawei Cloud error body.

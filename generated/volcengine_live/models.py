@@ -13,6 +13,26 @@ from typing_extensions import TypeAliasType
 from ._runtime.model import KNOWN_VALUES, ApiModel
 
 
+class AuthHeaders(ApiModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    x_date: Annotated[StrictStr | MISSING, Field(alias="X-Date", pattern="^\\d{8}T\\d{6}Z$")] = MISSING
+    """
+    Signing time in UTC, `YYYYMMDD'T'HHMMSS'Z'`; set by the signer.
+    """
+    x_content_sha256: Annotated[StrictStr | MISSING, Field(alias="X-Content-Sha256", pattern="^[0-9a-f]{64}$")] = (
+        MISSING
+    )
+    """
+    Lower-case hex SHA-256 of the request body; set by the signer.
+    """
+    x_security_token: Annotated[StrictStr | MISSING, Field(alias="X-Security-Token")] = MISSING
+    """
+    STS session token, sent (and signed) only with temporary credentials; set by the signer.
+    """
+
+
 class CallbackDetail(ApiModel):
     """
     One callback receiver.

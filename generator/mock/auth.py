@@ -56,6 +56,8 @@ class MockVerifier:
         self.schemes = schemes
         self.credentials = credentials
 
+    def screen(self, method, raw_path, raw_query, headers): return self.verify(method, raw_path, raw_query, headers, b"")
+
     def verify(self, method: str, raw_path: str, raw_query: str, headers: Mapping[str, str], body: bytes) -> object:
         query = parse_qs(raw_query, keep_blank_values=True)
         cookies: SimpleCookie = SimpleCookie()

@@ -33,6 +33,7 @@ from pydantic import (
 from pydantic_core import CoreSchema, PydanticCustomError
 
 from .client import APIRequestValidationError
+from .json_text import read_json
 from .receiving import kept, tolerating
 
 Group = tuple[tuple[str, ...], str | None]
@@ -461,17 +462,3 @@ def dump_value(target: object, value: object) -> Any:
     return _adapter(Any if target is None else target).dump_python(
         value, mode="json", by_alias=True, exclude_unset=True
     )
-
-
-def read_json(content: bytes) -> Any:
-    """JSON as JSON Schema reads it: integral numbers (`5.0`) are integers; NaN and Infinity are not JSON."""
-    return json.loads(content, parse_float=_json_number, parse_constant=_not_json)
-
-
-def _json_number(text: str) -> float | int:
-    value = float(text)
-    return int(value) if value.is_integer() else value
-
-
-def _not_json(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")

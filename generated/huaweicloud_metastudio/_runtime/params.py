@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
+from .json_text import read_json
+
 __all__ = [
     "NO_FIT",
     "EncodedSegment",
@@ -251,7 +253,7 @@ def parse_text(text: str, kind: str) -> object:
     if kind == "null":
         return None if text in ("", "null") else NO_FIT
     try:
-        value = json.loads(text)
+        value = read_json(text.encode())
     except ValueError:
         return NO_FIT
     if kind == "integer":
@@ -289,7 +291,7 @@ def _typed(spec: ParamSpec, texts: Sequence[str], pairs: Sequence[tuple[str, str
     """The value of `spec` from its item texts (arrays), pairs (objects) or single text."""
     if spec.kind == "json":
         try:
-            return json.loads(texts[0]) if len(texts) == 1 else NO_FIT
+            return read_json(texts[0].encode()) if len(texts) == 1 else NO_FIT
         except ValueError:
             return NO_FIT
     if spec.kind == "object":

@@ -22,7 +22,8 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 from pydantic import BaseModel, TypeAdapter
 
-from .model import dump_value, read_json, validate_value
+from .json_text import read_json
+from .model import dump_value, validate_value
 from .params import NO_FIT, flatten, guess_scalar, parse_text, render, unflatten
 
 __all__ = [
