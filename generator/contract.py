@@ -110,6 +110,9 @@ class Target:
     gaps: Mapping[str, Mapping[int, str]] = field(default_factory=dict)
     """Rejections the target must give but the spec does not document (`generator.mock.gaps`), by operation label:
     reported as notes on the spec, not as failures of the target."""
+    also: tuple[tuple[str, Any], ...] = ()
+    """Further credentials the target accepts, by name: the run repeats its passes with each (an emulator of a
+    Huawei spec: an IAM token besides AK/SK), failures naming it beside the phase."""
 
 
 @dataclass(frozen=True)
@@ -377,7 +380,10 @@ def emulator_run(spec_path: Path, local: LocalCredentials | None = None) -> tupl
         raise ValueError(f"{spec_path} has no built-in emulator (there are {', '.join(NAMES)}): give its server's URL")
     local = local or LocalCredentials.from_env()
     hooks = contract_hooks(spec_path)
-    return emulator_target(name, local), hooks.local_credentials(local) if hooks is not None else None
+    if hooks is None:
+        return emulator_target(name, local), None
+    first, *others = hooks.local_variants(local).items()
+    return replace(emulator_target(name, local), also=tuple(others)), first[1]
 
 
 def _rate_limit(operation: Mapping[str, Any]) -> str | None:
@@ -505,6 +511,8 @@ class _Run:
         self.progress = progress
         self.emit = emit or (lambda event: None)
         self.seen: set[tuple[str, str, str, str]] = set()
+        self.variant = ""
+        """The credentials in use when not the first (`Target.also`): failures name them beside the phase."""
         self.phase = ""
         self.phase_started = self.last_line = time.monotonic()
 
@@ -522,6 +530,8 @@ class _Run:
             if note not in self.report.notes:
                 self.report.notes.append(note)
             return
+        if self.variant:
+            failure = replace(failure, phase=f"{failure.phase} ({self.variant})")
         key = (failure.operation, failure.check, failure.title, failure.message)
         if key not in self.seen:
             self.seen.add(key)
@@ -717,28 +727,35 @@ def fuzz_spec(
     # to the next).
     rest = tuple(phase for phase in options.phases if phase != "stateful")
     seeded = replace(options, seed=report.seed)
-    first = load_schema(spec_path, target, credentials, replace(seeded, phases=rest), loaded) if rest else None
-    if options.shard is not None and first is not None:
-        index, count = options.shard
-        report.shard = f"{index}/{count}"
-        first = first.include(name=shard_operations(raw, index, count))
-    passes = [first] if first is not None else []
-    if "stateful" in options.phases and (options.shard is None or options.shard[0] == 1):
-        passes.append(load_schema(spec_path, target, credentials, replace(seeded, phases=("stateful",)), loaded))
+    if options.shard is not None and rest:
+        report.shard = "{}/{}".format(*options.shard)
+
+    def passes(using: Credentials | None) -> list[BaseSchema]:
+        first = load_schema(spec_path, target, using, replace(seeded, phases=rest), loaded) if rest else None
+        if options.shard is not None and first is not None:
+            first = first.include(name=shard_operations(raw, *options.shard))
+        found = [first] if first is not None else []
+        if "stateful" in options.phases and (options.shard is None or options.shard[0] == 1):
+            found.append(load_schema(spec_path, target, using, replace(seeded, phases=("stateful",)), loaded))
+        return found
+
     report.coverage = shape(report.spec, raw, report.seed)
     if report.shard:
         report.coverage.shards = [report.shard]
     run = _Run(report, target, progress, emit)
     run.emit({"event": "spec-started", "spec": report.spec, "target": report.target, "seed": report.seed})
-    signer = loaded.hooks.signer(credentials, raw) if credentials is not None and loaded.hooks is not None else None
-    for part in passes:
-        _CONFORMANCE[id(part.raw_schema)] = (_spec_responses(raw), target.gaps)
-        try:
-            with answered(part.raw_schema, loaded.answers, WireSigner(signer) if signer is not None else None):
-                for event in from_schema(part).execute():
-                    run.handle(event)
-        finally:
-            _CONFORMANCE.pop(id(part.raw_schema), None)
+    # Every way the target authenticates in turn (`Target.also`): the same passes, other credentials.
+    for variant, using in [("", credentials), *(target.also if credentials is not None else ())]:
+        run.variant = variant
+        signer = loaded.hooks.signer(using, raw) if using is not None and loaded.hooks is not None else None
+        for part in passes(using):
+            _CONFORMANCE[id(part.raw_schema)] = (_spec_responses(raw), target.gaps)
+            try:
+                with answered(part.raw_schema, loaded.answers, WireSigner(signer) if signer is not None else None):
+                    for event in from_schema(part).execute():
+                        run.handle(event)
+            finally:
+                _CONFORMANCE.pop(id(part.raw_schema), None)
     report.elapsed = time.perf_counter() - started
     run.emit(
         {"event": "spec-finished", "spec": report.spec, "cases": report.total_cases, "failures": len(report.failures)}

@@ -42,6 +42,11 @@ class ContractHooks(Protocol):
 
     def local_credentials(self, local: LocalCredentials) -> Any: ...
 
+    def local_variants(self, local: LocalCredentials) -> dict[str, Any]:
+        """Every way the emulator's local credentials authenticate, by name (Huawei: AK/SK and an IAM token): the
+        contract suite fuzzes an emulator with each in turn. The first is `local_credentials`."""
+        ...
+
     def signer(self, credentials: Any, document: Mapping[str, Any]) -> Signer: ...
 
     def verifier(self, local: LocalCredentials) -> Any:
