@@ -178,3 +178,52 @@ def test_every_documented_answer_is_well_formed(name: str) -> None:
         if answer.conflict is not None:
             assert answer.conflict.operation in ids and answer.conflict.items.startswith("/")
             assert all(value.startswith("$request.") for value in answer.conflict.parameters.values())
+
+
+def test_live_refusing_a_taken_domain_and_app_passes() -> None:
+    """The documented refusal itself: a configuration for publish.example.com/** exists before the run, so the
+    examples phase's create of the same domain and app gets 400 LIVE.100011001, and the check asks the list,
+    finds the other configuration and passes."""
+    import asyncio
+
+    import httpx
+
+    from generator.profiles.huawei.runtime.auth import HuaweiAkSkAuth
+
+    spec = SPECS / "huaweicloud_live.yaml"
+    target, credentials = emulator_run(spec, DEFAULT_CREDENTIALS)
+    refused: list[bytes] = []
+
+    async def seed() -> None:
+        transport = httpx.ASGITransport(app=target.app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url=target.base_url, auth=HuaweiAkSkAuth(credentials)
+        ) as http:
+            body = {
+                "publish_domain": "publish.example.com",
+                "app": "**",
+                "notify_callback_url": "https://a.example.com/n",
+            }
+            created = await http.post(f"/v1/{credentials.project_id}/record/callbacks", json=body)
+            assert created.status_code == 201, created.text
+
+    asyncio.run(seed())
+    app = target.app
+
+    async def recording(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        async def watch(message: dict[str, Any]) -> None:
+            if (
+                message["type"] == "http.response.body"
+                and scope["method"] == "POST"
+                and b"LIVE.100011001" in message.get("body", b"")
+            ):
+                refused.append(message["body"])
+            await send(message)
+
+        await app(scope, receive, watch)
+
+    report = fuzz_spec(
+        spec, replace(target, app=recording, also=()), credentials, FuzzOptions(seed=3, phases=("examples",))
+    )
+    assert refused, "the emulator refused no create"
+    assert report.ok, format_report([report])
