@@ -13,7 +13,16 @@ import pytest
 from schemathesis.core.result import Ok
 
 from generator.answers import answers_of, evaluate, matches, pointer_value, spec_answers
-from generator.contract import FuzzOptions, Target, emulator_run, format_report, fuzz_spec, load_schema, read_spec
+from generator.contract import (
+    FuzzOptions,
+    SpecReport,
+    Target,
+    emulator_run,
+    format_report,
+    fuzz_spec,
+    load_schema,
+    read_spec,
+)
 from generator.emulator.credentials import DEFAULT_CREDENTIALS
 from generator.profiles.volcengine import PROFILE as VOLCENGINE
 from tests.conftest import SPECS
@@ -97,7 +106,9 @@ def _answering(app: ASGI, wrong: Callable[[dict[str, Any], bytes], tuple[int, di
     return wrapped
 
 
-def _fuzz(name: str, wrong: Callable[[dict[str, Any], bytes], tuple[int, dict[str, Any]] | None], **options: Any):
+def _fuzz(
+    name: str, wrong: Callable[[dict[str, Any], bytes], tuple[int, dict[str, Any]] | None], **options: Any
+) -> SpecReport:
     spec = SPECS / f"{name}.yaml"
     target, credentials = emulator_run(spec, DEFAULT_CREDENTIALS)
     target = replace(target, app=_answering(target.app, wrong))
@@ -192,6 +203,7 @@ def test_live_refusing_a_taken_domain_and_app_passes() -> None:
 
     spec = SPECS / "huaweicloud_live.yaml"
     target, credentials = emulator_run(spec, DEFAULT_CREDENTIALS)
+    assert credentials is not None
     refused: list[bytes] = []
 
     async def seed() -> None:

@@ -30,7 +30,7 @@ def _seen(app: Any, sent: list[dict[bytes, bytes]]) -> Any:
 def test_huawei_emulators_are_fuzzed_with_a_token_too(name: str) -> None:
     spec = SPECS / f"{name}.yaml"
     target, credentials = emulator_run(spec, DEFAULT_CREDENTIALS)
-    assert [variant for variant, _ in target.also] == ["token"]
+    assert [variant for variant, _ in target.also] == ["token"] and credentials is not None
     token = target.also[0][1]
     assert isinstance(token, HuaweiToken) and token.project_id == credentials.project_id
     sent: list[dict[bytes, bytes]] = []
