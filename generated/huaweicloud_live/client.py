@@ -31,7 +31,7 @@ from ._runtime.client import (
 )
 from ._runtime.huawei.auth import CredentialsError, HuaweiAkSkAuth, HuaweiCredentials, HuaweiTokenAuth, client_auth
 from ._runtime.huawei.envelope import HuaweiEnvelope
-from ._runtime.model import dump, from_json, invalid_request
+from ._runtime.model import from_json, invalid_request, wire_values
 from ._runtime.params import ParamSpec, to_wire
 
 __all__ = [
@@ -223,10 +223,10 @@ class Requests:
             "limit": limit,
         }
         with invalid_request("ListRecordCallbackConfigs"):
-            _params = models.ListRecordCallbackConfigsParams.model_validate(
-                {k: v for k, v in _values.items() if v is not None}
+            _params = wire_values(
+                models.ListRecordCallbackConfigsParams, {k: v for k, v in _values.items() if v is not None}
             )
-        _path, _query, _headers = to_wire(dump(_params), _LIST_RECORD_CALLBACK_CONFIGS_PARAMS)
+        _path, _query, _headers = to_wire(_params, _LIST_RECORD_CALLBACK_CONFIGS_PARAMS)
         return PreparedCall(
             _LIST_RECORD_CALLBACK_CONFIGS,
             _parse_list_record_callback_configs,
@@ -243,10 +243,10 @@ class Requests:
             "project_id": project_id if project_id is not None else self._settings.get("project_id"),
         }
         with invalid_request("CreateRecordCallbackConfig"):
-            _params = models.CreateRecordCallbackConfigParams.model_validate(
-                {k: v for k, v in _values.items() if v is not None}
+            _params = wire_values(
+                models.CreateRecordCallbackConfigParams, {k: v for k, v in _values.items() if v is not None}
             )
-        _path, _query, _headers = to_wire(dump(_params), _CREATE_RECORD_CALLBACK_CONFIG_PARAMS)
+        _path, _query, _headers = to_wire(_params, _CREATE_RECORD_CALLBACK_CONFIG_PARAMS)
         with invalid_request("CreateRecordCallbackConfig", "body"):
             _body = encode_body(body, _CREATE_RECORD_CALLBACK_CONFIG_BODY)
         return PreparedCall(
@@ -267,10 +267,10 @@ class Requests:
             "id": id,
         }
         with invalid_request("ShowRecordCallbackConfig"):
-            _params = models.ShowRecordCallbackConfigParams.model_validate(
-                {k: v for k, v in _values.items() if v is not None}
+            _params = wire_values(
+                models.ShowRecordCallbackConfigParams, {k: v for k, v in _values.items() if v is not None}
             )
-        _path, _query, _headers = to_wire(dump(_params), _SHOW_RECORD_CALLBACK_CONFIG_PARAMS)
+        _path, _query, _headers = to_wire(_params, _SHOW_RECORD_CALLBACK_CONFIG_PARAMS)
         return PreparedCall(
             _SHOW_RECORD_CALLBACK_CONFIG,
             _parse_show_record_callback_config,
@@ -288,10 +288,10 @@ class Requests:
             "id": id,
         }
         with invalid_request("UpdateRecordCallbackConfig"):
-            _params = models.UpdateRecordCallbackConfigParams.model_validate(
-                {k: v for k, v in _values.items() if v is not None}
+            _params = wire_values(
+                models.UpdateRecordCallbackConfigParams, {k: v for k, v in _values.items() if v is not None}
             )
-        _path, _query, _headers = to_wire(dump(_params), _UPDATE_RECORD_CALLBACK_CONFIG_PARAMS)
+        _path, _query, _headers = to_wire(_params, _UPDATE_RECORD_CALLBACK_CONFIG_PARAMS)
         with invalid_request("UpdateRecordCallbackConfig", "body"):
             _body = encode_body(body, _UPDATE_RECORD_CALLBACK_CONFIG_BODY)
         return PreparedCall(
@@ -310,10 +310,10 @@ class Requests:
             "id": id,
         }
         with invalid_request("DeleteRecordCallbackConfig"):
-            _params = models.DeleteRecordCallbackConfigParams.model_validate(
-                {k: v for k, v in _values.items() if v is not None}
+            _params = wire_values(
+                models.DeleteRecordCallbackConfigParams, {k: v for k, v in _values.items() if v is not None}
             )
-        _path, _query, _headers = to_wire(dump(_params), _DELETE_RECORD_CALLBACK_CONFIG_PARAMS)
+        _path, _query, _headers = to_wire(_params, _DELETE_RECORD_CALLBACK_CONFIG_PARAMS)
         return PreparedCall(
             _DELETE_RECORD_CALLBACK_CONFIG,
             _parse_delete_record_callback_config,

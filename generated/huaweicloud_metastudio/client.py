@@ -31,7 +31,7 @@ from ._runtime.client import (
 )
 from ._runtime.huawei.auth import CredentialsError, HuaweiAkSkAuth, HuaweiCredentials, HuaweiTokenAuth, client_auth
 from ._runtime.huawei.envelope import HuaweiEnvelope
-from ._runtime.model import dump, from_json, invalid_request
+from ._runtime.model import from_json, invalid_request, wire_values
 from ._runtime.params import ParamSpec, to_wire
 
 __all__ = [
@@ -132,10 +132,10 @@ class Requests:
             "project_id": project_id if project_id is not None else self._settings.get("project_id"),
         }
         with invalid_request("ShowSmartLiveUserConfig"):
-            _params = models.ShowSmartLiveUserConfigParams.model_validate(
-                {k: v for k, v in _values.items() if v is not None}
+            _params = wire_values(
+                models.ShowSmartLiveUserConfigParams, {k: v for k, v in _values.items() if v is not None}
             )
-        _path, _query, _headers = to_wire(dump(_params), _SHOW_SMART_LIVE_USER_CONFIG_PARAMS)
+        _path, _query, _headers = to_wire(_params, _SHOW_SMART_LIVE_USER_CONFIG_PARAMS)
         return PreparedCall(
             _SHOW_SMART_LIVE_USER_CONFIG,
             _parse_show_smart_live_user_config,
@@ -152,10 +152,10 @@ class Requests:
             "project_id": project_id if project_id is not None else self._settings.get("project_id"),
         }
         with invalid_request("UpdateSmartLiveUserConfig"):
-            _params = models.UpdateSmartLiveUserConfigParams.model_validate(
-                {k: v for k, v in _values.items() if v is not None}
+            _params = wire_values(
+                models.UpdateSmartLiveUserConfigParams, {k: v for k, v in _values.items() if v is not None}
             )
-        _path, _query, _headers = to_wire(dump(_params), _UPDATE_SMART_LIVE_USER_CONFIG_PARAMS)
+        _path, _query, _headers = to_wire(_params, _UPDATE_SMART_LIVE_USER_CONFIG_PARAMS)
         with invalid_request("UpdateSmartLiveUserConfig", "body"):
             _body = encode_body(body, _UPDATE_SMART_LIVE_USER_CONFIG_BODY)
         return PreparedCall(

@@ -29,7 +29,7 @@ from ._runtime.client import (
     RetryPolicy,
     SyncAPIClient,
 )
-from ._runtime.model import dump, from_json, invalid_request
+from ._runtime.model import from_json, invalid_request, wire_values
 from ._runtime.params import ParamSpec, to_wire
 from ._runtime.volcengine.auth import CredentialsError, VolcengineCredentials, VolcengineV4Auth, client_auth
 from ._runtime.volcengine.envelope import VolcengineEnvelope
@@ -188,8 +188,8 @@ class Requests:
             "Version": "2023-01-01",
         }
         with invalid_request("UpdateCallback"):
-            _params = models.UpdateCallbackParams.model_validate({k: v for k, v in _values.items() if v is not None})
-        _path, _query, _headers = to_wire(dump(_params), _UPDATE_CALLBACK_PARAMS)
+            _params = wire_values(models.UpdateCallbackParams, {k: v for k, v in _values.items() if v is not None})
+        _path, _query, _headers = to_wire(_params, _UPDATE_CALLBACK_PARAMS)
         with invalid_request("UpdateCallback", "body"):
             _body = encode_body(body, _UPDATE_CALLBACK_BODY)
         return PreparedCall(
@@ -210,8 +210,8 @@ class Requests:
             "Version": "2023-01-01",
         }
         with invalid_request("DescribeCallback"):
-            _params = models.DescribeCallbackParams.model_validate({k: v for k, v in _values.items() if v is not None})
-        _path, _query, _headers = to_wire(dump(_params), _DESCRIBE_CALLBACK_PARAMS)
+            _params = wire_values(models.DescribeCallbackParams, {k: v for k, v in _values.items() if v is not None})
+        _path, _query, _headers = to_wire(_params, _DESCRIBE_CALLBACK_PARAMS)
         with invalid_request("DescribeCallback", "body"):
             _body = encode_body(body, _DESCRIBE_CALLBACK_BODY)
         return PreparedCall(
@@ -232,8 +232,8 @@ class Requests:
             "Version": "2023-01-01",
         }
         with invalid_request("DeleteCallback"):
-            _params = models.DeleteCallbackParams.model_validate({k: v for k, v in _values.items() if v is not None})
-        _path, _query, _headers = to_wire(dump(_params), _DELETE_CALLBACK_PARAMS)
+            _params = wire_values(models.DeleteCallbackParams, {k: v for k, v in _values.items() if v is not None})
+        _path, _query, _headers = to_wire(_params, _DELETE_CALLBACK_PARAMS)
         with invalid_request("DeleteCallback", "body"):
             _body = encode_body(body, _DELETE_CALLBACK_BODY)
         return PreparedCall(

@@ -56,7 +56,9 @@ class MockVerifier:
         self.schemes = schemes
         self.credentials = credentials
 
-    def screen(self, method, raw_path, raw_query, headers): return self.verify(method, raw_path, raw_query, headers, b"")
+    def screen(self, method: str, raw_path: str, raw_query: str, headers: Mapping[str, str]) -> object:
+        """The verdict, which the headers and query alone decide (no scheme here signs the body)."""
+        return self.verify(method, raw_path, raw_query, headers, b"")
 
     def verify(self, method: str, raw_path: str, raw_query: str, headers: Mapping[str, str], body: bytes) -> object:
         query = parse_qs(raw_query, keep_blank_values=True)

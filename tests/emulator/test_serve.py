@@ -109,15 +109,10 @@ def test_workers_share_the_ports_the_state_and_the_rate_limit(tmp_path: Path) ->
         while len(pids) < 2 and time.monotonic() < deadline:
             pids.add(httpx.get(f"{volc}/_emulator/health", trust_env=False).json()["pid"])
         assert len(pids) == 2 and process.pid in pids
-        outcomes = []
-        for _ in range(14):  # a new connection (so either worker) per request, well within one second
-            with volc_client(volc) as client:
-                try:
-                    client.describe_callback({"Vhost": "v.example.com"})
-                    outcomes.append(200)
-                except volcengine.RateLimitError:
-                    outcomes.append(429)
-        assert outcomes.count(200) == 10, outcomes
+        bursts = [_burst(volc, 14) for _ in range(5)]  # the limit is 10 calls in any second, shared
+        judged = [outcomes for outcomes, seconds in bursts if seconds < 0.9]
+        assert judged, f"no burst finished within the rate window on this machine: {bursts}"
+        assert all(outcomes.count(200) == 10 for outcomes in judged), bursts
         with huawei_client(live, f"http://127.0.0.1:{port + 1}") as client:
             created = client.create_record_callback_config({"publish_domain": "p.example.com", "app": "live"})
         for _ in range(6):
@@ -126,6 +121,25 @@ def test_workers_share_the_ports_the_state_and_the_rate_limit(tmp_path: Path) ->
         process.send_signal(signal.SIGINT)
         out, _ = process.communicate(timeout=20)
     assert process.returncode == 0 and "stopped" in out and "Traceback" not in out, out
+
+
+def _burst(base_url: str, calls: int) -> tuple[list[int], float]:
+    """The statuses of `calls` calls, each on a new connection (so on either worker), and the seconds they took; then
+    a wait for the rate window to empty. Clients are built before the clock starts: a loaded machine then still
+    sends the burst within the window (a burst that took longer judges nothing)."""
+    clients = [volc_client(base_url) for _ in range(calls)]
+    outcomes = []
+    started = time.monotonic()
+    for client in clients:
+        with client:
+            try:
+                client.describe_callback({"Vhost": "v.example.com"})
+                outcomes.append(200)
+            except volcengine.RateLimitError:
+                outcomes.append(429)
+    seconds = time.monotonic() - started
+    time.sleep(1.1)
+    return outcomes, seconds
 
 
 def test_workers_need_a_database_file(capsys: pytest.CaptureFixture[str]) -> None:

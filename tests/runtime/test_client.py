@@ -789,3 +789,91 @@ def test_transport_and_http_client_are_exclusive() -> None:
         SyncAPIClient(base_url=BASE, envelope=HuaweiEnvelope(), transport=transport, http_client=http_client)
     with pytest.raises(ValueError):
         AsyncAPIClient(base_url=BASE, envelope=HuaweiEnvelope(), transport=transport, http_client=httpx.AsyncClient())
+
+
+# --------------------------------------------------------------------------- sending without httpx.Client.send
+
+
+def _exchanges(mode: str, borrowed: bool, server: Server, auth: httpx.Auth, calls: int) -> list[APIResponse[Any]]:
+    """`calls` requests through a client that owns its httpx client (sent directly to the transport) or through a
+    borrowed, plainly configured one (sent by `httpx.Client.send`)."""
+    transport = httpx.MockTransport(server)
+    settings: dict[str, Any] = {"base_url": BASE, "envelope": HuaweiEnvelope(), "auth": auth, "timeout": 9.0}
+    if mode == "sync":
+        http_client = httpx.Client(transport=transport, timeout=9.0) if borrowed else None
+        with SyncAPIClient(
+            **settings, **({"http_client": http_client} if borrowed else {"transport": transport})
+        ) as client:
+            assert (client._direct is None) is borrowed
+            return [
+                client.request(
+                    CREATE, parse_json, path_params={"project_id": "p1"}, json_body={"n": n}, query=[("q", "é")]
+                )
+                for n in range(calls)
+            ]
+
+    async def main() -> list[APIResponse[Any]]:
+        http_client = httpx.AsyncClient(transport=transport, timeout=9.0) if borrowed else None
+        async with AsyncAPIClient(
+            **settings, **({"http_client": http_client} if borrowed else {"transport": transport})
+        ) as client:
+            assert (client._direct is None) is borrowed
+            return [
+                await client.request(
+                    CREATE, parse_json, path_params={"project_id": "p1"}, json_body={"n": n}, query=[("q", "é")]
+                )
+                for n in range(calls)
+            ]
+
+    return asyncio.run(main())
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_direct_sending_puts_the_same_request_on_the_wire(mode: str) -> None:
+    """A client that owns its httpx client skips `send`; what reaches the transport is what `send` would pass."""
+    seen: dict[bool, list[httpx.Request]] = {}
+    answers: dict[bool, list[APIResponse[Any]]] = {}
+    for borrowed in (False, True):
+        server = Server(respond(201, {"id": 1}, set_cookie="session=abc; Path=/"), respond(201, {"id": 2}))
+        answers[borrowed] = _exchanges(mode, borrowed, server, CountingAuth(), 2)
+        seen[borrowed] = server.requests
+    for direct, sent in zip(seen[False], seen[True], strict=True):
+        assert (direct.method, direct.url, direct.content) == (sent.method, sent.url, sent.content)
+        assert direct.headers.raw == sent.headers.raw  # same names, values and order, the cookie on the second
+        assert _timeout_of(direct) == _timeout_of(sent)
+    assert seen[False][1].headers["cookie"] == "session=abc"
+    for direct_answer, sent_answer in zip(answers[False], answers[True], strict=True):
+        assert direct_answer.parse() == sent_answer.parse()
+        assert direct_answer.http_response.request.headers.raw == sent_answer.http_response.request.headers.raw
+        assert direct_answer.http_response.elapsed.total_seconds() >= 0
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_direct_sending_describes_redirects_without_following(mode: str) -> None:
+    for borrowed in (False, True):
+        server = Server(respond(302, {}, location="https://elsewhere.example.com/x"))
+        with pytest.raises(APIStatusError) as caught:
+            _exchanges(mode, borrowed, server, CountingAuth(), 1)
+        assert len(server.requests) == 1
+        next_request = caught.value.response.next_request
+        assert next_request is not None and str(next_request.url) == "https://elsewhere.example.com/x"
+
+
+def test_direct_sending_refuses_a_closed_client_and_keeps_borrowed_behaviour() -> None:
+    client = SyncAPIClient(
+        base_url=BASE, envelope=HuaweiEnvelope(), transport=httpx.MockTransport(Server(respond(200, {})))
+    )
+    assert client._direct is not None
+    client.close()
+    with pytest.raises(RuntimeError):
+        client.request(SHOW, parse_json, path_params=SHOW_PARAMS)
+
+    hooked: list[str] = []
+    borrowed = httpx.Client(
+        transport=httpx.MockTransport(Server(respond(200, {}))),
+        event_hooks={"request": [lambda r: hooked.append(r.method)]},
+    )
+    with SyncAPIClient(base_url=BASE, envelope=HuaweiEnvelope(), http_client=borrowed) as client:
+        assert client._direct is None
+        client.request(SHOW, parse_json, path_params=SHOW_PARAMS)
+    assert hooked == ["GET"]

@@ -42,3 +42,30 @@ def test_brackets_inside_strings_are_text_not_nesting() -> None:
 def test_invalid_json_stays_a_value_error(content: bytes) -> None:
     with pytest.raises(ValueError):
         read_json(content)
+
+
+def test_wire_values_remembers_only_what_validates_the_same() -> None:
+    """Parameters validated once are remembered by value and type: `True` is not `1`, an invalid set raises every
+    time, and each caller gets a dict of its own."""
+    from typing import Literal
+
+    from pydantic import Field, ValidationError
+
+    from generator.runtime.model import ApiModel, ModelRules, wire_values
+
+    class Params(ApiModel):
+        __streamspec_rules__ = ModelRules(exact_ints=("Level",))
+        project_id: str = Field(alias="ProjectId", min_length=2)
+        level: Literal[0, 1] | None = Field(default=None, alias="Level")
+
+    first = wire_values(Params, {"ProjectId": "p1", "Level": 1})
+    assert first == {"ProjectId": "p1", "Level": 1}
+    first["ProjectId"] = "changed"
+    assert wire_values(Params, {"ProjectId": "p1", "Level": 1}) == {"ProjectId": "p1", "Level": 1}
+    for _ in range(2):
+        with pytest.raises(ValidationError):
+            wire_values(Params, {"ProjectId": "p1", "Level": True})
+        with pytest.raises(ValidationError):
+            wire_values(Params, {"ProjectId": "p"})
+    assert wire_values(Params, {"project_id": "p2"}) == {"ProjectId": "p2"}
+    assert wire_values(Params, {"ProjectId": "p3", "Level": [1][0]}) == {"ProjectId": "p3", "Level": 1}

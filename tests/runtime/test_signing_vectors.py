@@ -199,3 +199,41 @@ def test_authorization_parsers_reject_malformed() -> None:
         volc.replace("Signature=", "Sig="),
     ):
         assert parse_volc_authorization(bad) is None, bad
+
+
+def test_volcengine_signer_keeps_its_key_only_for_its_day_and_credentials() -> None:
+    """The signer derives its signing key once and keeps it; a new day or new credentials derive it afresh, so
+    every signature equals the one derived from scratch."""
+    from datetime import UTC, datetime
+
+    import httpx
+
+    from generator.profiles.volcengine.runtime.auth import VolcengineCredentials, VolcengineV4Auth
+    from generator.runtime.signing import wire_headers
+
+    now = [datetime(2024, 1, 1, 23, 59, 59, tzinfo=UTC)]
+    auth = VolcengineV4Auth(VolcengineCredentials(VOLC_AK, VOLC_SK), clock=lambda: now[0])
+    for moment, credentials in [
+        (datetime(2024, 1, 1, 23, 59, 59, tzinfo=UTC), VolcengineCredentials(VOLC_AK, VOLC_SK)),
+        (datetime(2024, 1, 2, 0, 0, 0, tzinfo=UTC), VolcengineCredentials(VOLC_AK, VOLC_SK)),
+        (datetime(2024, 1, 2, 0, 0, 1, tzinfo=UTC), VolcengineCredentials(VOLC_AK, VOLC_SK + "x")),
+        (datetime(2024, 1, 2, 0, 0, 2, tzinfo=UTC), VolcengineCredentials(VOLC_AK, VOLC_SK + "x", region="ap-1")),
+    ]:
+        now[0] = moment
+        auth.credentials = credentials
+        request = httpx.Request(
+            "POST", "https://live.volcengineapi.com/?Action=UpdateCallback&Version=2023-01-01", content=VOLC_BODY
+        )
+        auth.sign(request)
+        expected = volc_sign(
+            ak=VOLC_AK,
+            sk=credentials.sk,
+            region=credentials.region,
+            service="live",
+            method="POST",
+            raw_path="/",
+            query=parse_query(request.url.query),
+            headers={k: v for k, v in wire_headers(request).items() if k != "authorization"},
+            body=VOLC_BODY,
+        )
+        assert request.headers["Authorization"] == expected.authorization

@@ -487,3 +487,31 @@ def test_a_credential_sent_twice_is_refused_whatever_its_values(vendor: str, nam
     assert isinstance(outcome, AuthFailure)
     assert "more than once" in outcome.message and name.lower() in outcome.message
     assert verifier.screen(received.method, received.raw_path, received.raw_query, headers) == outcome
+
+
+@pytest.mark.parametrize(
+    ("vendor", "tamper"), TAMPERINGS, ids=[*HUAWEI_TAMPERINGS, *(f"volc-{name}" for name in VOLC_TAMPERINGS)]
+)
+def test_verifying_after_screening_judges_as_verifying_alone(
+    vendor: str, tamper: Callable[[Received], Received]
+) -> None:
+    """A verifier may keep what `screen` found for `verify` of the same headers; the verdicts stay those of a
+    verifier that never screened, whatever was screened just before (the good request, or the tampered one)."""
+    make, verifier_for = SIGNED[vendor]
+    received = make()
+    tampered = tamper(received)
+    alone = _verify(verifier_for(), tampered)
+    for screened_first in (received, tampered):
+        verifier = verifier_for()
+        verifier.screen(
+            screened_first.method, screened_first.raw_path, screened_first.raw_query, screened_first.headers
+        )
+        assert _verify(verifier, tampered) == alone
+    verifier = verifier_for()
+    verifier.screen(received.method, received.raw_path, received.raw_query, received.headers)
+    assert _verify(verifier, received) == _verify(verifier_for(), received)
+    verifier, same = verifier_for(), make()
+    verifier.screen(same.method, same.raw_path, same.raw_query, same.headers)
+    same.headers.clear()
+    same.headers.update(tampered.headers)  # the very mapping screened, changed before `verify`
+    assert verifier.verify(tampered.method, tampered.raw_path, tampered.raw_query, same.headers, tampered.body) == alone

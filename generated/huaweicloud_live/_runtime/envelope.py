@@ -55,12 +55,24 @@ class ErrorEnvelope(Protocol):
 
 
 def json_object(response: httpx.Response) -> dict[str, object] | None:
-    """The body as a JSON object, or ``None`` when it is not one (HTML error pages, empty bodies, lists)."""
+    """The body as a JSON object, or ``None`` when it is not one (HTML error pages, empty bodies, lists).
+
+    Decoded once per response (an envelope asks for the error and the request id): the answer is kept in the
+    response's extensions, read-only for its callers."""
+    content = response.content
+    kept = response.extensions.get(_JSON_OBJECT)
+    if kept is not None and kept[0] is content:  # the same body (an extensions dict could be shared)
+        return kept[1]  # type: ignore[no-any-return]
     try:
         data = response.json()
     except ValueError:  # JSONDecodeError and UnicodeDecodeError both derive from it
-        return None
-    return data if isinstance(data, dict) else None
+        data = None
+    found = data if isinstance(data, dict) else None
+    response.extensions[_JSON_OBJECT] = (content, found)
+    return found
+
+
+_JSON_OBJECT = "streamspec.json_object"
 
 
 def as_text(value: object) -> str:

@@ -7,6 +7,14 @@ for every API lives here, after openai-python's ``_base_client.py``: exponential
 and raw-response access. Only the standard library and httpx are used because the module is vendored verbatim.
 
 The request loop is written once as pure steps (``_Call``); the sync and async clients only drive the I/O.
+
+Sending: a client that creates its own ``httpx.Client`` (no ``http_client`` given, with or without a
+``transport``) sends each request straight to that client's transport (``_Direct``), doing itself the little of
+``httpx.Client.send`` such a client needs: the same headers, timeout and cookie jar, its auth flow (which signs),
+no redirects followed (a 3xx keeps its ``next_request``), ``elapsed`` set, the response read. The wire request is
+byte for byte the one ``httpx.Client`` would send; skipped is only the generic machinery (URL merging, event hooks,
+redirect handling) that such a client never uses. An ``http_client`` the caller passes keeps all of its own
+behaviour (event hooks, proxies, auth, base URL, redirects...): requests go through its ``send``.
 """
 
 from __future__ import annotations
@@ -22,9 +30,10 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, timedelta
+from functools import lru_cache
 from types import TracebackType
-from typing import Final, Generic, Self, TypeVar
+from typing import Any, Final, Generic, Self, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -55,6 +64,7 @@ __all__ = [
 T = TypeVar("T")
 
 _log = logging.getLogger("streamspec.client")
+_httpx_log = logging.getLogger("httpx")
 
 SECURITY_EXTENSION: Final = "streamspec.security"
 """Request extension holding the operation's security requirements (`Operation.security`) for the auth flow."""
@@ -407,12 +417,28 @@ class _Call(Generic[T]):
             extensions={SECURITY_EXTENSION: self.op.security},
         )
 
+    def build_direct(self, direct: _Direct, attempt: int) -> httpx.Request:
+        """`build` for a client that sends directly (`_Direct`): the request `httpx.Client.build_request` makes,
+        without its generic merging (the headers already hold the client's own, see `_Direct.headers`)."""
+        _log.debug("%s %s (%s, attempt %d)", self.op.method, self.url, self.op.operation_id, attempt + 1)
+        timeout = direct.timeout if self.timeout is direct.configured_timeout else httpx.Timeout(self.timeout).as_dict()
+        cookies = direct.client.cookies
+        return httpx.Request(
+            self.op.method,
+            _absolute_url(self.url),
+            headers=self.headers,
+            cookies=cookies if cookies else None,
+            content=self.content,
+            extensions={SECURITY_EXTENSION: self.op.security, "timeout": timeout},
+        )
+
     def on_transport_error(self, attempt: int, request: httpx.Request, exc: httpx.RequestError) -> float:
         """The delay before retrying, or raise the connection/timeout error if no retry is allowed.
 
         Only transport errors are retried; httpx's other request errors (decoding, redirects) are wrapped but final.
         """
-        _log.debug("%s %s failed: %r; headers=%s", request.method, request.url, exc, _redact(request.headers))
+        if _log.isEnabledFor(logging.DEBUG):  # redacting the headers is the costly part: only when shown
+            _log.debug("%s %s failed: %r; headers=%s", request.method, request.url, exc, _redact(request.headers))
         if isinstance(exc, httpx.TransportError) and self._may_retry(attempt):
             return self._delay(attempt, None)
         error = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
@@ -426,7 +452,8 @@ class _Call(Generic[T]):
         """
         status = response.status_code
         request = response.request
-        _log.debug("%s %s -> %d; request headers=%s", request.method, request.url, status, _redact(request.headers))
+        if _log.isEnabledFor(logging.DEBUG):
+            _log.debug("%s %s -> %d; request headers=%s", request.method, request.url, status, _redact(request.headers))
         if self.op.is_success(status):
             detail = self.envelope.parse_error(response)
             if detail is None:
@@ -473,6 +500,184 @@ class _Call(Generic[T]):
         )
 
 
+# --------------------------------------------------------------------------- sending directly
+
+
+@lru_cache(maxsize=512)
+def _absolute_url(url: str) -> httpx.URL:
+    """The parsed URL, cached: parsing is a large part of building a request, and most calls repeat their URL (an
+    `httpx.URL` is immutable; an auth flow that changes a request's URL assigns a new one)."""
+    return httpx.URL(url)
+
+
+class _Direct:
+    """What a client that owns its `httpx.Client` needs to send without that client's `send` (see the module
+    docstring): the client (its cookie jar and state), the headers it would merge in, its timeout, its transport for
+    the base URL and the auth flow `send` would pick."""
+
+    def __init__(
+        self,
+        client: httpx.Client | httpx.AsyncClient,
+        base_url: str,
+        default_headers: httpx.Headers,
+        auth: httpx.Auth | None,
+        timeout: float | httpx.Timeout,
+    ) -> None:
+        self.client = client
+        self.headers = httpx.Headers(client.headers)
+        """The client's headers, then ours: what `Client.build_request` would merge (same names, values, order)."""
+        self.headers.update(default_headers)
+        self.configured_timeout = timeout
+        self.timeout = httpx.Timeout(timeout).as_dict()
+        url = httpx.URL(base_url)
+        # Every request goes to the base URL's origin, so the proxy mounts pick the same transport for all of them.
+        self.transport: Any = client._transport_for_url(url)
+        self.auth = auth
+        if auth is None and (url.username or url.password):  # as `Client.send` does for credentials in the URL
+            self.auth = httpx.BasicAuth(url.username, url.password)
+
+    @staticmethod
+    def usable(client: httpx.Client | httpx.AsyncClient, base_url: str) -> bool:
+        """Whether requests can skip `client.send`: a client configured as this runtime creates its own (no base
+        URL, hooks, client auth, params or redirects) and an absolute base URL."""
+        hooks = client.event_hooks
+        return (
+            not httpx.URL(base_url).is_relative_url
+            and not str(client.base_url)
+            and not (hooks["request"] or hooks["response"])
+            and client.auth is None
+            and not client.params
+            and not client.follow_redirects
+            and hasattr(client, "_transport_for_url")
+        )
+
+    def check_open(self) -> None:
+        if self.client.is_closed:
+            raise RuntimeError("Cannot send a request, as the client has been closed.")
+
+    def received(self, request: httpx.Request, response: httpx.Response, started: float) -> None:
+        """What `Client._send_single_request` does with a response: bind the request, keep cookies, log."""
+        response.request = request
+        headers = response.headers
+        if "set-cookie" in headers or "set-cookie2" in headers:  # nothing else makes the jar change
+            self.client.cookies.extract_cookies(response)
+        if _httpx_log.isEnabledFor(logging.INFO):
+            _httpx_log.info(
+                'HTTP Request: %s %s "%s %d %s"',
+                request.method,
+                request.url,
+                response.http_version,
+                response.status_code,
+                response.reason_phrase,
+            )
+
+    def unfollowed(self, request: httpx.Request, response: httpx.Response) -> None:
+        """A redirect is not followed (as in `httpx.Client` by default) but described, as it describes it."""
+        if response.has_redirect_location:
+            response.next_request = self.client._build_redirect_request(request, response)
+
+    def sent(self, response: httpx.Response, started: float) -> None:
+        response.elapsed = timedelta(seconds=time.perf_counter() - started)
+
+
+def _attach(exc: httpx.RequestError, request: httpx.Request) -> None:
+    exc.request = request  # as httpx's `request_context` does
+
+
+def _send_direct(direct: _Direct, request: httpx.Request) -> httpx.Response:
+    """`httpx.Client.send(request)` for a client `_Direct.usable` accepts: the same exchange with its transport."""
+    direct.check_open()
+    transport: httpx.BaseTransport = direct.transport
+    if direct.auth is None:
+        return _exchange(direct, transport, request)
+    flow = direct.auth.sync_auth_flow(request)
+    history: list[httpx.Response] = []
+    try:
+        request = next(flow)
+        while True:
+            response = _exchange(direct, transport, request)
+            try:
+                try:
+                    next_request = flow.send(response)
+                except StopIteration:
+                    return response
+                response.history = list(history)
+                response.read()
+                request = next_request
+                history.append(response)
+            except BaseException:
+                response.close()
+                raise
+    finally:
+        flow.close()
+
+
+def _exchange(direct: _Direct, transport: httpx.BaseTransport, request: httpx.Request) -> httpx.Response:
+    started = time.perf_counter()
+    try:
+        response = transport.handle_request(request)
+    except httpx.RequestError as exc:
+        _attach(exc, request)
+        raise
+    direct.received(request, response, started)
+    try:
+        direct.unfollowed(request, response)
+        response.read()
+    except BaseException:
+        response.close()
+        raise
+    direct.sent(response, started)
+    return response
+
+
+async def _send_direct_async(direct: _Direct, request: httpx.Request) -> httpx.Response:
+    """`_send_direct` for `httpx.AsyncClient`."""
+    direct.check_open()
+    transport: httpx.AsyncBaseTransport = direct.transport
+    if direct.auth is None:
+        return await _exchange_async(direct, transport, request)
+    flow = direct.auth.async_auth_flow(request)
+    history: list[httpx.Response] = []
+    try:
+        request = await flow.__anext__()
+        while True:
+            response = await _exchange_async(direct, transport, request)
+            try:
+                try:
+                    next_request = await flow.asend(response)
+                except StopAsyncIteration:
+                    return response
+                response.history = list(history)
+                await response.aread()
+                request = next_request
+                history.append(response)
+            except BaseException:
+                await response.aclose()
+                raise
+    finally:
+        await flow.aclose()
+
+
+async def _exchange_async(
+    direct: _Direct, transport: httpx.AsyncBaseTransport, request: httpx.Request
+) -> httpx.Response:
+    started = time.perf_counter()
+    try:
+        response = await transport.handle_async_request(request)
+    except httpx.RequestError as exc:
+        _attach(exc, request)
+        raise
+    direct.received(request, response, started)
+    try:
+        direct.unfollowed(request, response)
+        await response.aread()
+    except BaseException:
+        await response.aclose()
+        raise
+    direct.sent(response, started)
+    return response
+
+
 # --------------------------------------------------------------------------- clients
 
 
@@ -498,6 +703,15 @@ class _BaseAPIClient:
         self._retry = retry
         self._default_headers = httpx.Headers({"User-Agent": _USER_AGENT, "Accept": "application/json"})
         self._default_headers.update(default_headers or {})
+        self._request_headers = self._default_headers
+        """What every request's headers start from: with `_direct`, the client's headers merged in already."""
+        self._direct: _Direct | None = None
+
+    def _send_directly(self, client: httpx.Client | httpx.AsyncClient) -> None:
+        """Send through `client`'s transport without its `send` (the client is ours; see the module docstring)."""
+        if _Direct.usable(client, self._base_url):
+            self._direct = _Direct(client, self._base_url, self._default_headers, self._auth, self._timeout)
+            self._request_headers = self._direct.headers
 
     def _prepare(
         self,
@@ -512,7 +726,7 @@ class _BaseAPIClient:
         encoded_body: tuple[str, bytes] | None = None,
     ) -> _Call[T]:
         options = options or _NO_OPTIONS
-        merged = httpx.Headers(self._default_headers)
+        merged = httpx.Headers(self._request_headers)
         content: bytes | None = None
         if json_body is not MISSING:
             content = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
@@ -577,6 +791,8 @@ class SyncAPIClient(_BaseAPIClient):
         )
         self._owns_client = http_client is None
         self._client = http_client if http_client is not None else httpx.Client(transport=transport, timeout=timeout)
+        if self._owns_client:
+            self._send_directly(self._client)
         self._sleep = sleep
 
     def request(
@@ -604,10 +820,14 @@ class SyncAPIClient(_BaseAPIClient):
         )
         attempt = 0
         outcome: APIResponse[T] | float
+        direct = self._direct
         while True:
-            request = call.build(self._client, attempt)
+            request = call.build(self._client, attempt) if direct is None else call.build_direct(direct, attempt)
             try:
-                response = self._client.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
+                if direct is None:
+                    response = self._client.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
+                else:
+                    response = _send_direct(direct, request)
             except httpx.RequestError as exc:
                 outcome = call.on_transport_error(attempt, request, exc)
             else:
@@ -661,6 +881,8 @@ class AsyncAPIClient(_BaseAPIClient):
         self._client = (
             http_client if http_client is not None else httpx.AsyncClient(transport=transport, timeout=timeout)
         )
+        if self._owns_client:
+            self._send_directly(self._client)
         self._sleep = sleep
 
     async def request(
@@ -688,10 +910,14 @@ class AsyncAPIClient(_BaseAPIClient):
         )
         attempt = 0
         outcome: APIResponse[T] | float
+        direct = self._direct
         while True:
-            request = call.build(self._client, attempt)
+            request = call.build(self._client, attempt) if direct is None else call.build_direct(direct, attempt)
             try:
-                response = await self._client.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
+                if direct is None:
+                    response = await self._client.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
+                else:
+                    response = await _send_direct_async(direct, request)
             except httpx.RequestError as exc:
                 outcome = call.on_transport_error(attempt, request, exc)
             else:

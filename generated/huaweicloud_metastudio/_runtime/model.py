@@ -18,8 +18,8 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
-from typing import Annotated, Any, ClassVar, ForwardRef, Self, TypeGuard, TypeVar, cast, get_args, overload
+from functools import cache, lru_cache
+from typing import Annotated, Any, ClassVar, Final, ForwardRef, Self, TypeGuard, TypeVar, cast, get_args, overload
 
 from pydantic import (
     BaseModel,
@@ -410,6 +410,26 @@ FORMAT_CHECKS: dict[str, Callable[[str], bool]] = {
 def dump(model: BaseModel) -> Any:
     """The JSON-ready form of a model as it goes on the wire: wire names, unset fields left out."""
     return model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def wire_values(model: type[BaseModel], values: Mapping[str, object]) -> dict[str, Any]:
+    """`dump(model.model_validate(values))`: an operation's parameters validated, by wire name.
+
+    Remembered for values that are all strings, integers or booleans (the parameters most calls repeat: a project
+    id, an API version, constant actions): validating them again would give the same answer, and an invalid set is
+    never remembered (it raises each time). The answer is a fresh dict; its values are plain JSON values."""
+    key = tuple((name, type(value), value) for name, value in values.items())
+    if tolerating() or not all(kind in _PLAIN for _, kind, _ in key):  # tolerance would keep a bad value
+        return cast(dict[str, Any], dump(model.model_validate(values)))
+    return dict(_wire_values(model, key))
+
+
+_PLAIN: Final = frozenset({str, int, bool})
+
+
+@lru_cache(maxsize=512)
+def _wire_values(model: type[BaseModel], key: tuple[tuple[str, type, object], ...]) -> dict[str, Any]:
+    return cast(dict[str, Any], dump(model.model_validate({name: value for name, _, value in key})))
 
 
 M = TypeVar("M", bound=BaseModel)

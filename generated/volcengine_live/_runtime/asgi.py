@@ -51,12 +51,19 @@ async def read_body(request: Request, limits: Limits) -> bytes:
     if declared.isdigit() and int(declared) > limit:
         raise too_large
     received = bytearray()
+
+    async def read() -> None:
+        async for chunk in request.stream():
+            received.extend(chunk)
+            if len(received) > limit:
+                raise too_large
+
     try:
-        with anyio.fail_after(limits.body_timeout):
-            async for chunk in request.stream():
-                received += chunk
-                if len(received) > limit:
-                    raise too_large
+        if announces_body(request):
+            with anyio.fail_after(limits.body_timeout):
+                await read()
+        else:  # no body follows the headers: nothing can stall (and a timer per request costs)
+            await read()
     except TimeoutError:
         raise BodyRefused(408, "timeout", f"the request body did not arrive within {limits.body_timeout:g} s") from None
     except ClientDisconnect:  # nobody reads the answer; it keeps a dropped upload from being logged as a failure

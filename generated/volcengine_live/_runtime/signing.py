@@ -82,7 +82,7 @@ def hmac_sha256(key: bytes | str, msg: bytes | str) -> bytes:
     """Raw HMAC-SHA256 with UTF-8 text inputs, the encoding both SDKs use for keys and messages."""
     k = key.encode("utf-8") if isinstance(key, str) else key
     m = msg.encode("utf-8") if isinstance(msg, str) else msg
-    return hmac.new(k, m, hashlib.sha256).digest()
+    return hmac.digest(k, m, "sha256")  # OpenSSL's one-shot HMAC: the same bytes as `hmac.new`, a fraction of the cost
 
 
 def hmac_sha256_hex(key: bytes | str, msg: bytes | str) -> str:
@@ -106,8 +106,16 @@ def parse_basic_date(value: str) -> datetime | None:
     """Parse a `YYYYMMDDTHHMMSSZ` header strictly (aware UTC), or None when malformed."""
     if not _BASIC_DATE_RE.fullmatch(value):
         return None
-    try:
-        return datetime.strptime(value, BASIC_DATE_FORMAT).replace(tzinfo=UTC)
+    try:  # what `strptime(value, BASIC_DATE_FORMAT)` gives for these ASCII digits, at a fraction of its cost
+        return datetime(
+            int(value[0:4]),
+            int(value[4:6]),
+            int(value[6:8]),
+            int(value[9:11]),
+            int(value[11:13]),
+            int(value[13:15]),
+            tzinfo=UTC,
+        )
     except ValueError:
         return None
 

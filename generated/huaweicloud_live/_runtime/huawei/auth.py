@@ -110,13 +110,13 @@ class HuaweiAkSkAuth(SigningAuth[HuaweiCredentials]):
         headers = wire_headers(request) | {name.lower(): value for name, value in added.items()}
         headers.setdefault("host", request.url.netloc.decode("ascii"))
         to_sign = {name: value for name, value in headers.items() if _huawei_selects(name)}
-        # The SDK sends signed values stripped; do the same so that strict HTTP stacks accept them.
-        request.headers = httpx.Headers(
-            [
-                (k, v.strip(b" \t") if _huawei_selects(k.decode("latin-1").lower()) else v)
-                for k, v in request.headers.raw
-            ]
-        )
+        # The SDK sends signed values stripped; do the same so that strict HTTP stacks accept them (rebuilding the
+        # headers costs much of a signature: only when a signed value has blanks to strip).
+        raw = request.headers.raw
+        if any(v != v.strip(b" \t") and _huawei_selects(k.decode("latin-1").lower()) for k, v in raw):
+            request.headers = httpx.Headers(
+                [(k, v.strip(b" \t") if _huawei_selects(k.decode("latin-1").lower()) else v) for k, v in raw]
+            )
 
         query = parse_query(request.url.query)
         signed = huawei_sign(
@@ -128,7 +128,9 @@ class HuaweiAkSkAuth(SigningAuth[HuaweiCredentials]):
             headers=to_sign,
             body=request.content,
         )
-        request.url = request.url.copy_with(query=huawei_canonical_query(query).encode("ascii") or None)
+        canonical = huawei_canonical_query(query).encode("ascii")
+        if request.url.query != canonical or (not canonical and b"?" in request.url.raw_path):
+            request.url = request.url.copy_with(query=canonical or None)  # re-parsing a URL is costly: only if needed
         added["Authorization"] = signed.authorization
         return added
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote, unquote
 
 from generator.runtime.signing import (
@@ -46,10 +47,12 @@ HUAWEI_ALGORITHM = "SDK-HMAC-SHA256"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 
 
+@lru_cache(maxsize=512)
 def huawei_canonical_uri(raw_path: str) -> str:
     """Unquote the wire path, re-quote each segment (RFC 3986 unreserved kept) and force a trailing `/`.
 
-    The SDK canonicalises `/v1/p/x` as `/v1/p/x/` but sends it without the slash.
+    The SDK canonicalises `/v1/p/x` as `/v1/p/x/` but sends it without the slash. (Cached: a client signs the same
+    few paths over and over.)
     """
     uri = "/".join(quote(segment, safe="~") for segment in unquote(raw_path).split("/"))
     return uri if uri.endswith("/") else uri + "/"
@@ -60,6 +63,11 @@ def huawei_canonical_query(pairs: QueryPairs) -> str:
 
     The SDK also sends exactly this string as the request's query.
     """
+    return _huawei_canonical_query(tuple(pairs))
+
+
+@lru_cache(maxsize=512)
+def _huawei_canonical_query(pairs: tuple[tuple[str, str], ...]) -> str:
     return "&".join(f"{quote(k, safe='~')}={quote(v, safe='~')}" for k, v in sorted(pairs))
 
 

@@ -93,6 +93,9 @@ class HuaweiVerifier:
         self.tokens: Mapping[str, str] = tokens or {}
         self.max_skew = max_skew
         self.clock: Clock = clock or utc_now
+        self._screened: tuple[tuple[tuple[str, str], ...], dict[str, str], _Signed] | None = None
+        """The last headers `screen` passed (as items), normalised, and its verdict: one slot, compared by value, so
+        that requests interleaving between `screen` and `verify` only miss it."""
 
     def __repr__(self) -> str:
         return f"HuaweiVerifier(<{len(self.keys)} keys>, <{len(self.tokens)} tokens>, max_skew={self.max_skew!r})"
@@ -102,17 +105,27 @@ class HuaweiVerifier:
     ) -> Principal | AuthFailure | None:
         """The verdict of the headers alone: a token request's, or an AK/SK request's failure; None when only the
         signature, which covers the body, is left to check."""
-        checked = self._check_headers(headers, normalise_headers(headers))
-        return None if isinstance(checked, _Signed) else checked
+        received = normalise_headers(headers)
+        checked = self._check_headers(headers, received)
+        if isinstance(checked, _Signed):
+            # `verify` follows with the same headers once the body is in: it need not judge them again.
+            self._screened = (tuple(headers.items()), received, checked)
+            return None
+        return checked
 
     def verify(
         self, method: str, raw_path: bytes | str, raw_query: bytes | str, headers: Mapping[str, str], body: bytes
     ) -> Principal | AuthFailure:
         """Verify one received request; `raw_path`/`raw_query` as on the wire (percent-encoded)."""
-        received = normalise_headers(headers)
-        checked = self._check_headers(headers, received)
-        if not isinstance(checked, _Signed):
-            return checked
+        screened = self._screened
+        checked: Principal | AuthFailure | _Signed
+        if screened is not None and screened[0] == tuple(headers.items()):
+            received, checked = screened[1], screened[2]  # the very headers `screen` passed (any mapping, compared)
+        else:
+            received = normalise_headers(headers)
+            checked = self._check_headers(headers, received)
+            if not isinstance(checked, _Signed):
+                return checked
         parsed, key = checked.authorization, checked.key
         expected = huawei_sign(
             ak=parsed.access_key,

@@ -16,7 +16,7 @@ import httpx
 from generator.runtime.auth import CredentialsError, ResolvedAuth, key_pair_from_env, mask
 from generator.runtime.signing import SigningAuth, format_basic_date, parse_query, raw_path, sha256_hex, wire_headers
 
-from .signing import volc_sign
+from .signing import volc_sign, volc_signing_key
 
 __all__ = [
     "VOLC_ENV_FAMILIES",
@@ -74,9 +74,20 @@ class VolcengineV4Auth(SigningAuth[VolcengineCredentials]):
     urlencoded form and signs the canonical one); the verifier decodes it the same way.
     """
 
+    _key: tuple[tuple[str, str, str, str], bytes] | None = None
+    """The last signing key derived, with what it was derived from: derived once a day, not once a request."""
+
+    def _signing_key(self, x_date: str) -> bytes:
+        creds = self.credentials
+        scope = (x_date[:8], creds.sk, creds.region, creds.service)
+        if self._key is None or self._key[0] != scope:
+            self._key = (scope, volc_signing_key(creds.sk, scope[0], creds.region, creds.service))
+        return self._key[1]
+
     def _signature_headers(self, request: httpx.Request) -> dict[str, str]:
         creds = self.credentials
-        added = {"X-Date": format_basic_date(self.clock()), "X-Content-Sha256": sha256_hex(request.content)}
+        x_date = format_basic_date(self.clock())
+        added = {"X-Date": x_date, "X-Content-Sha256": sha256_hex(request.content)}
         if creds.session_token:
             added["X-Security-Token"] = creds.session_token
         headers = wire_headers(request) | {name.lower(): value for name, value in added.items()}
@@ -91,6 +102,7 @@ class VolcengineV4Auth(SigningAuth[VolcengineCredentials]):
             query=parse_query(request.url.query),
             headers=headers,
             body=request.content,
+            signing_key=self._signing_key(x_date),
         )
         added["Authorization"] = signed.authorization
         return added

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote, unquote
 
 from generator.runtime.signing import (
@@ -43,10 +44,12 @@ __all__ = [
 VOLC_ALGORITHM = "HMAC-SHA256"
 
 
+@lru_cache(maxsize=512)
 def volc_canonical_uri(path: str) -> str:
     """`quote(path)` with `/` kept, as `Util.norm_uri` does; `path` is the decoded (logical) path.
 
-    The SDK quotes without unquoting first, so a wire path must be unquoted before it comes here.
+    The SDK quotes without unquoting first, so a wire path must be unquoted before it comes here. (Cached: a
+    client signs the same few paths over and over.)
     """
     return quote(path or "/").replace("%2F", "/")
 
@@ -56,6 +59,11 @@ def volc_canonical_query(pairs: QueryPairs) -> str:
 
     The SDK's final `+`→`%20` replacement is a no-op after `quote`, which never emits `+`.
     """
+    return _volc_canonical_query(tuple(pairs))
+
+
+@lru_cache(maxsize=512)
+def _volc_canonical_query(pairs: tuple[tuple[str, str], ...]) -> str:
     ordered = sorted(pairs, key=lambda kv: kv[0])
     return "&".join(f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}" for k, v in ordered)
 
@@ -157,12 +165,14 @@ def volc_sign(
     headers: Mapping[str, str],
     body: bytes,
     signed_headers: Sequence[str] | None = None,
+    signing_key: bytes | None = None,
 ) -> SignedRequest:
     """Sign (or re-derive, for a verifier) one request.
 
     `raw_path` is the percent-encoded path as sent (it is unquoted, then quoted as the SDK quotes
     its logical path); `headers` must contain `X-Date` and every header to sign. The payload line
-    is always the SHA-256 of the body, as in the SDK.
+    is always the SHA-256 of the body, as in the SDK. `signing_key`: `volc_signing_key` for the
+    X-Date's day, region and service when the caller keeps it (it changes once a day).
     """
     lowered = lower_keys(headers)
     names = volc_signed_headers(lowered) if signed_headers is None else tuple(signed_headers)
@@ -177,5 +187,6 @@ def volc_sign(
         sha256_hex(body),
     )
     to_sign = volc_string_to_sign(x_date, scope, canonical)
-    signature = hmac_sha256_hex(volc_signing_key(sk, x_date[:8], region, service), to_sign)
+    key = volc_signing_key(sk, x_date[:8], region, service) if signing_key is None else signing_key
+    signature = hmac_sha256_hex(key, to_sign)
     return SignedRequest(canonical, to_sign, signature, names, volc_authorization(ak, scope, names, signature))
