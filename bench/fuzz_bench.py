@@ -1,46 +1,163 @@
-"""Server-side fuzzing throughput: cases per second per spec and phase, in process against the emulators.
+"""Server-side fuzzing throughput: cases per second per spec, in process against the emulators, beside an anchor.
 
-    .venv/bin/python bench/fuzz_bench.py [SPEC ...] [--max-examples 100] [--seed 1]
+    .venv/bin/pip install -e '.[bench]'        # FastAPI, for the anchor only (not a dependency of streamspec)
+    .venv/bin/python bench/fuzz_bench.py [SPEC ...] [--max-examples 100] [--seed 1] [--runs 5]
 
 Runs exactly what `python -m generator fuzz` and tests/contract run (`generator.contract`, every phase and check,
-signed requests, a fresh in-memory emulator per spec) with a fixed seed, so runs compare, and prints a table.
+signed requests, a fresh in-memory emulator per spec) with a fixed seed, so runs compare. The anchor is
+schemathesis itself, out of the box (its ASGI transport, its default checks, the same phases, seed and
+`--max-examples`), against a trivial FastAPI app (`anchor_app`): what the machine gives schemathesis when the
+server costs next to nothing. Each measurement is a fresh process, and the runs interleave the anchor and the
+specs (anchor, spec 1, spec 2, ..., anchor, ...), so a machine that slows down or speeds up affects both alike; the
+table gives medians and ranges, and each spec's ratio to the anchor run beside it.
+
 A "case" is one request schemathesis sent and checked. Examples and coverage send a fixed set of cases whatever
-`--max-examples` says; fuzzing and stateful scale with it. The figures include schemathesis' own generation and
-checking, which dominate: the emulators alone answer thousands of requests per second (bench/emulator_load.py).
+`--max-examples` says; fuzzing and stateful scale with it (the stateful phase also with what the emulator's state
+makes of its choices, so its count varies a little between runs). cases/s is cases over the run's wall time, from
+loading the spec to the last check; `cpu` is over the process's CPU time in that span, which on a busy machine is
+the steadier figure.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import statistics
+import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.contract import PHASES, FuzzOptions, SpecReport, emulator_run, format_report, fuzz_spec  # noqa: E402
-from generator.emulator import NAMES  # noqa: E402
-from generator.emulator.credentials import DEFAULT_CREDENTIALS  # noqa: E402
+ANCHOR = "anchor"
 
 
-def _cell(report: SpecReport, phase: str) -> str:
-    cases, seconds = report.cases.get(phase, 0), report.seconds.get(phase, 0.0)
-    return f"{cases} @ {cases / seconds:.0f}/s" if seconds else str(cases)
+class Item(BaseModel):
+    """The anchor app's one model (at module level: FastAPI resolves the endpoints' annotations here)."""
+
+    name: str
+    price: float
+    tags: list[str] = []
 
 
-def table(reports: list[SpecReport]) -> str:
-    """Per spec: cases and cases/s of each phase, then the whole run."""
-    header = ["spec", *PHASES, "cases", "seconds", "cases/s"]
+def anchor_app() -> Any:
+    """A trivial FastAPI app: three operations, a path parameter, a bounded query parameter, a JSON body."""
+    from fastapi import FastAPI, Query
+
+    app = FastAPI(title="anchor", version="1")
+    items: dict[int, Item] = {}
+
+    @app.post("/items", status_code=201)
+    def create_item(item: Item) -> Item:
+        items[len(items)] = item
+        return item
+
+    @app.get("/items/{item_id}")
+    def read_item(item_id: int) -> Item:
+        return items.get(item_id, Item(name="x", price=1.0))
+
+    @app.get("/items")
+    def list_items(limit: int = Query(10, ge=1, le=100)) -> list[Item]:
+        return list(items.values())[:limit]
+
+    return app
+
+
+def measure(spec: str, max_examples: int, seed: int) -> dict[str, Any]:
+    """One measurement in this process: cases per phase, wall and CPU seconds."""
+    from generator.contract import FuzzOptions, SpecReport, emulator_run, fuzz_spec
+
+    if spec == ANCHOR:
+        return _anchor(max_examples, seed)
+    from generator.emulator.credentials import DEFAULT_CREDENTIALS
+
+    path = Path(spec)
+    target, credentials = emulator_run(path, DEFAULT_CREDENTIALS)
+    cpu = time.process_time()
+    report: SpecReport = fuzz_spec(path, target, credentials, FuzzOptions(max_examples=max_examples, seed=seed))
+    cpu = time.process_time() - cpu
+    failures = [failure.render() for failure in report.failures]
+    return {"spec": report.spec, "cases": report.cases, "seconds": report.elapsed, "cpu": cpu, "failures": failures}
+
+
+def _anchor(max_examples: int, seed: int) -> dict[str, Any]:
+    import schemathesis
+    from schemathesis.engine import events, from_schema
+
+    from generator.contract import PHASES
+
+    started, cpu = time.perf_counter(), time.process_time()
+    config = schemathesis.Config.from_dict(
+        {
+            "workers": 1,
+            "seed": seed,
+            "cache": {"enabled": False},
+            "generation": {"max-examples": max_examples, "database": "none"},
+            "phases": {phase: {"enabled": True} for phase in PHASES},
+        }
+    )
+    schema = schemathesis.openapi.from_asgi("/openapi.json", anchor_app(), config=config)
+    cases: dict[str, int] = {}
+    failures = []
+    for event in from_schema(schema).execute():
+        if isinstance(event, events.ScenarioFinished) and event.phase.value in PHASES:
+            cases[event.phase.value] = cases.get(event.phase.value, 0) + len(event.recorder.interactions)
+        elif isinstance(event, events.EngineFinished):
+            failures = [f"{found.operation}: {found.title}" for found in event.failures]
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"spec": ANCHOR, "cases": cases, "seconds": seconds, "cpu": cpu, "failures": failures}
+
+
+def _run_one(spec: str, max_examples: int, seed: int) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--one", spec, "--max-examples", str(max_examples), "--seed", str(seed)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{spec}: measurement failed\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return result
+
+
+def _rate(result: dict[str, Any], key: str = "seconds") -> float:
+    return sum(result["cases"].values()) / result[key] if result[key] else 0.0
+
+
+def _spread(values: list[float], digits: int = 0) -> str:
+    median = statistics.median(values)
+    if len(values) == 1:
+        return f"{median:.{digits}f}"
+    return f"{median:.{digits}f} ({min(values):.{digits}f}–{max(values):.{digits}f})"
+
+
+def table(results: dict[str, list[dict[str, Any]]], anchors: list[dict[str, Any]]) -> str:
+    """Per spec: cases, median cases/s (range), CPU cases/s, and the ratio to the anchor run measured beside each."""
+    header = ["spec", "cases", "cases/s", "cpu cases/s", "anchor cases/s", "ratio"]
     rows = [
         [
-            report.spec,
-            *(_cell(report, phase) for phase in PHASES),
-            str(report.total_cases),
-            f"{report.elapsed:.1f}",
-            f"{report.throughput:.0f}",
+            ANCHOR + " (FastAPI)",
+            _spread([float(sum(a["cases"].values())) for a in anchors]),
+            _spread([_rate(a) for a in anchors]),
+            _spread([_rate(a, "cpu") for a in anchors]),
+            "",
+            "",
         ]
-        for report in reports
     ]
+    for runs in results.values():
+        ratios = [_rate(run) / _rate(anchor) for run, anchor in zip(runs, anchors, strict=True)]
+        rows.append(
+            [
+                runs[0]["spec"],
+                _spread([float(sum(run["cases"].values())) for run in runs]),
+                _spread([_rate(run) for run in runs]),
+                _spread([_rate(run, "cpu") for run in runs]),
+                _spread([_rate(anchor) for anchor in anchors]),
+                _spread(ratios, 2),
+            ]
+        )
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in [header, *rows]]
     lines.insert(1, "-+-".join("-" * width for width in widths))
@@ -48,22 +165,32 @@ def table(reports: list[SpecReport]) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    from generator.emulator import NAMES
+
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("specs", nargs="*", metavar="SPEC", help=f"emulated specs (default: {', '.join(NAMES)})")
     parser.add_argument("--max-examples", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=5, help="interleaved rounds (default: 5)")
+    parser.add_argument("--one", metavar="SPEC", help=argparse.SUPPRESS)  # one measurement, as JSON (internal)
     args = parser.parse_args()
-    specs = [Path(spec) for spec in args.specs] or [ROOT / "specs" / f"{name}.yaml" for name in NAMES]
-    options = FuzzOptions(max_examples=args.max_examples, seed=args.seed)
-    reports = []
-    for spec in specs:
-        target, credentials = emulator_run(spec, DEFAULT_CREDENTIALS)
-        reports.append(fuzz_spec(spec, target, credentials, options))
-    print(f"max-examples {args.max_examples}, seed {args.seed}; cell: cases @ cases per second\n")
-    print(table(reports))
-    failed = [report for report in reports if not report.ok]
+    if args.one:
+        print(json.dumps(measure(args.one, args.max_examples, args.seed)))
+        return 0
+    specs = [str(Path(spec)) for spec in args.specs] or [str(ROOT / "specs" / f"{name}.yaml") for name in NAMES]
+    results: dict[str, list[dict[str, Any]]] = {spec: [] for spec in specs}
+    anchors: list[dict[str, Any]] = []
+    for round_ in range(args.runs):
+        anchors.append(_run_one(ANCHOR, args.max_examples, args.seed))
+        for spec in specs:
+            results[spec].append(_run_one(spec, args.max_examples, args.seed))
+        done = ", ".join(f"{Path(s).stem} {_rate(results[s][-1]):.0f}" for s in specs)
+        print(f"round {round_ + 1}/{args.runs}: anchor {_rate(anchors[-1]):.0f}, {done} cases/s", file=sys.stderr)
+    print(f"max-examples {args.max_examples}, seed {args.seed}, {args.runs} interleaved runs; median (range)\n")
+    print(table(results, anchors))
+    failed = [f"{run['spec']}: {failure}" for runs in results.values() for run in runs for failure in run["failures"]]
     if failed:
-        print("\n" + format_report(failed))
+        print("\nfailures:\n" + "\n".join(sorted(set(failed))))
     return 1 if failed else 0
 
 

@@ -11,9 +11,9 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from generator import __version__
 from generator.errors import GenerationError, display_path
@@ -73,16 +73,46 @@ def _build_all(
     return build_packages(
         specs,
         lenient=lenient,
-        previous={name: Previous(read_package(output / name), written_digests(output, name)) for name in names},
+        previous={
+            name: Previous(_code(read_package(output / name)) or {}, _code(written_digests(output, name)))
+            for name in names
+        },
         requests={name: request for name in names} if request else None,
         output=output,
     )
 
 
-def _fingerprint(profile: str, lenient: bool) -> str:
+T = TypeVar("T")
+
+
+def _code(files: Mapping[str, T] | None) -> dict[str, T] | None:
+    """A package's files but its `--with-tests` tests: they are not its code, and its version ignores them."""
+    from generator.package_tests import TESTS_FOLDER
+
+    if files is None:
+        return None
+    return {name: value for name, value in files.items() if not name.startswith(f"{TESTS_FOLDER}/")}
+
+
+def _fingerprint(profile: str, lenient: bool, with_tests: bool = False) -> str:
     from generator.pipeline import generator_fingerprint
 
-    return generator_fingerprint(profile) + ("+lenient" if lenient else "")
+    return generator_fingerprint(profile) + ("+lenient" if lenient else "") + ("+tests" if with_tests else "")
+
+
+def _add_tests(packages: Sequence[Package], specs: Sequence[Path]) -> None:
+    """`--with-tests`: each package's test module and its data (`generator.package_tests`)."""
+    from generator.contract import contract_hooks
+    from generator.emulator.credentials import DEFAULT_CREDENTIALS
+    from generator.loader import load_spec
+    from generator.package_tests import TESTS_FOLDER, test_files
+
+    for package, spec in zip(packages, specs, strict=True):
+        hooks = contract_hooks(spec)
+        credentials = hooks.local_credentials(DEFAULT_CREDENTIALS) if hooks is not None else None
+        document = load_spec(spec, validate=False).document
+        for name, content in test_files(package.api, document, credentials).items():
+            package.files[f"{TESTS_FOLDER}/{name}"] = content.encode("utf-8")
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -112,7 +142,10 @@ def _generate(args: argparse.Namespace, progress: Progress) -> int:
     for spec in specs:
         profile = stamp_profile(output, package_name(spec))
         try:  # a path that is no readable spec (a FIFO would block) is never fresh: generation reports it
-            digest = inputs_digest(read_spec_bytes(spec), _fingerprint(profile, args.lenient)) if profile else ""
+            with_tests = getattr(args, "with_tests", False)
+            digest = (
+                inputs_digest(read_spec_bytes(spec), _fingerprint(profile, args.lenient, with_tests)) if profile else ""
+            )
         except GenerationError:
             digest = ""
         if not args.force and not request and digest and is_fresh(output, package_name(spec), digest):
@@ -124,10 +157,16 @@ def _generate(args: argparse.Namespace, progress: Progress) -> int:
         packages = _build_all(todo, args.lenient, output, request)
     except GenerationError as exc:
         return _report(exc)
+    if packages and getattr(args, "with_tests", False):
+        progress.phase(f"writing the test modules of {len(packages)} package(s)")
+        _add_tests(packages, todo)
     if packages:
         progress.phase(f"writing {len(packages)} package(s)")
+        fingerprints = {
+            p.name: _fingerprint(p.api.profile, args.lenient, getattr(args, "with_tests", False)) for p in packages
+        }
         written = [
-            (p.name, p.files, inputs_digest(spec.read_bytes(), _fingerprint(p.api.profile, args.lenient)))
+            (p.name, p.files, inputs_digest(spec.read_bytes(), fingerprints[p.name]))
             for p, spec in zip(packages, todo, strict=True)
         ]
         try:
@@ -184,10 +223,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     from generator.writer import diff_package, edited_since_written, leftovers
 
     output = Path(args.output)
+    specs = spec_paths(args.specs)
     try:
-        packages = _build_all(spec_paths(args.specs), args.lenient, output)
+        packages = _build_all(specs, args.lenient, output)
     except GenerationError as exc:
         return _report(exc)
+    if getattr(args, "with_tests", False):
+        _add_tests(packages, specs)
     stale = 0
     interrupted = leftovers(output)
     for leftover in interrupted:
@@ -246,6 +288,12 @@ def _lenient_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+WITH_TESTS_HELP = (
+    "also write tests/ in each package: every operation called through the package's client against its own "
+    "server in process (pytest; needs the [server] extra)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="generator",
@@ -257,6 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     _specs_argument(gen)
     gen.add_argument("--output", default=str(DEFAULT_OUTPUT), help="output folder (default: generated)")
     gen.add_argument("--force", action="store_true", help="regenerate even when nothing changed")
+    gen.add_argument("--with-tests", action="store_true", help=WITH_TESTS_HELP)
     bump = gen.add_mutually_exclusive_group()
     bump.add_argument(
         "--bump",
@@ -273,6 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="exit 1 and name the files when the output differs from a fresh generation")
     _specs_argument(check)
     check.add_argument("--output", default=str(DEFAULT_OUTPUT), help="output folder to compare (default: generated)")
+    check.add_argument("--with-tests", action="store_true", help="compare with packages generated --with-tests")
     _lenient_argument(check)
     check.set_defaults(func=cmd_check)
     lst = sub.add_parser("list", help="list each spec's operations")

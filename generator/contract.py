@@ -5,8 +5,10 @@ the benchmark run exactly the same thing. The target is either an emulator in pr
 store per run) or any running server given its base URL: a vendor's deployment or another implementation.
 
 All of schemathesis' default checks run in its examples, coverage, fuzzing and stateful phases (the spec's links
-drive the stateful phase). Where a check contradicts documented vendor behaviour it is configured for the affected
-operations only, with the reason beside it (`CHECK_OVERRIDES`); nothing is switched off globally.
+drive the stateful phase). Where the vendor documents an answer a check would call wrong (`generator.answers`: the
+profile's vendor-wide `documented_answers`, a spec's `x-documented-answers` on an operation), that check is replaced
+for the operations affected by a `streamspec_` version that accepts exactly those answers (`generator.answer_checks`);
+nothing is switched off.
 
 Signing: the vendors sign the request itself (method, path, query, headers, body), so credentials cannot be fixed
 headers, and they must come through schemathesis' auth mechanism so that its negative cases can leave them out.
@@ -21,6 +23,7 @@ purpose: then the corrupted value is what is sent, so the server must reject it.
 
 from __future__ import annotations
 
+import copy
 import json
 import shlex
 import time
@@ -41,10 +44,13 @@ from schemathesis.engine.recorder import ScenarioRecorder
 from schemathesis.generation.case import Case
 from schemathesis.generation.meta import negated_parameters
 
+from generator.answer_checks import answered
+from generator.answers import Answers, answers_of
 from generator.conformance import Answer, SpecResponses, check_answer
 from generator.coverage import SpecCoverage, shape
 from generator.emulator import NAMES
 from generator.emulator.serve import DEFAULT_PORT
+from generator.inprocess import wrap
 from generator.loader import load_spec, package_name
 from generator.profiles import resolve
 from generator.profiles.base import ContractHooks, Profile, Signer
@@ -55,9 +61,7 @@ if TYPE_CHECKING:
     from generator.emulator.credentials import LocalCredentials
 
 __all__ = [
-    "CHECK_OVERRIDES",
     "PHASES",
-    "CheckOverride",
     "Credentials",
     "Failure",
     "FuzzOptions",
@@ -91,46 +95,6 @@ _GAP_CHECKS = frozenset({"status_code_conformance", "content_type_conformance", 
 
 
 @dataclass(frozen=True)
-class CheckOverride:
-    """One schemathesis check configured differently for one operation, and why."""
-
-    operation_id: str
-    check: str
-    reason: str
-    expected_statuses: tuple[str, ...] | None = None
-    """Replace the check's expected statuses; None switches the check off for the operation."""
-
-
-_VOLC_MISSING_AUTH = (
-    "Volcengine answers a request without Authorization with 400 MissingRequestInfo (CodeN 100004, the Live "
-    "common error table), not 401. negative_data_rejection still requires that request to be rejected, and "
-    "tests/runtime/test_verify.py that every tampered signature is."
-)
-_ACCEPTED = ("2xx", "3xx", "401", "403", "404", "409", "429", "5xx")
-_LIVE_TAKEN = (
-    "Huawei Live documents 400 as the answer to a configuration that could not be created or updated (录制配置创建"
-    "失败), and refuses a publish_domain/app that another configuration already has that way (LIVE.100011001), "
-    "where REST APIs would say 409: a valid body may meet state the schema cannot express. Invalid bodies are "
-    "still required to get 400 (negative_data_rejection)."
-)
-CHECK_OVERRIDES: Mapping[str, tuple[CheckOverride, ...]] = {
-    "huaweicloud_live": tuple(
-        # schemathesis' default statuses for the check, plus 400
-        CheckOverride(operation, "positive_data_acceptance", _LIVE_TAKEN, (*_ACCEPTED, "400"))
-        for operation in ("CreateRecordCallbackConfig", "UpdateRecordCallbackConfig")
-    ),
-    "volcengine_live": tuple(
-        CheckOverride(operation, check, _VOLC_MISSING_AUTH)
-        for operation in ("UpdateCallback", "DescribeCallback", "DeleteCallback")
-        # Both checks insist on 401/403 for a request without credentials (missing_required_header hard-codes 401
-        # for `Authorization`, so it cannot be given other statuses).
-        for check in ("ignored_auth", "missing_required_header")
-    ),
-}
-"""Per spec (package name): checks that contradict documented vendor behaviour, for the operations affected."""
-
-
-@dataclass(frozen=True)
 class Target:
     """Where the requests go: an ASGI app in process, or a running server at `base_url`."""
 
@@ -147,6 +111,9 @@ class Target:
     gaps: Mapping[str, Mapping[int, str]] = field(default_factory=dict)
     """Rejections the target must give but the spec does not document (`generator.mock.gaps`), by operation label:
     reported as notes on the spec, not as failures of the target."""
+    also: tuple[tuple[str, Any], ...] = ()
+    """Further credentials the target accepts, by name: the run repeats its passes with each (an emulator of a
+    Huawei spec: an IAM token besides AK/SK), failures naming it beside the phase."""
 
 
 @dataclass(frozen=True)
@@ -414,7 +381,10 @@ def emulator_run(spec_path: Path, local: LocalCredentials | None = None) -> tupl
         raise ValueError(f"{spec_path} has no built-in emulator (there are {', '.join(NAMES)}): give its server's URL")
     local = local or LocalCredentials.from_env()
     hooks = contract_hooks(spec_path)
-    return emulator_target(name, local), hooks.local_credentials(local) if hooks is not None else None
+    if hooks is None:
+        return emulator_target(name, local), None
+    first, *others = hooks.local_variants(local).items()
+    return replace(emulator_target(name, local), also=tuple(others)), first[1]
 
 
 def _rate_limit(operation: Mapping[str, Any]) -> str | None:
@@ -430,14 +400,13 @@ def _operations(raw: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
         yield from (op for op in item.values() if isinstance(op, Mapping) and "operationId" in op)
 
 
-def _config(spec: str, raw: Mapping[str, Any], target: Target, options: FuzzOptions) -> schemathesis.Config:
+def _config(
+    spec: str, raw: Mapping[str, Any], target: Target, options: FuzzOptions, answers: Answers | None = None
+) -> schemathesis.Config:
     per_operation: dict[str, dict[str, Any]] = {}
-    for override in CHECK_OVERRIDES.get(spec, ()):
-        setting: dict[str, Any] = {"enabled": override.expected_statuses is not None}
-        if override.expected_statuses is not None:
-            setting["expected-statuses"] = list(override.expected_statuses)
-        checks = per_operation.setdefault(override.operation_id, {}).setdefault("checks", {})
-        checks[override.check] = setting
+    for operation_id, checks in (answers or {}).items():
+        for check in checks:  # its `streamspec_` version runs instead (`generator.answer_checks`)
+            per_operation.setdefault(operation_id, {}).setdefault("checks", {})[check] = {"enabled": False}
     if not target.local:
         for operation in _operations(raw):
             rate = _rate_limit(operation)
@@ -752,6 +721,8 @@ class _Run:
         self.progress = progress
         self.emit = emit or (lambda event: None)
         self.seen: set[tuple[str, str, str, str]] = set()
+        self.variant = ""
+        """The credentials in use when not the first (`Target.also`): failures name them beside the phase."""
         self.phase = ""
         self.phase_started = self.last_line = time.monotonic()
 
@@ -769,6 +740,8 @@ class _Run:
             if note not in self.report.notes:
                 self.report.notes.append(note)
             return
+        if self.variant:
+            failure = replace(failure, phase=f"{failure.phase} ({self.variant})")
         key = (failure.operation, failure.check, failure.title, failure.message)
         if key not in self.seen:
             self.seen.add(key)
@@ -837,14 +810,52 @@ class _Run:
                 self.add(Failure(found.operation or "(run)", "after_run", found.title, found.message, "run"))
 
 
-def load_schema(spec_path: Path, target: Target, credentials: Credentials | None, options: FuzzOptions) -> BaseSchema:
-    """The spec loaded for `target`, with the check overrides and a signing auth provider for `credentials`."""
+@dataclass(frozen=True)
+class _Loaded:
+    """A spec read once for a run: as data for streamspec, as schemathesis loads it, and its profile's hooks."""
+
+    path: Path
+    raw: dict[str, Any]
+    content: Any
+    """The document as schemathesis' own loader reads it (a fresh copy goes into each schema it loads)."""
+    hooks: ContractHooks | None
+    answers: Answers
+    """The vendor's documented answers, by operation and check (the profile's and the spec's own)."""
+
+
+def _load(spec_path: Path) -> _Loaded:
+    from schemathesis.openapi.loaders import detect_content_type, load_content
+
+    text = spec_path.read_text(encoding="utf-8")
+    content = load_content(text, detect_content_type(headers=None, path=str(spec_path)))
+    raw = yaml.safe_load(text)
+    profile = profile_of(spec_path)
+    return _Loaded(spec_path, raw, content, profile.contract_hooks(), answers_of(raw, profile.documented_answers))
+
+
+def load_schema(
+    spec_path: Path,
+    target: Target,
+    credentials: Credentials | None,
+    options: FuzzOptions,
+    loaded: _Loaded | None = None,
+) -> BaseSchema:
+    """The spec loaded for `target`, with the check overrides and a signing auth provider for `credentials`.
+
+    As `schemathesis.openapi.from_path` loads it, from the document `loaded` read once for the run (a run loads
+    a schema per pass: reading and parsing the YAML each time was a tenth of a run). An app in process is reached
+    in the sending thread (`generator.inprocess`)."""
+    from schemathesis.openapi.loaders import _from_dict
+
+    loaded = loaded or _load(spec_path)
     spec = package_name(spec_path)
-    raw = read_spec(spec_path)
-    schema = schemathesis.openapi.from_path(spec_path, config=_config(spec, raw, target, options))
+    raw = loaded.raw
+    config = _config(spec, raw, target, options, loaded.answers)
+    schema = _from_dict(copy.deepcopy(loaded.content), config=config, stringify=False)
+    schema.location = spec_path.absolute().as_uri()
     if target.app is not None:
-        schema.app = target.app
-    hooks = contract_hooks(spec_path)
+        schema.app = wrap(target.app)
+    hooks = loaded.hooks
     if credentials is not None and hooks is not None:
         provider = SigningAuthProvider(
             hooks.signer(credentials, raw), auth_managed_headers(raw), path_settings(raw, hooks, credentials)
@@ -920,34 +931,44 @@ def fuzz_spec(
     """
     options = options or FuzzOptions()
     started = time.perf_counter()
-    raw = read_spec(spec_path)
-    seed = load_schema(spec_path, target, credentials, options).config.seed  # drawn here when none was given
+    loaded = _load(spec_path)
+    raw = loaded.raw
+    seed = _config(package_name(spec_path), raw, target, options).seed  # drawn here when none was given
     report = SpecReport(spec=package_name(spec_path), target=target.label or target.base_url, seed=seed)
     # The stateful phase runs as a pass of its own, over every operation (its sequences span operations): the
     # other phases then send the same whether they run whole or in shards (schemathesis feeds what one phase learnt
     # to the next).
     rest = tuple(phase for phase in options.phases if phase != "stateful")
     seeded = replace(options, seed=report.seed)
-    first = load_schema(spec_path, target, credentials, replace(seeded, phases=rest)) if rest else None
-    if options.shard is not None and first is not None:
-        index, count = options.shard
-        report.shard = f"{index}/{count}"
-        first = first.include(name=shard_operations(raw, index, count))
-    passes = [first] if first is not None else []
-    if "stateful" in options.phases and (options.shard is None or options.shard[0] == 1):
-        passes.append(load_schema(spec_path, target, credentials, replace(seeded, phases=("stateful",))))
+    if options.shard is not None and rest:
+        report.shard = "{}/{}".format(*options.shard)
+
+    def passes(using: Credentials | None) -> list[BaseSchema]:
+        first = load_schema(spec_path, target, using, replace(seeded, phases=rest), loaded) if rest else None
+        if options.shard is not None and first is not None:
+            first = first.include(name=shard_operations(raw, *options.shard))
+        found = [first] if first is not None else []
+        if "stateful" in options.phases and (options.shard is None or options.shard[0] == 1):
+            found.append(load_schema(spec_path, target, using, replace(seeded, phases=("stateful",)), loaded))
+        return found
+
     report.coverage = shape(report.spec, raw, report.seed)
     if report.shard:
         report.coverage.shards = [report.shard]
     run = _Run(report, target, progress, emit)
     run.emit({"event": "spec-started", "spec": report.spec, "target": report.target, "seed": report.seed})
-    for part in passes:
-        _CONFORMANCE[id(part.raw_schema)] = (_spec_responses(raw), target.gaps)
-        try:
-            for event in from_schema(part).execute():
-                run.handle(event)
-        finally:
-            _CONFORMANCE.pop(id(part.raw_schema), None)
+    # Every way the target authenticates in turn (`Target.also`): the same passes, other credentials.
+    for variant, using in [("", credentials), *(target.also if credentials is not None else ())]:
+        run.variant = variant
+        signer = loaded.hooks.signer(using, raw) if using is not None and loaded.hooks is not None else None
+        for part in passes(using):
+            _CONFORMANCE[id(part.raw_schema)] = (_spec_responses(raw), target.gaps)
+            try:
+                with answered(part.raw_schema, loaded.answers, WireSigner(signer) if signer is not None else None):
+                    for event in from_schema(part).execute():
+                        run.handle(event)
+            finally:
+                _CONFORMANCE.pop(id(part.raw_schema), None)
     report.elapsed = time.perf_counter() - started
     run.emit(
         {"event": "spec-finished", "spec": report.spec, "cases": report.total_cases, "failures": len(report.failures)}

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 if TYPE_CHECKING:
     import httpx
 
+    from generator.answers import DocumentedAnswer
     from generator.emulator.credentials import LocalCredentials
     from generator.errors import Problem
     from generator.ir import Api
@@ -40,6 +41,11 @@ class ContractHooks(Protocol):
     def credentials_from_args(self, *, ak: str, sk: str, project_id: str | None, token: str | None) -> Any: ...
 
     def local_credentials(self, local: LocalCredentials) -> Any: ...
+
+    def local_variants(self, local: LocalCredentials) -> dict[str, Any]:
+        """Every way the emulator's local credentials authenticate, by name (Huawei: AK/SK and an IAM token): the
+        contract suite fuzzes an emulator with each in turn. The first is `local_credentials`."""
+        ...
 
     def signer(self, credentials: Any, document: Mapping[str, Any]) -> Signer: ...
 
@@ -150,6 +156,9 @@ class Profile:
     sdk: str | None = None
     """The module that reads the vendor's official SDK for `sdk-drift`: a `read_sdk(module: str) ->
     generator.sdk_drift.SdkApi` function (imported only by that command)."""
+    documented_answers: tuple[DocumentedAnswer, ...] = ()
+    """Answers the vendor documents for every operation where a schemathesis check expects another
+    (`generator.answers`); the contract suite accepts exactly these, besides what the check expects."""
 
     def contract_hooks(self) -> ContractHooks | None:
         """Its `ContractHooks`, or None for a profile that signs nothing."""

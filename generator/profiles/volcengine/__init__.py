@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.answers import DocumentedAnswer
 from generator.errors import Problem, pointer
 from generator.ir import HTTP_METHODS, Api
 from generator.loader import LoadedSpec
@@ -109,4 +110,20 @@ PROFILE = VolcengineProfile(
     hooks=f"{__name__}.hooks",
     sdk=f"{__name__}.sdk",
     webhook_schemes={CALLBACKS.name: CALLBACKS},
+    documented_answers=tuple(
+        DocumentedAnswer(
+            check=check,
+            status=400,
+            body={"/ResponseMetadata/Error/Code": "MissingRequestInfo"},
+            reason=(
+                "Volcengine answers a request whose Authorization is missing or malformed with 400 "
+                "MissingRequestInfo (CodeN 100004, the common error table), not 401: only that answer passes for "
+                "such a request, and a request with credentials still has to be refused (negative_data_rejection, "
+                "and tests/runtime/test_verify.py for every tampered signature)."
+            ),
+        )
+        # missing_required_header hard-codes 401 for `Authorization`; ignored_auth's probes (no credentials, a
+        # malformed credential) expect 401 or 403.
+        for check in ("missing_required_header", "ignored_auth")
+    ),
 )

@@ -31,6 +31,11 @@ def local_credentials(local: LocalCredentials) -> VolcengineCredentials:
     return VolcengineCredentials(key.ak, key.sk)
 
 
+def local_variants(local: LocalCredentials) -> dict[str, VolcengineCredentials]:
+    """Every way the emulator's local credentials authenticate, by name: Volcengine has one, V4 signing."""
+    return {"v4": local_credentials(local)}
+
+
 def verifier(local: LocalCredentials) -> Any:
     """The server-side check of requests signed with the emulator's local keys (the emulator and mocks use it)."""
     return local.volcengine_verifier()
