@@ -8,8 +8,8 @@
       level: ignore
       reason: regions are announced separately
 
-Every entry needs a reason (as a documented answer does, `generator.answers`): an override nobody can explain cannot be reviewed.
-An unknown rule id or level is an error, so a typo never silently switches a rule off.
+Every entry needs a reason (as a documented answer does, `generator.answers`): an override nobody can explain
+cannot be reviewed. An unknown rule id or level is an error, so a typo never silently switches a rule off.
 """
 
 from __future__ import annotations
