@@ -1,7 +1,8 @@
 """Load a spec file, validate it with openapi-spec-validator, and locate problems by JSON pointer and line.
 
-Line numbers are computed only when there is something to report, so that the fast path (a valid spec) pays
-for one C-accelerated YAML parse and nothing more.
+Line numbers are computed only when there is something to report, so that the fast path (a valid spec) pays for
+one YAML parse and nothing more: LibYAML's events, built straight into exactly the values PyYAML's loader gives
+(`_fast_yaml`).
 """
 
 from __future__ import annotations
@@ -121,6 +122,10 @@ def read_spec_bytes(path: Path) -> bytes:
 
 def parse_document(raw: bytes, shown: str, *, as_json: bool) -> Any:
     """The document in `raw` (JSON or YAML); a GenerationError located at the line and column of a syntax error."""
+    if not as_json:
+        fast = _fast_yaml(raw)
+        if fast is not _UNSURE:
+            return fast
     try:
         return json.loads(raw) if as_json else yaml.load(raw, Loader=_Loader)
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
@@ -141,6 +146,126 @@ def parse_document(raw: bytes, shown: str, *, as_json: bool) -> Any:
         raise GenerationError(
             [Problem(shown, "", "spec.syntax", f"not valid {kind}: {problem}", line, column=column)]
         ) from exc
+
+
+_UNSURE = object()
+"""`_fast_yaml` leaves the document to PyYAML's loader."""
+
+
+class _Unsure(Exception):
+    """A construct `_fast_yaml` leaves to PyYAML's loader (aliases, anchors, tags, merge keys, several documents)."""
+
+
+def _fast_yaml(raw: bytes) -> Any:
+    """The YAML document in `raw` exactly as `yaml.load(raw, Loader=_Loader)` gives it, several times faster; or
+    `_UNSURE`, for PyYAML's loader to read (and report any error, located, as it does).
+
+    The same C parser (LibYAML) reads the same events; what is skipped is the node graph PyYAML composes in Python
+    before constructing values from it. Values are built straight from the events, by the same rules: scalars
+    resolved by PyYAML's own resolver and constructed by its constructors (`yes` is True, `012` is 10, `2020-01-01`
+    a date), mapping keys as written, a repeated key's last value in its first place. What the events alone cannot
+    settle that way (aliases and anchors, explicit tags, `<<` merge keys, keys that are collections, several
+    documents) is left to PyYAML's loader, and so is a document that does not parse."""
+    parse = getattr(getattr(yaml, "cyaml", None), "CParser", None)
+    if parse is None:  # PyYAML without LibYAML: its own loader
+        return _UNSURE
+    try:
+        return _from_events(parse(raw))
+    except _Unsure:
+        return _UNSURE
+    except (yaml.YAMLError, ValueError, RecursionError, TypeError):  # PyYAML's loader reports it, located
+        return _UNSURE
+
+
+def _from_events(parser: Any) -> Any:
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    document_start = yaml.DocumentStartEvent
+    plain = _plain_scalars()
+    no_key = _UNSURE
+    stack: list[tuple[Any, Any]] = []  # the enclosing collections, each with its pending key
+    top: Any = None  # the collection being filled: a dict or a list
+    key: Any = no_key  # in a mapping, the key whose value comes next, or `no_key` when a key comes next
+    root: Any = _UNSURE
+    documents = 0
+    get_event = parser.get_event
+    try:
+        while True:
+            event = get_event()
+            cls = event.__class__
+            if cls is scalar_event:
+                if event.anchor is not None or event.tag is not None:
+                    raise _Unsure
+                text = event.value
+                if top.__class__ is dict and key is no_key:  # a key: as written
+                    if event.implicit[0] and text == "<<":  # a merge key
+                        raise _Unsure
+                    key = text
+                    continue
+                if event.implicit[0]:
+                    value = plain.get(text, no_key)
+                    if value is no_key:
+                        value = plain[text] = _resolved(text)
+                else:
+                    value = text
+            elif cls is mapping_start or cls is sequence_start:
+                if event.anchor is not None or event.tag is not None:
+                    raise _Unsure
+                value = {} if cls is mapping_start else []
+            elif cls is mapping_end or cls is sequence_end:
+                top, key = stack.pop()
+                continue
+            elif cls is alias_event:
+                raise _Unsure
+            elif cls is document_start:
+                documents += 1
+                if documents > 1:
+                    raise _Unsure
+                continue
+            elif cls is yaml.StreamEndEvent:
+                return None if root is _UNSURE else root
+            else:  # stream start, document end
+                continue
+            if top is None:
+                root = value
+            elif top.__class__ is list:
+                top.append(value)
+            elif key is no_key:  # a collection as a key
+                raise _Unsure
+            else:
+                top[key] = value
+                key = no_key
+            if value.__class__ is dict or value.__class__ is list:
+                stack.append((top, key))
+                top, key = value, no_key
+    finally:
+        parser.dispose()
+
+
+@cache
+def _plain_scalars() -> dict[str, Any]:
+    """Plain scalars already resolved, by text (the same few recur throughout a document: `string`, `object`)."""
+    return {}
+
+
+@cache
+def _scalar_loader() -> Any:
+    return _Loader("")
+
+
+def _resolved(text: str) -> Any:
+    """A plain scalar's value as PyYAML's loader makes it: tag by its resolver, value by its constructor for the tag
+    (a tag without one, `=`'s, raises)."""
+    loader = _scalar_loader()
+    tag = loader.resolve(yaml.ScalarNode, text, (True, False))
+    construct = loader.yaml_constructors.get(tag)
+    if construct is None:  # PyYAML's loader refuses it
+        raise _Unsure
+    value = construct(loader, yaml.ScalarNode(tag, text))
+    if isinstance(value, list | dict | set):  # never for a scalar: not shared between documents, to be sure
+        raise _Unsure
+    return value
 
 
 def load_spec(path: Path, *, validate: bool = True, lenient: bool = False) -> LoadedSpec:
