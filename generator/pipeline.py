@@ -137,13 +137,14 @@ def build_packages(spec_paths: Sequence[Path], *, lenient: bool = False) -> list
     if problems:
         raise GenerationError(problems)
     names = {api.package: display_path(spec.path) for (api, *_), spec in zip(drafts, specs, strict=True)}
-    formatted = _ruff(
+    formatted, imports = _ruff(
         {f"{api.package}/{name}": text for api, _, files, _, _ in drafts for name, text in files.items()}, names
     )
     packages = []
     for api, model_count, files, document_json, warned in drafts:
         generated = {name: formatted[f"{api.package}/{name}"] for name in files}
-        runtime = runtime_files(PROFILES[api.profile], api, generated.values())
+        imported = [found for name in files for found in imports[f"{api.package}/{name}"]]
+        runtime = runtime_files(PROFILES[api.profile], api, imported)
         out = {name: text.encode() for name, text in {**generated, **runtime}.items()}
         out["py.typed"] = b""
         out["openapi.json"] = document_json.encode()
@@ -235,8 +236,10 @@ PROJECT_RULES = "E,F,W,I,UP,B,SIM,RUF"
 """The ruff rules of this project's configuration (pyproject.toml), which generated code passes."""
 
 
-def _ruff(files: dict[str, str], specs: dict[str, str]) -> dict[str, str]:
-    """Format and lint-fix the Python files with ruff, isolated from any project configuration (determinism).
+def _ruff(files: dict[str, str], specs: dict[str, str]) -> tuple[dict[str, str], dict[str, list[tuple[int, str]]]]:
+    """Format and lint-fix the Python files with ruff, isolated from any project configuration (determinism); with
+    them, the relative imports of each formatted file as (level, module), which ruff reports as it parses them
+    (cheaper than parsing megabytes of generated code again here).
 
     A file ruff cannot parse is a template bug met by this spec: the problem names the spec and the file.
     """
@@ -253,23 +256,63 @@ def _ruff(files: dict[str, str], specs: dict[str, str]) -> dict[str, str]:
         unused += ["--fix", "--exit-zero", "--quiet"]
         steps = (["check", *lint, "."], ["format", *settings, "."], ["check", *unused, "."])
         for args in steps:
-            done = subprocess.run([find_ruff_bin(), *args], cwd=root, capture_output=True, text=True, check=False)
-            if done.returncode != 0:
-                output = (done.stderr + done.stdout).strip()
-                broken = sorted({m for m in re.findall(r"([\w.-]+/[\w./-]+\.py)", output) if m in files}) or ["?"]
-                package = broken[0].split("/", 1)[0]
-                raise GenerationError(
-                    [
-                        Problem(
-                            specs.get(package, package),
-                            "",
-                            "render.ruff",
-                            f"rendered {broken[0]} is not valid Python (ruff {args[0]}): {output[:2000]}",
-                        )
-                    ]
-                )
+            _run_ruff(args, root, files, specs)
+        imports = _relative_imports(_run_ruff(["check", *_IMPORTS, "."], root, files, specs), root)
         # The header's `noqa` line, where ruff removed it as unused, leaves blank lines behind.
-        return {name: _LEADING_BLANKS.sub(r"\1", (root / name).read_text(encoding="utf-8")) for name in files}
+        formatted = {name: _LEADING_BLANKS.sub(r"\1", (root / name).read_text(encoding="utf-8")) for name in files}
+        return formatted, {name: imports.get(name, []) for name in files}
+
+
+_IMPORTS = [
+    "--isolated",
+    "--target-version",
+    "py311",
+    "--select",
+    "TID252",
+    "--config",
+    'lint.flake8-tidy-imports.ban-relative-imports = "all"',
+    "--ignore-noqa",
+    "--output-format",
+    "json",
+    "--exit-zero",
+]
+"""ruff reporting every relative import statement (rule TID252 with all relative imports banned), noqa or not."""
+_RELATIVE_IMPORT = re.compile(r"from\s+(\.+)\s*([\w.]*)\s+import\b")
+
+
+def _run_ruff(args: list[str], root: Path, files: dict[str, str], specs: dict[str, str]) -> str:
+    done = subprocess.run([find_ruff_bin(), *args], cwd=root, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        output = (done.stderr + done.stdout).strip()
+        broken = sorted({m for m in re.findall(r"([\w.-]+/[\w./-]+\.py)", output) if m in files}) or ["?"]
+        package = broken[0].split("/", 1)[0]
+        raise GenerationError(
+            [
+                Problem(
+                    specs.get(package, package),
+                    "",
+                    "render.ruff",
+                    f"rendered {broken[0]} is not valid Python (ruff {args[0]}): {output[:2000]}",
+                )
+            ]
+        )
+    return done.stdout
+
+
+def _relative_imports(report: str, root: Path) -> dict[str, list[tuple[int, str]]]:
+    """(level, module) of each import statement ruff reported, by file: read from the statement's first line."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    lines: dict[str, list[str]] = {}
+    for diagnostic in json.loads(report):
+        name = Path(diagnostic["filename"]).resolve().relative_to(root.resolve()).as_posix()
+        if name not in lines:
+            lines[name] = (root / name).read_text(encoding="utf-8").split("\n")
+        location = diagnostic["location"]
+        statement = _RELATIVE_IMPORT.match(lines[name][location["row"] - 1], location["column"] - 1)
+        if statement is None:
+            raise ValueError(f"ruff reported a relative import it did not find at {name}:{location}")
+        found.setdefault(name, []).append((len(statement[1]), statement[2]))
+    return found
 
 
 _LEADING_BLANKS = re.compile(r"\A((?:#[^\n]*\n)+)\n+")
