@@ -19,7 +19,7 @@ from generator.ir import Api
 from generator.jobs import Submit, workers
 from generator.loader import LoadedSpec, load_spec, validate_document
 from generator.models import (
-    CHUNK_SCHEMAS,
+    JOB_SCHEMAS,
     ChunkModels,
     ModelChunk,
     assemble_models,
@@ -168,7 +168,7 @@ def _submit_models(submit: Submit, planned: dict[int, list[ModelChunk]]) -> Call
     batches: list[list[tuple[int, ModelChunk]]] = []
     for i, chunks in planned.items():
         for chunk in chunks:
-            if not batches or sum(len(c.schemas) for _, c in batches[-1]) + len(chunk.schemas) > CHUNK_SCHEMAS:
+            if not batches or sum(len(c.schemas) for _, c in batches[-1]) + len(chunk.schemas) > JOB_SCHEMAS:
                 batches.append([])
             batches[-1].append((i, chunk))
     results = [submit(generate_chunks, [chunk for _, chunk in batch]) for batch in batches]
