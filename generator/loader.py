@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 import yaml
 
+from generator.cache import Cache, content_key
 from generator.errors import GenerationError, Problem, display_path, escape_pointer_token
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -29,7 +30,8 @@ MAX_SPEC_BYTES = 64 << 20
 MAX_EXPANDED_NODES = 5_000_000
 """A document whose YAML aliases expand to more values than this is refused (an alias bomb: a few kilobytes that
 expand to billions of values would exhaust memory in whatever walks it). Stripe's spec has about 100,000."""
-_ANCHOR = re.compile(rb"(?:^|[\s:\-\[{,])&[^\s,\[\]{}]")
+_ANCHOR = re.compile(rb"(?<![^\s:\-\[{,])&[^\s,\[\]{}]")
+"""An anchor (`&name` at the start of a node): `(?<![^...])` is "at the start, or after one of these"."""
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc]
@@ -268,13 +270,20 @@ def _resolved(text: str) -> Any:
     return value
 
 
-def load_spec(path: Path, *, validate: bool = True, lenient: bool = False) -> LoadedSpec:
+def load_spec(path: Path, *, validate: bool = True, lenient: bool = False, cache: Cache | None = None) -> LoadedSpec:
     """Read and parse one spec, and validate it unless the caller validates elsewhere; raise GenerationError.
 
-    `lenient`: deviations with one obvious meaning are repaired first, each a warning (`generator.lenient`)."""
+    `lenient`: deviations with one obvious meaning are repaired first, each a warning (`generator.lenient`).
+    `cache`: a YAML document parsed before (the same bytes) is read from it (`generator.cache`)."""
     shown = display_path(path)
     raw = read_spec_bytes(path)
-    document = parse_document(raw, shown, as_json=path.suffix == ".json")
+    as_json = path.suffix == ".json"
+    key = content_key(raw) if cache is not None and not as_json else ""
+    document = cache.get("document", key) if cache is not None and key else None
+    if document is None:
+        document = parse_document(raw, shown, as_json=as_json)
+        if cache is not None and key and isinstance(document, dict):
+            cache.put("document", key, document)
     if not isinstance(document, dict):
         raise GenerationError([Problem(shown, "", "spec.not-a-mapping", "expected a mapping at the top level")])
     if _ANCHOR.search(raw) and expanded_size(document) > MAX_EXPANDED_NODES:
@@ -351,6 +360,7 @@ def validate_document(spec: LoadedSpec) -> list[Problem]:
         return problems
     validator = _located_validator(version)
     seen: set[tuple[str, str]] = set()
+    _META_SCOPE[0] = f"{version[:3]}\0{spec.document.get('jsonSchemaDialect')!r}\0"
     try:
         for error in validator(spec.document).iter_errors():
             message = str(getattr(error, "message", error)).strip().splitlines()[0]
@@ -363,6 +373,31 @@ def validate_document(spec: LoadedSpec) -> list[Problem]:
             spec.problem("", "spec.invalid", f"openapi-spec-validator could not check this document: {exc!r}")
         )
     return problems
+
+
+META_PASSED: set[bytes] = set()
+"""Digests of (OpenAPI version, dialect, schema) whose meta-schema check passed (see `_located_validator`)."""
+_META_SCOPE = [""]
+"""What besides a schema's content its meta-schema check depends on: the document's version and default dialect."""
+
+
+class _SeenList(list[int]):
+    """A list whose membership test is a set's (the validator appends and asks `in`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._members: set[int] = set()
+
+    def append(self, item: int) -> None:
+        super().append(item)
+        self._members.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._members
+
+
+def _unjsonable(value: Any) -> str:
+    return f"{type(value).__qualname__}:{value!r}"
 
 
 _LOCATION = "streamspec_pointer"
@@ -391,9 +426,30 @@ def _located_validator(version: str) -> Any:
         return found
 
     class LocatedSchema(schema_cls):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            # The validator asks these "already seen?" for every schema: lists make that quadratic.
+            self.visited_schema_ids = _SeenList()
+            self.meta_checked_schema_ids = _SeenList()
+
         def __call__(self, schema: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
             for error in super().__call__(schema, *args, **kwargs):
                 yield located(error, tuple(schema.parts))
+
+        def _validate_schema_meta(self, schema: Any, schema_value: Any) -> Any:
+            """A schema checked against the JSON Schema meta-schema before (the same content, the same dialect)
+            passes again: `META_PASSED` remembers passes (kept in the cache between runs), never failures."""
+            try:
+                text = json.dumps(schema_value, ensure_ascii=False, default=_unjsonable)
+            except (TypeError, ValueError):
+                return super()._validate_schema_meta(schema, schema_value)
+            key = hashlib.sha256(f"{_META_SCOPE[0]}{text}".encode("utf-8", "surrogatepass")).digest()[:16]
+            if key in META_PASSED:
+                return None
+            error = super()._validate_schema_meta(schema, schema_value)
+            if error is None:
+                META_PASSED.add(key)
+            return error
 
     class LocatedDefault(default_cls):  # type: ignore[misc, valid-type]
         def __call__(self, schema: Any, value: Any) -> Iterator[Any]:

@@ -8,12 +8,15 @@ import re
 import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ruff import find_ruff_bin
 
 from generator import __version__
+from generator.cache import Cache, content_key, open_cache
 from generator.errors import GenerationError, Problem, display_path
 from generator.ir import Api
 from generator.jobs import Submit, workers
@@ -24,8 +27,9 @@ from generator.models import (
     ModelChunk,
     assemble_models,
     generate_chunk,
-    generate_chunks,
     plan_chunks,
+    run_chunks,
+    with_copies,
 )
 from generator.parser import parse_api
 from generator.profiles import PROFILES
@@ -80,14 +84,19 @@ def build_package(spec_path: Path, *, lenient: bool = False) -> Package:
     return build_packages([spec_path], lenient=lenient)[0]
 
 
-def build_packages(spec_paths: Sequence[Path], *, lenient: bool = False) -> list[Package]:
+def build_packages(spec_paths: Sequence[Path], *, lenient: bool = False, cache: Cache | None = None) -> list[Package]:
     """The packages of several specs, or one GenerationError with the problems of every spec that failed.
 
     Loading and parsing run here (while worker processes warm up, if the specs are large); validation
     (openapi-spec-validator) and the model chunks then run in the workers while this process renders the templates.
     Nothing is returned unless the validator and the generation agree: for a spec the validator rejects, its
     problems say it all, and whatever the parser or datamodel-code-generator tripped on there is noise.
+
+    `cache` (by default the one the environment configures, `generator.cache`) keeps what the costly steps computed,
+    by content: parsed documents, validation, model chunks, ruff's output. It changes how long this takes, never
+    what it returns.
     """
+    store = open_cache() if cache is None else cache
     problems: list[Problem] = []
     failures: dict[int, BaseException] = {}
     drafts: list[tuple[Api, int, dict[str, str], str, tuple[Problem, ...]]] = []
@@ -95,10 +104,10 @@ def build_packages(spec_paths: Sequence[Path], *, lenient: bool = False) -> list
         specs: list[LoadedSpec] = []
         for path in spec_paths:
             try:
-                specs.append(load_spec(path, validate=False, lenient=lenient))
+                specs.append(load_spec(path, validate=False, lenient=lenient, cache=store))
             except GenerationError as exc:
                 problems.extend(exc.problems)
-        validation = submit(_validate_all, specs)
+        validation = _submit_validation(submit, specs, lenient, store)
         parsed: dict[int, tuple[Api, SchemaRegistry, list[ModelChunk]]] = {}
         for i, spec in enumerate(specs):
             try:
@@ -106,7 +115,7 @@ def build_packages(spec_paths: Sequence[Path], *, lenient: bool = False) -> list
                 parsed[i] = (api, registry, plan_chunks(registry))
             except Exception as exc:  # an invalid spec can trip the parser; the validator then says why
                 failures[i] = exc
-        models_of = _submit_models(submit, {i: chunks for i, (_, _, chunks) in parsed.items()})
+        models_of = _submit_models(submit, {i: chunks for i, (_, _, chunks) in parsed.items()}, store)
         rendered: dict[int, dict[str, str]] = {}
         for i, (api, _, _) in parsed.items():
             try:
@@ -120,10 +129,22 @@ def build_packages(spec_paths: Sequence[Path], *, lenient: bool = False) -> list
                 models = assemble_models(registry, models_of(i))
                 files = {**rendered[i], "models.py": _models_file(api, models)}
                 warned = (*specs[i].warnings, *(p for p in registry.problems if p.level != "error"))
-                drafts.append((api, len(registry.schemas), files, _served(specs[i]), warned))
+                drafts.append((api, len(registry.schemas), files, _served(specs[i], lenient, store), warned))
             except Exception as exc:
                 failures[i] = exc
-        invalid = validation()
+        # ruff formats (in its own processes) while the validator finishes; its work is thrown away if that fails.
+        formatting: Future[tuple[dict[str, str], dict[str, list[tuple[int, str]]]]] | None = None
+        if not failures and not problems and len(drafts) == len(specs):
+            names = {api.package: display_path(spec.path) for (api, *_), spec in zip(drafts, specs, strict=True)}
+            all_files = {f"{api.package}/{n}": t for api, _, files, _, _ in drafts for n, t in files.items()}
+            formatter = ThreadPoolExecutor(max_workers=1)
+            formatting = formatter.submit(_ruff, all_files, names, store)
+            formatter.shutdown(wait=False)
+        try:
+            invalid = validation()
+        finally:
+            if formatting is not None:
+                wait([formatting])
     for i, failure in sorted(failures.items()):
         rejected = invalid.get(str(specs[i].path))
         if rejected is not None:  # a spec the validator rejects: its problems, and whatever else is independent
@@ -136,10 +157,9 @@ def build_packages(spec_paths: Sequence[Path], *, lenient: bool = False) -> list
     problems += [p for found in invalid.values() for p in found]
     if problems:
         raise GenerationError(problems)
-    names = {api.package: display_path(spec.path) for (api, *_), spec in zip(drafts, specs, strict=True)}
-    formatted, imports = _ruff(
-        {f"{api.package}/{name}": text for api, _, files, _, _ in drafts for name, text in files.items()}, names
-    )
+    if formatting is None:  # pragma: no cover - formatting started whenever nothing had failed
+        raise AssertionError("nothing failed, yet nothing was formatted")
+    formatted, imports = formatting.result()
     packages = []
     for api, model_count, files, document_json, warned in drafts:
         generated = {name: formatted[f"{api.package}/{name}"] for name in files}
@@ -149,6 +169,8 @@ def build_packages(spec_paths: Sequence[Path], *, lenient: bool = False) -> list
         out["py.typed"] = b""
         out["openapi.json"] = document_json.encode()
         packages.append(Package(api.package, api, dict(sorted(out.items())), model_count, warned))
+    if store.written:
+        store.prune()
     return packages
 
 
@@ -163,28 +185,87 @@ def _within(problem: Problem, others: Sequence[Problem]) -> bool:
     )
 
 
-def _submit_models(submit: Submit, planned: dict[int, list[ModelChunk]]) -> Callable[[int], list[ChunkModels]]:
-    """Submit every spec's model chunks, small ones several to a job; the getter gives one spec's parts in order."""
-    batches: list[list[tuple[int, ModelChunk]]] = []
+def _submit_models(
+    submit: Submit, planned: dict[int, list[ModelChunk]], store: Cache
+) -> Callable[[int], list[ChunkModels]]:
+    """Submit every spec's model chunks the cache does not have, small ones several to a job; the getter gives one
+    spec's parts in order (and caches what was generated)."""
+    found: dict[tuple[int, int], ChunkModels] = {}
+    batches: list[list[tuple[int, int, ModelChunk]]] = []
     for i, chunks in planned.items():
-        for chunk in chunks:
-            if not batches or sum(len(c.schemas) for _, c in batches[-1]) + len(chunk.schemas) > JOB_SCHEMAS:
+        for c, chunk in enumerate(chunks):
+            cached = _cached_chunk(store.get("chunk", chunk.key()))
+            if cached is not None:
+                found[i, c] = cached
+                continue
+            if not batches or sum(len(b.schemas) for _, _, b in batches[-1]) + len(chunk.schemas) > JOB_SCHEMAS:
                 batches.append([])
-            batches[-1].append((i, chunk))
-    results = [submit(generate_chunks, [chunk for _, chunk in batch]) for batch in batches]
+            batches[-1].append((i, c, chunk))
+    results = [submit(run_chunks, [chunk for _, _, chunk in batch]) for batch in batches]
 
     def models_of(spec: int) -> list[ChunkModels]:
-        parts: list[ChunkModels] = []
         for batch, get in zip(batches, results, strict=True):
-            for (owner, _), part in zip(batch, get(), strict=True):
-                if owner != spec:
+            if not any(owner == spec for owner, _, _ in batch):
+                continue
+            for (owner, c, chunk), part in zip(batch, get(), strict=True):
+                if owner != spec or (owner, c) in found:
                     continue
                 if isinstance(part, GenerationError):
                     raise part
-                parts.append(part)
-        return parts
+                store.put("chunk", chunk.key(), (part.imports, part.definitions, tuple(sorted(part.external))))
+                found[owner, c] = part
+        return [with_copies(found[spec, c], chunk.copies) for c, chunk in enumerate(planned[spec])]
 
     return models_of
+
+
+def _cached_chunk(value: Any) -> ChunkModels | None:
+    """A cached chunk's code, or None for anything of another shape."""
+    try:
+        imports, definitions, external = value
+        return ChunkModels(
+            tuple(str(i) for i in imports),
+            tuple((str(n), str(t)) for n, t in definitions),
+            frozenset(str(e) for e in external),
+        )
+    except (TypeError, ValueError):
+        return None
+
+
+def _submit_validation(
+    submit: Submit, specs: Sequence[LoadedSpec], lenient: bool, store: Cache
+) -> Callable[[], dict[str, list[Problem]]]:
+    """Validate the specs the cache has no verdict on (in a worker); the getter gives the problems of the specs the
+    validator rejects, by path, and caches every verdict (a clean one too)."""
+    keys = [content_key("lenient" if lenient else "strict", spec.raw) for spec in specs]
+    known: dict[int, list[Problem]] = {}
+    for i, (spec, key) in enumerate(zip(specs, keys, strict=True)):
+        cached = _cached_problems(spec, store.get("validation", key))
+        if cached is not None:
+            known[i] = cached
+    todo = [i for i in range(len(specs)) if i not in known]
+    result = submit(_validate_each, [specs[i] for i in todo], store) if todo else (lambda: [])
+
+    def invalid() -> dict[str, list[Problem]]:
+        for i, found in zip(todo, result(), strict=True):
+            store.put(
+                "validation",
+                keys[i],
+                tuple((p.pointer, p.code, p.message, p.line, p.level, p.column) for p in found),
+            )
+            known[i] = found
+        return {str(specs[i].path): found for i, found in sorted(known.items()) if found}
+
+    return invalid
+
+
+def _cached_problems(spec: LoadedSpec, value: Any) -> list[Problem] | None:
+    if value is None:
+        return None
+    try:
+        return [Problem(spec.display, *fields) for fields in value]
+    except TypeError:
+        return None
 
 
 _WARM_UP_BYTES = 1_000_000
@@ -222,29 +303,86 @@ def _models_file(api: Api, models_code: str) -> str:
     )
 
 
-def _served(spec: LoadedSpec) -> str:
+def _served(spec: LoadedSpec, lenient: bool, store: Cache) -> str:
     """The spec as the generated server serves it at `/openapi.json`."""
-    return json.dumps(spec.document, indent=2, ensure_ascii=False) + "\n"
+    key = content_key("lenient" if lenient else "strict", spec.raw)
+    cached = store.get("served", key)
+    if isinstance(cached, str):
+        return cached
+    text = json.dumps(spec.document, indent=2, ensure_ascii=False) + "\n"
+    store.put("served", key, text)
+    return text
 
 
-def _validate_all(specs: Sequence[LoadedSpec]) -> dict[str, list[Problem]]:
-    """openapi-spec-validator's problems by spec path, for the specs it rejects."""
-    return {str(spec.path): found for spec in specs if (found := validate_document(spec))}
+def _validate_each(specs: Sequence[LoadedSpec], store: Cache) -> list[list[Problem]]:
+    """openapi-spec-validator's problems of each spec (none for a valid one). Schemas whose meta-schema check passed
+    in an earlier run (the same content) are not checked again: the cache keeps their digests."""
+    from generator import loader
+
+    known = store.get("meta-passed", "")
+    if isinstance(known, bytes) and len(known) % 16 == 0:
+        loader.META_PASSED.update(known[i : i + 16] for i in range(0, len(known), 16))
+    before = len(loader.META_PASSED)
+    found = [validate_document(spec) for spec in specs]
+    if len(loader.META_PASSED) != before:
+        kept = sorted(loader.META_PASSED)[-_META_PASSED_KEPT:]
+        store.put("meta-passed", "", b"".join(kept))
+    return found
+
+
+_META_PASSED_KEPT = 200_000
+"""Digests of schemas that passed the meta-schema check kept in the cache, at most (16 bytes each)."""
 
 
 PROJECT_RULES = "E,F,W,I,UP,B,SIM,RUF"
 """The ruff rules of this project's configuration (pyproject.toml), which generated code passes."""
 
 
-def _ruff(files: dict[str, str], specs: dict[str, str]) -> tuple[dict[str, str], dict[str, list[tuple[int, str]]]]:
+def _ruff(
+    files: dict[str, str], specs: dict[str, str], store: Cache | None = None
+) -> tuple[dict[str, str], dict[str, list[tuple[int, str]]]]:
     """Format and lint-fix the Python files with ruff, isolated from any project configuration (determinism); with
     them, the relative imports of each formatted file as (level, module), which ruff reports as it parses them
     (cheaper than parsing megabytes of generated code again here).
 
+    ruff treats each file on its own, except that an import is first-party where a folder of its name is beside the
+    packages: a file's result is cached by its path, its text and the packages' names, and ruff runs on the others
+    only (with every package's folder there).
+
     A file ruff cannot parse is a template bug met by this spec: the problem names the spec and the file.
     """
+    packages = sorted({name.split("/", 1)[0] for name in files})
+    keys = {name: content_key(name, "\0".join(packages), text) for name, text in files.items()}
+    done: dict[str, tuple[str, list[tuple[int, str]]]] = {}
+    for name in files:
+        cached = _cached_ruff(store.get("ruff", keys[name]) if store is not None else None)
+        if cached is not None:
+            done[name] = cached
+    todo = {name: text for name, text in files.items() if name not in done}
+    if todo:
+        formatted, imports = _run_ruff_steps(todo, packages, specs)
+        for name in todo:
+            done[name] = (formatted[name], imports[name])
+            if store is not None:
+                store.put("ruff", keys[name], (formatted[name], tuple(imports[name])))
+    return {name: done[name][0] for name in files}, {name: done[name][1] for name in files}
+
+
+def _cached_ruff(value: Any) -> tuple[str, list[tuple[int, str]]] | None:
+    try:
+        text, imports = value
+        return str(text), [(int(level), str(module)) for level, module in imports]
+    except (TypeError, ValueError):
+        return None
+
+
+def _run_ruff_steps(
+    files: dict[str, str], packages: list[str], specs: dict[str, str]
+) -> tuple[dict[str, str], dict[str, list[tuple[int, str]]]]:
     with tempfile.TemporaryDirectory(prefix="streamspec-ruff-") as tmp:
         root = Path(tmp)
+        for package in packages:
+            (root / package).mkdir()
         for name, text in files.items():
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).write_text(text, encoding="utf-8")
