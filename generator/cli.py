@@ -57,13 +57,15 @@ def _warn(packages: Sequence[Package]) -> None:
 
 def _build_all(specs: Sequence[Path], lenient: bool) -> list[Package]:
     """Every package, or one GenerationError carrying the problems of every spec that failed."""
+    if not specs:  # nothing to build: the pipeline is not even imported
+        return []
     from generator.pipeline import build_packages
 
-    return build_packages(specs, lenient=lenient) if specs else []
+    return build_packages(specs, lenient=lenient)
 
 
 def _fingerprint(profile: str, lenient: bool) -> str:
-    from generator.pipeline import generator_fingerprint
+    from generator.fingerprint import generator_fingerprint
 
     return generator_fingerprint(profile) + ("+lenient" if lenient else "")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import subprocess
@@ -15,7 +14,6 @@ from typing import Any
 
 from ruff import find_ruff_bin
 
-from generator import __version__
 from generator.cache import Cache, content_key, open_cache
 from generator.errors import GenerationError, Problem, display_path
 from generator.ir import Api
@@ -48,35 +46,6 @@ class Package:
     model_count: int
     warnings: tuple[Problem, ...] = ()
     """What the spec asks that the package does not do exactly (each located): reported, not fatal."""
-
-
-_GENERATION_MODULES = ("errors", "ir", "loader", "models", "parser", "pipeline", "render", "runtime_files", "schemas")
-"""The generator's modules whose code shapes a package's content (the CLI, writer, emulator and others do not)."""
-
-
-def generator_fingerprint(profile: str) -> str:
-    """A digest of everything besides the spec that shapes a package of `profile`: the generator's version and the
-    versions of the tools it runs, its generation code, templates and core runtime, the profile registry and that
-    profile's own folder. Another profile's folder is not part of it, so editing one vendor stales no other's
-    packages."""
-    import datamodel_code_generator
-
-    digest = hashlib.sha256(f"{__version__}\0{datamodel_code_generator.get_version()}\0{_ruff_version()}".encode())
-    root = Path(__file__).parent
-    paths = [root / f"{name}.py" for name in _GENERATION_MODULES]
-    for folder in (root / "templates", root / "runtime", root / "profiles" / profile):
-        paths += [p for p in folder.rglob("*") if p.is_file() and p.suffix in (".py", ".jinja")]
-    paths += [root / "profiles" / "__init__.py", root / "profiles" / "base.py"]
-    for path in sorted(paths):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def _ruff_version() -> str:
-    from importlib.metadata import version
-
-    return version("ruff")
 
 
 def build_package(spec_path: Path, *, lenient: bool = False) -> Package:

@@ -15,7 +15,8 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.pipeline import build_package, generator_fingerprint
+from generator.fingerprint import generator_fingerprint
+from generator.pipeline import build_package
 from generator.writer import diff_package, inputs_digest, is_fresh, stamp_profile
 from tests.conftest import GENERATED, ROOT, SPECS, VENDOR_PACKAGES
 
