@@ -130,7 +130,7 @@ class Cache:
             return
         try:
             payload = marshal.dumps(value)
-        except ValueError:  # a value marshal cannot write (a datetime in a document): not cached
+        except (ValueError, RecursionError):  # a value marshal cannot write (a datetime in a document): not cached
             return
         path = self._path(kind, key)
         try:

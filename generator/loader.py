@@ -279,14 +279,14 @@ def load_spec(path: Path, *, validate: bool = True, lenient: bool = False, cache
     raw = read_spec_bytes(path)
     as_json = path.suffix == ".json"
     key = content_key(raw) if cache is not None and not as_json else ""
-    document = cache.get("document", key) if cache is not None and key else None
-    if document is None:
-        document = parse_document(raw, shown, as_json=as_json)
-        if cache is not None and key and isinstance(document, dict):
-            cache.put("document", key, document)
+    cached = cache.get("document", key) if cache is not None and key else None
+    document = cached if isinstance(cached, dict) else parse_document(raw, shown, as_json=as_json)
     if not isinstance(document, dict):
         raise GenerationError([Problem(shown, "", "spec.not-a-mapping", "expected a mapping at the top level")])
-    if _ANCHOR.search(raw) and expanded_size(document) > MAX_EXPANDED_NODES:
+    anchored = _ANCHOR.search(raw) is not None
+    if cache is not None and key and cached is None and not anchored:  # no shared (aliased) values to keep shared
+        cache.put("document", key, document)
+    if anchored and expanded_size(document) > MAX_EXPANDED_NODES:
         raise GenerationError(
             [
                 Problem(

@@ -255,3 +255,15 @@ def test_keys_delimit_their_parts() -> None:
     assert content_key("ab", "c") != content_key("a", "bc")
     assert content_key(b"x") == content_key("x")
     assert json.dumps(pipeline.JOB_SCHEMAS)  # the pipeline's own constants are part of the fingerprinted source
+
+
+def test_parsed_documents_are_kept_unless_they_share_values(tmp_path: Path) -> None:
+    """A document with YAML anchors (values shared, perhaps an alias bomb) is parsed, and checked, every time."""
+    plain = write_spec(tmp_path / "a", "tiny.yaml", TINY_SPEC)
+    anchored = write_spec(
+        tmp_path / "b", "tiny.yaml", TINY_SPEC.replace("schema: {type: string}", "schema: &s {type: string}")
+    )
+    for spec, kept in ((plain, True), (anchored, False)):
+        store = Cache(tmp_path / f"cache-{kept}")
+        assert isinstance(outcome(spec, store), dict)
+        assert (store.get("document", content_key(spec.read_bytes())) is not None) is kept
