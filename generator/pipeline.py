@@ -69,7 +69,10 @@ def build_packages(spec_paths: Sequence[Path], *, lenient: bool = False, cache: 
     problems: list[Problem] = []
     failures: dict[int, BaseException] = {}
     drafts: list[tuple[Api, int, dict[str, str], str, tuple[Problem, ...]]] = []
-    with workers(_warm_up if _total_bytes(spec_paths) > _WARM_UP_BYTES else None) as submit:
+    # Warming the workers up pays where most of the work is to be done: large specs this cache has not seen before.
+    seen = [str(path.resolve()) for path in spec_paths]
+    warm = _total_bytes(spec_paths) > _WARM_UP_BYTES and not all(store.get("seen", name) for name in seen)
+    with workers(_warm_up if warm else None) as submit:
         specs: list[LoadedSpec] = []
         for path in spec_paths:
             try:
@@ -138,6 +141,9 @@ def build_packages(spec_paths: Sequence[Path], *, lenient: bool = False, cache: 
         out["py.typed"] = b""
         out["openapi.json"] = document_json.encode()
         packages.append(Package(api.package, api, dict(sorted(out.items())), model_count, warned))
+    for name in seen:  # a hint for scheduling only (see the warm-up above): never read for output
+        if not store.get("seen", name):
+            store.put("seen", name, True)
     if store.written:
         store.prune()
     return packages
