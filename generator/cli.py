@@ -20,6 +20,8 @@ from generator.errors import GenerationError, display_path
 
 if TYPE_CHECKING:
     from generator.pipeline import Package
+    from generator.progress import Progress
+    from generator.versions import ReleaseRequest
 
 DEFAULT_SPECS = Path("specs")
 DEFAULT_OUTPUT = Path("generated")
@@ -55,13 +57,26 @@ def _warn(packages: Sequence[Package]) -> None:
             print(f"  {warning}", file=sys.stderr)
 
 
-def _build_all(specs: Sequence[Path], lenient: bool) -> list[Package]:
-    """Every package, or one GenerationError carrying the problems of every spec that failed."""
+def _build_all(
+    specs: Sequence[Path], lenient: bool, output: Path, request: ReleaseRequest | None = None
+) -> list[Package]:
+    """Every package, each following the one on disk in `output` (its version and changelog), or one
+    GenerationError carrying the problems of every spec that failed."""
     if not specs:  # nothing to build: the pipeline is not even imported
         return []
+    from generator.loader import package_name
     from generator.pipeline import build_packages
+    from generator.versions import Previous
+    from generator.writer import read_package, written_digests
 
-    return build_packages(specs, lenient=lenient)
+    names = [package_name(spec) for spec in specs]
+    return build_packages(
+        specs,
+        lenient=lenient,
+        previous={name: Previous(read_package(output / name), written_digests(output, name)) for name in names},
+        requests={name: request for name in names} if request else None,
+        output=output,
+    )
 
 
 def _fingerprint(profile: str, lenient: bool) -> str:
@@ -71,12 +86,23 @@ def _fingerprint(profile: str, lenient: bool) -> str:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from generator.loader import package_name
+    from generator.progress import Progress
+
+    with Progress("generate") as progress:
+        return _generate(args, progress)
+
+
+def _generate(args: argparse.Namespace, progress: Progress) -> int:
+    from generator.loader import package_name, read_spec_bytes
     from generator.writer import inputs_digest, is_fresh, ownership_problems, recover, stamp_profile, write_packages
 
     started = time.perf_counter()
+    progress.phase("reading the specs and the output folder")
     specs = spec_paths(args.specs)
     output = Path(args.output)
+    request = _release_request(args, specs)
+    if isinstance(request, GenerationError):
+        return _report(request)
     refused = ownership_problems(output, [package_name(spec) for spec in specs])  # before any work (write re-checks)
     if refused:
         return _report(GenerationError(refused))
@@ -85,19 +111,21 @@ def cmd_generate(args: argparse.Namespace) -> int:
     todo, fresh = [], []
     for spec in specs:
         profile = stamp_profile(output, package_name(spec))
-        try:
-            digest = inputs_digest(spec.read_bytes(), _fingerprint(profile, args.lenient)) if profile else ""
-        except OSError:
+        try:  # a path that is no readable spec (a FIFO would block) is never fresh: generation reports it
+            digest = inputs_digest(read_spec_bytes(spec), _fingerprint(profile, args.lenient)) if profile else ""
+        except GenerationError:
             digest = ""
-        if not args.force and digest and is_fresh(output, package_name(spec), digest):
+        if not args.force and not request and digest and is_fresh(output, package_name(spec), digest):
             fresh.append(spec)
         else:
             todo.append(spec)
+    progress.phase(f"generating {len(todo)} package(s): validation, models, templates, formatting")
     try:
-        packages = _build_all(todo, args.lenient)
+        packages = _build_all(todo, args.lenient, output, request)
     except GenerationError as exc:
         return _report(exc)
     if packages:
+        progress.phase(f"writing {len(packages)} package(s)")
         written = [
             (p.name, p.files, inputs_digest(spec.read_bytes(), _fingerprint(p.api.profile, args.lenient)))
             for p, spec in zip(packages, todo, strict=True)
@@ -114,6 +142,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             f"{p.name}: {len(p.api.operations)} operations, {p.model_count} models, "
             f"{len(p.files)} files{warned} -> {display_path(output / p.name)}"
         )
+        _print_release(p)
     _warn(packages)
     for spec in fresh:
         print(f"{package_name(spec)}: up to date")
@@ -121,21 +150,52 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    from generator.writer import diff_package, leftovers
+def _release_request(args: argparse.Namespace, specs: Sequence[Path]) -> ReleaseRequest | GenerationError:
+    """`--bump` or `--version` as a request; `--version` names one package's version, so it takes one spec."""
+    from generator.errors import Problem
+    from generator.versions import ReleaseRequest, Version
 
+    if args.version is None:
+        return ReleaseRequest(bump=args.bump)
+    version = Version.parse(args.version)
+    if version is None:
+        return GenerationError([Problem("--version", "", "version.invalid", f"expected X.Y.Z, got {args.version!r}")])
+    if len(specs) != 1:
+        return GenerationError(
+            [Problem("--version", "", "version.one-spec", f"sets one package's version: name 1 spec, not {len(specs)}")]
+        )
+    return ReleaseRequest(version=version)
+
+
+def _print_release(package: Package) -> None:
+    """The version and, for a release, what `diff` found against the previous spec."""
+    from generator.diff.report import summary
+
+    release = package.release
+    print(f"  {release.describe()}")
+    if release.report is not None and release.report.findings and release.released:
+        for finding in release.report.findings:
+            operation = f"{finding.operation}: " if finding.operation else ""
+            print(f"    {finding.level:<7} {finding.code}  {operation}{finding.message}")
+        print(f"    {summary(release.report)}")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from generator.writer import diff_package, edited_since_written, leftovers
+
+    output = Path(args.output)
     try:
-        packages = _build_all(spec_paths(args.specs), args.lenient)
+        packages = _build_all(spec_paths(args.specs), args.lenient, output)
     except GenerationError as exc:
         return _report(exc)
     stale = 0
-    interrupted = leftovers(Path(args.output))
+    interrupted = leftovers(output)
     for leftover in interrupted:
         print(f"stale: {leftover.describe()}; `python -m generator generate` recovers it")
     for p in packages:
-        differing = diff_package(Path(args.output) / p.name, p.files)
+        differing = sorted({*diff_package(output / p.name, p.files), *edited_since_written(output, p.name)})
         for name in differing:
-            print(f"stale: {display_path(Path(args.output) / p.name / name)}")
+            print(f"stale: {display_path(output / p.name / name)}")
         stale += len(differing)
     if stale or interrupted:
         print(f"{stale} file(s) differ from a fresh generation: run `python -m generator generate`", file=sys.stderr)
@@ -197,6 +257,17 @@ def build_parser() -> argparse.ArgumentParser:
     _specs_argument(gen)
     gen.add_argument("--output", default=str(DEFAULT_OUTPUT), help="output folder (default: generated)")
     gen.add_argument("--force", action="store_true", help="regenerate even when nothing changed")
+    bump = gen.add_mutually_exclusive_group()
+    bump.add_argument(
+        "--bump",
+        choices=("major", "minor", "patch"),
+        help="release at this level instead of the one the diff against the previous spec calls for (docs/packages.md)",
+    )
+    bump.add_argument(
+        "--version",
+        metavar="X.Y.Z",
+        help="release one spec's package as this version (greater than its current one)",
+    )
     _lenient_argument(gen)
     gen.set_defaults(func=cmd_generate)
     check = sub.add_parser("check", help="exit 1 and name the files when the output differs from a fresh generation")
@@ -211,12 +282,20 @@ def build_parser() -> argparse.ArgumentParser:
     from generator.emulator.serve import add_parser as add_serve_parser
 
     add_serve_parser(sub)
+    from generator.fuzz_cli import add_merge_parser
     from generator.fuzz_cli import add_parser as add_fuzz_parser
 
     add_fuzz_parser(sub)
+    add_merge_parser(sub)
+    from generator.mock.cli import add_parser as add_mock_parser
+
+    add_mock_parser(sub)
     from generator.diff.cli import add_parser as add_diff_parser
 
     add_diff_parser(sub)
+    from generator.sdk_drift import add_parser as add_sdk_drift_parser
+
+    add_sdk_drift_parser(sub)
     for verb in sub.choices.values():
         verb.set_defaults(verb_parser=verb)
     return parser

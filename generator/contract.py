@@ -24,7 +24,8 @@ from __future__ import annotations
 import shlex
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,8 @@ from schemathesis.engine.recorder import ScenarioRecorder
 from schemathesis.generation.case import Case
 from schemathesis.generation.meta import negated_parameters
 
+from generator.conformance import Answer, SpecResponses, check_answer
+from generator.coverage import SpecCoverage, shape
 from generator.emulator import NAMES
 from generator.emulator.serve import DEFAULT_PORT
 from generator.loader import load_spec, package_name
@@ -67,18 +70,23 @@ __all__ = [
     "format_report",
     "fuzz_spec",
     "load_schema",
+    "mock_run",
     "profile_of",
     "read_spec",
+    "shard_operations",
 ]
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 Credentials = Any
 """A profile's credentials (its `ContractHooks` make and use them)."""
 Progress = Callable[[str], None]
+Emit = Callable[[dict[str, Any]], None]
+"""Receives the run's events (the `--ndjson` stream)."""
 HEARTBEAT_SECONDS = 10.0
 """A progress line at most this often while a phase runs (phases of a deep run take minutes)."""
 _SECRET_HEADERS = frozenset({"authorization", "x-auth-token", "x-security-token"})
 _TRANSPORT_HEADERS = frozenset({"content-length", "transfer-encoding", "connection"})
+_GAP_CHECKS = frozenset({"status_code_conformance", "content_type_conformance", "response_schema_conformance"})
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,13 @@ class Target:
     """A remote target is a real server: its documented rate limits are respected."""
     label: str = ""
     """How reports name the target (default: its base URL)."""
+    openapi_auth: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """schemathesis' `auth.openapi` settings: credentials by security scheme (a mock's, for the standard schemes)."""
+    on_phase: Callable[[str], None] | None = None
+    """Told when each phase starts (a stateful mock starts its memory afresh for the stateful phase)."""
+    gaps: Mapping[str, Mapping[int, str]] = field(default_factory=dict)
+    """Rejections the target must give but the spec does not document (`generator.mock.gaps`), by operation label:
+    reported as notes on the spec, not as failures of the target."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +155,8 @@ class FuzzOptions:
     max_examples: int = 100
     seed: int | None = None
     phases: tuple[str, ...] = PHASES
+    shard: tuple[int, int] | None = None
+    """(I, N): run the I-th of N deterministic parts of the operations (`shard_operations`); None runs them all."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +171,8 @@ class Failure:
     status: int | None = None
     response: str = ""
     request: str = ""
+    exchange: Mapping[str, Any] | None = None
+    """The request as sent (`cassettes.exchange`, credentials masked) and the status it got, for `--replay`."""
 
     def render(self) -> str:
         lines = [f"{self.operation} — {self.check} ({self.phase}): {self.title}"]
@@ -179,6 +198,13 @@ class SpecReport:
     seconds: dict[str, float] = field(default_factory=dict)
     """Time spent per phase."""
     failures: list[Failure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the spec leaves undocumented that the run met (see `Target.gaps`)."""
+    checks: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    """By operation label and check: [cases that passed it, cases that failed it] (the JUnit report's cases)."""
+    coverage: SpecCoverage | None = None
+    shard: str | None = None
+    """`I/N` for a shard's run."""
     elapsed: float = 0.0
 
     @property
@@ -206,6 +232,8 @@ class SpecReport:
 def format_report(reports: Sequence[SpecReport]) -> str:
     """The readable report: every failure with its reproducing request, then one summary line per spec."""
     blocks = [failure.render() for report in reports for failure in report.failures]
+    notes = [f"  {report.spec}: {note}" for report in reports for note in report.notes]
+    blocks += ["notes on the specs (not failures):", *notes] if notes else []
     lines = [*blocks, *(["", "summary:"] if blocks else ["summary:"])]
     lines += [f"  {report.summary()}" for report in reports]
     return "\n".join(lines)
@@ -346,6 +374,29 @@ def emulator_target(name: str, credentials: LocalCredentials) -> Target:
     return Target(base_url=f"http://127.0.0.1:{DEFAULT_PORT + NAMES.index(name)}", app=app, label="emulator")
 
 
+MOCK_PORT = 4010
+"""Where `python -m generator mock` serves by default: reported requests name it, so they replay against it."""
+
+
+@contextmanager
+def mock_run(spec_path: Path, seed: int | None = None) -> Iterator[Target]:
+    """The validating mock of the spec (`generator.mock`) in process: its memory is on for the stateful phase only,
+    its credentials are sent for the standard schemes, and the rejections the spec leaves undocumented are notes."""
+    from generator.mock import MockOptions, load_package, mock_app
+    from generator.mock.auth import schemathesis_auth
+
+    with load_package(spec_path) as package:
+        app = mock_app(package, MockOptions(seed=seed or 0, stateful=True))
+        yield Target(
+            base_url=f"http://127.0.0.1:{MOCK_PORT}{app.base_path}",
+            app=app,
+            label="mock",
+            openapi_auth=schemathesis_auth(package.api.security_schemes),
+            on_phase=lambda phase: app.handlers.remember(phase == "stateful"),
+            gaps=app.gaps,
+        )
+
+
 def read_spec(spec_path: Path) -> dict[str, Any]:
     """The spec document as data (YAML or JSON)."""
     document: dict[str, Any] = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
@@ -398,9 +449,18 @@ def _config(spec: str, raw: Mapping[str, Any], target: Target, options: FuzzOpti
         "workers": 1,
         "cache": {"enabled": False},  # no state carried between runs: a run depends on its seed only
         "generation": {"max-examples": options.max_examples, "database": "none"},
-        "phases": {phase: {"enabled": phase in options.phases} for phase in PHASES},
+        # Values learnt from other operations' responses would make one operation's cases depend on which others
+        # ran before it in the same pass: off, so that shards add up to the whole run (the stateful phase, a pass of
+        # its own, still follows the spec's links).
+        "phases": {
+            phase: {"enabled": phase in options.phases}
+            | ({} if phase == "stateful" else {"extra-data-sources": {"responses": False}})
+            for phase in PHASES
+        },
         "operations": [{"include-operation-id": op, **settings} for op, settings in per_operation.items()],
     }
+    if target.openapi_auth:
+        data["auth"] = {"openapi": {name: dict(values) for name, values in target.openapi_auth.items()}}
     if options.seed is not None:
         data["seed"] = options.seed
     return schemathesis.Config.from_dict(data)
@@ -424,6 +484,32 @@ def _curl(recorder: ScenarioRecorder, case_id: str) -> str:
     return f"# credentials masked: sign again to replay\n{command}"
 
 
+def _exchange(recorder: ScenarioRecorder, case_id: str) -> dict[str, Any] | None:
+    """The request as sent and the status it got, credentials masked (a cassette's interaction)."""
+    from generator.cassettes import exchange
+
+    interaction = recorder.interactions.get(case_id)
+    if interaction is None:
+        return None
+    request = interaction.request
+    headers = [(name, value) for name, values in request.headers.items() for value in values]
+    status = interaction.response.status_code if interaction.response is not None else None
+    return exchange(request.method, request.uri.partition("#")[0], headers, request.body or b"", status)
+
+
+def _plain(failure: Failure) -> dict[str, Any]:
+    """A failure as JSON data (events, reports)."""
+    return {
+        "operation": failure.operation,
+        "check": failure.check,
+        "title": failure.title,
+        "message": failure.message,
+        "phase": failure.phase,
+        "status": failure.status,
+        "request": failure.request,
+    }
+
+
 def _failures(recorder: ScenarioRecorder, phase: str) -> Iterator[Failure]:
     for parent_id, checks in recorder.checks.items():
         for check in checks:
@@ -442,16 +528,19 @@ def _failures(recorder: ScenarioRecorder, phase: str) -> Iterator[Failure]:
                 status=response.status_code if response is not None else None,
                 response=response.content[:300].decode("utf-8", errors="replace") if response is not None else "",
                 request=_curl(recorder, case_id),
+                exchange=_exchange(recorder, case_id),
             )
 
 
 class _Run:
-    """Turns the engine's event stream into a `SpecReport` and progress lines."""
+    """Turns the engine's event stream into a `SpecReport` (failures, check tallies, coverage), progress lines and
+    events."""
 
-    def __init__(self, report: SpecReport, target: Target, progress: Progress | None) -> None:
+    def __init__(self, report: SpecReport, target: Target, progress: Progress | None, emit: Emit | None) -> None:
         self.report = report
         self.target = target
         self.progress = progress
+        self.emit = emit or (lambda event: None)
         self.seen: set[tuple[str, str, str, str]] = set()
         self.phase = ""
         self.phase_started = self.last_line = time.monotonic()
@@ -462,24 +551,65 @@ class _Run:
         self.last_line = time.monotonic()
 
     def add(self, failure: Failure) -> None:
-        """Record a failure once: schemathesis reports a flaky one again when it replays it."""
+        """Record a failure once: schemathesis reports a flaky one again when it replays it. A failure that only
+        says the spec leaves a rejection undocumented (`Target.gaps`) becomes a note."""
+        why = self.target.gaps.get(failure.operation, {}).get(failure.status or 0)
+        if why is not None and failure.check in _GAP_CHECKS:
+            note = f"{failure.operation} {why}: document it, the server has to answer invalid requests somehow"
+            if note not in self.report.notes:
+                self.report.notes.append(note)
+            return
         key = (failure.operation, failure.check, failure.title, failure.message)
         if key not in self.seen:
             self.seen.add(key)
             self.report.failures.append(failure)
+            self.emit({"event": "failure", "spec": self.report.spec, **_plain(failure)})
+
+    def tally(self, recorder: ScenarioRecorder, phase: str) -> None:
+        """Check outcomes per operation, and what each case exercised (coverage)."""
+        for case_id, checks in recorder.checks.items():
+            node = recorder.cases.get(case_id)
+            label = node.value.operation.label if node else recorder.label
+            for check in checks:
+                counts = self.report.checks.setdefault(label, {}).setdefault(check.name, [0, 0])
+                counts[check.failure_info is not None] += 1
+        for case_id, node in recorder.cases.items():
+            interaction = recorder.interactions.get(case_id)
+            if interaction is None:
+                continue
+            status = interaction.response.status_code if interaction.response is not None else None
+            if self.report.coverage is not None:
+                self.report.coverage.record(phase, node.value, status)
+            self.emit(
+                {
+                    "event": "case",
+                    "spec": self.report.spec,
+                    "phase": phase,
+                    "operation": node.value.operation.label,
+                    "method": interaction.request.method,
+                    "status": status,
+                }
+            )
 
     def handle(self, event: events.EngineEvent) -> None:
         if isinstance(event, events.PhaseStarted) and event.phase.name.value in PHASES:
             self.phase = event.phase.name.value
             self.phase_started = time.monotonic()
+            if self.target.on_phase is not None:
+                self.target.on_phase(self.phase)
+            self.emit({"event": "phase-started", "spec": self.report.spec, "phase": self.phase})
             self.say(f"{self.phase} ...")
         elif isinstance(event, events.PhaseFinished) and event.phase.name.value == self.phase:
-            self.report.seconds[self.phase] = time.monotonic() - self.phase_started
+            self.report.seconds[self.phase] = self.report.seconds.get(self.phase, 0.0) + (
+                time.monotonic() - self.phase_started
+            )
             count = self.report.cases.get(self.phase, 0)
+            self.emit({"event": "phase-finished", "spec": self.report.spec, "phase": self.phase, "cases": count})
             self.say(f"{self.phase}: {count} cases, {len(self.report.failures)} failure(s) so far")
         elif isinstance(event, events.ScenarioFinished) and event.phase.value in PHASES:
             phase = event.phase.value
             self.report.cases[phase] = self.report.cases.get(phase, 0) + len(event.recorder.interactions)
+            self.tally(event.recorder, phase)
             for failure in _failures(event.recorder, phase):
                 self.add(failure)
             if time.monotonic() - self.last_line >= HEARTBEAT_SECONDS:
@@ -510,20 +640,103 @@ def load_schema(spec_path: Path, target: Target, credentials: Credentials | None
     return schema
 
 
+def shard_operations(raw: Mapping[str, Any], index: int, count: int) -> list[str]:
+    """The operation labels of shard `index` of `count` (1-based): a deterministic split of the spec's operations,
+    balanced by expected cost (the coverage phase's cases grow with parameters, body properties and enum values),
+    largest first onto the lightest shard. The operations of one path stay together: schemathesis probes a path's
+    undeclared methods once per run, so a path split across shards would be probed twice. Shard 1 also runs the
+    stateful phase over every operation (its sequences span operations), so it starts with that phase's cost."""
+    paths: dict[str, list[str]] = {}
+    costs: dict[str, int] = {}
+    for op in shape("", raw, None).operations.values():
+        path = op.operation.partition(" ")[2]
+        paths.setdefault(path, []).append(op.operation)
+        cost = 1 + len(op.parameters) + len(op.properties) + sum(len(i.enum or ()) for i in op.parameters)
+        costs[path] = costs.get(path, 0) + cost
+    loads = [0] * count
+    loads[0] = sum(len(labels) for labels in paths.values())  # the stateful phase: a step per operation, about
+    shards: list[list[str]] = [[] for _ in range(count)]
+    for path in sorted(costs, key=lambda path: (-costs[path], path)):
+        lightest = min(range(count), key=lambda i: (loads[i], i))
+        loads[lightest] += costs[path]
+        shards[lightest] += paths[path]
+    return sorted(shards[index - 1])
+
+
+_CONFORMANCE: dict[int, tuple[SpecResponses, Mapping[str, Mapping[int, str]]]] = {}
+"""The spec of each running schema (by the id of its raw document), for `streamspec_conformance`."""
+
+
+@schemathesis.check
+def streamspec_conformance(ctx: Any, response: Any, case: Case[Any]) -> bool | None:
+    """`generator.conformance` on every response: the checks the mock runs on what it sends, here on what any
+    target answers (the spec's undocumented rejections excepted, as for schemathesis' own status checks)."""
+    found = _CONFORMANCE.get(id(case.operation.schema.raw_schema))
+    if found is None:
+        return None
+    spec, gaps = found
+    label = case.operation.label
+    if response.status_code in gaps.get(label, {}) or response.request.method != case.operation.method.upper():
+        return None  # a documented gap, or a probe with another method (it reached no operation)
+    headers = {name: ", ".join(values) for name, values in response.headers.items()}  # schemathesis keeps lists
+    answer = Answer(response.status_code, headers, response.content or b"")
+    problems = check_answer(spec, label, answer)
+    if problems:
+        raise AssertionError("\n".join(str(problem) for problem in problems))
+    return None
+
+
+def _spec_responses(raw: Mapping[str, Any]) -> SpecResponses:
+    from generator.coverage import operations
+
+    return SpecResponses(raw, {label: op for label, _, op in operations(raw)})
+
+
 def fuzz_spec(
     spec_path: Path,
     target: Target,
     credentials: Credentials | None,
     options: FuzzOptions | None = None,
     progress: Progress | None = None,
+    emit: Emit | None = None,
 ) -> SpecReport:
-    """Fuzz `target` with the spec at `spec_path`; every check failure and engine error is in the report."""
+    """Fuzz `target` with the spec at `spec_path`; every check failure and engine error is in the report.
+
+    A shard runs the non-stateful phases on its operations only, and shard 1 the stateful phase on all of them, so
+    that the shards of one seed together send what the unsharded run sends.
+    """
     options = options or FuzzOptions()
     started = time.perf_counter()
-    schema = load_schema(spec_path, target, credentials, options)
-    report = SpecReport(spec=package_name(spec_path), target=target.label or target.base_url, seed=schema.config.seed)
-    run = _Run(report, target, progress)
-    for event in from_schema(schema).execute():
-        run.handle(event)
+    raw = read_spec(spec_path)
+    seed = load_schema(spec_path, target, credentials, options).config.seed  # drawn here when none was given
+    report = SpecReport(spec=package_name(spec_path), target=target.label or target.base_url, seed=seed)
+    # The stateful phase runs as a pass of its own, over every operation (its sequences span operations): the
+    # other phases then send the same whether they run whole or in shards (schemathesis feeds what one phase learnt
+    # to the next).
+    rest = tuple(phase for phase in options.phases if phase != "stateful")
+    seeded = replace(options, seed=report.seed)
+    first = load_schema(spec_path, target, credentials, replace(seeded, phases=rest)) if rest else None
+    if options.shard is not None and first is not None:
+        index, count = options.shard
+        report.shard = f"{index}/{count}"
+        first = first.include(name=shard_operations(raw, index, count))
+    passes = [first] if first is not None else []
+    if "stateful" in options.phases and (options.shard is None or options.shard[0] == 1):
+        passes.append(load_schema(spec_path, target, credentials, replace(seeded, phases=("stateful",))))
+    report.coverage = shape(report.spec, raw, report.seed)
+    if report.shard:
+        report.coverage.shards = [report.shard]
+    run = _Run(report, target, progress, emit)
+    run.emit({"event": "spec-started", "spec": report.spec, "target": report.target, "seed": report.seed})
+    for part in passes:
+        _CONFORMANCE[id(part.raw_schema)] = (_spec_responses(raw), target.gaps)
+        try:
+            for event in from_schema(part).execute():
+                run.handle(event)
+        finally:
+            _CONFORMANCE.pop(id(part.raw_schema), None)
     report.elapsed = time.perf_counter() - started
+    run.emit(
+        {"event": "spec-finished", "spec": report.spec, "cases": report.total_cases, "failures": len(report.failures)}
+    )
     return report

@@ -9,7 +9,19 @@ from pathlib import Path
 
 from generator import __version__
 
-_GENERATION_MODULES = ("errors", "ir", "loader", "models", "parser", "pipeline", "render", "runtime_files", "schemas")
+_GENERATION_MODULES = (
+    "errors",
+    "ir",
+    "loader",
+    "models",
+    "packaging",
+    "parser",
+    "pipeline",
+    "render",
+    "runtime_files",
+    "schemas",
+    "versions",
+)
 """The generator's modules whose code shapes a package's content (the CLI, writer, emulator and others do not)."""
 
 

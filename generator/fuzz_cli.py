@@ -19,19 +19,28 @@ to stdout. Exit status: 0 when nothing failed, 1 when something did, 2 for bad u
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from generator.contract import Credentials, FuzzOptions, SpecReport
+    from generator.contract import Credentials, Emit, FuzzOptions, SpecReport
     from generator.profiles.base import ContractHooks
 
-__all__ = ["DEFAULT_MAX_EXAMPLES", "add_parser", "run"]
+__all__ = ["DEFAULT_MAX_EXAMPLES", "add_merge_parser", "add_parser", "run", "run_merge"]
 
 DEFAULT_MAX_EXAMPLES = 100
 """Fuzzing and stateful cases per operation (schemathesis' own default); examples and coverage add a fixed set."""
+DEFAULT_OUTPUT = "fuzz-results"
+
+
+def _shard(text: str) -> tuple[int, int]:
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise argparse.ArgumentTypeError(f"expected I/N with 1 <= I <= N, got {text!r}")
+    return int(index), int(count)
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,6 +62,24 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     fuzz.add_argument("--seed", type=int, help="seed, to repeat a run's inputs (default: random; reports print it)")
     fuzz.add_argument(
         "--workers", type=int, default=1, help="specs fuzzed at the same time, one process each (default: 1)"
+    )
+    fuzz.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="I/N",
+        help="run the I-th of N deterministic parts of the operations (CI matrices; combine with fuzz-merge)",
+    )
+    fuzz.add_argument(
+        "--output-dir",
+        default=DEFAULT_OUTPUT,
+        help=f"where the run report, coverage (JSON, text, HTML) and cassettes go (default: {DEFAULT_OUTPUT})",
+    )
+    fuzz.add_argument("--junit-xml", metavar="FILE", help="write JUnit XML: one test case per operation and check")
+    fuzz.add_argument("--ndjson", metavar="FILE", help="write the run's events as newline-delimited JSON")
+    fuzz.add_argument(
+        "--replay",
+        metavar="CASSETTE",
+        help="re-send the failed requests of a cassette (from --output-dir) to --url and report which still fail",
     )
     credentials = fuzz.add_argument_group(
         "credentials for --url", "default: the environment variables of the generated clients (README, Credentials)"
@@ -105,39 +132,80 @@ def _reachable(url: str) -> str | None:
 
 @dataclass(frozen=True)
 class _Job:
-    """One spec to fuzz: against its emulator (`url` None) or a running server, which gets `credentials`."""
+    """One spec to fuzz: against its emulator or mock (`url` None) or a running server, which gets `credentials`."""
 
     spec: Path
     url: str | None
     credentials: Credentials | None
+    output: str = DEFAULT_OUTPUT
 
 
 def _job(args: argparse.Namespace, spec: Path, url: str | None) -> _Job:
     """Resolve what `spec` needs before anything runs, so that every usage error comes first."""
     from generator.contract import contract_hooks
-    from generator.emulator import NAMES
-    from generator.loader import package_name
 
     hooks = contract_hooks(spec)
-    if url is None and package_name(spec) not in NAMES:
-        raise ValueError(f"{spec} has no built-in emulator (there are {', '.join(NAMES)}): give its server's --url")
     credentials = _remote_credentials(args, hooks) if url is not None and hooks is not None else None
     unreachable = _reachable(url) if url is not None else None
     if unreachable:
         raise ValueError(f"{unreachable}; nothing was fuzzed")
-    return _Job(spec, url, credentials)
+    return _Job(spec, url, credentials, args.output_dir)
 
 
 def _progress(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _fuzz(job: _Job, options: FuzzOptions) -> SpecReport:
-    """Fuzz one spec (also in a worker process: the emulator app is built where it runs)."""
-    from generator.contract import Target, emulator_run, fuzz_spec
+def _fuzz(job: _Job, options: FuzzOptions, emit: Emit | None = None) -> tuple[SpecReport, list[dict[str, Any]]]:
+    """Fuzz one spec (also in a worker process: the emulator or mock app is built where it runs): against its
+    emulator, else its validating mock, or the server at its URL. Returns the report and, without `emit`, the
+    run's events (a worker's, written by the parent)."""
+    from generator.cassettes import write
+    from generator.contract import Target, emulator_run, fuzz_spec, mock_run
+    from generator.emulator import NAMES
+    from generator.loader import package_name
 
-    target, credentials = emulator_run(job.spec) if job.url is None else (Target(job.url, local=False), job.credentials)
-    return fuzz_spec(job.spec, target, credentials, options, _progress)
+    events: list[dict[str, Any]] = []
+    sink = emit or events.append
+    if job.url is not None:
+        target, credentials = Target(job.url, local=False), job.credentials
+        report = fuzz_spec(job.spec, target, credentials, options, _progress, sink)
+    elif package_name(job.spec) in NAMES:
+        target, credentials = emulator_run(job.spec)
+        report = fuzz_spec(job.spec, target, credentials, options, _progress, sink)
+    else:
+        with mock_run(job.spec, options.seed) as target:
+            report = fuzz_spec(job.spec, target, None, options, _progress, sink)
+    if report.failures:
+        shard = f"-shard{options.shard[0]}of{options.shard[1]}" if options.shard else ""
+        cassette = Path(job.output) / "cassettes" / f"{report.spec}{shard}.json"
+        stored = write(cassette, report.spec, job.spec, report.seed, report.target, target.base_url, report.failures)
+        _progress(f"[{report.spec}] {stored} failing request(s) stored in {cassette}")
+    return report, events
+
+
+def _replay(args: argparse.Namespace) -> int:
+    """`--replay CASSETTE --url URL`: re-send the stored requests; 1 while any still fails."""
+    from generator import cassettes
+    from generator.contract import _spec_responses, contract_hooks, read_spec
+
+    if len(args.url) != 1:
+        return _fail("--replay needs one --url: the server to re-send the requests to")
+    try:
+        cassette = cassettes.load(Path(args.replay))
+        spec = Path(args.specs[0]) if args.specs else Path(cassette["spec_path"])
+        hooks = contract_hooks(spec)
+        job = _job(args, spec, args.url[0])
+    except (OSError, ValueError, KeyError) as exc:
+        return _fail(str(exc))
+    raw = read_spec(spec)
+    signer = hooks.signer(job.credentials, raw) if hooks is not None and job.credentials is not None else None
+    outcomes = cassettes.replay(cassette, args.url[0], _spec_responses(raw), signer)
+    for outcome in outcomes:
+        print(outcome.render())
+    failing = sum(outcome.still_failing for outcome in outcomes)
+    print(f"replayed {len(outcomes)} request(s) of {cassette['spec']} (seed {cassette['seed']}): {failing} still fail")
+    return 1 if failing else 0
 
 
 def run(args: argparse.Namespace) -> int:
@@ -147,8 +215,11 @@ def run(args: argparse.Namespace) -> int:
     except ImportError as exc:
         return _fail(f"fuzzing needs schemathesis, from the test extra (pip install -e '.[test]'): {exc}")
     from generator.cli import spec_paths
+    from generator.fuzz_reports import EventWriter
     from generator.runtime.auth import CredentialsError
 
+    if args.replay:
+        return _replay(args)
     specs = spec_paths(args.specs)
     if args.url and len(args.url) != len(specs):
         return _fail(f"give one --url per SPEC ({len(specs)} spec(s), {len(args.url)} --url)")
@@ -159,17 +230,70 @@ def run(args: argparse.Namespace) -> int:
         jobs = [_job(args, spec, url) for spec, url in zip(specs, urls, strict=True)]
     except (OSError, ValueError, CredentialsError) as exc:  # CredentialsError names variables, never values
         return _fail(str(exc))
-    options = FuzzOptions(max_examples=args.max_examples, seed=args.seed)
+    options = FuzzOptions(max_examples=args.max_examples, seed=args.seed, shard=args.shard)
     workers = min(args.workers, len(jobs))
-    if workers == 1:
-        reports = [_fuzz(job, options) for job in jobs]
-    else:
-        import itertools
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+    with contextlib.ExitStack() as stack:
+        stream = stack.enter_context(open(args.ndjson, "w", encoding="utf-8")) if args.ndjson else None
+        emit = EventWriter(stream) if stream is not None else None
+        if workers == 1:
+            results = [_fuzz(job, options, emit) for job in jobs]
+        else:
+            import itertools
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
-        context = multiprocessing.get_context("spawn")  # a fresh interpreter: no threads or app state inherited
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            reports = list(pool.map(_fuzz, jobs, itertools.repeat(options)))
+            context = multiprocessing.get_context("spawn")  # a fresh interpreter: no threads or app state inherited
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                results = list(pool.map(_fuzz, jobs, itertools.repeat(options)))
+            if emit is not None:
+                for event in (event for _, events in results for event in events):
+                    emit(event)
+    reports = [report for report, _ in results]
     print(format_report(reports))
+    return _write(args, reports)
+
+
+def _write(args: argparse.Namespace, reports: list[SpecReport]) -> int:
+    """The run's files (report, coverage, JUnit) and the coverage summary; the exit status of the reports."""
+    from generator.coverage import summary
+    from generator.fuzz_reports import junit_xml, write_outputs
+
+    coverages = [report.coverage for report in reports if report.coverage is not None]
+    write_outputs(Path(args.output_dir), reports, coverages)
+    if args.junit_xml:
+        Path(args.junit_xml).write_bytes(junit_xml(reports))
+    print("\ncoverage:\n" + summary(coverages))
+    print(f"reports in {args.output_dir}/ (report.json, coverage.json, coverage.txt, coverage.html)")
     return 0 if all(report.ok for report in reports) else 1
+
+
+def add_merge_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register `fuzz-merge`: shard runs' output folders combined into one."""
+    merge = subparsers.add_parser("fuzz-merge", help="combine the reports and coverage of fuzz shards into one")
+    merge.add_argument("folders", nargs="+", metavar="DIR", help="the --output-dir of each shard's run")
+    merge.add_argument(
+        "--output-dir", default=DEFAULT_OUTPUT, help=f"where the combined files go (default: {DEFAULT_OUTPUT})"
+    )
+    merge.add_argument("--junit-xml", metavar="FILE", help="write the combined JUnit XML")
+    merge.set_defaults(func=run_merge)
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    """Combine shard outputs; 0 when no shard failed, 1 when one did, 2 when an input is missing or not ours."""
+    import json
+
+    from generator import coverage
+    from generator.contract import format_report
+    from generator.fuzz_reports import load_reports, merge_reports
+
+    try:
+        parts = [json.loads((Path(f) / "report.json").read_text(encoding="utf-8")) for f in args.folders]
+        covers = [json.loads((Path(f) / "coverage.json").read_text(encoding="utf-8")) for f in args.folders]
+        reports = merge_reports(report for part in parts for report in load_reports(part))
+        coverages = coverage.merge(spec for part in covers for spec in coverage.load(part))
+    except (OSError, ValueError, KeyError) as exc:
+        return _fail(f"cannot merge: {exc}")
+    for report in reports:
+        report.coverage = next((c for c in coverages if (c.spec, c.seed) == (report.spec, report.seed)), None)
+    print(format_report(reports))
+    return _write(args, reports)

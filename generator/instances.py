@@ -18,6 +18,7 @@ allowed and the branches of `anyOf`/`oneOf` that end soonest come first.
 from __future__ import annotations
 
 import base64
+import contextvars
 import json
 import math
 import random
@@ -32,8 +33,11 @@ from urllib.parse import unquote
 
 import referencing.exceptions
 from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import _keywords as json_schema_keywords
 from jsonschema.exceptions import UnknownType
+from jsonschema.validators import extend
 from openapi_schema_validator import OAS30Validator, OAS31Validator, oas30_format_checker, oas31_format_checker
+from openapi_schema_validator import _keywords as oas_keywords
 
 from generator.errors import escape_pointer_token
 from generator.runtime.model import FORMAT_CHECKS
@@ -61,6 +65,57 @@ _INT_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 _UNCHECKABLE = (re.error, referencing.exceptions.Unresolvable, UnknownType)
 """What the validator raises for a schema it cannot apply (a pattern Python's `re` rejects, a dangling `$ref`,
 a type such as Swagger 2's `file`): reported as an error, never raised."""
+
+
+_DISCRIMINATING: contextvars.ContextVar[frozenset[tuple[int, int]]] = contextvars.ContextVar(
+    "_DISCRIMINATING", default=frozenset()
+)
+
+
+def _cycle_safe(keyword: str) -> Callable[..., Iterator[Any]]:
+    """openapi-schema-validator's 3.0 `allOf`/`oneOf`/`anyOf` with a discriminator validate the instance against the
+    schema the discriminator names instead. Where that schema inherits from this one (`Cat: allOf: [Pet]`, `Pet`
+    discriminating on `kind` without a mapping, Azure's usual pattern) it comes straight back here with the same
+    instance and never ends: on the way back, the keyword is applied as JSON Schema has it."""
+    discriminating = getattr(oas_keywords, keyword)
+    plain = getattr(json_schema_keywords, keyword)
+
+    def apply(validator: Any, members: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[Any]:
+        key = (id(schema), id(instance))
+        active = _DISCRIMINATING.get()
+        if "discriminator" in schema and not _names_a_schema(validator, schema["discriminator"], instance):
+            yield from plain(validator, members, instance, schema)
+        elif "discriminator" not in schema or key not in active:
+            token = _DISCRIMINATING.set(active | {key})
+            try:  # to the end here: an abandoned generator would reset the variable out of turn
+                errors = list(discriminating(validator, members, instance, schema))
+            finally:
+                _DISCRIMINATING.reset(token)
+            yield from errors
+        else:
+            yield from plain(validator, members, instance, schema)
+
+    return apply
+
+
+def _names_a_schema(validator: Any, discriminator: Any, instance: Any) -> bool:
+    """Whether the discriminator's value in `instance` names a schema, by its mapping or, without a mapping entry,
+    as a component's name. A value that names none (Azure names subtypes with `x-ms-discriminator-value`, which
+    OpenAPI does not know) selects nothing: the keyword then applies as JSON Schema has it."""
+    if not isinstance(discriminator, Mapping) or not isinstance(instance, Mapping):
+        return True  # openapi-schema-validator reports these
+    value = instance.get(discriminator.get("propertyName"))
+    mapping = discriminator.get("mapping")
+    if not isinstance(value, str) or (isinstance(mapping, Mapping) and value in mapping):
+        return True
+    try:
+        validator._resolver.lookup(f"#/components/schemas/{value}")
+    except referencing.exceptions.Unresolvable:
+        return False
+    return True
+
+
+_OAS30Validator = extend(OAS30Validator, {k: _cycle_safe(k) for k in ("allOf", "oneOf", "anyOf")})
 
 
 class UnsatisfiableSchema(Exception):
@@ -392,7 +447,7 @@ class InstanceGenerator:
         self.openapi = version
         self.max_depth = max_depth
         self._v31 = version.startswith("3.1")
-        validator_class = OAS31Validator if self._v31 else OAS30Validator
+        validator_class = OAS31Validator if self._v31 else _OAS30Validator
         self._root_validator = validator_class(document, format_checker=_format_checker(self._v31))
         self._validators: dict[int, tuple[Any, Any]] = {}
         self._pointers: dict[int, str] | None = None
@@ -401,6 +456,7 @@ class InstanceGenerator:
         self._flat: dict[tuple[str, int], tuple[_Src, ...]] = {}
         self._values: dict[_Options, dict[tuple[Any, ...], Any]] = {}
         self._patterns: dict[str, _Pattern] = {}
+        self._parents: dict[str, list[str]] | None = None
 
     def generate(
         self,
@@ -510,6 +566,31 @@ class InstanceGenerator:
             cached = self._flat[key] = tuple(parts)
         return cached
 
+    def _component(self, ref: str) -> Mapping[str, Any]:
+        found = self.document.get("components", {}).get("schemas", {}).get(_discriminator_value({}, ref) or "", {})
+        return found if isinstance(found, Mapping) else {}
+
+    def _subtypes(self, base: str, discriminator: Mapping[str, Any]) -> list[str]:
+        """The schemas a discriminator of `base` may name: its mapping's targets, else every component inheriting
+        `base` through `allOf` (directly or not), in document order."""
+        prefix = "#/components/schemas/"
+        mapping = discriminator.get("mapping")
+        if isinstance(mapping, Mapping) and mapping:
+            refs = [t if t.startswith("#") else prefix + t for t in mapping.values() if isinstance(t, str)]
+            return [ref for ref in refs if ref != base and self._component(ref)]
+        if self._parents is None:
+            self._parents = {}
+            for name, schema in (self.document.get("components", {}).get("schemas", {}) or {}).items():
+                members = schema.get("allOf") if isinstance(schema, Mapping) else None
+                named = [m.get("$ref") for m in members or () if isinstance(m, Mapping)]
+                self._parents[prefix + escape_pointer_token(name)] = [r for r in named if isinstance(r, str)]
+
+        def inherits(ref: str, seen: frozenset[str]) -> bool:
+            parents = self._parents.get(ref, []) if self._parents is not None else []
+            return base in parents or any(inherits(p, seen | {ref}) for p in parents if p not in seen)
+
+        return [ref for ref in self._parents if ref != base and inherits(ref, frozenset())]
+
     def _facts_of(self, srcs: tuple[_Src, ...]) -> _Facts:
         key = tuple(s.key() for s in srcs)
         cached = self._facts.get(key)
@@ -585,7 +666,11 @@ class _Session:
             if depth > self.gen.max_depth + _DEPTH_SLACK:
                 raise UnsatisfiableSchema(srcs[0].loc, f"the recursion does not end within {depth} levels")
             rng = random.Random(f"{self.opts.seed}|{'|'.join(s.loc for s in srcs)}|{depth}|{salt}")
-            result = self._resolve(_Node(self.gen._facts_of(srcs), srcs, depth, salt, rng, [SEARCH_BUDGET]))
+            subtype = self._subtype(srcs, salt)
+            if subtype is not None:
+                result = self.value((subtype, *srcs), depth, salt)
+            else:
+                result = self._resolve(_Node(self.gen._facts_of(srcs), srcs, depth, salt, rng, [SEARCH_BUDGET]))
         except UnsatisfiableSchema as exc:
             self.cache[key] = _Failure(exc.pointer, exc.reason)
             raise
@@ -594,6 +679,40 @@ class _Session:
 
     def valid_all(self, srcs: tuple[_Src, ...], value: Any) -> bool:
         return all(self.gen.is_valid(s.schema, value) for s in srcs)
+
+    def _subtype(self, srcs: tuple[_Src, ...], salt: int) -> _Src | None:
+        """A schema inheriting the base `srcs` name, where the base cannot name itself as its discriminator says.
+
+        An instance of a base with a discriminator (`Pet`, discriminating on `petType`) says which schema it is by
+        that property: OpenAPI 3.0 validators check it against the schema the value names instead (`Cat`), and
+        readers of any version expect a value of the mapping. When no value names the base itself (its name is
+        not a value the property takes, or the mapping leaves it out), a valid instance of the base is one of a
+        subtype's: a mapping target, or a component inheriting the base through `allOf`."""
+        facts = self.gen._facts_of(srcs)
+        if not facts.components:
+            return None
+        base = facts.components[0]
+        schema = self.gen._component(base)
+        discriminator = schema.get("discriminator")
+        if not isinstance(discriminator, Mapping) or {"oneOf", "anyOf"} & schema.keys():
+            return None
+        name = discriminator.get("propertyName")
+        accepts = self._prop_srcs(facts, name) if isinstance(name, str) else None
+        if accepts is None:
+            return None
+        own = _discriminator_value(discriminator, base)
+        named = own is not None and (not discriminator.get("mapping") or own in discriminator["mapping"])
+        if named and self.valid_all(accepts, own):
+            return None
+        candidates = [
+            ref
+            for ref in self.gen._subtypes(base, discriminator)
+            if (value := _discriminator_value(discriminator, ref)) is not None and self.valid_all(accepts, value)
+        ]
+        if not candidates:
+            return None
+        ref = candidates[salt % len(candidates)]
+        return _Src(self.gen._component(ref), ref)
 
     def _full(self, node: _Node) -> bool:
         return node.widen or (self.opts.variant == "full" and node.depth < self.gen.max_depth)
@@ -612,7 +731,13 @@ class _Session:
                     return candidate
             raise UnsatisfiableSchema(node.loc, "no value allowed by const/enum satisfies the whole schema")
         if self.opts.use_examples:
+            # Without a `type`, the keywords say what the value is meant to be (`properties`: an object), as the
+            # generated models read them: an example of another type would be valid JSON Schema but not that.
+            meant = set(_hinted(node.facts)) if node.facts.types is None else set()
+            meant |= {"integer"} if "number" in meant else set()
             for example in _rotate(node.facts.examples, node.salt):
+                if meant and _json_type(example) not in meant:
+                    continue
                 if _is_json(example) and self.valid_all(node.srcs, example):
                     return example
         if node.facts.choices:
@@ -744,16 +869,7 @@ class _Session:
                 prefer_null = self.opts.variant == "minimal" or node.depth >= self.gen.max_depth
                 kinds = ["null", *kinds] if prefer_null and not node.widen else [*kinds, "null"]
         else:
-            hinted = [
-                kind
-                for kind, present in (
-                    ("object", facts.object_parts or facts.required or facts.min_props),
-                    ("array", facts.array_parts or facts.min_items or facts.contains),
-                    ("string", facts.patterns or facts.formats or facts.min_length or facts.max_length is not None),
-                    ("number", facts.lower or facts.upper or facts.multiples),
-                )
-                if present
-            ]
+            hinted = _hinted(facts)
             kinds = [*hinted, *(t for t in _ALL_TYPES if t not in hinted)]
         return [t for t in kinds if t not in facts.excluded_types]
 
@@ -1016,6 +1132,34 @@ def _close_dependencies(names: list[str], dependent: Mapping[str, list[str]]) ->
     for name in out:  # grows while iterating: each added name's own dependencies are added too
         out += [n for n in dependent.get(name, []) if n not in out]
     return out
+
+
+def _hinted(facts: _Facts) -> list[str]:
+    """The types a schema without `type` implies by its keywords (`properties`: object, `items`: array ...)."""
+    return [
+        kind
+        for kind, present in (
+            ("object", facts.object_parts or facts.required or facts.min_props),
+            ("array", facts.array_parts or facts.min_items or facts.contains),
+            ("string", facts.patterns or facts.formats or facts.min_length or facts.max_length is not None),
+            ("number", facts.lower or facts.upper or facts.multiples),
+        )
+        if present
+    ]
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object" if isinstance(value, dict) else "unknown"
 
 
 def _discriminator_value(discriminator: Mapping[str, Any], ref: str) -> str | None:

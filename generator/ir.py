@@ -182,6 +182,9 @@ class Operation:
     idempotent: bool
     rate_limit: dict[str, Any] | None
     deprecated: bool = False
+    auth_headers: tuple[Parameter, ...] = ()
+    """Headers the auth flow sets (`x-auth-managed`): never client arguments, but a server checks those sent."""
+    auth_headers_model: str | None = None
 
     @property
     def successes(self) -> tuple[Response, ...]:

@@ -63,10 +63,18 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _start_worker(parent: int, warm_up: Callable[[], None] | None) -> None:
-    """Tie the worker's life to the generator's, then warm up.
+    """Tie the worker's life to the generator's, then warm up."""
+    die_with_parent(parent)
+    if warm_up is not None:
+        warm_up()
 
-    A generator killed outright (SIGKILL) cannot tell its workers to stop, and they would wait for jobs forever. On
-    Linux the kernel sends the worker SIGKILL when its parent dies (`PR_SET_PDEATHSIG`); elsewhere a thread checks.
+
+def die_with_parent(parent: int) -> None:
+    """End this process (SIGKILL) when process `parent`, which started it, ends; at once if it already has.
+
+    A parent killed outright (SIGKILL) cannot tell its worker processes to stop, and they would go on waiting for
+    jobs (or serving a port) forever. On Linux the kernel kills the worker when its parent dies
+    (`PR_SET_PDEATHSIG`); elsewhere a thread checks twice a second.
     """
     try:
         armed = ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) == 0
@@ -76,8 +84,6 @@ def _start_worker(parent: int, warm_up: Callable[[], None] | None) -> None:
         os._exit(1)
     if not armed:
         threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    if warm_up is not None:
-        warm_up()
 
 
 def _watch_parent(parent: int) -> None:

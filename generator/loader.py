@@ -30,6 +30,10 @@ MAX_SPEC_BYTES = 64 << 20
 MAX_EXPANDED_NODES = 5_000_000
 """A document whose YAML aliases expand to more values than this is refused (an alias bomb: a few kilobytes that
 expand to billions of values would exhaust memory in whatever walks it). Stripe's spec has about 100,000."""
+MAX_DOCUMENT_DEPTH = 100
+"""A document nesting objects and arrays deeper than this is refused: the validator, the generator and the
+hand-over to worker processes all recurse, and would fail at a depth that depends on the stack in use. The deepest
+spec of the corpus nests 15 levels."""
 _ANCHOR = re.compile(rb"(?<![^\s:\-\[{,])&[^\s,\[\]{}]")
 """An anchor (`&name` at the start of a node): `(?<![^...])` is "at the start, or after one of these"."""
 
@@ -129,7 +133,14 @@ def parse_document(raw: bytes, shown: str, *, as_json: bool) -> Any:
         if fast is not _UNSURE:
             return fast
     try:
-        return json.loads(raw) if as_json else yaml.load(raw, Loader=_Loader)
+        return json.loads(raw, parse_constant=_not_json) if as_json else yaml.load(raw, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:  # bytes that are no text: where they are, and why, on one line
+        before = raw[: exc.position]
+        at = before.count(b"\n") + 1, len(before) - before.rfind(b"\n")
+        reason = str(exc).split("\n", 1)[0]
+        raise GenerationError(
+            [Problem(shown, "", "spec.syntax", f"not valid YAML: {reason}", at[0], column=at[1])]
+        ) from exc
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         line = column = None
         # A YAML error's context (an unclosed bracket or quote) is where the fault is; its problem mark, where the
@@ -297,6 +308,9 @@ def load_spec(path: Path, *, validate: bool = True, lenient: bool = False, cache
                 )
             ]
         )
+    if nests_deeper(document, MAX_DOCUMENT_DEPTH):
+        message = f"objects and arrays nest deeper than {MAX_DOCUMENT_DEPTH} levels: refused"
+        raise GenerationError([Problem(shown, "", "spec.too-deep", message)])
     spec = LoadedSpec(path, raw, document)
     if lenient:
         from generator.lenient import repaired
@@ -308,6 +322,24 @@ def load_spec(path: Path, *, validate: bool = True, lenient: bool = False, cache
     if problems:
         raise GenerationError(problems)
     return spec
+
+
+def nests_deeper(document: Any, limit: int) -> bool:
+    """Whether objects and arrays nest deeper than `limit` levels (the document itself is the first): level by
+    level, each shared (aliased) container once per level, so neither recursion nor aliases can make it costly."""
+    level = [document] if isinstance(document, dict | list) else []
+    for _ in range(limit):
+        below: dict[int, Any] = {}
+        for node in level:
+            for child in node.values() if isinstance(node, dict) else node:
+                if isinstance(child, dict | list):
+                    below[id(child)] = child
+        level = list(below.values())
+    return bool(level)
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def expanded_size(document: Any) -> int:

@@ -15,13 +15,20 @@ import hashlib
 import json
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator.errors import GenerationError, Problem
 from generator.render import pyrepr
-from generator.schemas import COMPONENT_REF, ModelRules, SchemaRegistry, is_object_schema, is_present_condition
+from generator.schemas import (
+    COMPONENT_REF,
+    ModelRules,
+    SchemaRegistry,
+    is_object_schema,
+    is_present_condition,
+    runtime_pattern,
+)
 
 CHUNK_SCHEMAS = 48
 """Schemas per datamodel-code-generator run, about: its passes cost about the same per schema from 32 schemas a run
@@ -224,7 +231,78 @@ def run_chunk(chunk: ModelChunk) -> ChunkModels:
     text = json.dumps(chunk.schemas, ensure_ascii=False, default=_unjsonable)
     by_text = text.count(_ELSEWHERE_PREFIX) == text.count(f"{_ELSEWHERE_FILE}#/{_ELSEWHERE_PREFIX}")
     by_text = by_text and not _LINE_BREAKS.search(code)
-    return _split_module(code, chunk.spec, by_text=by_text)
+    wanted = frozenset(p for p in _patterns(chunk.schemas) if not runtime_pattern(p))
+    return _split_module(code, chunk.spec, by_text=by_text and not wanted, python_patterns=wanted)
+
+
+def _enum_edits(code: str, tree: ast.Module) -> list[tuple[int, int, int, int, str]]:
+    """Enums of two or more strings (or integers) become open: `Literal["A", "B"]` is typed
+    `Annotated[Literal["A", "B"] | str, KNOWN_VALUES]`, so that code using a model handles a value the vendor adds
+    later (a tolerant client keeps it as received) and still matches on the known ones; `KNOWN_VALUES` validates
+    the `Literal` alone, so requests and strict reads stay closed. Single values (constants, discriminator tags)
+    stay closed. The edits (start line, column, end line, column, new text), as `_factory_edits`'."""
+    edits: list[tuple[int, int, int, int, str]] = []
+    if "Literal[" not in code:
+        return edits
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "Literal"):
+            continue
+        members = node.slice.elts if isinstance(node.slice, ast.Tuple) else []
+        kinds = {type(m.value) for m in members if isinstance(m, ast.Constant)}
+        if (
+            len(members) < 2
+            or len(kinds) != 1
+            or kinds - {str, int}
+            or not all(isinstance(m, ast.Constant) for m in members)
+        ):
+            continue
+        literal = ast.get_source_segment(code, node) or ast.unparse(node)
+        assert node.end_lineno is not None and node.end_col_offset is not None
+        opened = f"Annotated[{literal} | {kinds.pop().__name__}, KNOWN_VALUES]"
+        edits.append((node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, opened))
+    return edits
+
+
+_ENUM_IMPORTS = ("from typing import Annotated", "from ._runtime.model import KNOWN_VALUES")
+"""What the open enums (`_enum_edits`) use."""
+
+
+def _python_patterns(code: str, wanted: frozenset[str]) -> str:
+    """Patterns pydantic's default (Rust) regex engine cannot compile (`wanted`), compiled with Python's `re` instead.
+
+    Rust's engine has no look-around or back-references and limits a compiled pattern's size (AWS writes
+    `[\\w+=,.@-]{1,1000}`); given a compiled `re.Pattern`, pydantic checks that field with Python's engine, as
+    openapi-spec-validator does. Every other pattern keeps the faster engine."""
+    if not wanted:
+        return code
+    tree = ast.parse(code)
+    spots = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.keyword)
+        and node.arg == "pattern"
+        and isinstance(node.value, ast.Constant)
+        and node.value.value in wanted
+    ]
+    lines = code.split("\n")
+    for value in sorted(spots, key=lambda v: (v.lineno, v.col_offset), reverse=True):
+        assert value.end_lineno is not None and value.end_col_offset is not None
+        first, last = lines[value.lineno - 1], lines[value.end_lineno - 1]
+        segment = ast.get_source_segment(code, value) or repr(value.value)
+        replaced = first[: value.col_offset] + f"re.compile({segment})" + last[value.end_col_offset :]
+        lines[value.lineno - 1 : value.end_lineno] = [replaced]
+    return ("import re\n" if spots else "") + "\n".join(lines)
+
+
+def _patterns(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("pattern"), str):
+            yield node["pattern"]
+        for value in node.values():
+            yield from _patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _patterns(value)
 
 
 def with_copies(models: ChunkModels, copies: Mapping[str, tuple[str, ...]]) -> ChunkModels:
@@ -243,19 +321,40 @@ def with_copies(models: ChunkModels, copies: Mapping[str, tuple[str, ...]]) -> C
     return ChunkModels(models.imports, tuple(definitions), models.external)
 
 
-def _factory_edits(code: str, tree: ast.Module) -> list[tuple[int, int, int, int, str]]:
-    """Fields whose default is a list, dict or set literal get it from a `default_factory` instead: the edits
-    (start line, column, end line, column, new text), in the order found.
+_Edit = tuple[int, int, int, int, str]
+"""An edit of generated code: start line, column, end line, column (as the syntax tree has them), new text."""
+
+
+def _factory_edits(code: str, tree: ast.Module, inner: list[_Edit] | None = None) -> tuple[list[_Edit], list[_Edit]]:
+    """Fields whose default is a list, dict or set literal get it from a `default_factory` instead: the edits, in the
+    order found, and those of `inner` (edits within statements, such as `_enum_edits`) that they include.
 
     datamodel-code-generator writes such defaults as class attributes: a dict default of a model-typed field then
     contradicts the annotation for a type checker, and mutable class attributes are what linters warn about.
     pydantic validates (`validate_default`) and copies a factory's value as it does a default's, so nothing else
     changes."""
-    edits: list[tuple[int, int, int, int, str]] = []
+    edits: list[_Edit] = []
+    included: list[_Edit] = []
+    lines: list[str] = []
     for node in _annotated_assignments(tree):
         if not (isinstance(node.value, ast.Dict | ast.List | ast.Set) and isinstance(node.target, ast.Name)):
             continue
-        value = ast.get_source_segment(code, node.value) or ast.unparse(node.value)
+        assert node.end_lineno is not None and node.end_col_offset is not None
+        within = [
+            e
+            for e in inner or ()
+            if (node.lineno, node.col_offset) <= (e[0], e[1]) and (e[2], e[3]) <= (node.end_lineno, node.end_col_offset)
+        ]
+        if within:  # the statement's text as those edits leave it
+            lines = lines or code.split("\n")
+            included += within
+
+        def segment(part: ast.expr, fallback: str = "", within: list[_Edit] = within, lines: list[str] = lines) -> str:
+            if within:
+                return _edited_segment(lines, part, within)
+            return ast.get_source_segment(code, part) or fallback
+
+        value = segment(node.value, ast.unparse(node.value))
         annotation = node.annotation
         field = (
             annotation.slice.elts[-1]
@@ -266,18 +365,38 @@ def _factory_edits(code: str, tree: ast.Module) -> list[tuple[int, int, int, int
             else None
         )
         if isinstance(field, ast.Call):
-            call = ast.get_source_segment(code, field) or ast.unparse(field)
-            inner = call[call.index("(") + 1 : -1].strip()
-            replacement_call = f"Field(default_factory=lambda: {value}{', ' + inner if inner else ''})"
-            head = (ast.get_source_segment(code, annotation) or "").replace(call, replacement_call, 1)
+            call = segment(field, ast.unparse(field))
+            arguments = call[call.index("(") + 1 : -1].strip()
+            replacement_call = f"Field(default_factory=lambda: {value}{', ' + arguments if arguments else ''})"
+            head = segment(annotation).replace(call, replacement_call, 1)
             text = f"{node.target.id}: {head}"
         else:
-            text = (
-                f"{node.target.id}: {ast.get_source_segment(code, annotation)} = Field(default_factory=lambda: {value})"
-            )
-        assert node.end_lineno is not None and node.end_col_offset is not None
+            text = f"{node.target.id}: {segment(annotation, 'None')} = Field(default_factory=lambda: {value})"
         edits.append((node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, text))
-    return edits
+    return edits, included
+
+
+def _edited_segment(lines: list[str], node: ast.expr, edits: list[_Edit]) -> str:
+    """The source of `node` (columns are UTF-8 offsets, as the syntax tree has them) with the `edits` inside it
+    made."""
+    start = (node.lineno, node.col_offset)
+    assert node.end_lineno is not None and node.end_col_offset is not None
+    end = (node.end_lineno, node.end_col_offset)
+
+    def between(a: tuple[int, int], b: tuple[int, int]) -> str:
+        if a[0] == b[0]:
+            return lines[a[0] - 1].encode()[a[1] : b[1]].decode()
+        middle = lines[a[0] : b[0] - 1]
+        first, last = lines[a[0] - 1].encode()[a[1] :].decode(), lines[b[0] - 1].encode()[: b[1]].decode()
+        return "\n".join([first, *middle, last])
+
+    parts: list[str] = []
+    at = start
+    for edit in sorted(e for e in edits if start <= (e[0], e[1]) and (e[2], e[3]) <= end):
+        parts += [between(at, (edit[0], edit[1])), edit[4]]
+        at = (edit[2], edit[3])
+    parts.append(between(at, end))
+    return "".join(parts)
 
 
 _SIMPLE_STATEMENTS = (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.Expr, ast.Pass)
@@ -323,15 +442,25 @@ def run_chunks(chunks: list[ModelChunk]) -> list[ChunkModels | GenerationError]:
     return results
 
 
-def _split_module(code: str, spec: str, *, by_text: bool = False) -> ChunkModels:
+def _split_module(
+    code: str, spec: str, *, by_text: bool = False, python_patterns: frozenset[str] = frozenset()
+) -> ChunkModels:
     """Imports and top-level definitions of a generated module, list, dict and set defaults made factories
-    (`_factory_edits`), other groups' names unprefixed; a module docstring goes with the definition before it, and
-    eager `model_rebuild()` calls are dropped (the base model defers building).
+    (`_factory_edits`), enums opened (`_enum_edits`), other groups' names unprefixed; a module docstring goes with
+    the definition before it, and eager `model_rebuild()` calls are dropped (the base model defers building).
 
     The module is parsed once. `by_text`: every use of the placeholder prefix in `code` is an imported name, so
-    names are unprefixed as text rather than found in the syntax tree of the edited module."""
+    names are unprefixed as text rather than found in the syntax tree of the edited module. `python_patterns`: the
+    patterns to compile with Python's `re` (`_python_patterns`; the edited module is then parsed again)."""
     tree = ast.parse(code)
-    edits = _factory_edits(code, tree)
+    opened = _enum_edits(code, tree)
+    edits, included = _factory_edits(code, tree, opened)
+    factories = bool(edits)
+    if included:
+        taken = set(included)
+        edits += [edit for edit in opened if edit not in taken]
+    else:
+        edits += opened
     lines = code.split("\n")
     # The edits make one line of each multi-line field; statements after one start that many lines earlier.
     starts = [node.lineno for node in tree.body]
@@ -344,9 +473,11 @@ def _split_module(code: str, spec: str, *, by_text: bool = False) -> ChunkModels
                 if line > end:
                     shift[index] += end - start
     rewritten = "\n".join(lines)
-    field_import = bool(edits) and not re.search(r"^from pydantic import .*\bField\b", rewritten, re.M)
-    if not by_text:  # the edited module as `_factory_defaults` gave it, parsed again
-        return _split_parsed(("from pydantic import Field\n" if field_import else "") + rewritten, spec)
+    field_import = factories and not re.search(r"^from pydantic import .*\bField\b", rewritten, re.M)
+    added = (["from pydantic import Field"] if field_import else []) + (list(_ENUM_IMPORTS) if opened else [])
+    if not by_text or python_patterns:  # the edited module, parsed again
+        edited = "".join(f"{line}\n" for line in added) + rewritten
+        return _split_parsed(_python_patterns(edited, python_patterns), spec)
     lines = rewritten.splitlines()
     body = tree.body
     prefixed = {
@@ -355,7 +486,7 @@ def _split_module(code: str, spec: str, *, by_text: bool = False) -> ChunkModels
         if isinstance(node, ast.ImportFrom) and node.module == _ELSEWHERE_MODULE
         for alias in node.names
     }
-    imports: list[str] = ["from pydantic import Field"] if field_import else []
+    imports: list[str] = added
     definitions: list[tuple[str, str]] = []
     for index, node in enumerate(body):
         begin = starts[index] - shift[index]

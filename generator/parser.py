@@ -9,7 +9,9 @@ Operations without an `operationId` are named after their method and path (`docs
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import replace
 from typing import Any
 
 from generator.errors import GenerationError, Problem, pointer
@@ -61,6 +63,7 @@ def parse_api(spec: LoadedSpec) -> tuple[Api, SchemaRegistry]:
     registry = SchemaRegistry(spec, problems)
     parser = _Parser(spec, registry, problems, profile)
     api = parser.api()
+    problems[:] = [parser.relocated(problem) for problem in problems]
     problems += profile.check(spec, api)
     if any(problem.level == "error" for problem in problems):
         raise GenerationError(problems)
@@ -81,6 +84,18 @@ class _Parser:
         self.registry = registry
         self.problems = problems
         self.error_schemas: list[Any] = []
+        self._auth_models: dict[str, str] = {}
+        self.relocations: list[tuple[str, str]] = []
+        """(pointer into a schema this parser put together, where that part is in the document)."""
+
+    def relocated(self, problem: Problem) -> Problem:
+        """`problem` located in the document where it was found in a schema put together here (a parameter's
+        schema inside the operation's parameters model)."""
+        for made, real in self.relocations:
+            if problem.pointer == made or problem.pointer.startswith(made + "/"):
+                moved = self.spec.problem(real + problem.pointer[len(made) :], problem.code, problem.message)
+                return replace(moved, level=problem.level)
+        return problem
 
     def fail(self, ptr: str, code: str, message: str) -> None:
         self.problems.append(self.spec.problem(ptr, code, message))
@@ -188,9 +203,11 @@ class _Parser:
         located = [(p, f"{item_ptr}/parameters/{i}") for i, p in enumerate(shared)] + [
             (p, f"{ptr}/parameters/{i}") for i, p in enumerate(raw.get("parameters", []) or [])
         ]
-        effective = self._effective_params(located)
+        effective, managed = self._effective_params(located)
         params = self.parameters(effective)
-        params_model = self.params_model(op_id, effective, ptr) if params else None
+        params_model = self.params_model(f"{op_id}Params", effective, ptr) if params else None
+        auth_headers = self.parameters(managed)
+        auth_model = self.auth_headers_model(managed, ptr) if auth_headers else None
         idempotent = raw.get("x-idempotent")
         return Operation(
             operation_id=op_id,
@@ -208,22 +225,32 @@ class _Parser:
             idempotent=bool(idempotent) if isinstance(idempotent, bool) else method.upper() in IDEMPOTENT_METHODS,
             rate_limit=raw.get("x-rate-limit"),
             deprecated=bool(raw.get("deprecated", False)),
+            auth_headers=tuple(auth_headers),
+            auth_headers_model=auth_model,
         )
 
     # ----------------------------------------------------------------------------------------------- parameters
 
-    def _effective_params(self, located: list[tuple[Any, str]]) -> list[tuple[dict[str, Any], str]]:
-        """Operation-level parameters override path-level ones with the same name and location; headers OpenAPI
-        ignores and headers the auth flow sets (`x-auth-managed`) are left out."""
+    def _effective_params(
+        self, located: list[tuple[Any, str]]
+    ) -> tuple[list[tuple[dict[str, Any], str]], list[tuple[dict[str, Any], str]]]:
+        """(the operation's parameters, the headers its auth flow sets): operation-level parameters override
+        path-level ones with the same name and location; headers OpenAPI ignores are left out, and those the auth
+        flow sets (`x-auth-managed`) are never client arguments, but a server checks them as the spec says."""
         by_key: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
         for raw, p_ptr in located:
             p = self.deref(raw)
+            for _ in range(32):  # where it is written: through its `$ref`s (a cycle is the validator's to report)
+                if not (isinstance(raw, dict) and isinstance(raw.get("$ref"), str) and raw["$ref"].startswith("#/")):
+                    break
+                p_ptr, raw = raw["$ref"][1:], resolve_pointer(self.doc, raw["$ref"][1:])
             by_key[(str(p.get("name", "")), str(p.get("in", "")))] = (p, p_ptr)
-        return [
+        kept = [
             (p, p_ptr)
             for (name, location), (p, p_ptr) in by_key.items()
-            if not p.get("x-auth-managed") and not (location == "header" and name.lower() in _IGNORED_HEADERS)
+            if not (location == "header" and name.lower() in _IGNORED_HEADERS)
         ]
+        return [k for k in kept if not k[0].get("x-auth-managed")], [k for k in kept if k[0].get("x-auth-managed")]
 
     def _param_schema(self, p: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
         """The parameter's schema and, for a `content` parameter, its media type."""
@@ -257,16 +284,19 @@ class _Parser:
             while py_name in used:
                 py_name += "_"
             used.add(py_name)
+            # A required parameter with one allowed value is fixed: never an argument, always sent, and what the
+            # server routes on (an RPC `Action`); an optional one stays an argument the caller may leave out.
+            required = bool(p.get("required", False)) or location == "path"
             enum = schema.get("enum")
-            const = schema.get("const")
-            if const is None and isinstance(enum, list) and len(enum) == 1 and p.get("required"):
+            const = schema.get("const") if required else None
+            if const is None and isinstance(enum, list) and len(enum) == 1 and required:
                 const = enum[0]
             params.append(
                 Parameter(
                     name=p["name"],
                     py_name=py_name,
                     location=location,
-                    required=bool(p.get("required", False)) or location == "path",
+                    required=required,
                     annotation=self.annotation(schema),
                     kind=kind,
                     item_kind=item_kind,
@@ -280,16 +310,27 @@ class _Parser:
             )
         return params
 
-    def params_model(self, op_id: str, effective: list[tuple[dict[str, Any], str]], ptr: str) -> str:
+    def auth_headers_model(self, managed: list[tuple[dict[str, Any], str]], ptr: str) -> str:
+        """The model of a set of auth-managed headers, one per distinct set (they are the signer's, so operations
+        usually share one)."""
+        key = json.dumps([p for p, _ in managed], sort_keys=True, default=str)
+        if key not in self._auth_models:
+            self._auth_models[key] = self.params_model("AuthHeaders", managed, ptr)
+        return self._auth_models[key]
+
+    def params_model(self, name: str, effective: list[tuple[dict[str, Any], str]], ptr: str) -> str:
         """One closed object schema over the parameters, so client and server validate them with one model."""
         properties: dict[str, Any] = {}
         required: list[str] = []
-        for p, _ in effective:
+        for p, p_ptr in effective:
             content = p.get("content")
             if isinstance(content, dict) and content:
                 schema = dict((next(iter(content.values())) or {}).get("schema", {}) or {})
+                real = f"{p_ptr}/content{pointer(next(iter(content)))}/schema"
             else:
                 schema = dict(p.get("schema", {}) or {})
+                real = f"{p_ptr}/schema"
+            self.relocations.append((f"{ptr}/parameters/properties{pointer(p['name'])}", real))
             if p.get("description") and "description" not in schema and "$ref" not in schema:
                 schema["description"] = p["description"]
             properties[p["name"]] = schema
@@ -298,7 +339,7 @@ class _Parser:
         schema = {"type": "object", "additionalProperties": False, "properties": properties}
         if required:
             schema["required"] = list(dict.fromkeys(required))
-        return self.registry.add(f"{op_id}Params", schema, f"{ptr}/parameters")
+        return self.registry.add(name, schema, f"{ptr}/parameters")
 
     # ----------------------------------------------------------------------------------------------- bodies
 

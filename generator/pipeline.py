@@ -6,7 +6,7 @@ import json
 import re
 import subprocess
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +18,7 @@ from generator.cache import Cache, content_key, open_cache
 from generator.errors import GenerationError, Problem, display_path
 from generator.ir import Api
 from generator.jobs import Submit, workers
-from generator.loader import LoadedSpec, load_spec, validate_document
+from generator.loader import LoadedSpec, load_spec, package_name, validate_document
 from generator.models import (
     JOB_SCHEMAS,
     ChunkModels,
@@ -29,11 +29,13 @@ from generator.models import (
     run_chunks,
     with_copies,
 )
+from generator.packaging import PYPROJECT, pyproject
 from generator.parser import parse_api
 from generator.profiles import PROFILES
 from generator.render import header, render
 from generator.runtime_files import runtime_files
 from generator.schemas import SchemaRegistry
+from generator.versions import NO_PREVIOUS, NO_REQUEST, Previous, Release, ReleaseRequest, release
 
 
 @dataclass(frozen=True)
@@ -44,17 +46,39 @@ class Package:
     api: Api
     files: dict[str, bytes]
     model_count: int
+    release: Release
     warnings: tuple[Problem, ...] = ()
     """What the spec asks that the package does not do exactly (each located): reported, not fatal."""
 
 
-def build_package(spec_path: Path, *, lenient: bool = False) -> Package:
-    """Every file of the package generated from `spec_path`; raises GenerationError with all problems found."""
-    return build_packages([spec_path], lenient=lenient)[0]
+def build_package(
+    spec_path: Path,
+    *,
+    lenient: bool = False,
+    previous: Previous = NO_PREVIOUS,
+    request: ReleaseRequest = NO_REQUEST,
+) -> Package:
+    """Every file of the package generated from `spec_path`; raises GenerationError with all problems found.
+
+    `previous`: the package this one replaces (its version and changelog follow from it)."""
+    name = package_name(spec_path)
+    return build_packages([spec_path], lenient=lenient, previous={name: previous}, requests={name: request})[0]
 
 
-def build_packages(spec_paths: Sequence[Path], *, lenient: bool = False, cache: Cache | None = None) -> list[Package]:
+def build_packages(
+    spec_paths: Sequence[Path],
+    *,
+    lenient: bool = False,
+    previous: Mapping[str, Previous] | None = None,
+    requests: Mapping[str, ReleaseRequest] | None = None,
+    output: Path = Path("generated"),
+    cache: Cache | None = None,
+) -> list[Package]:
     """The packages of several specs, or one GenerationError with the problems of every spec that failed.
+
+    `previous` holds, by package name, the packages these replace (absent: none), from which
+    each package's version and changelog follow (`generator.versions`); `requests` the releases asked for by hand;
+    `output` is where the previous packages are, for problems to name.
 
     Loading and parsing run here (while worker processes warm up, if the specs are large); validation
     (openapi-spec-validator) and the model chunks then run in the workers while this process renders the templates.
@@ -133,19 +157,35 @@ def build_packages(spec_paths: Sequence[Path], *, lenient: bool = False, cache: 
         raise AssertionError("nothing failed, yet nothing was formatted")
     formatted, imports = formatting.result()
     packages = []
-    for api, model_count, files, document_json, warned in drafts:
+    for (api, model_count, files, document_json, warned), spec in zip(drafts, specs, strict=True):
         generated = {name: formatted[f"{api.package}/{name}"] for name in files}
         imported = [found for name in files for found in imports[f"{api.package}/{name}"]]
         runtime = runtime_files(PROFILES[api.profile], api, imported)
         out = {name: text.encode() for name, text in {**generated, **runtime}.items()}
         out["py.typed"] = b""
         out["openapi.json"] = document_json.encode()
-        packages.append(Package(api.package, api, dict(sorted(out.items())), model_count, warned))
+        try:
+            out[PYPROJECT] = pyproject(api, out)
+            done, release_files = release(
+                spec,
+                api,
+                out,
+                (previous or {}).get(api.package, NO_PREVIOUS),
+                (requests or {}).get(api.package, NO_REQUEST),
+                folder=output / api.package,
+            )
+        except GenerationError as exc:
+            problems += exc.problems
+            continue
+        out.update(release_files)
+        packages.append(Package(api.package, api, dict(sorted(out.items())), model_count, done, warned))
     for name in seen:  # a hint for scheduling only (see the warm-up above): never read for output
         if not store.get("seen", name):
             store.put("seen", name, True)
     if store.written:
         store.prune()
+    if problems:
+        raise GenerationError(problems)
     return packages
 
 

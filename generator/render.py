@@ -41,6 +41,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["pyrepr"] = pyrepr
     env.filters["docstring"] = _docstring
+    env.filters["tomlstr"] = _toml_string
     env.globals["arg_annotation"] = arg_annotation
     env.globals["result_annotation"] = result_annotation
     env.globals["signature"] = signature
@@ -250,6 +251,11 @@ def pyrepr(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{pyrepr(k)}: {pyrepr(v)}" for k, v in value.items()) + "}"
     return repr(value)
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string: JSON's string escapes are TOML's."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _docstring(text: str, indent: int = 4) -> str:

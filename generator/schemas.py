@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
+from pydantic_core import SchemaError, SchemaValidator, core_schema
+
 from generator.errors import Problem, pointer
 from generator.loader import LoadedSpec, resolve_pointer
 from generator.runtime.bodies import media_encoding
@@ -228,8 +230,14 @@ class SchemaRegistry:
         could not know whether the member applies."""
         if not isinstance(schema, dict):
             return schema
+        schema, folded = _fold_annotations(_without_noops(schema))
+        kind, enum = schema.get("type"), schema.get("enum")
+        if isinstance(kind, str) and isinstance(enum, list) and enum and not any(_is_of(v, kind) for v in enum):
+            # No value is both (an array whose `enum` lists strings): the enum was surely meant for the items.
+            self._unchecked(f"{ptr}/enum", "enum", f"of values none of which is {kind!r} (the type)")
+            schema = {k: v for k, v in schema.items() if k != "enum"}
         if "$ref" in schema:
-            return self._convert_ref(schema, ptr, owner, rules, top=top, at=at)
+            return self._convert_ref(schema, ptr, owner, rules, top=top, at=at, siblings=folded)
         for key in sorted(UNSUPPORTED_KEYWORDS & schema.keys()):
             self.problems.append(
                 self.spec.problem(f"{ptr}/{key}", "schema.unsupported", f"the keyword {key!r} is not supported")
@@ -334,7 +342,15 @@ class SchemaRegistry:
         return {key: variants}
 
     def _convert_ref(
-        self, schema: dict[str, Any], ptr: str, owner: str, rules: ModelRules, *, top: bool, at: Place
+        self,
+        schema: dict[str, Any],
+        ptr: str,
+        owner: str,
+        rules: ModelRules,
+        *,
+        top: bool,
+        at: Place,
+        siblings: bool = False,
     ) -> Any:
         """A `$ref`: to a component, renamed; to anything else (a property of a component, a parameter's schema),
         named once per target so recursion through it ends. Beside it (3.1) annotations are kept and validation
@@ -344,7 +360,7 @@ class SchemaRegistry:
             target: dict[str, Any] = {"$ref": COMPONENT_REF + self._ref_name(ref, ptr)}
         else:
             target = {"$ref": COMPONENT_REF + self._deep_ref(ref, ptr)}
-        if not str(self.spec.document.get("openapi", "")).startswith("3.1"):
+        if not (siblings or str(self.spec.document.get("openapi", "")).startswith("3.1")):
             return target
         kept = {
             k: _clean_text(v) if isinstance(v, str) else copy.deepcopy(v)
@@ -519,6 +535,28 @@ class SchemaRegistry:
             )
         return False
 
+    def _base_fields(self, schema: dict[str, Any], names: list[str]) -> list[tuple[str, Any]]:
+        """(name, schema) of the fields `names` that the bases of `schema` (its `allOf`, transitively) declare."""
+        found: list[tuple[str, Any]] = []
+        seen: set[str] = set()
+        stack = [m for m in schema.get("allOf", []) if isinstance(m, dict)]
+        while stack:
+            member = stack.pop()
+            ref = member.get("$ref")
+            if isinstance(ref, str) and ref.startswith(COMPONENT_REF):
+                base = ref[len(COMPONENT_REF) :]
+                if base in seen or base not in self.schemas:
+                    continue
+                seen.add(base)
+                member = self.schemas[base]
+            if not isinstance(member, dict):
+                continue
+            declared = member.get("properties")
+            if isinstance(declared, dict):
+                found += [(n, declared[n]) for n in names if n in declared]
+            stack += [m for m in member.get("allOf", []) if isinstance(m, dict)]
+        return found
+
     def units(self) -> list[list[str]]:
         """The schemas in groups that must be generated together, each group sorted, groups by their first name.
 
@@ -526,7 +564,8 @@ class SchemaRegistry:
         what is evaluated when the module runs must be defined in the same group, before it: a class's bases
         (`allOf`) and whatever an alias (a non-object schema) names. So must the schemas of a field that
         datamodel-code-generator reads rather than names (`_lazy_field`): a default, an `allOf` to merge, an array
-        whose fixed length makes a tuple, keywords beside a `$ref`.
+        whose fixed length makes a tuple, keywords beside a `$ref`; and a field of a base that the class declares
+        or requires again, whose schemas datamodel-code-generator reads to redeclare it.
         """
         parent = {name: name for name in self.schemas}
 
@@ -541,6 +580,12 @@ class SchemaRegistry:
                 fields = schema.get("properties", {})
                 eager = [v for k, v in schema.items() if k != "properties"]
                 eager += [field for field in fields.values() if not _lazy_field(field)]
+                if schema.get("allOf"):  # fields of the bases it redeclares, or requires again
+                    required = schema.get("required")
+                    named = [*fields, *(n for n in required or () if isinstance(n, str) and n not in fields)]
+                    redeclared = self._base_fields(schema, named)
+                    eager += [schema for _, schema in redeclared]
+                    eager += [fields[n] for n, _ in redeclared if n in fields]
             else:
                 eager = [schema]
             for target in _component_refs(eager):
@@ -641,6 +686,95 @@ def _branch_code(branches: list[dict[str, Any]]) -> str | None:
 
 def _admits_null_value(schema: dict[str, Any]) -> bool:
     return schema.get("nullable") is True or "null" in _types(schema) or "type" not in schema
+
+
+@cache
+def runtime_pattern(pattern: str) -> bool:
+    """Whether the generated models can check `pattern`: pydantic compiles it with Rust's regex engine, which has no
+    look-around or back-references and a size limit (AWS's `[\\w+=,.@-]{1,1000}`, Unicode-aware, exceeds it)."""
+    try:
+        SchemaValidator(core_schema.str_schema(pattern=pattern))
+    except SchemaError:
+        return False
+    return True
+
+
+_OBJECT_KEYWORDS = frozenset(
+    {
+        "properties",
+        "required",
+        "additionalProperties",
+        "patternProperties",
+        "propertyNames",
+        "minProperties",
+        "maxProperties",
+        "dependentRequired",
+        "dependentSchemas",
+        "unevaluatedProperties",
+    }
+)
+_ARRAY_KEYWORDS = frozenset(
+    {"items", "prefixItems", "minItems", "maxItems", "uniqueItems", "contains", "minContains", "maxContains"}
+)
+_NOOPS = {"uniqueItems": False, "minItems": 0, "minLength": 0, "minProperties": 0, "required": []}
+
+
+def _without_noops(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` without keywords that cannot change what it accepts: those at their neutral value in a schema without a
+    type (`uniqueItems: false`) and those of a type the schema excludes (`properties` on `type: array`).
+
+    datamodel-code-generator would make models of them (an object part of an array, a named `Any` for an item
+    schema holding only `uniqueItems: false`) that no schema names."""
+    kind = schema.get("type")
+    dropped = (
+        {k for k, v in _NOOPS.items() if k in schema and schema[k] == v and type(schema[k]) is type(v)}
+        if kind is None
+        else set()
+    )
+    if isinstance(kind, str) and kind != "object":
+        dropped |= _OBJECT_KEYWORDS & schema.keys()
+    if isinstance(kind, str) and kind != "array":
+        dropped |= _ARRAY_KEYWORDS & schema.keys()
+    return {k: v for k, v in schema.items() if k not in dropped} if dropped else schema
+
+
+def _is_of(value: Any, kind: str) -> bool:
+    """Whether a JSON value is of JSON Schema type `kind`."""
+    if kind == "integer":
+        whole = isinstance(value, float) and value.is_integer()
+        return (isinstance(value, int) and not isinstance(value, bool)) or whole
+    types = {"string": str, "boolean": bool, "array": list, "object": dict, "null": type(None), "number": int | float}
+    expected = types.get(kind)
+    return expected is not None and isinstance(value, expected) and not (kind == "number" and isinstance(value, bool))
+
+
+_FOLDABLE = (_REF_ANNOTATIONS | _ANNOTATIONS) - {"discriminator", "$id"}
+"""Keywords that only annotate: an `allOf` member made of them describes the schema, it adds no constraint."""
+
+
+def _fold_annotations(schema: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """`schema` with its annotation-only `allOf` members (`{description: ...}`) folded into it, and whether that
+    left a reference with annotations beside it (`allOf: [{$ref: X}, {description: ...}]`, AWS's way of describing
+    a property, is `X` described: never a model of its own, whatever the OpenAPI version)."""
+    members = schema.get("allOf")
+    if not isinstance(members, list) or not members:
+        return schema, False
+
+    def annotates(member: Any) -> bool:
+        return isinstance(member, dict) and all(k in _FOLDABLE or k.startswith("x-") for k in member)
+
+    notes = [m for m in members if annotates(m)]
+    rest = [m for m in members if not annotates(m)]
+    folded = {k: v for k, v in schema.items() if k != "allOf"}
+    for note in notes:
+        for key, value in note.items():
+            folded.setdefault(key, value)
+    only_annotated = all(k in _FOLDABLE or k.startswith("x-") for k in folded)
+    if len(rest) == 1 and isinstance(rest[0], dict) and set(rest[0]) == {"$ref"} and only_annotated:
+        return {**folded, "$ref": rest[0]["$ref"]}, True
+    if not notes:
+        return schema, False
+    return ({**folded, "allOf": rest} if rest else folded), False
 
 
 def _merges(schema: dict[str, Any]) -> bool:

@@ -78,8 +78,11 @@ def ownership_problems(output: Path, names: Sequence[str]) -> list[Problem]:
     """Why the writer may not replace some of the folders `output/<name>`: each is either absent, or listed in the
     stamp and holding only files the stamp lists. Anything else belongs to someone else."""
     problems: list[Problem] = []
-    if output.exists() and not output.is_dir():
-        return [Problem(display_path(output), "", "output.not-a-directory", "the output must be a folder, not a file")]
+    existing = next(path for path in (output, *output.absolute().parents) if path.exists() or path.is_symlink())
+    if not existing.is_dir():  # the output, or the nearest of its folders that exists, is a file
+        under = "" if existing == output else f" ({display_path(existing)} is one)"
+        message = f"the output must be a folder, not a file{under}"
+        return [Problem(display_path(output), "", "output.not-a-directory", message)]
     stamp = load_stamp(output)
     for name in names:
         target = output / name
@@ -254,6 +257,25 @@ def _swap(new: Path, target: Path, staging: Path) -> None:
         if had_old:
             os.replace(old, target)
         raise
+
+
+def written_digests(output: Path, package: str) -> dict[str, str] | None:
+    """The digests of the files the writer put in `package` by relative path, if the stamp lists it."""
+    entry = load_stamp(output).get(package)
+    written = entry.get("files") if isinstance(entry, dict) else None
+    if not isinstance(written, dict):
+        return None
+    return {str(name): str(digest) for name, digest in written.items()}
+
+
+def edited_since_written(output: Path, package: str) -> list[str]:
+    """Files of `package` that differ from what the stamp says the writer put there (edited by hand): what a fresh
+    generation carries over from the package on disk (its version and changelog) cannot show such an edit."""
+    written = written_digests(output, package)
+    if written is None:
+        return []
+    on_disk = _digest_files(read_package(output / package))
+    return sorted(name for name in set(written) | set(on_disk) if written.get(name) != on_disk.get(name))
 
 
 def diff_package(folder: Path, files: Mapping[str, bytes]) -> list[str]:

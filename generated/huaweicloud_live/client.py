@@ -31,7 +31,7 @@ from ._runtime.client import (
 )
 from ._runtime.huawei.auth import CredentialsError, HuaweiAkSkAuth, HuaweiCredentials, HuaweiTokenAuth, client_auth
 from ._runtime.huawei.envelope import HuaweiEnvelope
-from ._runtime.model import dump, from_json
+from ._runtime.model import dump, from_json, invalid_request
 from ._runtime.params import ParamSpec, to_wire
 
 __all__ = [
@@ -97,7 +97,7 @@ _LIST_RECORD_CALLBACK_CONFIGS = Operation(
     path="/v1/{project_id}/record/callbacks",
     idempotent=True,
     errors=ERRORS,
-    envelope_error=HuaweicloudLiveError,
+    base_error=HuaweicloudLiveError,
     success_statuses=frozenset({200}),
     security=(("HuaweiAkSk",), ("HuaweiToken",)),
 )
@@ -123,7 +123,7 @@ _CREATE_RECORD_CALLBACK_CONFIG = Operation(
     path="/v1/{project_id}/record/callbacks",
     idempotent=False,
     errors=ERRORS,
-    envelope_error=HuaweicloudLiveError,
+    base_error=HuaweicloudLiveError,
     success_statuses=frozenset({201}),
     security=(("HuaweiAkSk",), ("HuaweiToken",)),
 )
@@ -142,7 +142,7 @@ _SHOW_RECORD_CALLBACK_CONFIG = Operation(
     path="/v1/{project_id}/record/callbacks/{id}",
     idempotent=True,
     errors=ERRORS,
-    envelope_error=HuaweicloudLiveError,
+    base_error=HuaweicloudLiveError,
     success_statuses=frozenset({200}),
     security=(("HuaweiAkSk",), ("HuaweiToken",)),
 )
@@ -163,7 +163,7 @@ _UPDATE_RECORD_CALLBACK_CONFIG = Operation(
     path="/v1/{project_id}/record/callbacks/{id}",
     idempotent=True,
     errors=ERRORS,
-    envelope_error=HuaweicloudLiveError,
+    base_error=HuaweicloudLiveError,
     success_statuses=frozenset({200}),
     security=(("HuaweiAkSk",), ("HuaweiToken",)),
 )
@@ -185,7 +185,7 @@ _DELETE_RECORD_CALLBACK_CONFIG = Operation(
     path="/v1/{project_id}/record/callbacks/{id}",
     idempotent=True,
     errors=ERRORS,
-    envelope_error=HuaweicloudLiveError,
+    base_error=HuaweicloudLiveError,
     success_statuses=frozenset({204}),
     security=(("HuaweiAkSk",), ("HuaweiToken",)),
 )
@@ -222,9 +222,10 @@ class Requests:
             "offset": offset,
             "limit": limit,
         }
-        _params = models.ListRecordCallbackConfigsParams.model_validate(
-            {k: v for k, v in _values.items() if v is not None}
-        )
+        with invalid_request("ListRecordCallbackConfigs"):
+            _params = models.ListRecordCallbackConfigsParams.model_validate(
+                {k: v for k, v in _values.items() if v is not None}
+            )
         _path, _query, _headers = to_wire(dump(_params), _LIST_RECORD_CALLBACK_CONFIGS_PARAMS)
         return PreparedCall(
             _LIST_RECORD_CALLBACK_CONFIGS,
@@ -241,17 +242,20 @@ class Requests:
         _values: dict[str, Any] = {
             "project_id": project_id if project_id is not None else self._settings.get("project_id"),
         }
-        _params = models.CreateRecordCallbackConfigParams.model_validate(
-            {k: v for k, v in _values.items() if v is not None}
-        )
+        with invalid_request("CreateRecordCallbackConfig"):
+            _params = models.CreateRecordCallbackConfigParams.model_validate(
+                {k: v for k, v in _values.items() if v is not None}
+            )
         _path, _query, _headers = to_wire(dump(_params), _CREATE_RECORD_CALLBACK_CONFIG_PARAMS)
+        with invalid_request("CreateRecordCallbackConfig", "body"):
+            _body = encode_body(body, _CREATE_RECORD_CALLBACK_CONFIG_BODY)
         return PreparedCall(
             _CREATE_RECORD_CALLBACK_CONFIG,
             _parse_create_record_callback_config,
             _path,
             _query,
             _headers,
-            encoded_body=encode_body(body, _CREATE_RECORD_CALLBACK_CONFIG_BODY),
+            encoded_body=_body,
         )
 
     def show_record_callback_config(
@@ -262,9 +266,10 @@ class Requests:
             "project_id": project_id if project_id is not None else self._settings.get("project_id"),
             "id": id,
         }
-        _params = models.ShowRecordCallbackConfigParams.model_validate(
-            {k: v for k, v in _values.items() if v is not None}
-        )
+        with invalid_request("ShowRecordCallbackConfig"):
+            _params = models.ShowRecordCallbackConfigParams.model_validate(
+                {k: v for k, v in _values.items() if v is not None}
+            )
         _path, _query, _headers = to_wire(dump(_params), _SHOW_RECORD_CALLBACK_CONFIG_PARAMS)
         return PreparedCall(
             _SHOW_RECORD_CALLBACK_CONFIG,
@@ -282,17 +287,20 @@ class Requests:
             "project_id": project_id if project_id is not None else self._settings.get("project_id"),
             "id": id,
         }
-        _params = models.UpdateRecordCallbackConfigParams.model_validate(
-            {k: v for k, v in _values.items() if v is not None}
-        )
+        with invalid_request("UpdateRecordCallbackConfig"):
+            _params = models.UpdateRecordCallbackConfigParams.model_validate(
+                {k: v for k, v in _values.items() if v is not None}
+            )
         _path, _query, _headers = to_wire(dump(_params), _UPDATE_RECORD_CALLBACK_CONFIG_PARAMS)
+        with invalid_request("UpdateRecordCallbackConfig", "body"):
+            _body = encode_body(body, _UPDATE_RECORD_CALLBACK_CONFIG_BODY)
         return PreparedCall(
             _UPDATE_RECORD_CALLBACK_CONFIG,
             _parse_update_record_callback_config,
             _path,
             _query,
             _headers,
-            encoded_body=encode_body(body, _UPDATE_RECORD_CALLBACK_CONFIG_BODY),
+            encoded_body=_body,
         )
 
     def delete_record_callback_config(self, id: str, *, project_id: str | None = None) -> PreparedCall[None]:
@@ -301,9 +309,10 @@ class Requests:
             "project_id": project_id if project_id is not None else self._settings.get("project_id"),
             "id": id,
         }
-        _params = models.DeleteRecordCallbackConfigParams.model_validate(
-            {k: v for k, v in _values.items() if v is not None}
-        )
+        with invalid_request("DeleteRecordCallbackConfig"):
+            _params = models.DeleteRecordCallbackConfigParams.model_validate(
+                {k: v for k, v in _values.items() if v is not None}
+            )
         _path, _query, _headers = to_wire(dump(_params), _DELETE_RECORD_CALLBACK_CONFIG_PARAMS)
         return PreparedCall(
             _DELETE_RECORD_CALLBACK_CONFIG,
@@ -344,6 +353,9 @@ class Client:
     without either, credentials come from the environment (`HuaweiCredentials.from_env`). `auth`
     replaces all of this.
     Idempotent operations are retried on 429, 5xx and connection errors with exponential backoff and jitter.
+    Responses are read tolerantly: a value the spec does not allow (an unknown enum value or field, a value out of
+    its range or length) is kept as received and logged as a warning (logger `streamspec.responses`);
+    `strict_responses=True` raises `APIResponseValidationError` instead.
     """
 
     def __init__(
@@ -360,6 +372,7 @@ class Client:
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
+        strict_responses: bool = False,
     ) -> None:
         settings = _Settings(
             region=region,
@@ -380,6 +393,7 @@ class Client:
             transport=transport,
             http_client=http_client,
             default_headers=default_headers,
+            strict_responses=strict_responses,
         )
 
     def send_raw(self, call: PreparedCall[T], options: RequestOptions | None = None) -> APIResponse[T]:
@@ -482,6 +496,9 @@ class AsyncClient:
     without either, credentials come from the environment (`HuaweiCredentials.from_env`). `auth`
     replaces all of this.
     Idempotent operations are retried on 429, 5xx and connection errors with exponential backoff and jitter.
+    Responses are read tolerantly: a value the spec does not allow (an unknown enum value or field, a value out of
+    its range or length) is kept as received and logged as a warning (logger `streamspec.responses`);
+    `strict_responses=True` raises `APIResponseValidationError` instead.
     """
 
     def __init__(
@@ -498,6 +515,7 @@ class AsyncClient:
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        strict_responses: bool = False,
     ) -> None:
         settings = _Settings(
             region=region,
@@ -518,6 +536,7 @@ class AsyncClient:
             transport=transport,
             http_client=http_client,
             default_headers=default_headers,
+            strict_responses=strict_responses,
         )
 
     async def send_raw(self, call: PreparedCall[T], options: RequestOptions | None = None) -> APIResponse[T]:

@@ -10,7 +10,27 @@ from typing import Annotated, Literal
 from pydantic import MISSING, ConfigDict, Field, StrictInt, StrictStr
 from typing_extensions import TypeAliasType
 
-from ._runtime.model import ApiModel
+from ._runtime.model import KNOWN_VALUES, ApiModel
+
+
+class AuthHeaders(ApiModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    x_sdk_date: Annotated[StrictStr | MISSING, Field(alias="X-Sdk-Date", pattern="^\\d{8}T\\d{6}Z$")] = MISSING
+    """
+    Time the request was signed, UTC, `yyyyMMdd'T'HHmmss'Z'`. Mandatory for AK/SK authentication; set by the signer. The gateway rejects values more than 15 minutes from its clock. When sent, it must have this format whatever the authentication (an IAM token too).
+    """
+    x_project_id: Annotated[
+        StrictStr | MISSING, Field(alias="X-Project-Id", max_length=64, min_length=1, pattern="^[A-Za-z0-9_-]+$")
+    ] = MISSING
+    """
+    Project ID. Mandatory for AK/SK authentication; set (and signed) by the signer from the configured project id.
+    """
+    x_security_token: Annotated[StrictStr | MISSING, Field(alias="X-Security-Token", min_length=1)] = MISSING
+    """
+    Security token of temporary AK/SK credentials. Mandatory when temporary credentials are used; set (and signed) by the signer.
+    """
 
 
 class CreateRecordCallbackConfigParams(ApiModel):
@@ -127,7 +147,7 @@ class RecordCallbackConfig(ApiModel):
     """
     Subscribed recording events (RECORD_NEW_FILE_START, RECORD_FILE_COMPLETE, RECORD_OVER, RECORD_FAILED); RECORD_FILE_COMPLETE by default.
     """
-    sign_type: Literal["HMACSHA256", "MD5"] | MISSING = MISSING
+    sign_type: Annotated[Literal["HMACSHA256", "MD5"] | str, KNOWN_VALUES] | MISSING = MISSING
     """
     Signature algorithm for the notifications.
     """
@@ -167,7 +187,7 @@ class RecordCallbackConfigRequest(ApiModel):
     """
     Recording events to notify. RECORD_NEW_FILE_START: a new recording file is being created. RECORD_FILE_COMPLETE: a recording file has been generated. RECORD_OVER: recording has ended. RECORD_FAILED: recording failed. If omitted, only RECORD_FILE_COMPLETE is subscribed.
     """
-    sign_type: Literal["HMACSHA256", "MD5"] = "HMACSHA256"
+    sign_type: Annotated[Literal["HMACSHA256", "MD5"] | str, KNOWN_VALUES] = "HMACSHA256"
     """
     Signature algorithm for the notifications: HMACSHA256 or MD5 (MD5 is not secure; HMACSHA256 is recommended). Defaults to HMACSHA256. Only used when `key` is set.
     """
@@ -178,7 +198,10 @@ class RecordCallbackConfigRequest(ApiModel):
 
 
 RecordNotifyEvent = TypeAliasType(
-    "RecordNotifyEvent", Literal["RECORD_NEW_FILE_START", "RECORD_FILE_COMPLETE", "RECORD_OVER", "RECORD_FAILED"]
+    "RecordNotifyEvent",
+    Annotated[
+        Literal["RECORD_NEW_FILE_START", "RECORD_FILE_COMPLETE", "RECORD_OVER", "RECORD_FAILED"] | str, KNOWN_VALUES
+    ],
 )
 """
 A subscribable recording event. RECORD_NEW_FILE_START: a new recording file is being created; RECORD_FILE_COMPLETE: a recording file has been generated; RECORD_OVER: recording has ended; RECORD_FAILED: recording failed.
@@ -205,7 +228,10 @@ class RecordCallbackNotification(ApiModel):
     """
     Recording task ID; uniquely identifies a recording task.
     """
-    event_type: Literal["RECORD_START", "RECORD_NEW_FILE_START", "RECORD_FILE_COMPLETE", "RECORD_OVER", "RECORD_FAILED"]
+    event_type: Annotated[
+        Literal["RECORD_START", "RECORD_NEW_FILE_START", "RECORD_FILE_COMPLETE", "RECORD_OVER", "RECORD_FAILED"] | str,
+        KNOWN_VALUES,
+    ]
     """
     Event. RECORD_START: recording started (stream push began with a recording template and callback configured). RECORD_NEW_FILE_START: a new recording file is being created (first file, after a reconnection when the merge setting says "new file after interruption", or when the recording period is exceeded). RECORD_FILE_COMPLETE: a recording file has been generated (recording period reached, or the stream was interrupted with "new file after interruption"). RECORD_OVER: recording ended (the interruption exceeded the maximum merge duration). RECORD_FAILED: recording failed (e.g. pulling the stream or uploading to OBS failed).
     """
@@ -221,7 +247,7 @@ class RecordCallbackNotification(ApiModel):
     """
     Name of the recorded stream.
     """
-    record_format: Literal["HLS", "FLV", "MP4"] | MISSING = MISSING
+    record_format: Annotated[Literal["HLS", "FLV", "MP4"] | str, KNOWN_VALUES] | MISSING = MISSING
     """
     Recording format.
     """

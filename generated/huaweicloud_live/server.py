@@ -17,12 +17,13 @@ from typing import Any, Protocol
 from starlette.applications import Starlette
 
 from . import models
+from ._runtime.asgi import DEFAULT_LIMITS, Limits
 from ._runtime.bodies import BodySpec
 from ._runtime.huawei.envelope import HuaweiServerEnvelope
 from ._runtime.params import ParamSpec
 from ._runtime.server import Reply, RequestContext, Route, ServiceError, Verifier, build_app
 
-__all__ = ["ENVELOPE", "ROUTES", "Handlers", "Reply", "RequestContext", "ServiceError", "create_app"]
+__all__ = ["ENVELOPE", "ROUTES", "Handlers", "Limits", "Reply", "RequestContext", "ServiceError", "create_app"]
 
 ENVELOPE = HuaweiServerEnvelope()
 SPEC_PATH = Path(__file__).with_name("openapi.json")
@@ -118,6 +119,12 @@ ROUTES = (
         internal_code="APIG.0202",
         secured=True,
         invoke=_list_record_callback_configs,
+        auth_params=(
+            ParamSpec("X-Sdk-Date", "header", "string", explode=False),
+            ParamSpec("X-Project-Id", "header", "string", explode=False),
+            ParamSpec("X-Security-Token", "header", "string", explode=False),
+        ),
+        auth_params_model=models.AuthHeaders,
     ),
     Route(
         operation_id="CreateRecordCallbackConfig",
@@ -136,6 +143,12 @@ ROUTES = (
         internal_code="APIG.0202",
         secured=True,
         invoke=_create_record_callback_config,
+        auth_params=(
+            ParamSpec("X-Sdk-Date", "header", "string", explode=False),
+            ParamSpec("X-Project-Id", "header", "string", explode=False),
+            ParamSpec("X-Security-Token", "header", "string", explode=False),
+        ),
+        auth_params_model=models.AuthHeaders,
     ),
     Route(
         operation_id="ShowRecordCallbackConfig",
@@ -157,6 +170,12 @@ ROUTES = (
         internal_code="APIG.0202",
         secured=True,
         invoke=_show_record_callback_config,
+        auth_params=(
+            ParamSpec("X-Sdk-Date", "header", "string", explode=False),
+            ParamSpec("X-Project-Id", "header", "string", explode=False),
+            ParamSpec("X-Security-Token", "header", "string", explode=False),
+        ),
+        auth_params_model=models.AuthHeaders,
     ),
     Route(
         operation_id="UpdateRecordCallbackConfig",
@@ -178,6 +197,12 @@ ROUTES = (
         internal_code="APIG.0202",
         secured=True,
         invoke=_update_record_callback_config,
+        auth_params=(
+            ParamSpec("X-Sdk-Date", "header", "string", explode=False),
+            ParamSpec("X-Project-Id", "header", "string", explode=False),
+            ParamSpec("X-Security-Token", "header", "string", explode=False),
+        ),
+        auth_params_model=models.AuthHeaders,
     ),
     Route(
         operation_id="DeleteRecordCallbackConfig",
@@ -199,13 +224,25 @@ ROUTES = (
         internal_code="APIG.0202",
         secured=True,
         invoke=_delete_record_callback_config,
+        auth_params=(
+            ParamSpec("X-Sdk-Date", "header", "string", explode=False),
+            ParamSpec("X-Project-Id", "header", "string", explode=False),
+            ParamSpec("X-Security-Token", "header", "string", explode=False),
+        ),
+        auth_params_model=models.AuthHeaders,
     ),
 )
 
 
-def create_app(handlers: Handlers, *, verifier: Verifier | None = None, base_path: str = BASE_PATH) -> Starlette:
+def create_app(
+    handlers: Handlers,
+    *,
+    verifier: Verifier | None = None,
+    base_path: str = BASE_PATH,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Starlette:
     """The ASGI app: `handlers` answer the operations under `base_path`; `verifier` (when given) checks each request's
-    credentials."""
+    credentials; `limits` bound what a request may cost (body size, time to receive it)."""
     return build_app(
         routes=ROUTES,
         handlers=handlers,
@@ -213,4 +250,5 @@ def create_app(handlers: Handlers, *, verifier: Verifier | None = None, base_pat
         spec_json=SPEC_PATH.read_bytes(),
         verifier=verifier,
         base_path=base_path,
+        limits=limits,
     )

@@ -10,8 +10,9 @@ Deliveries are verified as Huawei Live signs them (`x-signature.scheme: huawei-l
 The body is then validated against the spec's payload schema
 and handed, typed, to `WebhookHandlers`. Rejections are answered with `{"error": <code>, "message": <text>}`: 401 for
 any signature problem (missing, mismatched, expired), 400 for a body that is not a JSON object or fails the schema,
-415 for a non-JSON Content-Type, 405 (with `Allow: POST`) for other methods. A handler that raises gets 500, so that
-the sender retries; otherwise the answer is 200. The rules live in `_runtime/receiver.py`.
+415 for a non-JSON Content-Type, 405 (with `Allow: POST`) for any other method, 413 for a body over the limits' size
+and 408 for one that does not arrive in their time. A handler that raises gets 500, so that the sender retries;
+otherwise the answer is 200. The rules live in `_runtime/receiver.py`.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from typing import Protocol
 from starlette.applications import Starlette
 
 from . import models
+from ._runtime.asgi import Limits
 from ._runtime.huawei.live_record import LiveSignType, live_record_verifier
-from ._runtime.receiver import WebhookRoute, build_receiver
+from ._runtime.receiver import RECEIVER_LIMITS, WebhookRoute, build_receiver
 from ._runtime.signing import Clock
 
 __all__ = ["WebhookHandlers", "create_receiver"]
@@ -48,12 +50,14 @@ def create_receiver(
     key: str | None,
     sign_type: LiveSignType = "HMACSHA256",
     clock: Clock | None = None,
+    limits: Limits = RECEIVER_LIMITS,
 ) -> Starlette:
     """The ASGI app receiving the callbacks at any path it is mounted at.
 
     `key`: the callback configuration's `key`, or None when it has none (notifications are then unsigned
     and not verified). `sign_type`: the configuration's `sign_type` (the vendor's default is
-    HMACSHA256). `clock`: the current time, for tests.
+    HMACSHA256). `clock`: the current time, for tests. `limits`: the largest body, and the time it may
+    take to arrive.
     """
     verify = live_record_verifier(key, sign_type, clock=clock)
     return build_receiver(
@@ -63,4 +67,5 @@ def create_receiver(
             verify,
             handlers.on_record_callback,
         ),
+        limits=limits,
     )

@@ -31,7 +31,7 @@ from ._runtime.client import (
 )
 from ._runtime.huawei.auth import CredentialsError, HuaweiAkSkAuth, HuaweiCredentials, HuaweiTokenAuth, client_auth
 from ._runtime.huawei.envelope import HuaweiEnvelope
-from ._runtime.model import dump, from_json
+from ._runtime.model import dump, from_json, invalid_request
 from ._runtime.params import ParamSpec, to_wire
 
 __all__ = [
@@ -88,7 +88,7 @@ _SHOW_SMART_LIVE_USER_CONFIG = Operation(
     path="/v1/{project_id}/smart-live-configs/user-config",
     idempotent=True,
     errors=ERRORS,
-    envelope_error=HuaweicloudMetastudioError,
+    base_error=HuaweicloudMetastudioError,
     success_statuses=frozenset({200}),
     security=(("HuaweiAkSk",), ("HuaweiToken",)),
 )
@@ -106,7 +106,7 @@ _UPDATE_SMART_LIVE_USER_CONFIG = Operation(
     path="/v1/{project_id}/smart-live-configs/user-config",
     idempotent=True,
     errors=ERRORS,
-    envelope_error=HuaweicloudMetastudioError,
+    base_error=HuaweicloudMetastudioError,
     success_statuses=frozenset({200}),
     security=(("HuaweiAkSk",), ("HuaweiToken",)),
 )
@@ -131,9 +131,10 @@ class Requests:
         _values: dict[str, Any] = {
             "project_id": project_id if project_id is not None else self._settings.get("project_id"),
         }
-        _params = models.ShowSmartLiveUserConfigParams.model_validate(
-            {k: v for k, v in _values.items() if v is not None}
-        )
+        with invalid_request("ShowSmartLiveUserConfig"):
+            _params = models.ShowSmartLiveUserConfigParams.model_validate(
+                {k: v for k, v in _values.items() if v is not None}
+            )
         _path, _query, _headers = to_wire(dump(_params), _SHOW_SMART_LIVE_USER_CONFIG_PARAMS)
         return PreparedCall(
             _SHOW_SMART_LIVE_USER_CONFIG,
@@ -150,17 +151,20 @@ class Requests:
         _values: dict[str, Any] = {
             "project_id": project_id if project_id is not None else self._settings.get("project_id"),
         }
-        _params = models.UpdateSmartLiveUserConfigParams.model_validate(
-            {k: v for k, v in _values.items() if v is not None}
-        )
+        with invalid_request("UpdateSmartLiveUserConfig"):
+            _params = models.UpdateSmartLiveUserConfigParams.model_validate(
+                {k: v for k, v in _values.items() if v is not None}
+            )
         _path, _query, _headers = to_wire(dump(_params), _UPDATE_SMART_LIVE_USER_CONFIG_PARAMS)
+        with invalid_request("UpdateSmartLiveUserConfig", "body"):
+            _body = encode_body(body, _UPDATE_SMART_LIVE_USER_CONFIG_BODY)
         return PreparedCall(
             _UPDATE_SMART_LIVE_USER_CONFIG,
             _parse_update_smart_live_user_config,
             _path,
             _query,
             _headers,
-            encoded_body=encode_body(body, _UPDATE_SMART_LIVE_USER_CONFIG_BODY),
+            encoded_body=_body,
         )
 
 
@@ -193,6 +197,9 @@ class Client:
     without either, credentials come from the environment (`HuaweiCredentials.from_env`). `auth`
     replaces all of this.
     Idempotent operations are retried on 429, 5xx and connection errors with exponential backoff and jitter.
+    Responses are read tolerantly: a value the spec does not allow (an unknown enum value or field, a value out of
+    its range or length) is kept as received and logged as a warning (logger `streamspec.responses`);
+    `strict_responses=True` raises `APIResponseValidationError` instead.
     """
 
     def __init__(
@@ -209,6 +216,7 @@ class Client:
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
+        strict_responses: bool = False,
     ) -> None:
         settings = _Settings(
             region=region,
@@ -229,6 +237,7 @@ class Client:
             transport=transport,
             http_client=http_client,
             default_headers=default_headers,
+            strict_responses=strict_responses,
         )
 
     def send_raw(self, call: PreparedCall[T], options: RequestOptions | None = None) -> APIResponse[T]:
@@ -283,6 +292,9 @@ class AsyncClient:
     without either, credentials come from the environment (`HuaweiCredentials.from_env`). `auth`
     replaces all of this.
     Idempotent operations are retried on 429, 5xx and connection errors with exponential backoff and jitter.
+    Responses are read tolerantly: a value the spec does not allow (an unknown enum value or field, a value out of
+    its range or length) is kept as received and logged as a warning (logger `streamspec.responses`);
+    `strict_responses=True` raises `APIResponseValidationError` instead.
     """
 
     def __init__(
@@ -299,6 +311,7 @@ class AsyncClient:
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        strict_responses: bool = False,
     ) -> None:
         settings = _Settings(
             region=region,
@@ -319,6 +332,7 @@ class AsyncClient:
             transport=transport,
             http_client=http_client,
             default_headers=default_headers,
+            strict_responses=strict_responses,
         )
 
     async def send_raw(self, call: PreparedCall[T], options: RequestOptions | None = None) -> APIResponse[T]:

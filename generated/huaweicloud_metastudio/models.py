@@ -10,7 +10,33 @@ from typing import Annotated, Literal
 from pydantic import MISSING, ConfigDict, Field, StrictInt, StrictStr
 from typing_extensions import TypeAliasType
 
-from ._runtime.model import ApiModel
+from ._runtime.model import KNOWN_VALUES, ApiModel
+
+
+class AuthHeaders(ApiModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    x_sdk_date: Annotated[
+        StrictStr | MISSING,
+        Field(
+            alias="X-Sdk-Date",
+            pattern="^[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]Z$",
+        ),
+    ] = MISSING
+    """
+    Time when the request is sent, in UTC, format YYYYMMDD'T'HHMMSS'Z' (e.g. 20240101T000000Z). Mandatory for AK/SK authentication; set by the signer. When sent, it must have this format whatever the authentication (an IAM token too).
+    """
+    x_project_id: Annotated[
+        StrictStr | MISSING, Field(alias="X-Project-Id", max_length=64, min_length=1, pattern="^[A-Za-z0-9_-]+$")
+    ] = MISSING
+    """
+    Project ID. Mandatory for AK/SK authentication; set by the signer from the configured project ID.
+    """
+    x_security_token: Annotated[StrictStr | MISSING, Field(alias="X-Security-Token", min_length=1)] = MISSING
+    """
+    Security token of temporary AK/SK credentials. Mandatory when temporary credentials are used; set (and signed) by the signer.
+    """
 
 
 class ErrorResponse(ApiModel):
@@ -45,7 +71,7 @@ class LiveEventCallBackConfig(ApiModel):
     """
     Live event callback address; must be an HTTPS address. Constraints: none. Value range: 0 to 2,048 characters. Default: none. MetaStudio POSTs the events listed in callback_event_type to it (webhook MetaStudioLiveEvent).
     """
-    auth_type: Literal["NONE", "MSS_A", "MSS_A_HEAD", "MEITUAN_DEFAULT"] = "NONE"
+    auth_type: Annotated[Literal["NONE", "MSS_A", "MSS_A_HEAD", "MEITUAN_DEFAULT"] | str, KNOWN_VALUES] = "NONE"
     """
     Authentication type of the callback. Constraints: none. Values: NONE — the URL itself carries the authentication; MSS_A — HMAC-SHA256 signature mode, the parameters hwSecret and hwTime are appended to the URL: hwSecret = hmac_sha256(Key, URI(live_event_callback_url) + hwTime) & hwTime = hex(timestamp); MSS_A_HEAD — HMAC-SHA256 signature mode, the signature and time are sent in headers: x-hw-mss-secret = hmac_sha256(Key, URI(live_event_callback_url) + hwTime), x-hw-mss-time = hex(timestamp); MEITUAN_DEFAULT — used only for callbacks of the Meituan platform. Default: NONE. See the `x-signature` of webhook MetaStudioLiveEvent.
     """
@@ -61,7 +87,7 @@ class LiveEventCallBackConfig(ApiModel):
 
 LiveEventCallBackConfigCallbackEventTypeItem = TypeAliasType(
     "LiveEventCallBackConfigCallbackEventTypeItem",
-    Literal["SHOOT_SCRIPT_SWITCH", "RTMP_STREAM_STATE_CHANGE", "REPLY_COMMAND_FINISH"],
+    Annotated[Literal["SHOOT_SCRIPT_SWITCH", "RTMP_STREAM_STATE_CHANGE", "REPLY_COMMAND_FINISH"] | str, KNOWN_VALUES],
 )
 """
 A live event type.
@@ -76,7 +102,9 @@ class LiveEventCallback(ApiModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    event_type: Literal["SHOOT_SCRIPT_SWITCH", "RTMP_STREAM_STATE_CHANGE", "REPLY_COMMAND_FINISH"]
+    event_type: Annotated[
+        Literal["SHOOT_SCRIPT_SWITCH", "RTMP_STREAM_STATE_CHANGE", "REPLY_COMMAND_FINISH"] | str, KNOWN_VALUES
+    ]
     """
     Event type. SHOOT_SCRIPT_SWITCH: script paragraph switching event (message ShootScriptSwitchMessage). RTMP_STREAM_STATE_CHANGE: RTMP link state change (message RtmpStreamStateChangeMessage). REPLY_COMMAND_FINISH: playback of a reply has finished (message ReplyCommandFinishMessage).
     """
@@ -132,7 +160,7 @@ class RtmpStreamStateChangeMessage(ApiModel):
     """
     Stream key of the link.
     """
-    state: Literal["CONNECTING", "CONNECTED", "DISCONNECTED", "RECONNECTING", "END"]
+    state: Annotated[Literal["CONNECTING", "CONNECTED", "DISCONNECTED", "RECONNECTING", "END"] | str, KNOWN_VALUES]
     """
     Link state. CONNECTING: the link is connecting. CONNECTED: the link is connected. DISCONNECTED: the link is disconnected. RECONNECTING: the link is reconnecting. END: the link will not be reconnected any more; it has ended.
     """
@@ -188,7 +216,9 @@ class LiveExitConfig(ApiModel):
     """
     Maximum livestreaming duration, in hours. If set to n, the stop-livestream logic is triggered n hours after the livestream starts. The maximum is 168 (one week); 0 means no limit. Constraints: if the stop logic is the immediate stop (auto_stop_mode FORCE_EXIT), the livestream stops within 5 minutes of that time; with the other stop modes the processing time (waiting for the segment, scene or script to end) is added. Default: if not set, the duration is not limited (same as 0). Value range: 0–168.
     """
-    auto_stop_mode: Literal["FORCE_EXIT", "SEGMENT_END", "SCENE_END", "SCRIPT_END"] = "FORCE_EXIT"
+    auto_stop_mode: Annotated[Literal["FORCE_EXIT", "SEGMENT_END", "SCENE_END", "SCRIPT_END"] | str, KNOWN_VALUES] = (
+        "FORCE_EXIT"
+    )
     """
     How the livestream stops automatically. FORCE_EXIT: stop immediately and forcibly, without any other processing. SEGMENT_END: stop when the current segment (paragraph) ends. SCENE_END: stop when the current scene ends. SCRIPT_END: stop when the script ends. Constraints: none. Default: FORCE_EXIT if not set.
     """
@@ -226,7 +256,7 @@ class LiveNotifyConfigReq(ApiModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    action: Literal["add", "del", "replace"] | MISSING = MISSING
+    action: Annotated[Literal["add", "del", "replace"] | str, KNOWN_VALUES] | MISSING = MISSING
     """
     Operation to apply to the enabled notification events: add — add the listed events; del — delete the listed events; replace — replace the enabled events with the listed ones.
     """

@@ -17,12 +17,13 @@ from typing import Any, Protocol
 from starlette.applications import Starlette
 
 from . import models
+from ._runtime.asgi import DEFAULT_LIMITS, Limits
 from ._runtime.bodies import BodySpec
 from ._runtime.huawei.envelope import HuaweiServerEnvelope
 from ._runtime.params import ParamSpec
 from ._runtime.server import Reply, RequestContext, Route, ServiceError, Verifier, build_app
 
-__all__ = ["ENVELOPE", "ROUTES", "Handlers", "Reply", "RequestContext", "ServiceError", "create_app"]
+__all__ = ["ENVELOPE", "ROUTES", "Handlers", "Limits", "Reply", "RequestContext", "ServiceError", "create_app"]
 
 ENVELOPE = HuaweiServerEnvelope()
 SPEC_PATH = Path(__file__).with_name("openapi.json")
@@ -79,6 +80,12 @@ ROUTES = (
         internal_code="MSS.00000004",
         secured=True,
         invoke=_show_smart_live_user_config,
+        auth_params=(
+            ParamSpec("X-Sdk-Date", "header", "string", explode=False),
+            ParamSpec("X-Project-Id", "header", "string", explode=False),
+            ParamSpec("X-Security-Token", "header", "string", explode=False),
+        ),
+        auth_params_model=models.AuthHeaders,
     ),
     Route(
         operation_id="UpdateSmartLiveUserConfig",
@@ -97,13 +104,25 @@ ROUTES = (
         internal_code="MSS.00000004",
         secured=True,
         invoke=_update_smart_live_user_config,
+        auth_params=(
+            ParamSpec("X-Sdk-Date", "header", "string", explode=False),
+            ParamSpec("X-Project-Id", "header", "string", explode=False),
+            ParamSpec("X-Security-Token", "header", "string", explode=False),
+        ),
+        auth_params_model=models.AuthHeaders,
     ),
 )
 
 
-def create_app(handlers: Handlers, *, verifier: Verifier | None = None, base_path: str = BASE_PATH) -> Starlette:
+def create_app(
+    handlers: Handlers,
+    *,
+    verifier: Verifier | None = None,
+    base_path: str = BASE_PATH,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Starlette:
     """The ASGI app: `handlers` answer the operations under `base_path`; `verifier` (when given) checks each request's
-    credentials."""
+    credentials; `limits` bound what a request may cost (body size, time to receive it)."""
     return build_app(
         routes=ROUTES,
         handlers=handlers,
@@ -111,4 +130,5 @@ def create_app(handlers: Handlers, *, verifier: Verifier | None = None, base_pat
         spec_json=SPEC_PATH.read_bytes(),
         verifier=verifier,
         base_path=base_path,
+        limits=limits,
     )

@@ -10,8 +10,9 @@ or in headers (MSS_A_HEAD), with `hwTime` within the accepted window of now.
 The body is then validated against the spec's payload schema (JSON carried in strings included)
 and handed, typed, to `WebhookHandlers`. Rejections are answered with `{"error": <code>, "message": <text>}`: 401 for
 any signature problem (missing, mismatched, expired), 400 for a body that is not a JSON object or fails the schema,
-415 for a non-JSON Content-Type, 405 (with `Allow: POST`) for other methods. A handler that raises gets 500, so that
-the sender retries; otherwise the answer is 200. The rules live in `_runtime/receiver.py`.
+415 for a non-JSON Content-Type, 405 (with `Allow: POST`) for any other method, 413 for a body over the limits' size
+and 408 for one that does not arrive in their time. A handler that raises gets 500, so that the sender retries;
+otherwise the answer is 200. The rules live in `_runtime/receiver.py`.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from typing import Protocol
 from starlette.applications import Starlette
 
 from . import models
+from ._runtime.asgi import Limits
 from ._runtime.huawei.mss import MSS_WINDOW, MssAuthType, mss_verifier
-from ._runtime.receiver import WebhookRoute, build_receiver, json_content
+from ._runtime.receiver import RECEIVER_LIMITS, WebhookRoute, build_receiver, json_content
 from ._runtime.signing import Clock
 
 __all__ = ["WebhookHandlers", "create_receiver", "parse_message"]
@@ -59,6 +61,7 @@ def create_receiver(
     auth_type: MssAuthType = "MSS_A",
     window: timedelta = MSS_WINDOW,
     clock: Clock | None = None,
+    limits: Limits = RECEIVER_LIMITS,
 ) -> Starlette:
     """The ASGI app receiving the callbacks at any path it is mounted at.
 
@@ -66,7 +69,8 @@ def create_receiver(
     not verified: the URL carries its own authentication). `callback_url`: the callback URL exactly as
     configured (the signature covers it, not the URL as received, which proxies may rewrite).
     `auth_type`: MSS_A (signature in the query) or MSS_A_HEAD (in headers). `window`: the accepted |now
-    - hwTime| ([U] 300 s; see the spec's `x-signature`). `clock`: the current time, for tests.
+    - hwTime| ([U] 300 s; see the spec's `x-signature`). `clock`: the current time, for tests. `limits`:
+    the largest body, and the time it may take to arrive.
     """
     verify = mss_verifier(key, callback_url, auth_type, clock=clock, window=window)
     return build_receiver(
@@ -76,4 +80,5 @@ def create_receiver(
             verify,
             handlers.on_meta_studio_live_event,
         ),
+        limits=limits,
     )

@@ -9,11 +9,23 @@
 - `server.create_app` (needs Starlette): an ASGI server stub.
 - `webhooks.create_receiver` (needs Starlette): an ASGI receiver of the API's callbacks.
 
-This folder is self-contained: copy it into a project that has pydantic and httpx (and Starlette for the server).
+This folder is self-contained: copy it into a project that has pydantic and httpx (and Starlette for the server),
+or install it with `pip install <folder>` (`'<folder>[server]'` adds Starlette). `__version__` follows the spec's
+changes (CHANGELOG.md).
 """
 
 from . import models
-from ._runtime.client import APIConnectionError, APIError, APIResponse, APIStatusError, APITimeoutError, RequestOptions
+from ._runtime.client import (
+    APIConnectionError,
+    APIError,
+    APIRequestValidationError,
+    APIResponse,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    RequestOptions,
+)
+from ._version import __version__
 from .client import (
     REGIONS,
     AsyncClient,
@@ -37,7 +49,9 @@ __all__ = [
     "REGIONS",
     "APIConnectionError",
     "APIError",
+    "APIRequestValidationError",
     "APIResponse",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AsyncClient",
@@ -56,5 +70,6 @@ __all__ = [
     "VolcengineCredentials",
     "VolcengineLiveError",
     "VolcengineV4Auth",
+    "__version__",
     "models",
 ]

@@ -29,7 +29,7 @@ from ._runtime.client import (
     RetryPolicy,
     SyncAPIClient,
 )
-from ._runtime.model import dump, from_json
+from ._runtime.model import dump, from_json, invalid_request
 from ._runtime.params import ParamSpec, to_wire
 from ._runtime.volcengine.auth import CredentialsError, VolcengineCredentials, VolcengineV4Auth, client_auth
 from ._runtime.volcengine.envelope import VolcengineEnvelope
@@ -116,7 +116,7 @@ _UPDATE_CALLBACK = Operation(
     path="/",
     idempotent=True,
     errors=ERRORS,
-    envelope_error=VolcengineLiveError,
+    base_error=VolcengineLiveError,
     success_statuses=frozenset({200}),
     security=(("VolcengineHmacV4",),),
 )
@@ -138,7 +138,7 @@ _DESCRIBE_CALLBACK = Operation(
     path="/",
     idempotent=True,
     errors=ERRORS,
-    envelope_error=VolcengineLiveError,
+    base_error=VolcengineLiveError,
     success_statuses=frozenset({200}),
     security=(("VolcengineHmacV4",),),
 )
@@ -160,7 +160,7 @@ _DELETE_CALLBACK = Operation(
     path="/",
     idempotent=True,
     errors=ERRORS,
-    envelope_error=VolcengineLiveError,
+    base_error=VolcengineLiveError,
     success_statuses=frozenset({200}),
     security=(("VolcengineHmacV4",),),
 )
@@ -187,15 +187,18 @@ class Requests:
             "Action": "UpdateCallback",
             "Version": "2023-01-01",
         }
-        _params = models.UpdateCallbackParams.model_validate({k: v for k, v in _values.items() if v is not None})
+        with invalid_request("UpdateCallback"):
+            _params = models.UpdateCallbackParams.model_validate({k: v for k, v in _values.items() if v is not None})
         _path, _query, _headers = to_wire(dump(_params), _UPDATE_CALLBACK_PARAMS)
+        with invalid_request("UpdateCallback", "body"):
+            _body = encode_body(body, _UPDATE_CALLBACK_BODY)
         return PreparedCall(
             _UPDATE_CALLBACK,
             _parse_update_callback,
             _path,
             _query,
             _headers,
-            encoded_body=encode_body(body, _UPDATE_CALLBACK_BODY),
+            encoded_body=_body,
         )
 
     def describe_callback(
@@ -206,15 +209,18 @@ class Requests:
             "Action": "DescribeCallback",
             "Version": "2023-01-01",
         }
-        _params = models.DescribeCallbackParams.model_validate({k: v for k, v in _values.items() if v is not None})
+        with invalid_request("DescribeCallback"):
+            _params = models.DescribeCallbackParams.model_validate({k: v for k, v in _values.items() if v is not None})
         _path, _query, _headers = to_wire(dump(_params), _DESCRIBE_CALLBACK_PARAMS)
+        with invalid_request("DescribeCallback", "body"):
+            _body = encode_body(body, _DESCRIBE_CALLBACK_BODY)
         return PreparedCall(
             _DESCRIBE_CALLBACK,
             _parse_describe_callback,
             _path,
             _query,
             _headers,
-            encoded_body=encode_body(body, _DESCRIBE_CALLBACK_BODY),
+            encoded_body=_body,
         )
 
     def delete_callback(
@@ -225,15 +231,18 @@ class Requests:
             "Action": "DeleteCallback",
             "Version": "2023-01-01",
         }
-        _params = models.DeleteCallbackParams.model_validate({k: v for k, v in _values.items() if v is not None})
+        with invalid_request("DeleteCallback"):
+            _params = models.DeleteCallbackParams.model_validate({k: v for k, v in _values.items() if v is not None})
         _path, _query, _headers = to_wire(dump(_params), _DELETE_CALLBACK_PARAMS)
+        with invalid_request("DeleteCallback", "body"):
+            _body = encode_body(body, _DELETE_CALLBACK_BODY)
         return PreparedCall(
             _DELETE_CALLBACK,
             _parse_delete_callback,
             _path,
             _query,
             _headers,
-            encoded_body=encode_body(body, _DELETE_CALLBACK_BODY),
+            encoded_body=_body,
         )
 
 
@@ -263,6 +272,9 @@ class Client:
     Requests are signed with `credentials` (HMAC-SHA256 V4); without them, credentials come from the
     environment (`VolcengineCredentials.from_env`). `auth` replaces all of this.
     Idempotent operations are retried on 429, 5xx and connection errors with exponential backoff and jitter.
+    Responses are read tolerantly: a value the spec does not allow (an unknown enum value or field, a value out of
+    its range or length) is kept as received and logged as a warning (logger `streamspec.responses`);
+    `strict_responses=True` raises `APIResponseValidationError` instead.
     """
 
     def __init__(
@@ -277,6 +289,7 @@ class Client:
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
+        strict_responses: bool = False,
     ) -> None:
         settings = _Settings(
             region=region,
@@ -295,6 +308,7 @@ class Client:
             transport=transport,
             http_client=http_client,
             default_headers=default_headers,
+            strict_responses=strict_responses,
         )
 
     def send_raw(self, call: PreparedCall[T], options: RequestOptions | None = None) -> APIResponse[T]:
@@ -362,6 +376,9 @@ class AsyncClient:
     Requests are signed with `credentials` (HMAC-SHA256 V4); without them, credentials come from the
     environment (`VolcengineCredentials.from_env`). `auth` replaces all of this.
     Idempotent operations are retried on 429, 5xx and connection errors with exponential backoff and jitter.
+    Responses are read tolerantly: a value the spec does not allow (an unknown enum value or field, a value out of
+    its range or length) is kept as received and logged as a warning (logger `streamspec.responses`);
+    `strict_responses=True` raises `APIResponseValidationError` instead.
     """
 
     def __init__(
@@ -376,6 +393,7 @@ class AsyncClient:
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        strict_responses: bool = False,
     ) -> None:
         settings = _Settings(
             region=region,
@@ -394,6 +412,7 @@ class AsyncClient:
             transport=transport,
             http_client=http_client,
             default_headers=default_headers,
+            strict_responses=strict_responses,
         )
 
     async def send_raw(self, call: PreparedCall[T], options: RequestOptions | None = None) -> APIResponse[T]:

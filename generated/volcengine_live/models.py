@@ -10,7 +10,27 @@ from typing import Annotated, Literal
 from pydantic import MISSING, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from typing_extensions import TypeAliasType
 
-from ._runtime.model import ApiModel
+from ._runtime.model import KNOWN_VALUES, ApiModel
+
+
+class AuthHeaders(ApiModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    x_date: Annotated[StrictStr | MISSING, Field(alias="X-Date", pattern="^\\d{8}T\\d{6}Z$")] = MISSING
+    """
+    Signing time in UTC, `YYYYMMDD'T'HHMMSS'Z'`; set by the signer.
+    """
+    x_content_sha256: Annotated[StrictStr | MISSING, Field(alias="X-Content-Sha256", pattern="^[0-9a-f]{64}$")] = (
+        MISSING
+    )
+    """
+    Lower-case hex SHA-256 of the request body; set by the signer.
+    """
+    x_security_token: Annotated[StrictStr | MISSING, Field(alias="X-Security-Token")] = MISSING
+    """
+    STS session token, sent (and signed) only with temporary credentials; set by the signer.
+    """
 
 
 class CallbackDetail(ApiModel):
@@ -54,7 +74,8 @@ class DeleteCallbackBody(ApiModel):
     Application name, as passed when the callback was created (see DescribeCallback). 1 to 30 characters of letters, digits, `_`, `-` and `.`. Must not be passed with Domain.
     """
     message_type: Annotated[
-        Literal["push", "push_end", "snapshot", "record", "audit_snapshot"] | MISSING, Field(alias="MessageType")
+        Annotated[Literal["push", "push_end", "snapshot", "record", "audit_snapshot"] | str, KNOWN_VALUES] | MISSING,
+        Field(alias="MessageType"),
     ] = MISSING
     """
     Message type, as passed when the callback was created; absent = all types. `push` stream push start; `push_end` stream push end; `snapshot` snapshot; `record` recording task status; `audit_snapshot` snapshot audit result.
@@ -123,7 +144,8 @@ class DescribeCallbackBody(ApiModel):
     Application name; absent = all applications. 1 to 30 characters of letters, digits, `_`, `-` and `.`. Must not be passed with Domain.
     """
     message_type: Annotated[
-        Literal["push", "push_end", "snapshot", "record", "audit_snapshot"] | MISSING, Field(alias="MessageType")
+        Annotated[Literal["push", "push_end", "snapshot", "record", "audit_snapshot"] | str, KNOWN_VALUES] | MISSING,
+        Field(alias="MessageType"),
     ] = MISSING
     """
     Message type to query; absent = all types. `push` stream push start; `push_end` stream push end; `snapshot` snapshot; `record` recording; `audit_snapshot` snapshot audit.
@@ -185,7 +207,8 @@ class DescribeCallbackResResultCallbackListItem(ApiModel):
         extra="allow",
     )
     message_type: Annotated[
-        Literal["push", "push_end", "snapshot", "record", "audit_snapshot"], Field(alias="MessageType")
+        Annotated[Literal["push", "push_end", "snapshot", "record", "audit_snapshot"] | str, KNOWN_VALUES],
+        Field(alias="MessageType"),
     ]
     """
     Message type: `push` stream push start; `push_end` stream push end; `snapshot` snapshot; `record` recording; `audit_snapshot` snapshot audit.
@@ -202,7 +225,9 @@ class DescribeCallbackResResultCallbackListItem(ApiModel):
     """
     Application name of the configuration.
     """
-    transcode_callback: Annotated[Literal[0, 1], Field(alias="TranscodeCallback", ge=-2147483648, le=2147483647)]
+    transcode_callback: Annotated[
+        Annotated[Literal[0, 1] | int, KNOWN_VALUES], Field(alias="TranscodeCallback", ge=-2147483648, le=2147483647)
+    ]
     """
     Whether callbacks are also sent for transcoded streams (`0` no, `1` yes).
     """
@@ -362,7 +387,8 @@ class UpdateCallbackBody(ApiModel):
         extra="forbid",
     )
     message_type: Annotated[
-        Literal["push", "push_end", "snapshot", "record", "audit_snapshot"], Field(alias="MessageType")
+        Annotated[Literal["push", "push_end", "snapshot", "record", "audit_snapshot"] | str, KNOWN_VALUES],
+        Field(alias="MessageType"),
     ]
     """
     Message type of the callback: `push` stream push start; `push_end` stream push end; `snapshot` snapshot; `record` recording task status; `audit_snapshot` snapshot audit result.
@@ -381,7 +407,9 @@ class UpdateCallbackBody(ApiModel):
     """
     Application name (the AppName of the stream URL); absent = all applications. 1 to 30 characters of letters, digits, `_`, `-` and `.`. Must not be passed with Domain.
     """
-    transcode_callback: Annotated[Literal[0, 1], Field(alias="TranscodeCallback", ge=-2147483648, le=2147483647)] = 0
+    transcode_callback: Annotated[
+        Annotated[Literal[0, 1] | int, KNOWN_VALUES], Field(alias="TranscodeCallback", ge=-2147483648, le=2147483647)
+    ] = 0
     """
     Whether callbacks are also sent for transcoded streams: `0` no (default), `1` yes. Only effective for the push and push_end message types.
     """

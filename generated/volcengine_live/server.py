@@ -17,12 +17,13 @@ from typing import Any, Protocol
 from starlette.applications import Starlette
 
 from . import models
+from ._runtime.asgi import DEFAULT_LIMITS, Limits
 from ._runtime.bodies import BodySpec
 from ._runtime.params import ParamSpec
 from ._runtime.server import Reply, RequestContext, Route, ServiceError, Verifier, build_app
 from ._runtime.volcengine.envelope import VolcengineServerEnvelope
 
-__all__ = ["ENVELOPE", "ROUTES", "Handlers", "Reply", "RequestContext", "ServiceError", "create_app"]
+__all__ = ["ENVELOPE", "ROUTES", "Handlers", "Limits", "Reply", "RequestContext", "ServiceError", "create_app"]
 
 ENVELOPE = VolcengineServerEnvelope(service="live", region="cn-north-1")
 SPEC_PATH = Path(__file__).with_name("openapi.json")
@@ -95,6 +96,12 @@ ROUTES = (
         internal_code="InternalError",
         secured=True,
         invoke=_update_callback,
+        auth_params=(
+            ParamSpec("X-Date", "header", "string", explode=False),
+            ParamSpec("X-Content-Sha256", "header", "string", explode=False),
+            ParamSpec("X-Security-Token", "header", "string", explode=False),
+        ),
+        auth_params_model=models.AuthHeaders,
     ),
     Route(
         operation_id="DescribeCallback",
@@ -122,6 +129,12 @@ ROUTES = (
         internal_code="InternalError",
         secured=True,
         invoke=_describe_callback,
+        auth_params=(
+            ParamSpec("X-Date", "header", "string", explode=False),
+            ParamSpec("X-Content-Sha256", "header", "string", explode=False),
+            ParamSpec("X-Security-Token", "header", "string", explode=False),
+        ),
+        auth_params_model=models.AuthHeaders,
     ),
     Route(
         operation_id="DeleteCallback",
@@ -149,13 +162,25 @@ ROUTES = (
         internal_code="InternalError",
         secured=True,
         invoke=_delete_callback,
+        auth_params=(
+            ParamSpec("X-Date", "header", "string", explode=False),
+            ParamSpec("X-Content-Sha256", "header", "string", explode=False),
+            ParamSpec("X-Security-Token", "header", "string", explode=False),
+        ),
+        auth_params_model=models.AuthHeaders,
     ),
 )
 
 
-def create_app(handlers: Handlers, *, verifier: Verifier | None = None, base_path: str = BASE_PATH) -> Starlette:
+def create_app(
+    handlers: Handlers,
+    *,
+    verifier: Verifier | None = None,
+    base_path: str = BASE_PATH,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Starlette:
     """The ASGI app: `handlers` answer the operations under `base_path`; `verifier` (when given) checks each request's
-    credentials."""
+    credentials; `limits` bound what a request may cost (body size, time to receive it)."""
     return build_app(
         routes=ROUTES,
         handlers=handlers,
@@ -163,4 +188,5 @@ def create_app(handlers: Handlers, *, verifier: Verifier | None = None, base_pat
         spec_json=SPEC_PATH.read_bytes(),
         verifier=verifier,
         base_path=base_path,
+        limits=limits,
     )

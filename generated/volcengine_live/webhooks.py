@@ -9,8 +9,9 @@ MD5(AuthKeyPrimary + `t`) in the body (flat or under `data`), rejected once now 
 The body is then validated against the spec's payload schema
 and handed, typed, to `WebhookHandlers`. Rejections are answered with `{"error": <code>, "message": <text>}`: 401 for
 any signature problem (missing, mismatched, expired), 400 for a body that is not a JSON object or fails the schema,
-415 for a non-JSON Content-Type, 405 (with `Allow: POST`) for other methods. A handler that raises gets 500, so that
-the sender retries; otherwise the answer is 200. The rules live in `_runtime/receiver.py`.
+415 for a non-JSON Content-Type, 405 (with `Allow: POST`) for any other method, 413 for a body over the limits' size
+and 408 for one that does not arrive in their time. A handler that raises gets 500, so that the sender retries;
+otherwise the answer is 200. The rules live in `_runtime/receiver.py`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from typing import Protocol
 from starlette.applications import Starlette
 
 from . import models
-from ._runtime.receiver import WebhookRoute, build_receiver
+from ._runtime.asgi import Limits
+from ._runtime.receiver import RECEIVER_LIMITS, WebhookRoute, build_receiver
 from ._runtime.signing import Clock
 from ._runtime.volcengine.webhooks import volcengine_verifier
 
@@ -49,11 +51,13 @@ def create_receiver(
     *,
     auth_key: str | None,
     clock: Clock | None = None,
+    limits: Limits = RECEIVER_LIMITS,
 ) -> Starlette:
     """The ASGI app receiving the callbacks at any path it is mounted at.
 
     `auth_key`: the configuration's AuthKeyPrimary when AuthEnable is true, or None when it is false
     (messages then carry `sign: ""`, `t: 0` and are not verified). `clock`: the current time, for tests.
+    `limits`: the largest body, and the time it may take to arrive.
     """
     verify = volcengine_verifier(auth_key, clock=clock)
     return build_receiver(
@@ -63,4 +67,5 @@ def create_receiver(
             verify,
             handlers.on_volcengine_callback,
         ),
+        limits=limits,
     )

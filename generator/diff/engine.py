@@ -23,6 +23,8 @@ class Report:
     revision: str
     findings: tuple[Finding, ...]
     ignored: tuple[tuple[Finding, str], ...] = ()
+    ignored_by: str = "the severity file"
+    """What set the ignored findings aside, as the report names it."""
 
     def count(self, level: str) -> int:
         return sum(f.level == level for f in self.findings)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
 from generator.diff.engine import Report
-from generator.diff.model import LEVELS, Finding
+from generator.diff.model import LEVELS, Finding, Rule
 from generator.diff.rules import BY_ID, RULES
 
 FORMATS: Final = ("text", "json", "markdown")
@@ -17,16 +17,19 @@ SCHEMA: Final = Path(__file__).with_name("report.schema.json")
 FORMAT_VERSION: Final = 1
 
 
-def render(report: Report, fmt: str) -> str:
-    return {"text": text, "json": to_json, "markdown": markdown}[fmt](report)
+def render(report: Report, fmt: str, rules: Mapping[str, Rule] = BY_ID) -> str:
+    """`report` in `fmt`; `rules` describe its findings' ids (another catalogue than diff's: `sdk-drift`)."""
+    if fmt == "json":
+        return to_json(report, rules)
+    return {"text": text, "markdown": markdown}[fmt](report)
 
 
-def _summary(report: Report) -> str:
+def summary(report: Report) -> str:
     parts = [
         f"{report.count(level)} {level}{'s' if level != 'info' and report.count(level) != 1 else ''}"
         for level in LEVELS
     ]
-    ignored = f", {len(report.ignored)} ignored by the severity file" if report.ignored else ""
+    ignored = f", {len(report.ignored)} ignored by {report.ignored_by}" if report.ignored else ""
     return f"{len(report.findings)} finding{'s' if len(report.findings) != 1 else ''}: {', '.join(parts)}{ignored}"
 
 
@@ -47,12 +50,12 @@ def text(report: Report) -> str:
         )
         operation = f"{f.operation}: " if f.operation else ""
         lines.append(f"{f.level:<7} {f.code}  {operation}{f.message}" + (f"  ({where})" if where else ""))
-    lines.append(_summary(report))
+    lines.append(summary(report))
     return "\n".join(lines) + "\n"
 
 
-def _finding_json(finding: Finding) -> dict[str, Any]:
-    rule = BY_ID[finding.code]
+def _finding_json(finding: Finding, rules: Mapping[str, Rule]) -> dict[str, Any]:
+    rule = rules[finding.code]
     return {
         "id": finding.code,
         "level": finding.level,
@@ -65,15 +68,15 @@ def _finding_json(finding: Finding) -> dict[str, Any]:
     }
 
 
-def to_json(report: Report) -> str:
+def to_json(report: Report, rules: Mapping[str, Rule] = BY_ID) -> str:
     document = {
         "format": "streamspec-diff",
         "version": FORMAT_VERSION,
         "base": report.base,
         "revision": report.revision,
         "summary": {**{level: report.count(level) for level in LEVELS}, "ignored": len(report.ignored)},
-        "findings": [_finding_json(f) for f in report.findings],
-        "ignored": [{**_finding_json(f), "reason": reason} for f, reason in report.ignored],
+        "findings": [_finding_json(f, rules) for f in report.findings],
+        "ignored": [{**_finding_json(f, rules), "reason": reason} for f, reason in report.ignored],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -110,7 +113,7 @@ def markdown(report: Report) -> str:
             )
         out.append("")
     if report.ignored:
-        out += [f"<details><summary>Ignored by the severity file ({len(report.ignored)})</summary>", ""]
+        out += [f"<details><summary>Ignored by {_cell(report.ignored_by)} ({len(report.ignored)})</summary>", ""]
         out += ["| rule | operation | change | reason |", "|---|---|---|---|"]
         out += [
             f"| `{f.code}` | {_cell(f.operation) or '–'} | {_cell(f.message)} | {_cell(reason)} |"

@@ -44,7 +44,8 @@ or with the vendors' official SDKs, pointed at the emulator:
     print(service.describe_callback({"Vhost": "push.example.com"}))
 
 Webhooks are triggered outside the vendor API: `POST /_emulator/webhooks/trigger` with `{"callback": "<id>"}`
-(see `app.py`), and the delivery log is at `GET /_emulator/webhooks/deliveries`.
+(see `app.py`), and the delivery log is at `GET /_emulator/webhooks/deliveries`; both take the vendor API's
+credentials and act as their tenant.
 
 Generated packages are self-contained folders meant to be copied into other projects, so they are imported as
 top-level packages with the repository's `generated/` folder on `sys.path` (as the test suite does): one

@@ -35,6 +35,7 @@ __all__ = [
     "DEFAULT_CREDENTIALS",
     "ErrorFactory",
     "HuaweiLocalKey",
+    "HuaweiTenancy",
     "LocalCredentials",
     "Tenancy",
     "VolcengineLocalKey",
@@ -179,3 +180,13 @@ class Tenancy:
     def __init__(self, store: Store, credentials: LocalCredentials = DEFAULT_CREDENTIALS) -> None:
         self.store = store
         self.credentials = credentials
+
+
+class HuaweiTenancy(Tenancy):
+    """A Huawei emulator: its state belongs to projects."""
+
+    def tenant_of(self, principal: object) -> str:
+        """The credentials' project (the default project for a request no verifier checked)."""
+        if isinstance(principal, Principal) and principal.project_id:
+            return principal.project_id
+        return self.credentials.default_project

@@ -24,7 +24,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from .credentials import DEFAULT_CREDENTIALS, LocalCredentials, Tenancy, huawei_tenant
+from .credentials import DEFAULT_CREDENTIALS, HuaweiTenancy, LocalCredentials, huawei_tenant
 from .store import Document, Store
 from .webhooks import SINGLE_TRY, Outgoing, TriggerRequest, WebhookError, huawei_live_message
 
@@ -91,7 +91,7 @@ def _sample_notification(tenant: str, doc: Document, event_type: str, fields: di
     return payload | fields
 
 
-class LiveEmulator(Tenancy):
+class LiveEmulator(HuaweiTenancy):
     """The `Handlers` of generated/huaweicloud_live backed by a `Store`."""
 
     service = SERVICE

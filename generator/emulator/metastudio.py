@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from .credentials import Tenancy, huawei_tenant
+from .credentials import HuaweiTenancy, huawei_tenant
 from .store import Document
 from .webhooks import SINGLE_TRY, Outgoing, TriggerRequest, WebhookError, metastudio_message
 
@@ -74,7 +74,7 @@ def apply_notify_action(stored: list[str], request: Document) -> list[str]:
     return events
 
 
-class MetaStudioEmulator(Tenancy):
+class MetaStudioEmulator(HuaweiTenancy):
     """The `Handlers` of generated/huaweicloud_metastudio backed by a `Store`."""
 
     service = SERVICE

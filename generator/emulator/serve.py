@@ -6,7 +6,16 @@ because the official SDKs sign the request path and cannot be given a base path:
 
 `--workers N` runs N processes that share each port (SO_REUSEPORT: the kernel spreads connections over them)
 and the database file, whose transactions already make them consistent with each other; uvicorn's HTTP stack is
-pure Python here, so a second core is the way past one core's worth of requests. It needs a database file.
+pure Python here, so a second core is the way past one core's worth of requests. It needs a database file. The
+further workers die with the main process, however it ends (`jobs.die_with_parent`), and the main process first
+binds each port alone, which fails while anything listens on it: SO_REUSEPORT would otherwise let a restart run
+beside a leftover server.
+
+What a client may cost: request bodies are limited in size and in the time they take to arrive (the runtime's
+`Limits`, `--max-body-size`, `--body-timeout`), the request line and headers must arrive within `--header-timeout`
+of the first byte (uvicorn would wait for them forever), and an idle keep-alive connection closes after 5 s. The
+database is opened, and checked, before the banner announces anything. `--log-requests` writes one line per request
+to stderr: method, path (never the query), status, milliseconds and request id; no header, so no credential.
 
 `BackgroundServer` runs an emulator (any ASGI app) in a thread on a free port, for tests, benchmarks and
 notebooks. uvicorn and the emulators are imported only when a server starts, so that registering the `serve`
@@ -18,24 +27,40 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Generator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
+
+from generator.runtime.asgi import DEFAULT_LIMITS, Limits
 
 from . import NAMES
 
 if TYPE_CHECKING:
     import uvicorn
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
     from .app import EmulatorOptions
+    from .store import Store
 
-__all__ = ["DEFAULT_DB", "DEFAULT_HOST", "DEFAULT_PORT", "BackgroundServer", "add_parser", "run"]
+__all__ = [
+    "DEFAULT_DB",
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "BackgroundServer",
+    "RequestLog",
+    "ServerOptions",
+    "add_parser",
+    "run",
+]
 
 DEFAULT_PORT = 8700
 DEFAULT_HOST = "127.0.0.1"
@@ -43,9 +68,20 @@ DEFAULT_DB = Path(".streamspec") / "emulator.sqlite3"
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
+@dataclass(frozen=True)
+class ServerOptions:
+    """How each emulator is served, beside what it does (`EmulatorOptions`)."""
+
+    header_timeout: float = 10.0
+    """Seconds for a request line and its headers to arrive; the connection is closed otherwise."""
+    log_requests: bool = False
+    """One line per request on stderr (see the module docstring)."""
+
+
 def _listen(host: str, port: int, *, shared: bool = False) -> socket.socket:
-    """A bound TCP socket. `proto` must say TCP: asyncio sets TCP_NODELAY on accepted connections only then, and
-    without it every response waits ~40 ms for a delayed ACK (Nagle)."""
+    """A bound TCP socket (`shared`: with SO_REUSEPORT, beside the other workers'). `proto` must say TCP: asyncio
+    sets TCP_NODELAY on accepted connections only then, and without it every response waits ~40 ms for a delayed
+    ACK (Nagle)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -59,7 +95,82 @@ def _listen(host: str, port: int, *, shared: bool = False) -> socket.socket:
     return sock
 
 
-def _server(app: Any) -> uvicorn.Server:
+def _protocol(header_timeout: float) -> type[asyncio.Protocol]:
+    """uvicorn's HTTP/1.1 protocol, closing a connection whose request line and headers have not all arrived within
+    `header_timeout` of its first byte (or of the connection): uvicorn waits for them forever, so that a half-sent
+    request held its socket for as long as its client liked. (A body that stalls is the ASGI runtime's to refuse.)"""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class HeaderTimeoutProtocol(H11Protocol):
+        _header_timer: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            super().connection_made(transport)  # type: ignore[arg-type]
+            self._watch_headers()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            self._watch_headers()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._stop_watching()
+            super().connection_lost(exc)
+
+        def _watch_headers(self) -> None:
+            """Time a request whose headers are still to come (the client's side is idle until they all arrive)."""
+            if self.conn.their_state is not h11.IDLE:
+                self._stop_watching()
+            elif self._header_timer is None:
+                self._header_timer = self.loop.call_later(header_timeout, self._headers_late)
+
+        def _stop_watching(self) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+                self._header_timer = None
+
+        def _headers_late(self) -> None:
+            self._header_timer = None
+            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+                self.transport.close()
+
+    return HeaderTimeoutProtocol
+
+
+class RequestLog:
+    """ASGI middleware writing one line per HTTP request to stderr: service, method, raw path (percent-encoded, so
+    one line each; never the query), status, milliseconds and the `X-Request-Id` answered. No header is read, so
+    no credential can be printed."""
+
+    def __init__(self, app: ASGIApp, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status, request_id = time.perf_counter(), 0, "-"
+
+        async def sending(message: Message) -> None:
+            nonlocal status, request_id
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                found = (v for k, v in message.get("headers", []) if k.lower() == b"x-request-id")
+                request_id = next(found, b"-").decode("latin-1")
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            path = scope.get("raw_path", b"").decode("latin-1") or "-"
+            elapsed = (time.perf_counter() - started) * 1000
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+            line = f"{stamp} {self.service} {scope['method']} {path} {status or '-'} {elapsed:.1f} ms {request_id}"
+            print(line, file=sys.stderr, flush=True)
+
+
+def _server(app: Any, settings: ServerOptions = ServerOptions(), service: str = "") -> uvicorn.Server:
     """A quiet uvicorn server that leaves signals to its owner (several servers share one loop, or run in a
     thread): uvicorn's own handlers would each stop only the server that installed them last."""
     import uvicorn
@@ -69,16 +180,24 @@ def _server(app: Any) -> uvicorn.Server:
         def capture_signals(self) -> Generator[None, None, None]:
             yield
 
-    return Server(uvicorn.Config(app, lifespan="on", log_level="warning", access_log=False))
+    served = RequestLog(app, service) if settings.log_requests else app
+    config = uvicorn.Config(
+        served, lifespan="on", log_level="warning", access_log=False, http=_protocol(settings.header_timeout)
+    )
+    return Server(config)
 
 
-def _serve(chosen: Sequence[str], sockets: Sequence[socket.socket], db: str, options: EmulatorOptions) -> None:
+def _serve(
+    chosen: Sequence[str],
+    sockets: Sequence[socket.socket],
+    store: Store,
+    options: EmulatorOptions,
+    settings: ServerOptions,
+) -> None:
     """Serve `chosen` on `sockets` (same order) until SIGINT or SIGTERM."""
     from .app import create_emulator
-    from .store import Store
 
-    store = Store(db)
-    servers = [_server(create_emulator(name, store, options)) for name in chosen]
+    servers = [_server(create_emulator(name, store, options), settings, name) for name in chosen]
 
     async def serve_all() -> None:
         loop = asyncio.get_running_loop()
@@ -99,9 +218,24 @@ def _serve(chosen: Sequence[str], sockets: Sequence[socket.socket], db: str, opt
             sock.close()
 
 
-def _worker(chosen: Sequence[str], host: str, port: int, db: str, options: EmulatorOptions) -> None:
-    """A further `--workers` process: its own sockets on the same ports, its own connection to the same file."""
-    _serve(chosen, [_listen(host, port + i, shared=True) for i in range(len(chosen))], db, options)
+def _worker(
+    parent: int,
+    chosen: Sequence[str],
+    host: str,
+    port: int,
+    db: str,
+    options: EmulatorOptions,
+    settings: ServerOptions,
+) -> None:
+    """A further `--workers` process: its own sockets on the same ports, its own connection to the same file; it
+    ends when the main process does, however that ends."""
+    from generator.jobs import die_with_parent
+
+    from .store import Store
+
+    die_with_parent(parent)
+    sockets = [_listen(host, port + i, shared=True) for i in range(len(chosen))]
+    _serve(chosen, sockets, Store(db), options, settings)
 
 
 def run(
@@ -112,9 +246,10 @@ def run(
     *,
     workers: int = 1,
     options: EmulatorOptions | None = None,
+    settings: ServerOptions = ServerOptions(),
 ) -> int:
     """Serve `names` (default: every emulator) until interrupted: 0 after a clean shutdown, 1 when a port is
-    taken, 2 for bad arguments."""
+    taken or the database unusable, 2 for bad arguments."""
     unknown = [name for name in names if name not in NAMES]
     if unknown:
         print(f"error: unknown emulator {', '.join(unknown)}; known: {', '.join(NAMES)}", file=sys.stderr)
@@ -124,12 +259,21 @@ def run(
         return 2
     from .app import EmulatorOptions
     from .credentials import LocalCredentials
+    from .store import Store, StoreError
 
     chosen = [name for name in NAMES if name in names] or list(NAMES)
     options = options or EmulatorOptions(credentials=LocalCredentials.from_env())
     try:
+        store = Store(db)
+    except StoreError as exc:
+        print(f"error: cannot keep the emulators' state in {exc}", file=sys.stderr)
+        return 1
+    try:
+        for i in range(len(chosen) if workers > 1 else 0):  # alone first: anything listening makes it fail
+            _listen(host, port + i).close()
         sockets = [_listen(host, port + i, shared=workers > 1) for i in range(len(chosen))]
     except OSError as exc:
+        store.close()
         print(f"error: cannot listen on {host}:{port}..{port + len(chosen) - 1}: {exc}", file=sys.stderr)
         return 1
     print(f"streamspec emulators (state in {db}{f', {workers} workers' if workers > 1 else ''}); Ctrl-C to stop")
@@ -139,11 +283,14 @@ def run(
     print("\n".join(options.credentials.describe()), flush=True)
 
     context = multiprocessing.get_context("spawn")
-    helpers = [context.Process(target=_worker, args=(chosen, host, port, str(db), options)) for _ in range(workers - 1)]
+    helpers = [
+        context.Process(target=_worker, args=(os.getpid(), chosen, host, port, str(db), options, settings))
+        for _ in range(workers - 1)
+    ]
     for helper in helpers:
         helper.start()
     try:
-        _serve(chosen, sockets, str(db), options)
+        _serve(chosen, sockets, store, options, settings)
     finally:
         for helper in helpers:  # Ctrl-C reached them too; a SIGTERM to this process did not
             if helper.is_alive() and helper.pid is not None:
@@ -154,7 +301,25 @@ def run(
 
 
 def _command(args: argparse.Namespace) -> int:
-    return run(args.names, args.host, args.port, args.db, workers=args.workers)
+    from .app import EmulatorOptions
+    from .credentials import LocalCredentials
+
+    options = EmulatorOptions(
+        credentials=LocalCredentials.from_env(), limits=Limits(args.max_body_size, args.body_timeout)
+    )
+    settings = ServerOptions(header_timeout=args.header_timeout, log_requests=args.log_requests)
+    return run(args.names, args.host, args.port, args.db, workers=args.workers, options=options, settings=settings)
+
+
+def _positive(kind: type[int] | type[float]) -> Any:
+    def parse(text: str) -> int | float:
+        value = kind(text)
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be positive, not {text}")
+        return value
+
+    parse.__name__ = kind.__name__  # what argparse names in "invalid int value"
+    return parse
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -167,6 +332,33 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST})")
     serve.add_argument("--db", default=str(DEFAULT_DB), help=f"SQLite file, or :memory: (default: {DEFAULT_DB})")
     serve.add_argument("--workers", type=int, default=1, help="processes sharing the ports and the file (default: 1)")
+    serve.add_argument(
+        "--max-body-size",
+        type=_positive(int),
+        default=DEFAULT_LIMITS.max_body_size,
+        metavar="BYTES",
+        help=f"refuse longer request bodies with 413 (default: {DEFAULT_LIMITS.max_body_size})",
+    )
+    serve.add_argument(
+        "--body-timeout",
+        type=_positive(float),
+        default=DEFAULT_LIMITS.body_timeout,
+        metavar="SECONDS",
+        help=f"refuse a request body not received in time with 408 (default: {DEFAULT_LIMITS.body_timeout:g})",
+    )
+    serve.add_argument(
+        "--header-timeout",
+        type=_positive(float),
+        default=ServerOptions.header_timeout,
+        metavar="SECONDS",
+        help=f"close a connection whose request headers are not received in time (default: "
+        f"{ServerOptions.header_timeout:g})",
+    )
+    serve.add_argument(
+        "--log-requests",
+        action="store_true",
+        help="one line per request on stderr: method, path, status, milliseconds, request id (never credentials)",
+    )
     serve.set_defaults(func=_command)
 
 
@@ -176,11 +368,13 @@ class BackgroundServer:
     Use as a context manager: the base URL is `base_url` once entered; leaving shuts the server down cleanly.
     """
 
-    def __init__(self, app: Any, host: str = DEFAULT_HOST, port: int = 0) -> None:
+    def __init__(
+        self, app: Any, host: str = DEFAULT_HOST, port: int = 0, settings: ServerOptions = ServerOptions()
+    ) -> None:
         self._socket = _listen(host, port)
         self.host, self.port = self._socket.getsockname()[:2]
         self.base_url = f"http://{self.host}:{self.port}"
-        self._server = _server(app)
+        self._server = _server(app, settings)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
 
     def __enter__(self) -> BackgroundServer:

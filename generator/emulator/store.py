@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MEMORY", "SCHEMA_VERSION", "Document", "Page", "Store"]
+__all__ = ["MEMORY", "SCHEMA_VERSION", "Document", "Page", "Store", "StoreError"]
 
 Document = dict[str, Any]
 MEMORY = ":memory:"
@@ -52,6 +52,11 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS hits (key TEXT NOT NULL, at REAL NOT NULL)",
     "CREATE INDEX IF NOT EXISTS hits_by_key ON hits (key, at)",
 )
+
+
+class StoreError(Exception):
+    """The database cannot hold the emulators' state (not a database, read-only, a folder, a newer schema): one
+    line that names the file and what is wrong with it."""
 
 
 @dataclass(frozen=True)
@@ -83,12 +88,28 @@ class Store:
     """A SQLite database file (or `:memory:`) holding every emulator's documents and delivery log."""
 
     def __init__(self, path: str | os.PathLike[str] = MEMORY) -> None:
+        """Open (or create) the database and make sure it can be written; `StoreError` when it cannot."""
         self.path = str(path)
-        if self.path != MEMORY:
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._depth = 0
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        folder = Path(self.path).parent
+        if self.path != MEMORY and folder.exists() and not folder.is_dir():
+            raise StoreError(f"{self.path}: {folder} is a file, not a folder")
+        try:
+            if self.path != MEMORY:
+                folder.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            try:
+                self._prepare()
+            except BaseException:
+                self._conn.close()
+                raise
+        except (OSError, sqlite3.Error) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise StoreError(f"{self.path}: {reason}") from None
+
+    def _prepare(self) -> None:
+        """Settings and schema, in a write transaction: a file that cannot be written fails here, not later."""
         self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if self.path != MEMORY:
             self._conn.execute("PRAGMA journal_mode = WAL")
@@ -96,7 +117,9 @@ class Store:
         with self.transaction():
             version = self._conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
-                raise RuntimeError(f"{self.path}: schema version {version} is newer than this emulator's")
+                raise StoreError(
+                    f"{self.path}: schema version {version} is newer than this emulator's ({SCHEMA_VERSION})"
+                )
             for statement in _SCHEMA:
                 self._conn.execute(statement)
             self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -116,9 +116,13 @@ class VolcengineEmulator(Tenancy):
         store.index("scope")
         self.limiter = None if rate_limit is None else RateLimiter(store, rate_limit)
 
+    def tenant_of(self, principal: object) -> str:
+        """The account that owns the credentials (the default account for a request no verifier checked)."""
+        return self.credentials.volcengine_account(principal)
+
     def _tenant(self, ctx: RequestContext) -> str:
         """The caller's account, after charging the call to its access key's rate limit."""
-        account = self.credentials.volcengine_account(ctx.principal)
+        account = self.tenant_of(ctx.principal)
         principal = ctx.principal
         caller = principal.access_key if isinstance(principal, Principal) and principal.access_key else account
         if self.limiter is not None and not self.limiter.admit(f"{caller}:{ctx.operation_id}"):

@@ -83,19 +83,6 @@ class TriggerRequest:
     event_type: str | None = None
     fields: Mapping[str, Any] = field(default_factory=dict)
 
-    @classmethod
-    def from_json(cls, data: object) -> TriggerRequest:
-        if not isinstance(data, Mapping):
-            raise WebhookError(400, "the body must be a JSON object")
-        tenant, event_type, fields = data.get("tenant"), data.get("event_type"), data.get("fields", {})
-        if tenant is not None and not isinstance(tenant, str):
-            raise WebhookError(400, "tenant must be a string")
-        if event_type is not None and not isinstance(event_type, str):
-            raise WebhookError(400, "event_type must be a string")
-        if not isinstance(fields, Mapping):
-            raise WebhookError(400, "fields must be an object")
-        return cls(tenant, data.get("callback"), event_type, dict(fields))
-
 
 @dataclass(frozen=True)
 class Outgoing:
@@ -119,6 +106,10 @@ class WebhookSource(Protocol):
 
     def webhook_messages(self, request: TriggerRequest) -> tuple[str, list[Outgoing]]:
         """The tenant the callback belongs to and the signed messages to deliver (raise `WebhookError`)."""
+        ...
+
+    def tenant_of(self, principal: object) -> str:
+        """The tenant a verified request acts as."""
         ...
 
 

@@ -43,6 +43,10 @@ class ContractHooks(Protocol):
 
     def signer(self, credentials: Any, document: Mapping[str, Any]) -> Signer: ...
 
+    def verifier(self, local: LocalCredentials) -> Any:
+        """The generated server's `Verifier` accepting the emulator's local keys (emulators and mocks use it)."""
+        ...
+
     def settings(self, credentials: Any) -> dict[str, str]:
         """Client settings (`x-client-setting`) the credentials fill."""
         ...
@@ -143,6 +147,9 @@ class Profile:
     webhook_schemes: Mapping[str, ReceiverScheme] = field(default_factory=dict)
     hooks: str | None = None
     """The module of its contract and emulator hooks, imported only by those (generation never needs them)."""
+    sdk: str | None = None
+    """The module that reads the vendor's official SDK for `sdk-drift`: a `read_sdk(module: str) ->
+    generator.sdk_drift.SdkApi` function (imported only by that command)."""
 
     def contract_hooks(self) -> ContractHooks | None:
         """Its `ContractHooks`, or None for a profile that signs nothing."""

@@ -15,13 +15,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email import policy
 from email.parser import BytesParser
+from functools import lru_cache
 from typing import IO, Any
 from urllib.parse import parse_qsl, quote, urlencode
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
-from .model import dump_value, read_json, validate_value
-from .params import flatten, unflatten
+from .json_text import read_json
+from .model import dump_value, validate_value
+from .params import NO_FIT, flatten, guess_scalar, parse_text, render, unflatten
 
 __all__ = [
     "BodySpec",
@@ -158,9 +160,17 @@ def encode_body(value: object, specs: Sequence[BodySpec], content_type: str | No
     if spec.encoding == "json":
         return media, json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
     if spec.encoding == "form":
-        pairs = [pair for key, item in data.items() for pair in flatten(key, item)]
+        pairs = [pair for key, item in data.items() for pair in _form_pairs(key, item)]
         return media, urlencode(pairs, quote_via=quote).encode()
     return _multipart(data, files)
+
+
+def _form_pairs(name: str, value: object) -> list[tuple[str, str]]:
+    """A form field's (name, text) pairs: a list of plain values as the name repeated (OpenAPI's default `form`
+    style, exploded), nested values in bracket notation (`a[b]=x`)."""
+    if isinstance(value, list) and not any(isinstance(item, dict | list) for item in value):
+        return [(name, render(item)) for item in value]
+    return flatten(name, value)
 
 
 def _multipart(data: Mapping[str, Any], files: Mapping[str, list[tuple[str, bytes, str]]]) -> tuple[str, bytes]:
@@ -172,7 +182,7 @@ def _multipart(data: Mapping[str, Any], files: Mapping[str, list[tuple[str, byte
             parts.append(head.encode() + f"Content-Type: {part_type}\r\n\r\n".encode() + content + b"\r\n")
         if key in files:
             continue
-        for name, text in flatten(key, item):
+        for name, text in _form_pairs(key, item):
             disposition = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
             parts.append(disposition.encode() + text.encode() + b"\r\n")
     return f"multipart/form-data; boundary={boundary}", b"".join(parts) + f"--{boundary}--\r\n".encode()
@@ -197,30 +207,107 @@ def decode_body(content_type: str, body: bytes, specs: Sequence[BodySpec]) -> tu
     if spec.encoding == "json":
         return spec, read_json(body)
     if spec.encoding == "form":
-        return spec, unflatten(parse_qsl(body.decode(), keep_blank_values=True))
-    return spec, _decode_multipart(content_type, body, spec.files)
+        fields = unflatten(parse_qsl(body.decode(), keep_blank_values=True), guess=False)
+    else:
+        fields = _decode_multipart(content_type, body, spec.files)
+    return spec, typed_fields(spec.target, fields)
 
 
 def _decode_multipart(content_type: str, body: bytes, file_fields: Sequence[str]) -> dict[str, object]:
     message = BytesParser(policy=policy.HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
     if not message.is_multipart():
+        boundary = message.get_boundary()
+        if boundary is not None and body.strip() == f"--{boundary}--".encode():
+            return {}  # a form without fields: only the closing delimiter
         raise ValueError("not a multipart body")
-    texts: list[tuple[str, str]] = []
-    files: dict[str, bytes | list[bytes]] = {}
+    parts: list[tuple[str, object]] = []
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
         payload = part.get_payload(decode=True)
         if not isinstance(name, str) or not isinstance(payload, bytes):
             raise ValueError("a multipart part without a name")
-        if name in file_fields or part.get_filename():
-            if name in files:  # several files in one field
-                previous = files[name]
-                files[name] = [*(previous if isinstance(previous, list) else [previous]), payload]
-            else:
-                files[name] = payload
-        else:
-            texts.append((name, payload.decode()))
-    return {**unflatten(texts), **files}
+        parts.append((name, payload if name in file_fields or part.get_filename() else payload.decode()))
+    return unflatten(parts, guess=False)
+
+
+# --------------------------------------------------------------------------- server: typing form fields
+
+
+def typed_fields(target: Any, fields: dict[str, object]) -> dict[str, object]:
+    """Form and multipart fields (text, or bytes for files) typed as the body's schema says: `5` is an integer where
+    the schema wants one and text where it wants text, one value of an array field is a one-item list. What does not
+    fit is left for validation to refuse. Without a schema, numbers and booleans are guessed."""
+    schema = _json_schema(target) if target is not None else None
+    if schema is None:
+        return {key: _guessed(value) for key, value in fields.items()}
+    typed = _typed(schema, schema, fields)
+    return typed if isinstance(typed, dict) else fields
+
+
+@lru_cache(maxsize=256)
+def _json_schema(target: Any) -> dict[str, Any] | None:
+    try:
+        return TypeAdapter(target).json_schema()
+    except Exception:  # a type pydantic cannot describe: fall back to guessing
+        return None
+
+
+def _guessed(value: object) -> object:
+    if isinstance(value, str):
+        return guess_scalar(value)
+    if isinstance(value, list):
+        return [_guessed(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _guessed(item) for key, item in value.items()}
+    return value
+
+
+def _typed(root: Mapping[str, Any], schema: Any, value: object) -> object:
+    """`value` with its text leaves read as `schema` wants (unchanged where nothing fits); `NO_FIT` when a leaf
+    cannot be read as this schema, so that a union tries its next member."""
+    while isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
+        schema = root.get("$defs", {}).get(schema["$ref"].rsplit("/", 1)[-1], {})
+    if not isinstance(schema, Mapping):
+        return value
+    members = schema.get("anyOf") or schema.get("oneOf")
+    if isinstance(members, list):
+        for member in members:
+            found = _typed(root, member, value)
+            if found is not NO_FIT:
+                return found
+        return value
+    if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
+        return _typed(root, schema["allOf"][0], value)
+    kinds = schema.get("type")
+    kinds = {kinds} if isinstance(kinds, str) else set(kinds) if isinstance(kinds, list) else set()
+    if isinstance(value, dict):
+        if kinds and "object" not in kinds:
+            return NO_FIT
+        properties = schema.get("properties") or {}
+        extra = schema.get("additionalProperties")
+        return {
+            key: _or_value(_typed(root, properties.get(key, extra if isinstance(extra, Mapping) else {}), item), item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        if kinds and "array" not in kinds:
+            return NO_FIT
+        items = schema.get("items", {})
+        return [_or_value(_typed(root, items, item), item) for item in value]
+    if "array" in kinds and "string" not in kinds and isinstance(value, str | bytes):  # one value of a list field
+        return [_or_value(_typed(root, schema.get("items", {}), value), value)]
+    if not isinstance(value, str):
+        return value  # file contents
+    if not kinds or "string" in kinds:
+        return value
+    for kind in ("integer", "number", "boolean", "null"):
+        if kind in kinds and (parsed := parse_text(value, kind)) is not NO_FIT:
+            return parsed
+    return NO_FIT
+
+
+def _or_value(found: object, value: object) -> object:
+    return value if found is NO_FIT else found
 
 
 # --------------------------------------------------------------------------- responses

@@ -152,8 +152,10 @@ class ServerEnvelope(Protocol):
         ...
 
     def routing_code(self, problem: str) -> str:
-        """The code for a request no operation takes: `not_found`, `method_not_allowed` or `missing_selector` (a
-        query parameter that selects among operations sharing a path, such as an RPC action, is missing)."""
+        """The code for a request the server refuses before an operation sees it (as a vendor's gateway does):
+        `not_found`, `method_not_allowed`, `missing_selector` (a query parameter that selects among operations
+        sharing a path, such as an RPC action, is missing), `too_large` (the body exceeds the server's limit) or
+        `timeout` (the body did not arrive in time)."""
         ...
 
 
@@ -164,6 +166,8 @@ class PlainServerEnvelope:
         "not_found": "NotFound",
         "method_not_allowed": "MethodNotAllowed",
         "missing_selector": "MissingParameter",
+        "too_large": "RequestEntityTooLarge",
+        "timeout": "RequestTimeout",
     }
 
     def error_body(self, context: ErrorContext, code: str, message: str, code_n: int | None) -> object:

@@ -12,14 +12,28 @@ import datetime as dt
 import ipaddress
 import json
 import re
+import sys
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, ClassVar, Self, TypeGuard, TypeVar, cast, overload
+from typing import Annotated, Any, ClassVar, ForwardRef, Self, TypeGuard, TypeVar, cast, get_args, overload
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    ModelWrapValidatorHandler,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import CoreSchema, PydanticCustomError
+
+from .client import APIRequestValidationError
+from .json_text import read_json
+from .receiving import kept, tolerating
 
 Group = tuple[tuple[str, ...], str | None]
 """Wire names of the fields a rule is about, and the vendor error code to answer with (if any)."""
@@ -168,10 +182,23 @@ class ModelRules:
                     _fail(None, f"{name} must not repeat items")
 
 
+class KnownValues:
+    """Marks an open enum: a field typed `Literal[...] | str` (so that callers handle values the spec does not list
+    yet, while still matching on the known ones) is validated as the `Literal` alone. Only a tolerant read of a
+    response (`receiving`) keeps another value, as received."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return handler(get_args(source)[0])
+
+
+KNOWN_VALUES = KnownValues()
+
+
 class ApiModel(BaseModel):
     """Accepts Python names and wire names, dumps wire names, and enforces `__streamspec_rules__`.
 
-    Validators are built on first use (`defer_build`), so that importing a large API costs little.
+    Validators are built on first use (`defer_build`), so that importing a large API costs little. A response read
+    tolerantly (`receiving`) keeps what the spec does not allow as received (`_tolerate`).
     """
 
     model_config = ConfigDict(validate_by_name=True, validate_by_alias=True, serialize_by_alias=True, defer_build=True)
@@ -208,6 +235,73 @@ class ApiModel(BaseModel):
                 for check in rules.checks:
                     check.check(document)
         return self
+
+    @model_validator(mode="wrap")  # defined last, so outermost: it also sees the rules' errors
+    @classmethod
+    def _tolerate(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        """Strict validation; when it fails while a response is read tolerantly, each field is validated on its own
+        and a field that fails keeps its value as received, with a warning. A required field that is missing, or
+        data that is no object at all, cannot be kept: the error stands."""
+        try:
+            return handler(data)
+        except ValidationError as exc:
+            if not tolerating() or not isinstance(data, dict) or any(e["type"] == "missing" for e in exc.errors()):
+                raise
+            return cls._kept_as_received(data, exc)
+
+    @classmethod
+    def _kept_as_received(cls, data: dict[str, Any], exc: ValidationError) -> Self:
+        by_wire = {info.alias or name: name for name, info in cls.model_fields.items()}
+        failed = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+        for error in exc.errors():
+            if not error["loc"]:  # a rule across fields (exactly one of, a format, ...): the values stay as they are
+                kept(f"{cls.__name__}: {error['msg']}; kept as received")
+        values: dict[str, Any] = {}
+        for wire, raw in data.items():
+            name = by_wire.get(wire)
+            if name is None:
+                if wire in failed:  # an unknown field of a closed object
+                    kept(f"{cls.__name__} has no field {wire!r}; ignored (the raw response has it)")
+                elif cls.model_config.get("extra") == "allow":
+                    values[wire] = raw
+                continue
+            try:
+                values[name] = _field_adapter(cls, name).validate_python(raw, by_name=False)
+            except ValidationError as field_error:
+                shown = json.dumps(raw, ensure_ascii=False, default=str)[:200]
+                kept(f"{cls.__name__}.{wire} = {shown} kept as received: {field_error.errors()[0]['msg']}")
+                values[name] = raw
+        model: Any = cls  # pydantic's mypy plugin types `model_construct` as returning the base class
+        instance: Self = model.model_construct(_fields_set={by_wire[w] for w in data if w in by_wire}, **values)
+        return instance
+
+
+@cache
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    """A field's type with its constraints, to validate one field of a response read tolerantly."""
+    info = model.model_fields[name]
+    annotation: Any = info.annotation
+    if isinstance(annotation, ForwardRef):  # a name defined later in the module: it is defined by now
+        annotation = eval(annotation.__forward_arg__, vars(sys.modules[model.__module__]))
+    elif info.metadata:
+        annotation = Annotated[(annotation, *info.metadata)]
+    adapter: TypeAdapter[Any] = TypeAdapter(annotation)
+    return adapter
+
+
+@contextmanager
+def invalid_request(operation: str, part: str | None = None) -> Iterator[None]:
+    """Turn a validation error of what a caller passed into `APIRequestValidationError`, naming `operation` and
+    each field: a parameter by its wire name, or a field of the body under `part` ("body")."""
+    try:
+        yield
+    except ValidationError as exc:
+        errors = []
+        for error in exc.errors():
+            where = [part] if part else []
+            where += [str(step) for step in error["loc"]]
+            errors.append((".".join(where) or (part or "request"), error["msg"]))
+        raise APIRequestValidationError(operation, errors) from exc
 
 
 @cache
@@ -342,7 +436,13 @@ def from_json(target: object, content: bytes) -> Any:
     data = read_json(content)
     if _is_model(target):
         return target.model_validate(data, by_name=False)
-    return _adapter(target).validate_python(data, by_name=False)
+    try:
+        return _adapter(target).validate_python(data, by_name=False)
+    except ValidationError as exc:
+        if not tolerating() or any(e["type"] == "missing" for e in exc.errors()):
+            raise
+        kept(f"the body kept as received: {exc.errors()[0]['msg']}")
+        return data
 
 
 def validate_value(target: object, value: object, *, by_name: bool = True) -> Any:
@@ -361,17 +461,3 @@ def dump_value(target: object, value: object) -> Any:
     return _adapter(Any if target is None else target).dump_python(
         value, mode="json", by_alias=True, exclude_unset=True
     )
-
-
-def read_json(content: bytes) -> Any:
-    """JSON as JSON Schema reads it: integral numbers (`5.0`) are integers; NaN and Infinity are not JSON."""
-    return json.loads(content, parse_float=_json_number, parse_constant=_not_json)
-
-
-def _json_number(text: str) -> float | int:
-    value = float(text)
-    return int(value) if value.is_integer() else value
-
-
-def _not_json(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")

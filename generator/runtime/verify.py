@@ -5,12 +5,15 @@ hands over. They check what was RECEIVED (raw path, raw query, received header v
 the same canonicalisation as the client signers, never a re-serialisation. Results are values (`Principal` or
 `AuthFailure`), not exceptions, and failure messages never contain secrets or the expected signature. Header
 mappings are looked up case-insensitively; values may be given as the peer sent them or as ASGI/WSGI Latin-1-decoded
-strings.
+strings. A header a verifier reads that arrived more than once is ambiguous (`repeated_header`), and refused.
+
+A verifier has two steps: `screen` judges from the headers alone, before the server reads the body, and `verify`
+judges the whole request. A request its headers already condemn never costs the server its body.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,6 +27,7 @@ __all__ = [
     "missing_header",
     "normalise_headers",
     "outside_skew",
+    "repeated_header",
 ]
 
 DEFAULT_MAX_SKEW = timedelta(minutes=15)
@@ -72,3 +76,21 @@ def missing_header(signed: Sequence[str], received: Mapping[str, str]) -> str | 
 
 def outside_skew(moment: datetime, now: datetime, max_skew: timedelta) -> bool:
     return abs(now - moment) > max_skew
+
+
+def repeated_header(headers: Mapping[str, str], names: Iterable[str]) -> str | None:
+    """The first of `names` (any case) that arrived more than once.
+
+    Which of two credentials is meant is ambiguous, and a verifier that checked one while the application (or a
+    proxy) read the other would let a forged value through, so such a request is refused whatever its values. A
+    mapping with repeated names is one whose `items()` lists them all (Starlette's `Headers`, for example).
+    """
+    wanted = {name.lower() for name in names}
+    seen: set[str] = set()
+    for name, _ in headers.items():
+        lowered = name.lower()
+        if lowered in wanted:
+            if lowered in seen:
+                return lowered
+            seen.add(lowered)
+    return None

@@ -275,12 +275,9 @@ def test_cli_refuses_an_unreachable_target_before_fuzzing(capsys: pytest.Capture
 def test_cli_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     spec = str(SPECS / "huaweicloud_metastudio.yaml")
     assert main(["fuzz", spec, spec, "--url", "http://127.0.0.1:9"]) == 2
-    other = tmp_path / "other.yaml"
-    other.write_text((SPECS / "huaweicloud_metastudio.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    assert main(["fuzz", str(other)]) == 2
     for name in list(os.environ):
         if name.startswith(("STREAMSPEC_HUAWEI_", "HUAWEICLOUD_SDK_", "CLOUD_SDK_")):
             monkeypatch.delenv(name)
     assert main(["fuzz", spec, "--url", "http://127.0.0.1:9"]) == 2
     err = capsys.readouterr().err
-    assert "one --url per SPEC" in err and "no built-in emulator" in err and "STREAMSPEC_HUAWEI_AK" in err
+    assert "one --url per SPEC" in err and "STREAMSPEC_HUAWEI_AK" in err

@@ -199,7 +199,7 @@ def _arguments(generator: InstanceGenerator, document: Mapping[str, Any], op: Op
             continue
         schema = schemas[(param.name, param.location)]
         value = generator.generate(schema, direction="request", variant="minimal")
-        if param.location == "path" and value in ("", [], {}):
+        if param.location == "path" and value in ("", [], {}, None):  # a path segment cannot be empty or null
             value = generator.generate(schema, direction="request", variant="full", seed=1)
         arguments[param.py_name] = value
     if op.body is not None and op.body.required:
@@ -209,7 +209,10 @@ def _arguments(generator: InstanceGenerator, document: Mapping[str, Any], op: Op
             body_node = resolve_pointer(document, body_node["$ref"][1:])
         schema = body_node["content"][variant.media_type].get("schema", {})
         if variant.encoding in ("json", "form", "multipart"):
-            arguments["body"] = generator.generate(schema, direction="request", variant="minimal")
+            body = generator.generate(schema, direction="request", variant="minimal")
+            if body is None:  # a nullable body: None is no body to the client, so send a value
+                body = generator.generate(schema, direction="request", variant="full", seed=1)
+            arguments["body"] = body
         else:
             arguments["body"] = "text" if variant.encoding == "text" else b"\x00binary"
     return arguments

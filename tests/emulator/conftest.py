@@ -21,6 +21,8 @@ from generator.emulator.app import EmulatorApp, EmulatorOptions, create_emulator
 from generator.emulator.credentials import DEFAULT_CREDENTIALS, HuaweiLocalKey, VolcengineLocalKey
 from generator.emulator.serve import BackgroundServer
 from generator.emulator.store import Store
+from generator.profiles.huawei.runtime.auth import HuaweiAkSkAuth, HuaweiCredentials
+from generator.profiles.volcengine.runtime.auth import VolcengineCredentials, VolcengineV4Auth
 
 metastudio = load_generated("huaweicloud_metastudio")
 live = load_generated("huaweicloud_live")
@@ -38,8 +40,18 @@ class Served:
     app: EmulatorApp
     store: Store
 
-    def admin(self) -> httpx.Client:
-        return httpx.Client(base_url=self.base_url, timeout=30, trust_env=False)
+    def admin(self, key: HuaweiLocalKey | VolcengineLocalKey | None = None) -> httpx.Client:
+        """A client of the admin API acting as `key`'s tenant (default: the emulator's first local key)."""
+        return httpx.Client(base_url=self.base_url, timeout=30, trust_env=False, auth=local_auth(self.app.name, key))
+
+
+def local_auth(name: str, key: HuaweiLocalKey | VolcengineLocalKey | None = None) -> httpx.Auth:
+    """Requests to emulator `name` signed with a local key (default: its first)."""
+    if name == "volcengine_live":
+        volc = key if isinstance(key, VolcengineLocalKey) else VOLC
+        return VolcengineV4Auth(VolcengineCredentials(volc.ak, volc.sk))
+    huawei = key if isinstance(key, HuaweiLocalKey) else HUAWEI
+    return HuaweiAkSkAuth(HuaweiCredentials(huawei.ak, huawei.sk, huawei.project_id))
 
 
 @contextmanager
@@ -79,6 +91,13 @@ def volc_client(base_url: str, key: VolcengineLocalKey = VOLC, **kwargs: Any) ->
     credentials = load_generated("volcengine_live").VolcengineCredentials
     kwargs.setdefault("max_retries", 0)
     return volcengine.Client(base_url=base_url, credentials=credentials(key.ak, key.sk), **kwargs)
+
+
+def error_code(answer: Any) -> str:
+    """The code of an error answered in a vendor envelope (Volcengine's `ResponseMetadata.Error`, else Huawei's)."""
+    if "ResponseMetadata" in answer:
+        return str(answer["ResponseMetadata"]["Error"]["Code"])
+    return str(answer["error_code"])
 
 
 def unchecked(call: Any, body: object) -> Any:

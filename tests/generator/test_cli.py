@@ -50,7 +50,9 @@ def test_generate_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     out = tmp_path / "out"
     tiny = write_spec(tmp_path, "tiny.yaml", TINY_SPEC)
     assert main(["generate", str(GENERALITY), str(tiny), "--output", str(out)]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    printed = capsys.readouterr().out.splitlines()
+    lines = [line for line in printed if not line.startswith("  ")]  # each package's version is indented under it
+    assert printed.count("  version 1.0.0 (first generation)") == 2
     assert len(lines) == 3 and DONE.match(lines[2]), lines
     summaries = {m[1]: m.groups()[1:] for m in map(SUMMARY.match, lines[:2]) if m}
     for name, operations in (("generality", 8), ("tiny", 1)):
@@ -156,3 +158,24 @@ def test_python_dash_m_entry_point() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("generality (Generality widget store, 2024-01-01)\n")
+
+
+def test_a_long_generate_shows_its_phases_on_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Past `progress.DELAY` (here at once) each phase is announced; stdout keeps the summary alone."""
+    monkeypatch.setattr("generator.progress.DELAY", 0.0)
+    tiny = write_spec(tmp_path, "tiny.yaml", TINY_SPEC)
+    assert main(["generate", str(tiny), "--output", str(tmp_path / "out")]) == 0
+    out, err = capsys.readouterr()
+    phases = re.findall(r"^generate: (.+) \(\d+\.\d s so far\)$", err, re.MULTILINE)
+    assert [phase.split(":")[0] for phase in phases[-2:]] == ["generating 1 package(s)", "writing 1 package(s)"]
+    assert "so far" not in out
+
+
+def test_a_quick_generate_shows_no_progress(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tiny = write_spec(tmp_path, "tiny.yaml", TINY_SPEC)
+    assert main(["generate", str(tiny), "--output", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    assert main(["generate", str(tiny), "--output", str(tmp_path / "out")]) == 0  # up to date: a tenth of a second
+    assert "so far" not in capsys.readouterr().err

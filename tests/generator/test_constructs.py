@@ -72,6 +72,15 @@ def test_operations_without_an_operation_id_are_named_from_method_and_path(built
     assert names["/models POST"] == "echo_model"
 
 
+def test_an_optional_parameter_with_one_allowed_value_is_an_argument(pkg: ModuleType) -> None:
+    requests, transport = recording(200, b"{}")
+    with pkg.Client(base_url=BASE, transport=transport) as client:
+        client.get_files_file_id("f1")
+        client.get_files_file_id("f1", view="compact")
+    assert [r.url.query for r in requests] == [b"", b"view=compact"]
+    assert call(pkg, "get_files_file_id", "f1").model_dump()["operation"] == "get_files_file_id"
+
+
 def test_an_operation_named_like_a_client_method_keeps_both(pkg: ModuleType) -> None:
     assert call(pkg, "close_", "s1").model_dump()["operation"] == "close"
     _, transport = recording(200, b"{}")
@@ -143,6 +152,18 @@ def test_every_query_header_and_cookie_style_arrives_as_sent(pkg: ModuleType) ->
 def test_path_styles_arrive_as_sent(pkg: ModuleType) -> None:
     echoed = call(pkg, "styled_path", ["a", "b/c"], {"a": 1, "b": "x/y"}, [7, 8]).model_dump()
     assert (echoed["labels"], echoed["matrix"], echoed["simple"]) == (["a", "b/c"], {"a": 1, "b": "x/y"}, [7, 8])
+
+
+@pytest.mark.parametrize("matrix", [";matrix=a,1,,x", ";matrix=a,1,b", ";other=a,1"], ids=["empty-name", "odd", "name"])
+def test_a_path_object_without_a_name_for_each_value_is_refused(pkg: ModuleType, matrix: str) -> None:
+    app = pkg.server.create_app(Echoing(pkg))
+
+    async def run() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client:
+            return await client.get(f"{BASE}/items/.a/{matrix}/1,2")
+
+    response = asyncio.run(run())
+    assert response.status_code == 400 and "matrix" in response.text
 
 
 def recording(
@@ -225,6 +246,77 @@ def test_multipart_file_parts_keep_their_bytes_filename_and_type(pkg: ModuleType
     assert parts["file"].get_payload(decode=True) == b"%PDF-\x00\xff"
     assert parts["note"].get_payload(decode=True) == b"hello"
     assert parts["pictures"].get_payload(decode=True) == b"\x89PNG"
+
+
+def post_raw(pkg: ModuleType, path: str, content: bytes, content_type: str) -> httpx.Response:
+    app = pkg.server.create_app(Echoing(pkg))
+
+    async def run() -> httpx.Response:
+        async with httpx.AsyncClient(base_url=BASE, transport=httpx.ASGITransport(app=app)) as client:
+            return await client.post(BASE + path, content=content, headers={"Content-Type": content_type})
+
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize(
+    ("form", "expected"),
+    [
+        (
+            "name=12345&count=3&tags=1&tags=2&flag=true&size[w]=1.5&either=false",
+            {"name": "12345", "count": 3, "tags": [1, 2], "flag": True, "size": {"w": 1.5}, "either": False},
+        ),
+        ("tags=7&name=true", {"tags": [7], "name": "true"}),
+        ("tags[0]=4&tags[1]=5&either=6", {"tags": [4, 5], "either": 6}),
+    ],
+    ids=["typed-by-schema", "one-item-list", "bracket-notation"],
+)
+def test_a_form_body_is_read_as_its_schema_says(pkg: ModuleType, form: str, expected: dict[str, Any]) -> None:
+    response = post_raw(pkg, "/forms", form.encode(), "application/x-www-form-urlencoded")
+    assert response.status_code == 200, response.text
+    assert {k: v for k, v in response.json().items() if k != "operation"} == expected
+
+
+@pytest.mark.parametrize("form", ["count=x", "count=1.5", "flag=yes", "tags=a", "either=z"])
+def test_a_form_value_that_does_not_fit_is_refused(pkg: ModuleType, form: str) -> None:
+    response = post_raw(pkg, "/forms", form.encode(), "application/x-www-form-urlencoded")
+    assert response.status_code == 400, response.text
+
+
+def test_a_form_body_round_trips_through_client_and_server(pkg: ModuleType) -> None:
+    sent = {"name": "007", "count": 2, "tags": [3], "flag": False, "size": {"w": 2.5}}
+    requests, transport = recording(200, b"{}")
+    with pkg.Client(base_url=BASE, transport=transport) as client:
+        client.post_forms(body=sent, content_type="application/x-www-form-urlencoded")
+    assert b"tags=3" in requests[0].content
+    echoed = call(pkg, "post_forms", body=sent, content_type="application/x-www-form-urlencoded").model_dump()
+    assert {k: v for k, v in echoed.items() if k != "operation"} == sent
+
+
+def test_multipart_text_parts_are_read_as_the_schema_says(pkg: ModuleType) -> None:
+    boundary = "b0undary"
+    parts = [("file", "f.bin", b"\x00"), ("note", None, b"42"), ("pictures", "p.png", b"PNG")]
+    body = (
+        b"".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'.encode()
+            + (f'; filename="{filename}"'.encode() if filename else b"")
+            + b"\r\n\r\n"
+            + content
+            + b"\r\n"
+            for name, filename, content in parts
+        )
+        + f"--{boundary}--\r\n".encode()
+    )
+    response = post_raw(pkg, "/uploads", body, f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 201, response.text
+    echoed = response.json()
+    assert echoed["note"] == "42" and echoed["pictures"] == ["PNG"]
+
+
+def test_a_multipart_body_without_parts_is_an_empty_form(pkg: ModuleType) -> None:
+    response = post_raw(pkg, "/uploads", b"--b0undary--\r\n", "multipart/form-data; boundary=b0undary")
+    assert response.status_code == 400 and "file" in response.json()["message"]  # valid multipart, missing `file`
+    garbled = post_raw(pkg, "/uploads", b"no parts here", "multipart/form-data; boundary=b0undary")
+    assert garbled.status_code == 400 and "media type" in garbled.json()["message"]
 
 
 def test_multipart_reaches_the_server_with_its_file(pkg: ModuleType) -> None:
@@ -391,6 +483,11 @@ EVERYTHING = {
     "ping": {"pong": {"ping": {}}},
     "shape": {"kind": "square", "side": 2.5},
     "pet": {"pet_type": "Dog", "barks": True},
+    "described": "red",
+    "not_reserved": "mine",
+    "long_arn": "arn:aws/role",
+    "listed": ["a"],
+    "anything_listed": [1, "x", None],
 }
 
 
@@ -412,6 +509,9 @@ def test_every_schema_construct_round_trips_through_client_and_server(pkg: Modul
         ("odd_or_small", 11),
         ("with_a_seven", [1, 2]),
         ("shape", {"kind": "triangle"}),
+        ("described", "blue"),
+        ("not_reserved", "aws:theirs"),
+        ("long_arn", "arn:has space"),
     ],
     ids=[
         "pattern",
@@ -423,11 +523,19 @@ def test_every_schema_construct_round_trips_through_client_and_server(pkg: Modul
         "if-then",
         "contains",
         "discriminator",
+        "described-reference",
+        "look-ahead-pattern",
+        "large-pattern",
     ],
 )
 def test_every_schema_construct_is_enforced(pkg: ModuleType, field: str, value: Any) -> None:
     with pytest.raises(ValidationError):
         pkg.models.Everything.model_validate({**EVERYTHING, field: value})
+
+
+def test_a_described_reference_is_the_type_it_names(pkg: ModuleType) -> None:
+    field = pkg.models.Everything.model_fields["described"]
+    assert "Colour" in str(field.annotation) and not hasattr(pkg.models, "EverythingDescribed")
 
 
 def test_keyword_and_builtin_schema_names_get_usable_classes(pkg: ModuleType) -> None:

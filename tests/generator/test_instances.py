@@ -791,3 +791,41 @@ def test_every_schema_and_success_response_of_the_corpus_generates(
         print(f"\n  {path.name}: {len(schemas)} schemas + {len(responses)} responses, x 2 variants: {elapsed:.2f} s")
     assert not failures, "\n".join(failures[:20])
     assert unsatisfiable == {p for f, p in UNSATISFIABLE if f == path.name}
+
+
+def test_a_base_discriminating_on_its_own_subtypes_validates_without_end() -> None:
+    """OpenAPI 3.0 inheritance as Azure writes it: the base discriminates (no mapping) on a subtype that inherits it
+    with `allOf`. openapi-schema-validator alone recurses until the stack overflows."""
+    document = {
+        "openapi": "3.0.3",
+        "components": {
+            "schemas": {
+                "Setting": {
+                    "type": "object",
+                    "discriminator": {"propertyName": "kind"},
+                    "allOf": [{"$ref": "#/components/schemas/Resource"}],
+                    "properties": {"kind": {"type": "string", "enum": ["DataExport"]}},
+                    "required": ["kind"],
+                },
+                "Resource": {"type": "object", "properties": {"id": {"type": "string"}}},
+                "DataExport": {
+                    "type": "object",
+                    "allOf": [{"$ref": "#/components/schemas/Setting"}],
+                    "properties": {"enabled": {"type": "boolean"}},
+                    "required": ["enabled"],
+                },
+            }
+        },
+    }
+    generator = InstanceGenerator(document)
+    base = {"$ref": "#/components/schemas/Setting"}
+    value = generator.generate(base, variant="full")
+    assert value["kind"] == "DataExport" and isinstance(value["enabled"], bool)
+    (item,) = generator.generate({"type": "array", "items": base, "minItems": 1, "maxItems": 1})
+    assert item["kind"] == "DataExport" and isinstance(item["enabled"], bool)
+    assert generator.validate(base, {"kind": "DataExport", "enabled": "yes"}) == [
+        "/enabled: 'yes' is not of type 'boolean'"
+    ]
+    assert generator.validate(base, {"kind": "DataExport", "enabled": True, "id": 3}) == [
+        "/id: 3 is not of type 'string'"
+    ]

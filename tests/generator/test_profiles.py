@@ -87,7 +87,19 @@ def test_a_package_carries_only_the_runtime_it_imports(tmp_path: Path) -> None:
     runtime = sorted(name for name in build_package(spec).files if name.startswith("_runtime/"))
     assert runtime == [
         f"_runtime/{module}.py"
-        for module in ("__init__", "bodies", "calls", "client", "envelope", "model", "params", "server")
+        for module in (
+            "__init__",
+            "asgi",
+            "bodies",
+            "calls",
+            "client",
+            "envelope",
+            "json_text",
+            "model",
+            "params",
+            "receiving",
+            "server",
+        )
     ]
 
 

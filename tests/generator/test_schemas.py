@@ -397,3 +397,34 @@ def test_annotations_beside_a_ref_are_kept_in_31_only(openapi: str) -> None:
     assert problems == []
     kept = {"description": "How it feels.", "default": "happy"} if openapi == "3.1.0" else {}
     assert registry.schemas["Owner"]["properties"]["m"] == {**ref("Mood"), **kept}
+
+
+def test_a_problem_in_a_parameter_schema_is_located_at_the_parameter(tmp_path: Path) -> None:
+    """Parameters reach the models as one synthesized object; what is found there is reported where it is written
+    (through a `$ref`d parameter too)."""
+    from generator.pipeline import build_package
+    from tests.generator.conftest import write_spec
+
+    spec = write_spec(
+        tmp_path,
+        "p.yaml",
+        """\
+openapi: 3.0.3
+info: {title: P, version: "1"}
+paths:
+  /words:
+    get:
+      parameters:
+        - {name: dictionaries, in: query, schema: {type: array, items: {type: string}, enum: [all, ahd]}}
+        - $ref: '#/components/parameters/Sources'
+      responses: {"204": {description: ok}}
+components:
+  parameters:
+    Sources: {name: sources, in: query, schema: {type: array, items: {type: string}, enum: [one]}}
+""",
+    )
+    warned = {(w.code, w.pointer, w.line) for w in build_package(spec).warnings}
+    assert warned == {
+        ("schema.unchecked", "/paths/~1words/get/parameters/0/schema/enum", 7),
+        ("schema.unchecked", "/components/parameters/Sources/schema/enum", 12),
+    }

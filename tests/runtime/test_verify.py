@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
+from starlette.datastructures import Headers
 
 from generator.profiles.huawei.runtime.auth import HuaweiAkSkAuth, HuaweiCredentials, HuaweiTokenAuth
 from generator.profiles.huawei.runtime.signing import huawei_sign
@@ -391,3 +392,98 @@ def test_async_clients_are_signed_too() -> None:
     received = Received("PUT", path, query, dict(request.headers), request.content)
     assert query == "z=1%202"
     assert isinstance(_verify(_huawei_verifier(), received), Principal)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Both: screening before the body, repeated credentials
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _huawei_self_signed() -> Received:
+    auth = HuaweiAkSkAuth(HuaweiCredentials(AK, SK, PROJECT), clock=lambda: NOW)
+    return _captured(auth, "PUT", f"https://{HOST}/v1/p1/x?b=x%20y", content=BODY)
+
+
+def _volc_self_signed() -> Received:
+    auth = VolcengineV4Auth(VolcengineCredentials(VOLC_AK, VOLC_SK), clock=lambda: NOW)
+    return _captured(auth, "POST", f"https://{VOLC_HOST}/?Action=A&Version=V", content=BODY)
+
+
+SIGNED: dict[str, tuple[Callable[[], Received], Callable[[], HuaweiVerifier | VolcengineVerifier]]] = {
+    "huawei": (_huawei_self_signed, _huawei_verifier),
+    "volcengine": (_volc_self_signed, _volc_verifier),
+}
+TAMPERINGS: list[tuple[str, Callable[[Received], Received]]] = [
+    *(("huawei", tamper) for tamper in HUAWEI_TAMPERINGS.values()),
+    *(("volcengine", tamper) for tamper, _ in VOLC_TAMPERINGS.values()),
+]
+
+
+@pytest.mark.parametrize(
+    ("vendor", "tamper"), TAMPERINGS, ids=[*HUAWEI_TAMPERINGS, *(f"volc-{name}" for name in VOLC_TAMPERINGS)]
+)
+def test_screening_the_headers_agrees_with_verifying_the_request(
+    vendor: str, tamper: Callable[[Received], Received]
+) -> None:
+    """`screen` (before the body is read) refuses exactly what `verify` refuses for its headers alone, and leaves to
+    `verify` only what the signature decides."""
+    make, verifier_for = SIGNED[vendor]
+    verifier = verifier_for()
+    received = make()
+    screened = verifier.screen(received.method, received.raw_path, received.raw_query, received.headers)
+    assert screened is None  # a good signature needs the body to be judged
+    tampered = tamper(received)
+    outcome = _verify(verifier, tampered)
+    screened = verifier.screen(tampered.method, tampered.raw_path, tampered.raw_query, tampered.headers)
+    assert screened is None or screened == outcome
+
+
+def test_screening_refuses_what_the_headers_condemn_and_accepts_tokens() -> None:
+    verifier, received = _huawei_verifier(), _huawei_self_signed()
+    for name, value in (("Authorization", None), ("X-Sdk-Date", "20231231T000000Z")):
+        tampered = received.with_header(name, value)
+        assert isinstance(verifier.screen("PUT", tampered.raw_path, tampered.raw_query, tampered.headers), AuthFailure)
+    unknown = _resign_with(received, "HWUNKNOWN")
+    assert isinstance(verifier.screen("PUT", unknown.raw_path, unknown.raw_query, unknown.headers), AuthFailure)
+    token = _captured(HuaweiTokenAuth("TOKEN-1", PROJECT), "PUT", f"https://{HOST}/v1/p1/x", content=BODY)
+    assert verifier.screen("PUT", token.raw_path, token.raw_query, token.headers) == Principal("token", project_id="p1")
+    volc = _volc_self_signed().with_header("Authorization", None)
+    assert isinstance(_volc_verifier().screen("POST", volc.raw_path, volc.raw_query, volc.headers), AuthFailure)
+
+
+def _sent_twice(received: Received, name: str, first: str) -> Headers:
+    """`received`'s headers with `name` sent twice: `first`, then the value it was signed with."""
+    raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in received.headers.items()]
+    at = next(i for i, (k, _) in enumerate(raw) if k == name.lower().encode())
+    return Headers(raw=[*raw[:at], (name.lower().encode(), first.encode("latin-1")), *raw[at:]])
+
+
+REPEATED: list[tuple[str, str, str]] = [
+    ("huawei", "Authorization", "SDK-HMAC-SHA256 Access=HWUNKNOWN, SignedHeaders=host, Signature=00"),
+    ("huawei", "X-Sdk-Date", "20240101T000001Z"),
+    ("huawei", "X-Project-Id", PROJECT),  # even the same value twice: which one a reader takes is not ours to say
+    ("huawei", "Host", "attacker.example.com"),  # a signed header
+    ("huawei-token", "X-Auth-Token", "TOKEN-INVALID"),
+    ("volcengine", "Authorization", "HMAC-SHA256 Credential=AKLTunknown/20240101/cn-north-1/live/request"),
+    ("volcengine", "X-Date", "20240101T000001Z"),
+    ("volcengine", "X-Content-Sha256", sha256_hex(b"")),
+    ("volcengine", "Host", "attacker.example.com"),
+]
+
+
+@pytest.mark.parametrize(("vendor", "name", "first"), REPEATED, ids=[f"{v}-{n}" for v, n, _ in REPEATED])
+def test_a_credential_sent_twice_is_refused_whatever_its_values(vendor: str, name: str, first: str) -> None:
+    """(invalid, valid) must not pass as the valid one, nor (valid, invalid) as the invalid one's owner: the
+    request's credentials are ambiguous."""
+    if vendor == "huawei-token":
+        received = _captured(HuaweiTokenAuth("TOKEN-1", PROJECT), "PUT", f"https://{HOST}/v1/p1/x", content=BODY)
+        verifier: HuaweiVerifier | VolcengineVerifier = _huawei_verifier()
+    else:
+        make, verifier_for = SIGNED[vendor]
+        received, verifier = make(), verifier_for()
+    assert isinstance(_verify(verifier, received), Principal)
+    headers = _sent_twice(received, name, first)
+    outcome = verifier.verify(received.method, received.raw_path, received.raw_query, headers, received.body)
+    assert isinstance(outcome, AuthFailure)
+    assert "more than once" in outcome.message and name.lower() in outcome.message
+    assert verifier.screen(received.method, received.raw_path, received.raw_query, headers) == outcome

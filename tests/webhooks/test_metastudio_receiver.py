@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import json
+import time
+from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import pytest
 
 from generator.profiles.huawei.runtime.mss import mss_a_head_headers, mss_a_url
@@ -217,7 +222,7 @@ def test_json_content_types_and_none_are_accepted(content_type: str | None) -> N
     assert send_query(receiver(handlers), PAYLOAD, content_type=content_type).status_code == 200
 
 
-@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH"])
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH", "BREW", "PROPFIND"])
 def test_other_methods_get_405_with_allow(method: str) -> None:
     handlers = Recorder()
     response = send_query(receiver(handlers), PAYLOAD, method=method)
@@ -230,6 +235,24 @@ def test_oversized_body_is_rejected() -> None:
     handlers = Recorder()
     body = dumps({**PAYLOAD, "padding": "x" * (1 << 20)})
     assert rejected(send_query(receiver(handlers), body), 413, "payload_too_large")
+
+
+def test_a_body_that_does_not_arrive_in_time_is_rejected() -> None:
+    limits = importlib.import_module("huaweicloud_metastudio._runtime.asgi").Limits(body_timeout=0.2)
+    app = webhooks.create_receiver(Recorder(), key=KEY, callback_url=URL, clock=at(SENT), limits=limits)
+
+    async def stalled() -> AsyncIterator[bytes]:
+        yield b'{"event_type": '
+        await asyncio.sleep(30)
+
+    async def go() -> Any:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://receiver.example.com") as client:
+            return await client.post(mss_a_url(KEY, URL, clock=at(SENT)), content=stalled())
+
+    started = time.monotonic()
+    assert rejected(asyncio.run(go()), 408, "request_timeout")
+    assert time.monotonic() - started < 10
 
 
 def test_a_failing_handler_answers_500_so_the_vendor_retries() -> None:

@@ -31,13 +31,16 @@ import httpx
 
 from .envelope import ErrorDetail, ErrorEnvelope
 from .params import EncodedSegment
+from .receiving import receiving
 
 __all__ = [
     "MISSING",
     "SECURITY_EXTENSION",
     "APIConnectionError",
     "APIError",
+    "APIRequestValidationError",
     "APIResponse",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AsyncAPIClient",
@@ -133,6 +136,42 @@ class APIStatusError(APIError):
         return text if self.request_id is None else f"{text} (request id {self.request_id})"
 
 
+class APIRequestValidationError(APIError, ValueError):
+    """What a caller passed does not match the spec: raised before anything is sent, naming the operation and each
+    field (`errors`: (field, problem) pairs, fields as dotted wire names under `body` or a parameter's name)."""
+
+    operation: str
+    errors: tuple[tuple[str, str], ...]
+
+    def __init__(self, operation: str, errors: Sequence[tuple[str, str]]) -> None:
+        self.operation = operation
+        self.errors = tuple(errors)
+        listed = "; ".join(f"{field}: {problem}" for field, problem in self.errors)
+        super().__init__(f"{operation}: invalid request: {listed}")
+
+
+class APIResponseValidationError(APIError):
+    """A success response that does not match the spec: raised by ``parse()`` with ``strict_responses=True`` for any
+    difference, and without it only for what cannot be kept as received (a body that is not JSON, a required field
+    missing). The response and request id come with it; ``__cause__`` is the validation error."""
+
+    response: httpx.Response
+    status_code: int
+    request_id: str | None
+    body: object
+
+    def __init__(self, *, response: httpx.Response, request_id: str | None, message: str) -> None:
+        super().__init__(message)
+        self.response = response
+        self.status_code = response.status_code
+        self.request_id = request_id
+        self.body = _body_of(response)
+
+    def __str__(self) -> str:
+        text = f"{self.status_code} response does not match the spec: {self.message}"
+        return text if self.request_id is None else f"{text} (request id {self.request_id})"
+
+
 # --------------------------------------------------------------------------- configuration
 
 
@@ -187,8 +226,9 @@ class Operation:
     idempotent: bool
     errors: Mapping[int, type[APIStatusError]]
     success_statuses: frozenset[int]
-    envelope_error: type[APIStatusError] = APIStatusError
-    """Raised for an error envelope inside a success status (an error in a 200): the API's base error."""
+    base_error: type[APIStatusError] = APIStatusError
+    """The API's base error: raised for a status the spec does not document, and for an error envelope inside a
+    success status (an error in a 200)."""
     security: tuple[tuple[str, ...], ...] = ()
     """The spec's security requirements: alternatives, each the schemes it needs together (see `auth.SchemeAuth`)."""
     success_classes: frozenset[int] = frozenset()
@@ -214,11 +254,15 @@ class APIResponse(Generic[T]):
         parse: Callable[[httpx.Response], T],
         retries_taken: int = 0,
         request_id: str | None = None,
+        operation: str = "",
+        strict: bool = False,
     ) -> None:
         self.http_response = http_response
         self.retries_taken = retries_taken
         self._parser = parse
         self._request_id = request_id
+        self._operation = operation
+        self._strict = strict
         self._parsed: tuple[T] | None = None
 
     @property
@@ -235,8 +279,17 @@ class APIResponse(Generic[T]):
         return self._request_id
 
     def parse(self) -> T:
+        """The typed body. Tolerant unless the client is strict: a value the spec does not allow (an unknown enum
+        value or field, a value out of its range or length) is kept as received with a warning logged; what cannot
+        be kept raises ``APIResponseValidationError``, as any difference does in strict mode."""
         if self._parsed is None:
-            self._parsed = (self._parser(self.http_response),)
+            try:
+                with receiving(self._operation, strict=self._strict):
+                    self._parsed = (self._parser(self.http_response),)
+            except ValueError as exc:  # pydantic's ValidationError and JSON's decoding errors are ValueErrors
+                raise APIResponseValidationError(
+                    response=self.http_response, request_id=self._request_id, message=f"{self._operation}: {exc}"
+                ) from exc
         return self._parsed[0]
 
     def __repr__(self) -> str:
@@ -340,6 +393,7 @@ class _Call(Generic[T]):
     max_retries: int
     policy: RetryPolicy
     envelope: ErrorEnvelope
+    strict: bool
 
     def build(self, client: httpx.Client | httpx.AsyncClient, attempt: int) -> httpx.Request:
         """A fresh request per attempt: the auth flow then signs it anew (new date, nonce, signature)."""
@@ -381,6 +435,8 @@ class _Call(Generic[T]):
                     parse=self.parse,
                     retries_taken=attempt,
                     request_id=self.envelope.request_id(response),
+                    operation=self.op.operation_id,
+                    strict=self.strict,
                 )
             raise self._status_error(response, detail)
         if status in self.policy.retry_statuses and self._may_retry(attempt):
@@ -405,10 +461,9 @@ class _Call(Generic[T]):
                 message=f"{self.op.operation_id} returned {response.status_code}; expected {expected}",
                 request_id=self.envelope.request_id(response),
             )
-        if self.op.is_success(response.status_code):
-            error = self.op.envelope_error
-        else:
-            error = self.op.errors.get(response.status_code, APIStatusError)
+        error = self.op.base_error
+        if not self.op.is_success(response.status_code):
+            error = self.op.errors.get(response.status_code, self.op.base_error)
         return error(
             response=response,
             code=detail.code,
@@ -433,8 +488,10 @@ class _BaseAPIClient:
         timeout: float | httpx.Timeout,
         retry: RetryPolicy,
         default_headers: Mapping[str, str] | None,
+        strict_responses: bool,
     ) -> None:
         self._base_url = base_url.rstrip("/")
+        self._strict_responses = strict_responses
         self._envelope = envelope
         self._auth = auth
         self._timeout = timeout
@@ -477,6 +534,7 @@ class _BaseAPIClient:
             max_retries=max_retries,
             policy=self._retry,
             envelope=self._envelope,
+            strict=self._strict_responses,
         )
 
 
@@ -489,7 +547,8 @@ class SyncAPIClient(_BaseAPIClient):
     """Blocking client. Closes the ``httpx.Client`` it creates, never one passed in.
 
     ``timeout`` applies to every request, also through a passed-in ``http_client``; ``sleep`` is injectable so
-    tests can record backoff instead of waiting.
+    tests can record backoff instead of waiting. ``strict_responses`` makes any difference between a success
+    response and the spec raise ``APIResponseValidationError`` (default: tolerated, see ``APIResponse.parse``).
     """
 
     def __init__(
@@ -504,6 +563,7 @@ class SyncAPIClient(_BaseAPIClient):
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        strict_responses: bool = False,
     ) -> None:
         _check_client_args(transport, http_client)
         super().__init__(
@@ -513,6 +573,7 @@ class SyncAPIClient(_BaseAPIClient):
             timeout=timeout,
             retry=retry,
             default_headers=default_headers,
+            strict_responses=strict_responses,
         )
         self._owns_client = http_client is None
         self._client = http_client if http_client is not None else httpx.Client(transport=transport, timeout=timeout)
@@ -584,6 +645,7 @@ class AsyncAPIClient(_BaseAPIClient):
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        strict_responses: bool = False,
     ) -> None:
         _check_client_args(transport, http_client)
         super().__init__(
@@ -593,6 +655,7 @@ class AsyncAPIClient(_BaseAPIClient):
             timeout=timeout,
             retry=retry,
             default_headers=default_headers,
+            strict_responses=strict_responses,
         )
         self._owns_client = http_client is None
         self._client = (

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from .client import SECURITY_EXTENSION
+from .client import SECURITY_EXTENSION, APIError
 
 __all__ = [
     "CredentialsError",
@@ -33,8 +33,9 @@ __all__ = [
 ]
 
 
-class CredentialsError(ValueError):
-    """Credentials are missing or incomplete; the message names variables, never values."""
+class CredentialsError(APIError, ValueError):
+    """Credentials are missing or incomplete; the message names variables, never values. An `APIError`, so that one
+    `except` catches everything a client raises."""
 
 
 def mask(secret: str) -> str:

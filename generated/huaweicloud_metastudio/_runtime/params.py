@@ -16,12 +16,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
+from .json_text import read_json
+
 __all__ = [
+    "NO_FIT",
     "EncodedSegment",
     "ParamSpec",
     "flatten",
     "from_wire",
     "guess_scalar",
+    "parse_text",
     "render",
     "to_wire",
     "unflatten",
@@ -71,10 +75,13 @@ def flatten(name: str, value: object) -> list[tuple[str, str]]:
     return [(name, render(value))]
 
 
-def unflatten(pairs: Sequence[tuple[str, str]]) -> dict[str, object]:
-    """Nested values from bracket notation; list indices become lists. Leaves stay text (see `guess_scalar`)."""
+def unflatten(pairs: Sequence[tuple[str, object]], *, guess: bool = True) -> dict[str, object]:
+    """Nested values from bracket notation (list indices become lists) or repeated names (`a=1&a=2`, a list).
+
+    Leaves are typed by `guess_scalar`, or stay as they are with `guess=False` (for a caller that knows the schema).
+    """
     root: dict[str, object] = {}
-    for key, text in pairs:
+    for key, leaf in pairs:
         path = [key.split("[", 1)[0], *_BRACKETS.findall(key)]
         node: dict[str, object] = root
         for part in path[:-1]:
@@ -83,8 +90,20 @@ def unflatten(pairs: Sequence[tuple[str, str]]) -> dict[str, object]:
                 break
             node = child
         else:
-            node[path[-1]] = guess_scalar(text)
+            value = guess_scalar(leaf) if guess and isinstance(leaf, str) else leaf
+            name = path[-1]
+            existing = node.get(name, NO_FIT)
+            if existing is NO_FIT:
+                node[name] = value
+            elif isinstance(existing, _Repeated):
+                existing.append(value)
+            elif not isinstance(existing, dict):
+                node[name] = _Repeated([existing, value])
     return {k: _lists(v) for k, v in root.items()}
+
+
+class _Repeated(list[object]):
+    """The values of a name given several times (a list), as opposed to a value that is a list."""
 
 
 _BRACKETS = re.compile(r"\[([^\]]*)\]")
@@ -96,6 +115,8 @@ def _lists(value: object) -> object:
         if items and all(k.isdigit() for k in items):
             return [items[k] for k in sorted(items, key=int)]
         return items
+    if isinstance(value, _Repeated):
+        return list(value)
     return value
 
 
@@ -219,25 +240,28 @@ def to_wire(
 # --------------------------------------------------------------------------- from the wire
 
 
-_BAD = object()
+NO_FIT = object()
+"""What a text that cannot be read as the wanted kind parses to."""
 
 
-def _parse(text: str, kind: str) -> object:
+def parse_text(text: str, kind: str) -> object:
+    """`text` read as a value of JSON type `kind`, or `NO_FIT`."""
     if kind in ("string", "object", "array", ""):
         return text
     if kind == "boolean":
-        return {"true": True, "false": False}.get(text, _BAD)
+        return {"true": True, "false": False}.get(text, NO_FIT)
     if kind == "null":
-        return None if text in ("", "null") else _BAD
+        return None if text in ("", "null") else NO_FIT
     try:
-        value = json.loads(text)
+        value = read_json(text.encode())
     except ValueError:
-        return _BAD
+        return NO_FIT
     if kind == "integer":
-        return value if isinstance(value, int) and not isinstance(value, bool) and text.lstrip("-").isdigit() else _BAD
+        whole = isinstance(value, int) and not isinstance(value, bool) and text.lstrip("-").isdigit()
+        return value if whole else NO_FIT
     if kind == "number":
-        return value if isinstance(value, int | float) and not isinstance(value, bool) else _BAD
-    return _BAD
+        return value if isinstance(value, int | float) and not isinstance(value, bool) else NO_FIT
+    return NO_FIT
 
 
 def _object(spec: ParamSpec, pairs: Sequence[tuple[str, str]]) -> dict[str, object] | None:
@@ -246,39 +270,39 @@ def _object(spec: ParamSpec, pairs: Sequence[tuple[str, str]]) -> dict[str, obje
     result: dict[str, object] = {}
     for key, text in pairs:
         kind = kinds.get(key)
-        value = _parse(text, kind) if kind is not None else guess_scalar(text)
-        if value is _BAD:
+        value = parse_text(text, kind) if kind is not None else guess_scalar(text)
+        if value is NO_FIT:
             return None
         result[key] = value
     return result
 
 
 def _split_pairs(parts: Sequence[str], *, explode: bool) -> list[tuple[str, str]] | None:
-    """Object pairs from `k=v` items (exploded) or alternating `k, v` items."""
+    """Object pairs from `k=v` items (exploded) or alternating `k, v` items; None when a name is missing."""
     if explode:
-        pairs = [part.partition("=") for part in parts if part]
-        return None if any(not eq for _, eq, _ in pairs) else [(k, v) for k, _, v in pairs]
-    if len(parts) % 2:
-        return None
-    return list(zip(parts[::2], parts[1::2], strict=True))
+        found = [part.partition("=") for part in parts if part]
+        pairs = None if any(not eq for _, eq, _ in found) else [(k, v) for k, _, v in found]
+    else:
+        pairs = None if len(parts) % 2 else list(zip(parts[::2], parts[1::2], strict=True))
+    return None if pairs is None or any(not name for name, _ in pairs) else pairs
 
 
 def _typed(spec: ParamSpec, texts: Sequence[str], pairs: Sequence[tuple[str, str]] | None) -> object:
     """The value of `spec` from its item texts (arrays), pairs (objects) or single text."""
     if spec.kind == "json":
         try:
-            return json.loads(texts[0]) if len(texts) == 1 else _BAD
+            return read_json(texts[0].encode()) if len(texts) == 1 else NO_FIT
         except ValueError:
-            return _BAD
+            return NO_FIT
     if spec.kind == "object":
         found = _object(spec, pairs) if pairs is not None else None
-        return _BAD if found is None else found
+        return NO_FIT if found is None else found
     if spec.kind == "array":
-        items = [_parse(text, spec.item_kind or "string") for text in texts]
-        return _BAD if any(item is _BAD for item in items) else items
+        items = [parse_text(text, spec.item_kind or "string") for text in texts]
+        return NO_FIT if any(item is NO_FIT for item in items) else items
     if len(texts) != 1:
-        return _BAD
-    return _parse(texts[0], spec.kind)
+        return NO_FIT
+    return parse_text(texts[0], spec.kind)
 
 
 def _from_path(spec: ParamSpec, raw: str) -> object:
@@ -287,11 +311,11 @@ def _from_path(spec: ParamSpec, raw: str) -> object:
     text = raw
     if style == "label":
         if not text.startswith("."):
-            return _BAD
+            return NO_FIT
         text = text[1:]
     elif style == "matrix":
         if not text.startswith(";"):
-            return _BAD
+            return NO_FIT
         text = text[1:]
     if style == "matrix" and not (spec.kind == "object" and spec.explode):
         parts = text.split(";") if spec.kind == "array" and spec.explode else [text]
@@ -299,7 +323,7 @@ def _from_path(spec: ParamSpec, raw: str) -> object:
         for part in parts:
             name, eq, rest = part.partition("=")
             if name != spec.name or not eq:
-                return _BAD
+                return NO_FIT
             values.append(rest)
         text = ",".join(values)
     separator = {"label": "." if spec.explode else ",", "matrix": ";" if spec.explode else ","}.get(style, ",")
@@ -329,7 +353,7 @@ def _from_query(spec: ParamSpec, query: Sequence[tuple[str, str]]) -> object:
         return None
     if spec.kind in ("array", "object") and not (spec.kind == "array" and spec.explode and style == "form"):
         if len(texts) > 1:
-            return _BAD
+            return NO_FIT
         joiner = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
         parts = [] if texts == [""] else texts[0].split(joiner)
         if spec.kind == "object":
@@ -380,7 +404,7 @@ def from_wire(
         else:
             found = lower_headers.get(spec.name.lower())
             value = _from_header(spec, found) if found is not None else None
-        if value is _BAD:
+        if value is NO_FIT:
             expected = {"array": f"a list of {spec.item_kind}", "object": "an object", "json": "a JSON document"}
             noun = expected.get(spec.kind, f"{'an' if spec.kind[0] in 'aeiou' else 'a'} {spec.kind}")
             problems.append((spec.name, f"expected {noun} in the {spec.effective_style} style"))

@@ -10,7 +10,9 @@ Checks run in this order: method, body size, media type, JSON, signature, schema
 body, so the JSON is decoded before the signature is checked, for every scheme alike (a 400 for a body that is not
 JSON tells an unauthenticated sender nothing). The answers (`STATUS`; senders usually only document "answer 200"):
 
-- 405 `method_not_allowed` with `Allow: POST`; 413 `payload_too_large` above `max_body` (1 MiB by default).
+- 405 `method_not_allowed` with `Allow: POST`, whatever the method; 413 `payload_too_large` above the limits' size
+  (`RECEIVER_LIMITS`: 1 MiB), before any of it is read when its length is declared; 408 `request_timeout` for a
+  body that does not arrive within their time.
 - 415 `unsupported_media_type` for a Content-Type that is not JSON (`application/json`, `application/*+json`).
   A missing Content-Type is accepted and the body parsed as JSON (senders rarely promise to send one).
 - 400 `malformed_json` (not UTF-8 JSON, NaN/Infinity, or not an object).
@@ -42,11 +44,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .model import read_json
+from .asgi import AnyMethod, BodyRefused, Limits, read_body
+from .json_text import read_json
 from .webhooks import Verify, WebhookCode, WebhookRequest
 
 __all__ = [
     "MAX_BODY",
+    "RECEIVER_LIMITS",
     "STATUS",
     "WebhookRejected",
     "WebhookRoute",
@@ -60,11 +64,13 @@ logger = logging.getLogger("streamspec.receiver")
 
 MAX_BODY = 1 << 20
 """Largest accepted body in bytes; the vendors' callbacks are a few kilobytes."""
+RECEIVER_LIMITS = Limits(max_body_size=MAX_BODY)
 
 STATUS: Mapping[str, int] = MappingProxyType(
     {
         "method_not_allowed": 405,
         "payload_too_large": 413,
+        "request_timeout": 408,
         "unsupported_media_type": 415,
         "malformed_json": 400,
         WebhookCode.MISSING.value: 401,
@@ -139,7 +145,7 @@ def accept(route: WebhookRoute, *, method: str, query: str, headers: Mapping[str
     precheck(method, lowered)
     try:
         payload = read_json(body)
-    except (ValueError, RecursionError):
+    except ValueError:
         raise WebhookRejected("malformed_json", "the body is not valid JSON") from None
     if not isinstance(payload, dict):
         raise WebhookRejected("malformed_json", "the body must be a JSON object")
@@ -162,25 +168,21 @@ def json_content(event: BaseModel, field: str, target: Any) -> Any:
     raise KeyError(field)
 
 
-async def _read(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise WebhookRejected("payload_too_large", f"the body is larger than {limit} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise WebhookRejected("payload_too_large", f"the body is larger than {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+_REFUSALS = {"too_large": "payload_too_large", "timeout": "request_timeout"}
 
 
-def _endpoint(route: WebhookRoute, max_body: int) -> Callable[[Request], Awaitable[Response]]:
+async def _read(request: Request, limits: Limits) -> bytes:
+    try:
+        return await read_body(request, limits)
+    except BodyRefused as refused:
+        raise WebhookRejected(_REFUSALS[refused.problem], refused.message) from None
+
+
+def _endpoint(route: WebhookRoute, limits: Limits) -> Callable[[Request], Awaitable[Response]]:
     async def receive(request: Request) -> Response:
         try:
             precheck(request.method, request.headers, json_body=route.payload is not None)
-            body = await _read(request, max_body)
+            body = await _read(request, limits)
             query = request.scope.get("query_string", b"").decode("latin-1")
             event = accept(route, method=request.method, query=query, headers=request.headers, body=body)
         except WebhookRejected as rejected:
@@ -195,17 +197,14 @@ def _endpoint(route: WebhookRoute, max_body: int) -> Callable[[Request], Awaitab
     return receive
 
 
-_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]
-"""Every method reaches the endpoint, which answers all but POST with 405 and `Allow: POST`."""
-
-
 async def _not_found(request: Request) -> Response:
     return WebhookRejected("not_found", f"no webhook at {request.url.path}").response()
 
 
-def build_receiver(*routes: WebhookRoute, max_body: int = MAX_BODY) -> Starlette:
-    """An ASGI app receiving `routes`: each at its path, or at every path when its path is None."""
-    served = [Route(r.path or "/{path:path}", _endpoint(r, max_body), methods=_METHODS) for r in routes]
+def build_receiver(*routes: WebhookRoute, limits: Limits = RECEIVER_LIMITS) -> Starlette:
+    """An ASGI app receiving `routes`: each at its path, or at every path when its path is None. Every method reaches
+    the endpoints, which answer all but POST with their own 405 and `Allow: POST`."""
+    served = [Route(r.path or "/{path:path}", AnyMethod(_endpoint(r, limits))) for r in routes]
     if all(r.path is not None for r in routes):
-        served.append(Route("/{path:path}", _not_found, methods=_METHODS))
+        served.append(Route("/{path:path}", AnyMethod(_not_found)))
     return Starlette(routes=served)

@@ -8,6 +8,11 @@ framework's default 422, sends `X-Request-Id` on every response, and answers 405
 Several operations may share a method and path (RPC APIs select the operation with query parameters such as
 `Action` and `Version`; some REST specs write `/files/{id}#shared_link` for variants of one URL): a route's
 `selectors` (query parameters with one allowed value) and its required query parameters choose among them.
+
+A request costs the server no more than `Limits` allow: a body longer than the limit is refused (413) before it is
+read when its length is declared, as soon as it passes the limit otherwise; one that does not arrive in time is
+refused (408); and the verifier judges the headers before the body is read, so a request without valid credentials
+never costs the server its body. A refused request whose body was not read closes its connection.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 from starlette.routing import request_response
 
+from .asgi import DEFAULT_LIMITS, AnyMethod, BodyRefused, Limits, announces_body, read_body
 from .bodies import BodySpec, decode_body, media_encoding
 from .envelope import ErrorContext, ServerEnvelope
 from .model import dump_value, validate_value
@@ -81,12 +87,23 @@ class Route:
     internal_code: str
     secured: bool
     invoke: Invoke
+    auth_params: tuple[ParamSpec, ...] = ()
+    """Headers the client's auth flow sets (`x-auth-managed`): no handler sees them, but those sent must be valid."""
+    auth_params_model: type[BaseModel] | None = None
 
 
 class Verifier(Protocol):
-    """What the server asks to check a request's credentials (see `verify.py`)."""
+    """What the server asks to check a request's credentials (see `verify.py`): a result with an int `status` and a
+    str `code` is a failure, anything else the principal the request acts as."""
 
-    def verify(self, method: str, raw_path: str, raw_query: str, headers: Mapping[str, str], body: bytes) -> object: ...
+    def screen(self, method: str, raw_path: str, raw_query: str, headers: Mapping[str, str]) -> object | None:
+        """The verdict of the headers alone, or None when it takes the body (a signature over it): asked before the
+        body is read, so that a request its headers condemn never costs the server its body."""
+        ...
+
+    def verify(self, method: str, raw_path: str, raw_query: str, headers: Mapping[str, str], body: bytes) -> object:
+        """The verdict on the whole request."""
+        ...
 
 
 @dataclass
@@ -124,6 +141,21 @@ def _kind_of(error_type: str) -> str:
     return "default"
 
 
+@dataclass(frozen=True)
+class _Pending:
+    """A principal the body decides: the verifier to ask once the body is read."""
+
+    verifier: Verifier
+
+
+def _judged(outcome: object) -> object:
+    """The principal a verifier's outcome names; a failure is raised as the answer."""
+    status, code = getattr(outcome, "status", None), getattr(outcome, "code", None)
+    if isinstance(status, int) and isinstance(code, str):
+        raise _Failure(status, code, str(getattr(outcome, "message", "")), getattr(outcome, "code_n", None))
+    return outcome
+
+
 def _invalid(route: Route, where: str, exc: ValidationError | None = None, message: str = "") -> _Failure:
     """The documented answer to invalid input: the vendor code for what kind of problem it is."""
     if exc is not None:
@@ -146,11 +178,13 @@ class _Api:
         spec_json: bytes,
         verifier: Verifier | None,
         base_path: str = "",
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self.handlers = handlers
         self.envelope = envelope
         self.spec_json = spec_json
         self.verifier = verifier
+        self.limits = limits
         self.by_path: dict[str, list[Route]] = {}
         for route in routes:
             self.by_path.setdefault(route.path, []).append(route)
@@ -165,25 +199,33 @@ class _Api:
         raw_query = request.scope.get("query_string", b"").decode("latin-1")
         query = parse_qsl(raw_query, keep_blank_values=True)
         context = ErrorContext(request_id)
+        body: bytes | None = None
         try:
             route, path_params = self._match(request.method, raw_path, query)
             context = ErrorContext(request_id, route.operation_id, dict(route.selectors))
-            body = await request.body()
+            principal = self._screen(route, request, raw_path, raw_query)
+            body = await self._read_body(request)
+            if isinstance(principal, _Pending):
+                outcome = principal.verifier.verify(request.method, raw_path, raw_query, request.headers, body)
+                principal = _judged(outcome)
             ctx = RequestContext(
                 request_id=request_id,
                 operation_id=route.operation_id,
-                principal=self._authenticate(route, request, raw_path, raw_query, body),
+                principal=principal,
                 headers=request.headers,
                 envelope=self.envelope,
                 selectors=context.selectors,
             )
-            params = self._params(route, path_params, query, request.headers)
+            params = self._params(route, route.params, route.params_model, path_params, query, request.headers)
+            self._params(route, route.auth_params, route.auth_params_model, {}, [], request.headers)
             payload = self._body(route, request.headers.get("content-type", ""), body)
             result = await route.invoke(self.handlers, ctx, params, payload)
         except _Failure as failure:
             headers = {"X-Request-Id": request_id}
             if failure.allow:
                 headers["Allow"] = failure.allow
+            if body is None and announces_body(request):
+                headers["Connection"] = "close"  # the rest of a body nobody reads would only hold the connection
             answer = self.envelope.error_body(context, failure.code, failure.message, failure.code_n)
             return _json(failure.status, answer, headers)
         except ServiceError as error:
@@ -230,21 +272,32 @@ class _Api:
         given = " or ".join(f"{name} {args[name]!r}" for name in names)
         raise _Failure(404, self.envelope.routing_code("not_found"), f"unknown {given}")
 
-    def _authenticate(self, route: Route, request: Request, raw_path: str, raw_query: str, body: bytes) -> object:
+    def _screen(self, route: Route, request: Request, raw_path: str, raw_query: str) -> object:
+        """The principal the headers establish (None: not secured), or `_Pending` when the body decides."""
         if not route.secured or self.verifier is None:
             return None
-        outcome = self.verifier.verify(request.method, raw_path, raw_query, request.headers, body)
-        status, code = getattr(outcome, "status", None), getattr(outcome, "code", None)
-        if isinstance(status, int) and isinstance(code, str):
-            raise _Failure(status, code, str(getattr(outcome, "message", "")), getattr(outcome, "code_n", None))
-        return outcome
+        outcome = self.verifier.screen(request.method, raw_path, raw_query, request.headers)
+        return _Pending(self.verifier) if outcome is None else _judged(outcome)
+
+    async def _read_body(self, request: Request) -> bytes:
+        try:
+            return await read_body(request, self.limits)
+        except BodyRefused as refused:
+            raise _Failure(refused.status, self.envelope.routing_code(refused.problem), refused.message) from None
 
     def _params(
-        self, route: Route, path: dict[str, str], query: list[tuple[str, str]], headers: Mapping[str, str]
+        self,
+        route: Route,
+        specs: tuple[ParamSpec, ...],
+        model: type[BaseModel] | None,
+        path: dict[str, str],
+        query: list[tuple[str, str]],
+        headers: Mapping[str, str],
     ) -> BaseModel | None:
-        if route.params_model is None:
+        """The parameters `specs` describe, validated by `model`, or the documented answer to invalid ones."""
+        if model is None:
             return None
-        values, problems = from_wire(route.params, path, query, headers)
+        values, problems = from_wire(specs, path, query, headers)
         if problems:
             name, problem = problems[0]
             raise _Failure(
@@ -253,7 +306,7 @@ class _Api:
                 f"parameter {name}: {problem}",
             )
         try:
-            return route.params_model.model_validate(values, by_name=False)
+            return model.model_validate(values, by_name=False)
         except ValidationError as exc:
             raise _invalid(route, "parameter", exc) from None
 
@@ -329,15 +382,16 @@ def build_app(
     spec_json: bytes,
     verifier: Verifier | None = None,
     base_path: str = "",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Starlette:
     """An ASGI app serving `routes` under `base_path` (the path of the spec's server URL) with `handlers`, the spec
-    at /openapi.json, and everything else answered."""
-    api = _Api(routes, handlers, envelope, spec_json, verifier, base_path)
-    methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]
+    at /openapi.json, and everything else answered, whatever the method (a method no operation takes gets the
+    envelope's 405 with the path's `Allow`, not the framework's)."""
+    api = _Api(routes, handlers, envelope, spec_json, verifier, base_path, limits)
     app = Starlette(
         routes=[
-            StarletteRoute("/openapi.json", api.openapi, methods=methods),
-            StarletteRoute("/{path:path}", api.handle, methods=methods),
+            StarletteRoute("/openapi.json", AnyMethod(api.openapi)),
+            StarletteRoute("/{path:path}", AnyMethod(api.handle)),
         ]
     )
     # Starlette's `{path:path}` cannot match a decoded path holding a line break (`%0A`); such requests must get

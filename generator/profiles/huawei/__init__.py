@@ -103,5 +103,6 @@ PROFILE = HuaweiProfile(
     signings=frozenset({"huawei-sdk-hmac-sha256", "huawei-token"}),
     runtime=Path(__file__).parent / "runtime",
     hooks=f"{__name__}.hooks",
+    sdk=f"{__name__}.sdk",
     webhook_schemes={scheme.name: scheme for scheme in (MSS, LIVE_RECORD)},
 )

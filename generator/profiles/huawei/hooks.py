@@ -29,6 +29,11 @@ def local_credentials(local: LocalCredentials) -> HuaweiCredentials:
     return HuaweiCredentials(key.ak, key.sk, key.project_id)
 
 
+def verifier(local: LocalCredentials) -> Any:
+    """The server-side check of requests signed with the emulator's local keys (the emulator and mocks use it)."""
+    return local.huawei_verifier()
+
+
 def signer(credentials: HuaweiCredentials, document: Mapping[str, Any]) -> HuaweiAkSkAuth:
     return HuaweiAkSkAuth(credentials)
 

@@ -107,5 +107,6 @@ PROFILE = VolcengineProfile(
     rpc_conventions=frozenset({"path-fragment"}),
     runtime=Path(__file__).parent / "runtime",
     hooks=f"{__name__}.hooks",
+    sdk=f"{__name__}.sdk",
     webhook_schemes={CALLBACKS.name: CALLBACKS},
 )

@@ -31,6 +31,11 @@ def local_credentials(local: LocalCredentials) -> VolcengineCredentials:
     return VolcengineCredentials(key.ak, key.sk)
 
 
+def verifier(local: LocalCredentials) -> Any:
+    """The server-side check of requests signed with the emulator's local keys (the emulator and mocks use it)."""
+    return local.volcengine_verifier()
+
+
 def signer(credentials: VolcengineCredentials, document: Mapping[str, Any]) -> VolcengineV4Auth:
     """Signs in the scope the server verifies (`x-credential-scope`), whatever the credentials defaulted to."""
     for scheme in ((document.get("components") or {}).get("securitySchemes") or {}).values():

@@ -70,6 +70,9 @@ class VolcengineServerEnvelope:
         "not_found": "InvalidActionOrVersion",
         "method_not_allowed": "InvalidActionOrVersion",
         "missing_selector": "MissingParameter",
+        # Volcengine's common error table has no code for these; named as its codes are.
+        "too_large": "RequestEntityTooLarge",
+        "timeout": "RequestTimeout",
     }
 
     def __init__(self, *, service: str, region: str) -> None:

@@ -54,10 +54,20 @@ class HuaweiEnvelope:
 
 
 class HuaweiServerEnvelope:
-    """Generated servers answer with `{"error_code", "error_msg"}`; APIG's APIG.0101 for a request no API takes."""
+    """Generated servers answer with `{"error_code", "error_msg"}` and APIG's codes for what the gateway refuses:
+    APIG.0101 for a request no API takes, APIG.0201 ("Request entity too large", 413, and its other request errors)
+    for a body too large or too slow."""
+
+    _ROUTING: Mapping[str, str] = {
+        "not_found": "APIG.0101",
+        "method_not_allowed": "APIG.0101",
+        "missing_selector": "APIG.0101",
+        "too_large": "APIG.0201",
+        "timeout": "APIG.0201",
+    }
 
     def error_body(self, context: ErrorContext, code: str, message: str, code_n: int | None) -> object:
         return {"error_code": code, "error_msg": message}
 
     def routing_code(self, problem: str) -> str:
-        return "APIG.0101"
+        return self._ROUTING[problem]

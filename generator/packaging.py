@@ -1,0 +1,146 @@
+"""What makes a generated folder an installable project: its `pyproject.toml`, with the requirements its code
+imports.
+
+The folder is the package itself (so that vendoring stays "copy one folder"); hatchling maps it onto the package's
+name in the wheel (`sources = {"" = <package>}`) and builds without writing into it, so `pip install generated/<pkg>`
+leaves the folder exactly as `generate` wrote it. The version is read from `_version.py` (`generator.versions`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from generator.errors import GenerationError, Problem
+from generator.ir import Api
+
+PYPROJECT: Final = "pyproject.toml"
+REQUIRES_PYTHON: Final = ">=3.11"
+"""`typing.Self`, `datetime.UTC`, `enum.StrEnum` (runtime modules)."""
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """The distribution a top-level import comes from, its lowest version the generated code works with, and the
+    extra that carries it (None: always required)."""
+
+    distribution: str
+    lowest: str
+    extra: str | None = None
+    why: str = ""
+
+    def specifier(self) -> str:
+        return f"{self.distribution}>={self.lowest}"
+
+
+REQUIREMENTS: Final[Mapping[str, Requirement]] = {
+    "pydantic": Requirement(
+        "pydantic",
+        "2.14.0",
+        why="`from pydantic import MISSING`: 2.12 and 2.13 have it only in `pydantic.experimental.missing_sentinel`",
+    ),
+    "pydantic_core": Requirement("pydantic", "2.14.0", why="pydantic pins its core"),
+    "httpx": Requirement("httpx", "0.21.0", why="`build_request(extensions=...)`: 0.20 fails"),
+    "typing_extensions": Requirement(
+        "typing-extensions", "4.16.0", why="the lowest pydantic 2.14.0 accepts (`TypeAliasType` alone needs 4.6)"
+    ),
+    "starlette": Requirement("starlette", "0.13.8", "server", why="the lowest release tried; every one since passes"),
+    "anyio": Requirement(
+        "anyio",
+        "3.4.0",
+        "server",
+        why="`fail_after` bounds a request body's time; the lowest starlette needing anyio asks 3.4",
+    ),
+}
+"""Every third-party module generated code may import, with the lowest version it works with: measured by
+installing older releases in a clean venv and calling every operation against the emulator and through the
+package's own server (docs/packages.md); `tests/packaging/test_install.py` installs exactly these and keeps them
+true."""
+
+
+def requirements(package: str, files: Mapping[str, bytes]) -> tuple[list[str], dict[str, list[str]]]:
+    """(dependencies, extras) of the package whose Python files are `files`; raises GenerationError for an import
+    `REQUIREMENTS` does not know (a generator bug: the package would not install what it needs)."""
+    needed: dict[str, Requirement] = {}
+    unknown: set[str] = set()
+    for name, data in files.items():
+        if not name.endswith(".py"):
+            continue
+        for module in _third_party(_import_statements(data.decode("utf-8"))):
+            if module in REQUIREMENTS:
+                needed[module] = REQUIREMENTS[module]
+            else:
+                unknown.add(module)
+    if unknown:
+        raise GenerationError(
+            [
+                Problem(
+                    package,
+                    "",
+                    "package.unknown-requirement",
+                    f"generated code imports {', '.join(sorted(unknown))}, which generator/packaging.py does not "
+                    "know the distribution of",
+                )
+            ]
+        )
+    base = sorted({r.specifier() for r in needed.values() if r.extra is None})
+    extras: dict[str, set[str]] = {}
+    for requirement in needed.values():
+        if requirement.extra is not None:
+            extras.setdefault(requirement.extra, set()).add(requirement.specifier())
+    return base, {extra: sorted(found) for extra, found in sorted(extras.items())}
+
+
+_BODY = re.compile(r"^(?:class |def |async def |@)", re.M)
+_ABSOLUTE_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+[A-Za-z_]|import[ \t]+[A-Za-z_])", re.M)
+
+
+def _import_statements(source: str) -> ast.Module:
+    """The module's statements as far as its imports go: the part before its first class or function, unless an
+    absolute import may follow (then all of it). Parsing a large models module whole takes seconds; its imports are
+    all at the top."""
+    body = _BODY.search(source)
+    if body is not None and _ABSOLUTE_IMPORT.search(source, body.start()) is None:
+        try:
+            return ast.parse(source[: body.start()])
+        except SyntaxError:  # the cut fell inside a string: parse it all
+            pass
+    return ast.parse(source)
+
+
+def _third_party(tree: ast.Module) -> Iterable[str]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        for name in names:
+            top = name.split(".")[0]
+            if top not in sys.stdlib_module_names and top != "__future__":
+                yield top
+
+
+def pyproject(api: Api, files: Mapping[str, bytes]) -> bytes:
+    """The package's `pyproject.toml`."""
+    from generator.render import environment, header
+
+    dependencies, extras = requirements(api.package, files)
+    text = (
+        environment()
+        .get_template("pyproject.toml.jinja")
+        .render(
+            api=api,
+            header="".join(header(api).splitlines(keepends=True)[:2]),
+            distribution=api.package.replace("_", "-"),
+            requires_python=REQUIRES_PYTHON,
+            dependencies=dependencies,
+            extras=extras,
+        )
+    )
+    return text.encode()
