@@ -94,7 +94,7 @@ def build_packages(
     failures: dict[int, BaseException] = {}
     drafts: list[tuple[Api, int, dict[str, str], str, tuple[Problem, ...]]] = []
     # Warming the workers up pays where most of the work is to be done: large specs this cache has not seen before.
-    seen = [str(path.resolve()) for path in spec_paths]
+    seen = [str(path.absolute()) for path in spec_paths]
     warm = _total_bytes(spec_paths) > _WARM_UP_BYTES and not all(store.get("seen", name) for name in seen)
     with workers(_warm_up if warm else None) as submit:
         specs: list[LoadedSpec] = []
