@@ -244,6 +244,7 @@ def _enum_edits(code: str, tree: ast.Module) -> list[tuple[int, int, int, int, s
     edits: list[tuple[int, int, int, int, str]] = []
     if "Literal[" not in code:
         return edits
+    source = _Source(code)
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "Literal"):
             continue
@@ -256,7 +257,7 @@ def _enum_edits(code: str, tree: ast.Module) -> list[tuple[int, int, int, int, s
             or not all(isinstance(m, ast.Constant) for m in members)
         ):
             continue
-        literal = ast.get_source_segment(code, node) or ast.unparse(node)
+        literal = source.segment(node) or ast.unparse(node)
         assert node.end_lineno is not None and node.end_col_offset is not None
         opened = f"Annotated[{literal} | {kinds.pop().__name__}, KNOWN_VALUES]"
         edits.append((node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, opened))
@@ -321,6 +322,30 @@ def with_copies(models: ChunkModels, copies: Mapping[str, tuple[str, ...]]) -> C
     return ChunkModels(models.imports, tuple(definitions), models.external)
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+"""A line as `ast.get_source_segment` splits them (`\r\n`, `\r` or `\n` ends one; nothing else)."""
+
+
+class _Source:
+    """`ast.get_source_segment` for many nodes of one module: that function splits the whole module into lines at
+    each call, which for a chunk with thousands of enums cost more than datamodel-code-generator's own run."""
+
+    def __init__(self, code: str) -> None:
+        self.lines = _LINE.findall(code)
+
+    def segment(self, node: ast.expr) -> str | None:
+        end_lineno, end_col = node.end_lineno, node.end_col_offset
+        if end_lineno is None or end_col is None:
+            return None
+        first, last = node.lineno - 1, end_lineno - 1
+        if first == last:
+            text: str = self.lines[first].encode()[node.col_offset : end_col].decode()
+            return text
+        head = self.lines[first].encode()[node.col_offset :].decode()
+        tail = self.lines[last].encode()[:end_col].decode()
+        return "".join([head, *self.lines[first + 1 : last], tail])
+
+
 _Edit = tuple[int, int, int, int, str]
 """An edit of generated code: start line, column, end line, column (as the syntax tree has them), new text."""
 
@@ -336,6 +361,7 @@ def _factory_edits(code: str, tree: ast.Module, inner: list[_Edit] | None = None
     edits: list[_Edit] = []
     included: list[_Edit] = []
     lines: list[str] = []
+    source: _Source | None = None
     for node in _annotated_assignments(tree):
         if not (isinstance(node.value, ast.Dict | ast.List | ast.Set) and isinstance(node.target, ast.Name)):
             continue
@@ -348,11 +374,18 @@ def _factory_edits(code: str, tree: ast.Module, inner: list[_Edit] | None = None
         if within:  # the statement's text as those edits leave it
             lines = lines or code.split("\n")
             included += within
+        source = source or _Source(code)
 
-        def segment(part: ast.expr, fallback: str = "", within: list[_Edit] = within, lines: list[str] = lines) -> str:
+        def segment(
+            part: ast.expr,
+            fallback: str = "",
+            within: list[_Edit] = within,
+            lines: list[str] = lines,
+            source: _Source = source,
+        ) -> str:
             if within:
                 return _edited_segment(lines, part, within)
-            return ast.get_source_segment(code, part) or fallback
+            return source.segment(part) or fallback
 
         value = segment(node.value, ast.unparse(node.value))
         annotation = node.annotation
