@@ -1,105 +1,316 @@
-"""Generation speed: the three vendor specs (full and no-op) and Stripe's spec beside datamodel-codegen's CLI.
+"""Generation speed and memory (issue 14, targets 1, 2, 3 and 6), each beside its anchor from the same run.
 
-Every figure is a whole process (interpreter start included), timed from outside, median of `--runs` runs:
-    python bench/generate_bench.py [--runs 3] [--stripe PATH] [--skip-stripe]
-Targets (issue 3): full regeneration of the three specs < 1 s, no-op < 0.3 s; Stripe models + client + server
-in less wall time than `datamodel-codegen` needs for models alone with its default formatting; output imports.
+    python bench/generate_bench.py [--runs 3] [--stripe PATH] [--corpus DIR] [--largest 2] [--skip-stripe]
+
+Every figure is a whole process tree (interpreter start included), timed from outside: wall seconds, CPU seconds
+(user + system of the process and every process it waited for: workers, ruff), and peak memory (the largest sum of
+the resident sets of the process and its descendants, sampled every 20 ms). Medians of `--runs` runs, with the
+spread (lowest-highest) beside them; ours and the anchor alternate, so that both see the same machine load.
+
+**Cold** means an empty cache (`generator.cache`: a new folder each run), which is what target 1 measures; **warm**
+means the cache the previous runs filled, which is what regenerating after an edit meets. Each edit row makes a new
+edit every run (a new word in a description), so that no run finds its own edit cached; the output after the edits
+is compared, byte for byte, with a generation from scratch.
+
+Targets: (1) Stripe and the largest corpus documents, cold, models + client + server: wall <= 0.4x and CPU <= 0.8x of
+`datamodel-codegen` (models only, its default formatting); (2) Stripe, one schema or one operation edited, warm:
+<= 1.5 s, output identical to a generation from scratch; the three vendor specs: one field edited <= 0.3 s, nothing
+changed < 0.15 s; (3) Stripe's package imports in <= 1 s; (6) peak memory for Stripe <= datamodel-codegen's.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-STRIPE = ROOT.parent / "shared" / "bench" / "stripe-spec3.yaml"
+SHARED = ROOT.parent / "shared"
+STRIPE = SHARED / "bench" / "stripe-spec3.yaml"
+CORPUS = SHARED / "corpus"
+PYTHON = sys.executable
+DMCG = str(Path(PYTHON).with_name("datamodel-codegen"))
 
 
-def timed(cmd: list[str], cwd: Path) -> float:
-    """Wall seconds of one child process."""
+@dataclass(frozen=True)
+class Run:
+    wall: float
+    cpu: float
+    peak_mb: float
+
+
+def _descendants(pid: int) -> list[int]:
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        pending += [int(child) for child in children]
+    return found
+
+
+def _rss_mb(pids: Sequence[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+                    break
+        except OSError:
+            continue
+    return total / 1024
+
+
+def measure(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Wall, CPU and peak memory of one process tree; exits the benchmark if the command fails."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    process = subprocess.Popen(
+        list(cmd), cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    peak = 0.0
+    while process.poll() is None:
+        peak = max(peak, _rss_mb(_descendants(process.pid)))
+        time.sleep(0.02)
     wall = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    return wall
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    stderr = process.stderr.read() if process.stderr else ""
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({process.returncode}):\n{stderr[-3000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(wall, cpu, peak)
 
 
-def median_of(runs: int, cmd: list[str], cwd: Path) -> float:
-    return statistics.median(timed(cmd, cwd) for _ in range(runs))
+def median(values: Sequence[float]) -> str:
+    return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
+
+
+def ratio(ours: Sequence[float], theirs: Sequence[float]) -> str:
+    pairs = [a / b for a, b in zip(ours, theirs, strict=True)]
+    return f"{statistics.median(pairs):.2f}x ({min(pairs):.2f}-{max(pairs):.2f})"
+
+
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, ...]] = []
+
+    def add(self, *cells: str) -> None:
+        self.rows.append(cells)
+        print(" | ".join(cells), flush=True)
+
+
+def env_with(cache: Path | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMSPEC_CACHE")}
+    if cache is None:
+        env["STREAMSPEC_CACHE"] = "off"
+    else:
+        env["STREAMSPEC_CACHE_DIR"] = str(cache)
+    return env
+
+
+def generate(spec: Sequence[Path], output: Path, *, force: bool = True) -> list[str]:
+    return [PYTHON, "-m", "generator", "generate", *map(str, spec), "--output", str(output)] + (
+        ["--force"] if force else []
+    )
+
+
+def dmcg(spec: Path, output: Path) -> list[str]:
+    return [
+        DMCG,
+        "--input",
+        str(spec),
+        "--input-file-type",
+        "openapi",
+        "--output-model-type",
+        "pydantic_v2.BaseModel",
+        "--output",
+        str(output),
+    ]
+
+
+def cold_against_dmcg(table: Table, label: str, spec: Path, runs: int, tmp: Path) -> list[Run]:
+    """Target 1 (and 6 for Stripe): our cold run and datamodel-codegen's, alternating."""
+    ours: list[Run] = []
+    theirs: list[Run] = []
+    for i in range(runs):
+        out, anchor = tmp / f"cold-{i}", tmp / f"dmcg-{i}"
+        ours.append(measure(generate([spec], out), ROOT, env_with(tmp / f"empty-cache-{uuid.uuid4().hex}")))
+        theirs.append(measure(dmcg(spec, anchor), tmp))
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(anchor, ignore_errors=True)
+    table.add(
+        f"{label}: wall, cold",
+        median([r.wall for r in ours]),
+        median([r.wall for r in theirs]),
+        ratio([r.wall for r in ours], [r.wall for r in theirs]),
+        "<= 0.4x",
+    )
+    table.add(
+        f"{label}: CPU, cold",
+        median([r.cpu for r in ours]),
+        median([r.cpu for r in theirs]),
+        ratio([r.cpu for r in ours], [r.cpu for r in theirs]),
+        "<= 0.8x",
+    )
+    table.add(
+        f"{label}: peak memory MB (process tree)",
+        median([r.peak_mb for r in ours]),
+        median([r.peak_mb for r in theirs]),
+        ratio([r.peak_mb for r in ours], [r.peak_mb for r in theirs]),
+        "<= 1x",
+    )
+    return ours
+
+
+def edited(path: Path, old: str, new: Callable[[str], str]) -> None:
+    text = path.read_text(encoding="utf-8")
+    if old not in text:
+        raise SystemExit(f"{path.name}: the text to edit is not there: {old!r}")
+    path.write_text(text.replace(old, new(uuid.uuid4().hex[:8]), 1), encoding="utf-8")
+
+
+def same_as_from_scratch(specs: Sequence[Path], output: Path, tmp: Path) -> str:
+    """Whether `output` is what a run without the cache makes. That run regenerates (`--force`) a copy of `output`,
+    so that each package's version and changelog follow from the same previous package: it keeps them only if the
+    code it generates is the same (else it releases a new version, and the release files differ as well)."""
+    scratch = tmp / f"scratch-{uuid.uuid4().hex}"
+    shutil.copytree(output, scratch)
+    measure(generate(specs, scratch), ROOT, env_with(None))
+    differing = subprocess.run(
+        ["diff", "-rq", "-x", ".streamspec-stamp.json", "-x", "__pycache__", str(output), str(scratch)],
+        capture_output=True,
+        text=True,
+    )
+    shutil.rmtree(scratch, ignore_errors=True)
+    return "byte-identical to a run from scratch" if differing.returncode == 0 else f"DIFFERS: {differing.stdout[:300]}"
+
+
+STRIPE_SCHEMA_EDIT = "An email address associated with the account."
+STRIPE_OPERATION_EDIT = "description: <p>Retrieves the details of an account.</p>"
+VENDOR_FIELD_EDIT = "description: Callback receiver URL (http:// or https://), 1 to 100 characters."
+
+
+def stripe_incremental(table: Table, source: Path, runs: int, tmp: Path) -> None:
+    """Target 2 on Stripe: a warm cache (filled by one run), then a new edit every run."""
+    spec = tmp / "incremental" / source.name
+    spec.parent.mkdir()
+    shutil.copy(source, spec)
+    cache, out = tmp / "incremental-cache", tmp / "incremental-out"
+    measure(generate([spec], out), ROOT, env_with(cache))
+    rows = {
+        "one schema edited": (STRIPE_SCHEMA_EDIT, lambda tag: f"An email address ({tag}) associated with the account."),
+        "one operation edited": (
+            STRIPE_OPERATION_EDIT,
+            lambda tag: f"description: <p>Retrieves the details of an account ({tag}).</p>",
+        ),
+    }
+    for label, (old, new) in rows.items():
+        walls: list[float] = []
+        cpus: list[float] = []
+        original = spec.read_text(encoding="utf-8")
+        for _ in range(runs):
+            spec.write_text(original, encoding="utf-8")
+            edited(spec, old, new)
+            run = measure(generate([spec], out, force=False), ROOT, env_with(cache))
+            walls.append(run.wall)
+            cpus.append(run.cpu)
+        table.add(f"Stripe, {label}: wall, warm", median(walls), "-", f"CPU {median(cpus)}", "<= 1.5 s")
+    noop = [measure(generate([spec], out, force=False), ROOT, env_with(cache)).wall for _ in range(runs)]
+    table.add("Stripe, nothing changed: wall", median(noop), "-", "-", "-")
+    table.add("Stripe, after the edits", same_as_from_scratch([spec], out, tmp), "", "", "")
+
+
+def vendor_specs(table: Table, runs: int, tmp: Path) -> None:
+    """Target 2 on the three vendor specs (copies: the repository's specs are never edited)."""
+    folder = tmp / "vendor-specs"
+    shutil.copytree(ROOT / "specs", folder)
+    specs = sorted(folder.glob("*.yaml"))
+    cache, out = tmp / "vendor-cache", tmp / "vendor-out"
+    cold = [measure(generate(specs, out), ROOT, env_with(tmp / f"empty-{uuid.uuid4().hex}")).wall for _ in range(runs)]
+    measure(generate(specs, out), ROOT, env_with(cache))
+    warm = [measure(generate(specs, out), ROOT, env_with(cache)).wall for _ in range(runs)]
+    noops = [measure(generate(specs, out, force=False), ROOT, env_with(cache)) for _ in range(runs)]
+    noop = [r.wall for r in noops]
+    target = folder / "volcengine_live.yaml"
+    edits: list[float] = []
+    edit_cpus: list[float] = []
+    for _ in range(runs):
+        text = target.read_text(encoding="utf-8")
+        current = next(line.strip() for line in text.splitlines() if "description: Callback receiver URL" in line)
+        edited(target, current, lambda tag: f"{VENDOR_FIELD_EDIT[:-1]} ({tag}).")
+        run = measure(generate(specs, out, force=False), ROOT, env_with(cache))
+        edits.append(run.wall)
+        edit_cpus.append(run.cpu)
+    table.add("3 vendor specs, full regeneration: wall, cold", median(cold), "-", "-", "-")
+    table.add("3 vendor specs, full regeneration (--force): wall, warm", median(warm), "-", "-", "-")
+    noop_cpu = f"CPU {median([r.cpu for r in noops])}"
+    table.add("3 vendor specs, nothing changed: wall", median(noop), "-", noop_cpu, "< 0.15 s")
+    edit_cpu = f"CPU {median(edit_cpus)}"
+    table.add("3 vendor specs, one field edited: wall, warm", median(edits), "-", edit_cpu, "<= 0.3 s")
+    table.add("3 vendor specs, after the edits", same_as_from_scratch(specs, out, tmp), "", "", "")
+
+
+def stripe_import(table: Table, source: Path, runs: int, tmp: Path) -> None:
+    """Target 3: importing the generated package (and its server and models modules), in a new interpreter."""
+    out = tmp / "import-out"
+    measure(generate([source], out), ROOT, env_with(tmp / "import-cache"))
+    package = next(p.name for p in out.iterdir() if p.is_dir())
+    command = [PYTHON, "-c", f"import {package}, {package}.server, {package}.models"]
+    first = measure(command, out)
+    again = [measure(command, out) for _ in range(runs)]
+    table.add("Stripe package import: wall, first (compiles .pyc)", f"{first.wall:.2f}", "-", "-", "-")
+    table.add(
+        "Stripe package import: wall, .pyc present",
+        median([r.wall for r in again]),
+        "-",
+        f"CPU {median([r.cpu for r in again])}",
+        "<= 1 s",
+    )
+
+
+def largest_corpus(count: int) -> list[Path]:
+    if not CORPUS.is_dir():
+        return []
+    documents = [p for p in CORPUS.iterdir() if p.suffix in (".yaml", ".yml", ".json")]
+    return sorted(documents, key=lambda p: p.stat().st_size, reverse=True)[:count]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--stripe", type=Path, default=STRIPE)
+    parser.add_argument("--largest", type=int, default=2, help="how many of the largest corpus documents")
     parser.add_argument("--skip-stripe", action="store_true")
     args = parser.parse_args()
-    python = sys.executable
-    rows: list[tuple[str, str, str]] = []
-    with tempfile.TemporaryDirectory(prefix="streamspec-bench-") as tmp:
-        out = Path(tmp) / "generated"
-        generate = [python, "-m", "generator", "generate", "--output", str(out)]
-        full = median_of(args.runs, [*generate, "--force"], ROOT)
-        noop = median_of(args.runs, generate, ROOT)
-        rows += [
-            ("3 vendor specs, full regeneration", f"{full:.2f}", "< 1.0"),
-            ("3 vendor specs, nothing changed", f"{noop:.2f}", "< 0.3"),
-        ]
-        if not args.skip_stripe and args.stripe.exists():
-            ours_out, theirs_out = Path(tmp) / "ours", Path(tmp) / "theirs"
-            ours: list[float] = []
-            theirs: list[float] = []
-            for _ in range(args.runs):  # interleaved, so both see the same machine load
-                shutil.rmtree(ours_out, ignore_errors=True)
-                shutil.rmtree(theirs_out, ignore_errors=True)
-                ours.append(
-                    timed(
-                        [python, "-m", "generator", "generate", str(args.stripe), "--force", "--output", str(ours_out)],
-                        ROOT,
-                    )
-                )
-                theirs.append(
-                    timed(
-                        [
-                            str(Path(python).with_name("datamodel-codegen")),
-                            "--input",
-                            str(args.stripe),
-                            "--input-file-type",
-                            "openapi",
-                            "--output-model-type",
-                            "pydantic_v2.BaseModel",
-                            "--output",
-                            str(theirs_out),
-                        ],
-                        ROOT,
-                    )
-                )
-            package = next(p.name for p in ours_out.iterdir() if p.is_dir())
-            imported = timed([python, "-c", f"import {package}, {package}.server, {package}.models"], ours_out)
-            rows += [
-                (
-                    "Stripe: streamspec models + client + server",
-                    f"{statistics.median(ours):.1f}",
-                    f"< datamodel-codegen ({statistics.median(theirs):.1f})",
-                ),
-                (
-                    "Stripe: datamodel-codegen CLI, models only, default formatting",
-                    f"{statistics.median(theirs):.1f}",
-                    "reference",
-                ),
-                ("Stripe: import of the generated package", f"{imported:.1f}", "imports"),
-            ]
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measure':<{width}} | wall s | target")
-    for name, value, target in rows:
-        print(f"{name:<{width}} | {value:>6} | {target}")
+    table = Table()
+    print(f"medians of {args.runs} (lowest-highest); seconds unless said; cold = empty cache, warm = cache filled")
+    table.add("measure", "streamspec", "datamodel-codegen", "ratio", "target")
+    with tempfile.TemporaryDirectory(prefix="streamspec-bench-") as folder:
+        tmp = Path(folder)
+        stripe = args.stripe if not args.skip_stripe and args.stripe.is_file() else None
+        if stripe is not None:
+            cold_against_dmcg(table, "Stripe", stripe, args.runs, tmp)
+        for document in largest_corpus(args.largest):
+            cold_against_dmcg(table, document.name, document, args.runs, tmp)
+        if stripe is not None:
+            stripe_incremental(table, stripe, args.runs, tmp)
+        vendor_specs(table, args.runs, tmp)
+        if stripe is not None:
+            stripe_import(table, stripe, args.runs, tmp)
     return 0
 
 

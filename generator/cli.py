@@ -62,13 +62,13 @@ def _build_all(
 ) -> list[Package]:
     """Every package, each following the one on disk in `output` (its version and changelog), or one
     GenerationError carrying the problems of every spec that failed."""
+    if not specs:  # nothing to build: the pipeline is not even imported
+        return []
     from generator.loader import package_name
     from generator.pipeline import build_packages
     from generator.versions import Previous
     from generator.writer import read_package, written_digests
 
-    if not specs:
-        return []
     names = [package_name(spec) for spec in specs]
     return build_packages(
         specs,
@@ -95,7 +95,7 @@ def _code(files: Mapping[str, T] | None) -> dict[str, T] | None:
 
 
 def _fingerprint(profile: str, lenient: bool, with_tests: bool = False) -> str:
-    from generator.pipeline import generator_fingerprint
+    from generator.fingerprint import generator_fingerprint
 
     return generator_fingerprint(profile) + ("+lenient" if lenient else "") + ("+tests" if with_tests else "")
 

@@ -1,7 +1,8 @@
 """Load a spec file, validate it with openapi-spec-validator, and locate problems by JSON pointer and line.
 
-Line numbers are computed only when there is something to report, so that the fast path (a valid spec) pays
-for one C-accelerated YAML parse and nothing more.
+Line numbers are computed only when there is something to report, so that the fast path (a valid spec) pays for
+one YAML parse and nothing more: LibYAML's events, built straight into exactly the values PyYAML's loader gives
+(`_fast_yaml`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any, ClassVar
 
 import yaml
 
+from generator.cache import Cache, content_key
 from generator.errors import GenerationError, Problem, display_path, escape_pointer_token
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -32,7 +34,8 @@ MAX_DOCUMENT_DEPTH = 100
 """A document nesting objects and arrays deeper than this is refused: the validator, the generator and the
 hand-over to worker processes all recurse, and would fail at a depth that depends on the stack in use. The deepest
 spec of the corpus nests 15 levels."""
-_ANCHOR = re.compile(rb"(?:^|[\s:\-\[{,])&[^\s,\[\]{}]")
+_ANCHOR = re.compile(rb"(?<![^\s:\-\[{,])&[^\s,\[\]{}]")
+"""An anchor (`&name` at the start of a node): `(?<![^...])` is "at the start, or after one of these"."""
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc]
@@ -125,6 +128,10 @@ def read_spec_bytes(path: Path) -> bytes:
 
 def parse_document(raw: bytes, shown: str, *, as_json: bool) -> Any:
     """The document in `raw` (JSON or YAML); a GenerationError located at the line and column of a syntax error."""
+    if not as_json:
+        fast = _fast_yaml(raw)
+        if fast is not _UNSURE:
+            return fast
     try:
         return json.loads(raw, parse_constant=_not_json) if as_json else yaml.load(raw, Loader=_Loader)
     except yaml.reader.ReaderError as exc:  # bytes that are no text: where they are, and why, on one line
@@ -154,16 +161,143 @@ def parse_document(raw: bytes, shown: str, *, as_json: bool) -> Any:
         ) from exc
 
 
-def load_spec(path: Path, *, validate: bool = True, lenient: bool = False) -> LoadedSpec:
+_UNSURE = object()
+"""`_fast_yaml` leaves the document to PyYAML's loader."""
+
+
+class _Unsure(Exception):
+    """A construct `_fast_yaml` leaves to PyYAML's loader (aliases, anchors, tags, merge keys, several documents)."""
+
+
+def _fast_yaml(raw: bytes) -> Any:
+    """The YAML document in `raw` exactly as `yaml.load(raw, Loader=_Loader)` gives it, several times faster; or
+    `_UNSURE`, for PyYAML's loader to read (and report any error, located, as it does).
+
+    The same C parser (LibYAML) reads the same events; what is skipped is the node graph PyYAML composes in Python
+    before constructing values from it. Values are built straight from the events, by the same rules: scalars
+    resolved by PyYAML's own resolver and constructed by its constructors (`yes` is True, `012` is 10, `2020-01-01`
+    a date), mapping keys as written, a repeated key's last value in its first place. What the events alone cannot
+    settle that way (aliases and anchors, explicit tags, `<<` merge keys, keys that are collections, several
+    documents) is left to PyYAML's loader, and so is a document that does not parse."""
+    parse = getattr(getattr(yaml, "cyaml", None), "CParser", None)
+    if parse is None:  # PyYAML without LibYAML: its own loader
+        return _UNSURE
+    try:
+        return _from_events(parse(raw))
+    except _Unsure:
+        return _UNSURE
+    except (yaml.YAMLError, ValueError, RecursionError, TypeError):  # PyYAML's loader reports it, located
+        return _UNSURE
+
+
+def _from_events(parser: Any) -> Any:
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    document_start = yaml.DocumentStartEvent
+    plain = _plain_scalars()
+    no_key = _UNSURE
+    stack: list[tuple[Any, Any]] = []  # the enclosing collections, each with its pending key
+    top: Any = None  # the collection being filled: a dict or a list
+    key: Any = no_key  # in a mapping, the key whose value comes next, or `no_key` when a key comes next
+    root: Any = _UNSURE
+    documents = 0
+    get_event = parser.get_event
+    try:
+        while True:
+            event = get_event()
+            cls = event.__class__
+            if cls is scalar_event:
+                if event.anchor is not None or event.tag is not None:
+                    raise _Unsure
+                text = event.value
+                if top.__class__ is dict and key is no_key:  # a key: as written
+                    if event.implicit[0] and text == "<<":  # a merge key
+                        raise _Unsure
+                    key = text
+                    continue
+                if event.implicit[0]:
+                    value = plain.get(text, no_key)
+                    if value is no_key:
+                        value = plain[text] = _resolved(text)
+                else:
+                    value = text
+            elif cls is mapping_start or cls is sequence_start:
+                if event.anchor is not None or event.tag is not None:
+                    raise _Unsure
+                value = {} if cls is mapping_start else []
+            elif cls is mapping_end or cls is sequence_end:
+                top, key = stack.pop()
+                continue
+            elif cls is alias_event:
+                raise _Unsure
+            elif cls is document_start:
+                documents += 1
+                if documents > 1:
+                    raise _Unsure
+                continue
+            elif cls is yaml.StreamEndEvent:
+                return None if root is _UNSURE else root
+            else:  # stream start, document end
+                continue
+            if top is None:
+                root = value
+            elif top.__class__ is list:
+                top.append(value)
+            elif key is no_key:  # a collection as a key
+                raise _Unsure
+            else:
+                top[key] = value
+                key = no_key
+            if value.__class__ is dict or value.__class__ is list:
+                stack.append((top, key))
+                top, key = value, no_key
+    finally:
+        parser.dispose()
+
+
+@cache
+def _plain_scalars() -> dict[str, Any]:
+    """Plain scalars already resolved, by text (the same few recur throughout a document: `string`, `object`)."""
+    return {}
+
+
+@cache
+def _scalar_loader() -> Any:
+    return _Loader("")
+
+
+def _resolved(text: str) -> Any:
+    """A plain scalar's value as PyYAML's loader makes it: tag by its resolver, value by its constructor for the tag
+    (a tag without one, `=`'s, raises)."""
+    loader = _scalar_loader()
+    tag = loader.resolve(yaml.ScalarNode, text, (True, False))
+    construct = loader.yaml_constructors.get(tag)
+    if construct is None:  # PyYAML's loader refuses it
+        raise _Unsure
+    value = construct(loader, yaml.ScalarNode(tag, text))
+    if isinstance(value, list | dict | set):  # never for a scalar: not shared between documents, to be sure
+        raise _Unsure
+    return value
+
+
+def load_spec(path: Path, *, validate: bool = True, lenient: bool = False, cache: Cache | None = None) -> LoadedSpec:
     """Read and parse one spec, and validate it unless the caller validates elsewhere; raise GenerationError.
 
-    `lenient`: deviations with one obvious meaning are repaired first, each a warning (`generator.lenient`)."""
+    `lenient`: deviations with one obvious meaning are repaired first, each a warning (`generator.lenient`).
+    `cache`: a YAML document parsed before (the same bytes) is read from it (`generator.cache`)."""
     shown = display_path(path)
     raw = read_spec_bytes(path)
-    document = parse_document(raw, shown, as_json=path.suffix == ".json")
+    as_json = path.suffix == ".json"
+    key = content_key(raw) if cache is not None and not as_json else ""
+    cached = cache.get("document", key) if cache is not None and key else None
+    document = cached if isinstance(cached, dict) else parse_document(raw, shown, as_json=as_json)
     if not isinstance(document, dict):
         raise GenerationError([Problem(shown, "", "spec.not-a-mapping", "expected a mapping at the top level")])
-    if _ANCHOR.search(raw) and expanded_size(document) > MAX_EXPANDED_NODES:
+    anchored = _ANCHOR.search(raw) is not None
+    if cache is not None and key and cached is None and not anchored:  # no shared (aliased) values to keep shared
+        cache.put("document", key, document)
+    if anchored and expanded_size(document) > MAX_EXPANDED_NODES:
         raise GenerationError(
             [
                 Problem(
@@ -258,6 +392,7 @@ def validate_document(spec: LoadedSpec) -> list[Problem]:
         return problems
     validator = _located_validator(version)
     seen: set[tuple[str, str]] = set()
+    _META_SCOPE[0] = f"{version[:3]}\0{spec.document.get('jsonSchemaDialect')!r}\0"
     try:
         for error in validator(spec.document).iter_errors():
             message = str(getattr(error, "message", error)).strip().splitlines()[0]
@@ -270,6 +405,31 @@ def validate_document(spec: LoadedSpec) -> list[Problem]:
             spec.problem("", "spec.invalid", f"openapi-spec-validator could not check this document: {exc!r}")
         )
     return problems
+
+
+META_PASSED: set[bytes] = set()
+"""Digests of (OpenAPI version, dialect, schema) whose meta-schema check passed (see `_located_validator`)."""
+_META_SCOPE = [""]
+"""What besides a schema's content its meta-schema check depends on: the document's version and default dialect."""
+
+
+class _SeenList(list[int]):
+    """A list whose membership test is a set's (the validator appends and asks `in`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._members: set[int] = set()
+
+    def append(self, item: int) -> None:
+        super().append(item)
+        self._members.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._members
+
+
+def _unjsonable(value: Any) -> str:
+    return f"{type(value).__qualname__}:{value!r}"
 
 
 _LOCATION = "streamspec_pointer"
@@ -298,9 +458,30 @@ def _located_validator(version: str) -> Any:
         return found
 
     class LocatedSchema(schema_cls):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            # The validator asks these "already seen?" for every schema: lists make that quadratic.
+            self.visited_schema_ids = _SeenList()
+            self.meta_checked_schema_ids = _SeenList()
+
         def __call__(self, schema: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
             for error in super().__call__(schema, *args, **kwargs):
                 yield located(error, tuple(schema.parts))
+
+        def _validate_schema_meta(self, schema: Any, schema_value: Any) -> Any:
+            """A schema checked against the JSON Schema meta-schema before (the same content, the same dialect)
+            passes again: `META_PASSED` remembers passes (kept in the cache between runs), never failures."""
+            try:
+                text = json.dumps(schema_value, ensure_ascii=False, default=_unjsonable)
+            except (TypeError, ValueError):
+                return super()._validate_schema_meta(schema, schema_value)
+            key = hashlib.sha256(f"{_META_SCOPE[0]}{text}".encode("utf-8", "surrogatepass")).digest()[:16]
+            if key in META_PASSED:
+                return None
+            error = super()._validate_schema_meta(schema, schema_value)
+            if error is None:
+                META_PASSED.add(key)
+            return error
 
     class LocatedDefault(default_cls):  # type: ignore[misc, valid-type]
         def __call__(self, schema: Any, value: Any) -> Iterator[Any]:

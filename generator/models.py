@@ -11,10 +11,12 @@ datamodel-code-generator's passes grow faster than linearly with the number of m
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
 import re
 import warnings
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator.errors import GenerationError, Problem
@@ -29,8 +31,11 @@ from generator.schemas import (
     runtime_pattern,
 )
 
-CHUNK_SCHEMAS = 256
-"""Schemas per datamodel-code-generator run: small enough to keep its passes quick, large enough to amortise a run."""
+CHUNK_SCHEMAS = 48
+"""Schemas per datamodel-code-generator run, about: its passes cost about the same per schema from 32 schemas a run
+up (a run costs about 3 ms besides), and small chunks make a cached run regenerate little after an edit."""
+JOB_SCHEMAS = 256
+"""Schemas per job sent to a worker process (several chunks, each its own run): fewer round trips."""
 
 _PLACEHOLDER_BASE = "_streamspec_runtime.model.ApiModel"
 _ELSEWHERE_FILE = "streamspec-elsewhere.json"
@@ -38,6 +43,10 @@ _ELSEWHERE_MODULE = "_streamspec_elsewhere"
 # Names of other groups' schemas as datamodel-code-generator sees them: distinct from any schema of the chunk, or it
 # would rename its own class to make room for the import (`CallbackDetailModel`); the prefix goes once it has run.
 _ELSEWHERE_PREFIX = "StreamspecElsewhere"
+# The name under which one schema of several with the same content (after fields into other groups are made
+# external) is generated once; each of them then gets that code under its own name (`ModelChunk.copies`).
+_SHARED_PREFIX = "StreamspecShared"
+_SHARED_SUFFIX = "Z"
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,21 @@ class ModelChunk:
     spec: str
     openapi: str
     schemas: dict[str, Any]
+    copies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Schemas generated once for several names: the name in `schemas` (`_SHARED_PREFIX`...) -> the real names."""
+
+    def names(self) -> list[str]:
+        """The registry's names this chunk generates."""
+        return [real for name in self.schemas for real in self.copies.get(name, (name,))]
+
+    def key(self) -> str:
+        """A digest of what datamodel-code-generator is given (the copies are not: they are named afterwards)."""
+        text = json.dumps([self.openapi, self.schemas], ensure_ascii=False, default=_unjsonable)
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _unjsonable(value: Any) -> str:
+    return f"{type(value).__qualname__}:{value!r}"
 
 
 @dataclass(frozen=True)
@@ -59,24 +83,62 @@ class ChunkModels:
 
 
 def plan_chunks(registry: SchemaRegistry, size: int = CHUNK_SCHEMAS) -> list[ModelChunk]:
-    """The registry's schemas as chunks of about `size` schemas; a group of `units()` is never split."""
+    """The registry's schemas as chunks of about `size` schemas; a group of `units()` is never split.
+
+    Schemas alone in their group whose content is the same (say, the `expand` parameter of many operations) are
+    generated once (`ModelChunk.copies`). Which chunk a group lands in depends on its own name or content alone (a
+    hash picks one of a power-of-two number of buckets), so editing one schema changes one chunk and leaves the
+    others as they were, for the cache (`generator.cache`); the output never depends on the chunking."""
     units = registry.units()
     unit_of = {name: i for i, unit in enumerate(units) for name in unit}
-    chunks: list[list[str]] = [[]]
-    for unit in units:
-        if chunks[-1] and len(chunks[-1]) + len(unit) > size:
-            chunks.append([])
-        chunks[-1].extend(unit)
     version = str(registry.spec.document.get("openapi", "3.1.0"))
-    return [
-        ModelChunk(
-            registry.spec.display,
-            version,
-            {name: _external_fields(registry.schemas, name, unit_of, version) for name in names},
-        )
-        for names in chunks
-        if names
-    ]
+    # (bucket key, schemas by the name they are generated under, copies)
+    items: list[tuple[str, dict[str, Any], dict[str, tuple[str, ...]]]] = []
+    shared: dict[str, list[str]] = {}
+    contents: dict[str, Any] = {}
+    for unit in units:
+        schemas = {name: _external_fields(registry.schemas, name, unit_of, version) for name in unit}
+        if len(unit) == 1:
+            content = _content_key(schemas[unit[0]])
+            if content is not None:
+                shared.setdefault(content, []).append(unit[0])
+                contents[content] = schemas[unit[0]]
+                continue
+        items.append((unit[0], schemas, {}))
+    for content, names in shared.items():
+        if len(names) == 1:
+            items.append((names[0], {names[0]: contents[content]}, {}))
+            continue
+        digest = hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()[:20].upper()
+        name = f"{_SHARED_PREFIX}{digest}{_SHARED_SUFFIX}"
+        items.append((name, {name: contents[content]}, {name: tuple(names)}))
+    total = sum(len(schemas) for _, schemas, _ in items)
+    buckets = 1
+    while buckets * size < total:
+        buckets *= 2
+    placed: list[list[tuple[str, dict[str, Any], dict[str, tuple[str, ...]]]]] = [[] for _ in range(buckets)]
+    for item in items:
+        placed[int(hashlib.sha256(item[0].encode()).hexdigest()[:8], 16) % buckets].append(item)
+    chunks: list[ModelChunk] = []
+    for bucket in placed:
+        parts: list[tuple[dict[str, Any], dict[str, tuple[str, ...]]]] = []
+        for _, schemas, copies in sorted(bucket, key=lambda item: item[0]):
+            if not parts or (parts[-1][0] and len(parts[-1][0]) + len(schemas) > size):
+                parts.append(({}, {}))
+            parts[-1][0].update(schemas)
+            parts[-1][1].update(copies)
+        chunks += [ModelChunk(registry.spec.display, version, schemas, copies) for schemas, copies in parts if schemas]
+    return chunks
+
+
+def _content_key(schema: Any) -> str | None:
+    """The schema's content as text, keys in their order (which the generated code follows); None when a schema
+    cannot safely share code: one that mentions the names used while generating."""
+    try:
+        text = json.dumps(schema, ensure_ascii=False, default=_unjsonable)
+    except (TypeError, ValueError):  # keys that are not strings, or a recursive value
+        return None
+    return None if _SHARED_PREFIX in text or COMPONENT_REF in text else text
 
 
 def _external_fields(schemas: dict[str, Any], name: str, unit_of: dict[str, int], version: str) -> Any:
@@ -116,7 +178,13 @@ def _admits_null(schema: dict[str, Any]) -> bool:
 
 
 def generate_chunk(chunk: ModelChunk) -> ChunkModels:
-    """Run datamodel-code-generator on one chunk and split its module into imports and definitions."""
+    """Run datamodel-code-generator on one chunk and split its module into imports and each name's definition."""
+    return with_copies(run_chunk(chunk), chunk.copies)
+
+
+def run_chunk(chunk: ModelChunk) -> ChunkModels:
+    """datamodel-code-generator's code for the chunk, split, its shared schemas still under their generated names:
+    a function of `chunk.key()` alone."""
     from datamodel_code_generator import InputFileType, LiteralType, PythonVersion, generate
     from datamodel_code_generator.enums import DataModelType, StrictTypes, TargetPydanticVersion
 
@@ -159,17 +227,25 @@ def generate_chunk(chunk: ModelChunk) -> ChunkModels:
             raise _problem(chunk.spec, str(exc).strip()) from exc
     if not isinstance(code, str):
         raise _problem(chunk.spec, "expected one models module")
-    return _split_module(_python_patterns(_open_enums(_factory_defaults(code)), chunk.schemas), chunk.spec)
+    # Where the chunk mentions the placeholder prefix only in the references made external, every use of it in the
+    # code is an imported name (`_split_module` finds them as text); otherwise as syntax (`_unprefixed`).
+    text = json.dumps(chunk.schemas, ensure_ascii=False, default=_unjsonable)
+    by_text = text.count(_ELSEWHERE_PREFIX) == text.count(f"{_ELSEWHERE_FILE}#/{_ELSEWHERE_PREFIX}")
+    by_text = by_text and not _LINE_BREAKS.search(code)
+    wanted = frozenset(p for p in _patterns(chunk.schemas) if not runtime_pattern(p))
+    return _split_module(code, chunk.spec, by_text=by_text and not wanted, python_patterns=wanted)
 
 
-def _open_enums(code: str) -> str:
+def _enum_edits(code: str, tree: ast.Module) -> list[tuple[int, int, int, int, str]]:
     """Enums of two or more strings (or integers) become open: `Literal["A", "B"]` is typed
     `Annotated[Literal["A", "B"] | str, KNOWN_VALUES]`, so that code using a model handles a value the vendor adds
     later (a tolerant client keeps it as received) and still matches on the known ones; `KNOWN_VALUES` validates
     the `Literal` alone, so requests and strict reads stay closed. Single values (constants, discriminator tags)
-    stay closed."""
-    tree = ast.parse(code)
+    stay closed. The edits (start line, column, end line, column, new text), as `_factory_edits`'."""
     edits: list[tuple[int, int, int, int, str]] = []
+    if "Literal[" not in code:
+        return edits
+    source = _Source(code)
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "Literal"):
             continue
@@ -182,29 +258,23 @@ def _open_enums(code: str) -> str:
             or not all(isinstance(m, ast.Constant) for m in members)
         ):
             continue
-        literal = ast.get_source_segment(code, node) or ast.unparse(node)
+        literal = source.segment(node) or ast.unparse(node)
         assert node.end_lineno is not None and node.end_col_offset is not None
         opened = f"Annotated[{literal} | {kinds.pop().__name__}, KNOWN_VALUES]"
         edits.append((node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, opened))
-    if not edits:
-        return code
-    lines = code.split("\n")
-    for start, col, end, end_col, text in sorted(edits, reverse=True):
-        first, last = lines[start - 1], lines[end - 1]
-        lines[start - 1 : end] = [first[:col] + text + last[end_col:]]
-    imports = "from typing import Annotated\nfrom ._runtime.model import KNOWN_VALUES\n"
-    body = "\n".join(lines)
-    future = "from __future__ import annotations\n"
-    return body.replace(future, future + imports, 1) if future in body else imports + body
+    return edits
 
 
-def _python_patterns(code: str, schemas: dict[str, Any]) -> str:
-    """Patterns pydantic's default (Rust) regex engine cannot compile, compiled with Python's `re` instead.
+_ENUM_IMPORTS = ("from typing import Annotated", "from ._runtime.model import KNOWN_VALUES")
+"""What the open enums (`_enum_edits`) use."""
+
+
+def _python_patterns(code: str, wanted: frozenset[str]) -> str:
+    """Patterns pydantic's default (Rust) regex engine cannot compile (`wanted`), compiled with Python's `re` instead.
 
     Rust's engine has no look-around or back-references and limits a compiled pattern's size (AWS writes
     `[\\w+=,.@-]{1,1000}`); given a compiled `re.Pattern`, pydantic checks that field with Python's engine, as
     openapi-spec-validator does. Every other pattern keeps the faster engine."""
-    wanted = {p for p in _patterns(schemas) if not runtime_pattern(p)}
     if not wanted:
         return code
     tree = ast.parse(code)
@@ -237,24 +307,88 @@ def _patterns(node: Any) -> Iterator[str]:
             yield from _patterns(value)
 
 
-def _factory_defaults(code: str) -> str:
-    """Fields whose default is a list, dict or set literal get it from a `default_factory` instead.
+def with_copies(models: ChunkModels, copies: Mapping[str, tuple[str, ...]]) -> ChunkModels:
+    """`models` with each shared definition given to every name that shares it (its generated name replaced)."""
+    if not copies:
+        return models
+    definitions: list[tuple[str, str]] = []
+    for name, text in models.definitions:
+        names = copies.get(name)
+        if names is None:
+            definitions.append((name, text))
+            continue
+        if name not in text:
+            raise _problem("", f"the code shared by {', '.join(names)} does not name {name}")
+        definitions += [(real, text.replace(name, real)) for real in names]
+    return ChunkModels(models.imports, tuple(definitions), models.external)
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+"""A line as `ast.get_source_segment` splits them (`\r\n`, `\r` or `\n` ends one; nothing else)."""
+
+
+class _Source:
+    """`ast.get_source_segment` for many nodes of one module: that function splits the whole module into lines at
+    each call, which for a chunk with thousands of enums cost more than datamodel-code-generator's own run."""
+
+    def __init__(self, code: str) -> None:
+        self.lines = _LINE.findall(code)
+
+    def segment(self, node: ast.expr) -> str | None:
+        end_lineno, end_col = node.end_lineno, node.end_col_offset
+        if end_lineno is None or end_col is None:
+            return None
+        first, last = node.lineno - 1, end_lineno - 1
+        if first == last:
+            text: str = self.lines[first].encode()[node.col_offset : end_col].decode()
+            return text
+        head = self.lines[first].encode()[node.col_offset :].decode()
+        tail = self.lines[last].encode()[:end_col].decode()
+        return "".join([head, *self.lines[first + 1 : last], tail])
+
+
+_Edit = tuple[int, int, int, int, str]
+"""An edit of generated code: start line, column, end line, column (as the syntax tree has them), new text."""
+
+
+def _factory_edits(code: str, tree: ast.Module, inner: list[_Edit] | None = None) -> tuple[list[_Edit], list[_Edit]]:
+    """Fields whose default is a list, dict or set literal get it from a `default_factory` instead: the edits, in the
+    order found, and those of `inner` (edits within statements, such as `_enum_edits`) that they include.
 
     datamodel-code-generator writes such defaults as class attributes: a dict default of a model-typed field then
     contradicts the annotation for a type checker, and mutable class attributes are what linters warn about.
     pydantic validates (`validate_default`) and copies a factory's value as it does a default's, so nothing else
     changes."""
-    tree = ast.parse(code)
-    edits: list[tuple[int, int, int, int, str]] = []
-    lines = code.split("\n")
-    for node in ast.walk(tree):
-        if not (
-            isinstance(node, ast.AnnAssign)
-            and isinstance(node.value, ast.Dict | ast.List | ast.Set)
-            and isinstance(node.target, ast.Name)
-        ):
+    edits: list[_Edit] = []
+    included: list[_Edit] = []
+    lines: list[str] = []
+    source: _Source | None = None
+    for node in _annotated_assignments(tree):
+        if not (isinstance(node.value, ast.Dict | ast.List | ast.Set) and isinstance(node.target, ast.Name)):
             continue
-        value = ast.get_source_segment(code, node.value) or ast.unparse(node.value)
+        assert node.end_lineno is not None and node.end_col_offset is not None
+        within = [
+            e
+            for e in inner or ()
+            if (node.lineno, node.col_offset) <= (e[0], e[1]) and (e[2], e[3]) <= (node.end_lineno, node.end_col_offset)
+        ]
+        if within:  # the statement's text as those edits leave it
+            lines = lines or code.split("\n")
+            included += within
+        source = source or _Source(code)
+
+        def segment(
+            part: ast.expr,
+            fallback: str = "",
+            within: list[_Edit] = within,
+            lines: list[str] = lines,
+            source: _Source = source,
+        ) -> str:
+            if within:
+                return _edited_segment(lines, part, within)
+            return source.segment(part) or fallback
+
+        value = segment(node.value, ast.unparse(node.value))
         annotation = node.annotation
         field = (
             annotation.slice.elts[-1]
@@ -265,24 +399,59 @@ def _factory_defaults(code: str) -> str:
             else None
         )
         if isinstance(field, ast.Call):
-            call = ast.get_source_segment(code, field) or ast.unparse(field)
-            inner = call[call.index("(") + 1 : -1].strip()
-            replacement_call = f"Field(default_factory=lambda: {value}{', ' + inner if inner else ''})"
-            head = (ast.get_source_segment(code, annotation) or "").replace(call, replacement_call, 1)
+            call = segment(field, ast.unparse(field))
+            arguments = call[call.index("(") + 1 : -1].strip()
+            replacement_call = f"Field(default_factory=lambda: {value}{', ' + arguments if arguments else ''})"
+            head = segment(annotation).replace(call, replacement_call, 1)
             text = f"{node.target.id}: {head}"
         else:
-            text = (
-                f"{node.target.id}: {ast.get_source_segment(code, annotation)} = Field(default_factory=lambda: {value})"
-            )
-        assert node.end_lineno is not None and node.end_col_offset is not None
+            text = f"{node.target.id}: {segment(annotation, 'None')} = Field(default_factory=lambda: {value})"
         edits.append((node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, text))
-    for start, col, end, end_col, text in sorted(edits, reverse=True):
-        first, last = lines[start - 1], lines[end - 1]
-        lines[start - 1 : end] = [first[:col] + text + last[end_col:]]
-    rewritten = "\n".join(lines)
-    if edits and not re.search(r"^from pydantic import .*\bField\b", rewritten, re.M):
-        rewritten = "from pydantic import Field\n" + rewritten
-    return rewritten
+    return edits, included
+
+
+def _edited_segment(lines: list[str], node: ast.expr, edits: list[_Edit]) -> str:
+    """The source of `node` (columns are UTF-8 offsets, as the syntax tree has them) with the `edits` inside it
+    made."""
+    start = (node.lineno, node.col_offset)
+    assert node.end_lineno is not None and node.end_col_offset is not None
+    end = (node.end_lineno, node.end_col_offset)
+
+    def between(a: tuple[int, int], b: tuple[int, int]) -> str:
+        if a[0] == b[0]:
+            return lines[a[0] - 1].encode()[a[1] : b[1]].decode()
+        middle = lines[a[0] : b[0] - 1]
+        first, last = lines[a[0] - 1].encode()[a[1] :].decode(), lines[b[0] - 1].encode()[: b[1]].decode()
+        return "\n".join([first, *middle, last])
+
+    parts: list[str] = []
+    at = start
+    for edit in sorted(e for e in edits if start <= (e[0], e[1]) and (e[2], e[3]) <= end):
+        parts += [between(at, (edit[0], edit[1])), edit[4]]
+        at = (edit[2], edit[3])
+    parts.append(between(at, end))
+    return "".join(parts)
+
+
+_SIMPLE_STATEMENTS = (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.Expr, ast.Pass)
+
+
+def _annotated_assignments(tree: ast.Module) -> list[ast.AnnAssign]:
+    """Every annotated assignment of the module, in `ast.walk`'s order; without walking every node where the module
+    is what datamodel-code-generator writes: simple statements and classes of simple statements."""
+    found: list[ast.AnnAssign] = []
+    pending: list[ast.stmt] = list(tree.body)
+    while pending:  # breadth first, as ast.walk
+        following: list[ast.stmt] = []
+        for node in pending:
+            if isinstance(node, ast.ClassDef):
+                following += node.body
+            elif isinstance(node, ast.AnnAssign):
+                found.append(node)
+            elif not isinstance(node, _SIMPLE_STATEMENTS):
+                return [node for node in ast.walk(tree) if isinstance(node, ast.AnnAssign)]
+        pending = following
+    return found
 
 
 def generate_chunks(chunks: list[ModelChunk]) -> list[ChunkModels | GenerationError]:
@@ -296,10 +465,106 @@ def generate_chunks(chunks: list[ModelChunk]) -> list[ChunkModels | GenerationEr
     return results
 
 
-def _split_module(code: str, spec: str) -> ChunkModels:
-    """Imports and top-level definitions of a generated module, other groups' names unprefixed; a module docstring
-    goes with the definition before it, and eager `model_rebuild()` calls are dropped (the base model defers
-    building)."""
+def run_chunks(chunks: list[ModelChunk]) -> list[ChunkModels | GenerationError]:
+    """`generate_chunks` without naming the copies (`run_chunk`): what the cache keeps."""
+    results: list[ChunkModels | GenerationError] = []
+    for chunk in chunks:
+        try:
+            results.append(run_chunk(chunk))
+        except GenerationError as exc:
+            results.append(exc)
+    return results
+
+
+def _split_module(
+    code: str, spec: str, *, by_text: bool = False, python_patterns: frozenset[str] = frozenset()
+) -> ChunkModels:
+    """Imports and top-level definitions of a generated module, list, dict and set defaults made factories
+    (`_factory_edits`), enums opened (`_enum_edits`), other groups' names unprefixed; a module docstring goes with
+    the definition before it, and eager `model_rebuild()` calls are dropped (the base model defers building).
+
+    The module is parsed once. `by_text`: every use of the placeholder prefix in `code` is an imported name, so
+    names are unprefixed as text rather than found in the syntax tree of the edited module. `python_patterns`: the
+    patterns to compile with Python's `re` (`_python_patterns`; the edited module is then parsed again)."""
+    tree = ast.parse(code)
+    opened = _enum_edits(code, tree)
+    edits, included = _factory_edits(code, tree, opened)
+    factories = bool(edits)
+    if included:
+        taken = set(included)
+        edits += [edit for edit in opened if edit not in taken]
+    else:
+        edits += opened
+    lines = code.split("\n")
+    # The edits make one line of each multi-line field; statements after one start that many lines earlier.
+    starts = [node.lineno for node in tree.body]
+    shift = [0] * len(starts)
+    for start, col, end, end_col, text in sorted(edits, reverse=True):
+        first, last = lines[start - 1], lines[end - 1]
+        lines[start - 1 : end] = [first[:col] + text + last[end_col:]]
+        if end > start:
+            for index, line in enumerate(starts):
+                if line > end:
+                    shift[index] += end - start
+    rewritten = "\n".join(lines)
+    field_import = factories and not re.search(r"^from pydantic import .*\bField\b", rewritten, re.M)
+    added = (["from pydantic import Field"] if field_import else []) + (list(_ENUM_IMPORTS) if opened else [])
+    if not by_text or python_patterns:  # the edited module, parsed again
+        edited = "".join(f"{line}\n" for line in added) + rewritten
+        return _split_parsed(_python_patterns(edited, python_patterns), spec)
+    lines = rewritten.splitlines()
+    body = tree.body
+    prefixed = {
+        alias.name
+        for node in body
+        if isinstance(node, ast.ImportFrom) and node.module == _ELSEWHERE_MODULE
+        for alias in node.names
+    }
+    imports: list[str] = added
+    definitions: list[tuple[str, str]] = []
+    for index, node in enumerate(body):
+        begin = starts[index] - shift[index]
+        end = starts[index + 1] - shift[index + 1] - 1 if index + 1 < len(body) else len(lines)
+        text = "\n".join(lines[begin - 1 : end]).strip()
+        if prefixed and _ELSEWHERE_PREFIX in text:
+            text = _PREFIXED_NAME.sub(lambda m: m[1] if m[0] in prefixed else m[0], text)
+        kept = _statement(node, text, imports, definitions)
+        if not kept:
+            raise _problem(spec, f"unexpected top-level statement in generated models: {text[:200]!r}")
+    return ChunkModels(
+        tuple(imports), tuple(definitions), frozenset(name.removeprefix(_ELSEWHERE_PREFIX) for name in prefixed)
+    )
+
+
+_PREFIXED_NAME = re.compile(rf"(?<![\w.]){_ELSEWHERE_PREFIX}(\w+)")
+_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+"""What `str.splitlines` breaks lines at besides a newline, unlike Python's tokenizer."""
+
+
+def _statement(node: ast.stmt, text: str, imports: list[str], definitions: list[tuple[str, str]]) -> bool:
+    """File one top-level statement's text under imports or definitions; False for a statement of no known kind."""
+    if isinstance(node, ast.ImportFrom) and node.module == _ELSEWHERE_MODULE:
+        pass
+    elif isinstance(node, ast.ImportFrom) and node.module == _PLACEHOLDER_BASE.rsplit(".", 1)[0]:
+        imports.append("from ._runtime.model import ApiModel")
+    elif isinstance(node, ast.Import | ast.ImportFrom):
+        imports.append(text)
+    elif isinstance(node, ast.ClassDef):
+        definitions.append((node.name, text))
+    elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        definitions.append((node.targets[0].id, text))
+    elif _is_rebuild(node):
+        pass
+    elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and definitions:
+        name, previous = definitions[-1]
+        definitions[-1] = (name, f"{previous}\n{text}")
+    else:
+        return False
+    return True
+
+
+def _split_parsed(code: str, spec: str) -> ChunkModels:
+    """`_split_module` for edited code, parsed again: names unprefixed where the syntax tree has them."""
     tree = ast.parse(code)
     prefixed = {
         alias.name
@@ -313,22 +578,7 @@ def _split_module(code: str, spec: str) -> ChunkModels:
     for index, node in enumerate(tree.body):
         end = tree.body[index + 1].lineno - 1 if index + 1 < len(tree.body) else len(lines)
         text = "\n".join(lines[node.lineno - 1 : end]).strip()
-        if isinstance(node, ast.ImportFrom) and node.module == _ELSEWHERE_MODULE:
-            continue
-        elif isinstance(node, ast.ImportFrom) and node.module == _PLACEHOLDER_BASE.rsplit(".", 1)[0]:
-            imports.append("from ._runtime.model import ApiModel")
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            imports.append(text)
-        elif isinstance(node, ast.ClassDef):
-            definitions.append((node.name, text))
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            definitions.append((node.targets[0].id, text))
-        elif _is_rebuild(node):
-            continue
-        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and definitions:
-            name, previous = definitions[-1]
-            definitions[-1] = (name, f"{previous}\n{text}")
-        else:
+        if not _statement(node, text, imports, definitions):
             raise _problem(spec, f"unexpected top-level statement in generated models: {text[:200]!r}")
     return ChunkModels(
         tuple(imports), tuple(definitions), frozenset(name.removeprefix(_ELSEWHERE_PREFIX) for name in prefixed)

@@ -96,7 +96,14 @@ def requirements(package: str, files: Mapping[str, bytes]) -> tuple[list[str], d
 
 
 _BODY = re.compile(r"^(?:class |def |async def |@)", re.M)
-_ABSOLUTE_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+[A-Za-z_]|import[ \t]+[A-Za-z_])", re.M)
+_ABSOLUTE_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+[A-Za-z_][\w.]*(?:[ \t]+import\b|[ \t]*\\)"
+    r"|import[ \t]+[A-Za-z_][\w.]*[ \t]*(?:[,;#\\]|as\b|$))",
+    re.M,
+)
+"""A line that may be an absolute import statement: `from a.b import` (or a continuation after `from a.b`), `import
+a.b` alone or followed by `,`, `as`, `;`, a comment or a continuation; not a line of prose that starts with "from"
+or "import", as descriptions in docstrings do (a large models module was then parsed whole)."""
 
 
 def _import_statements(source: str) -> ast.Module:

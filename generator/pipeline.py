@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import subprocess
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ruff import find_ruff_bin
 
-from generator import __version__
+from generator.cache import Cache, content_key, open_cache
 from generator.errors import GenerationError, Problem, display_path
 from generator.ir import Api
 from generator.jobs import Submit, workers
 from generator.loader import LoadedSpec, load_spec, package_name, validate_document
 from generator.models import (
-    CHUNK_SCHEMAS,
+    JOB_SCHEMAS,
     ChunkModels,
     ModelChunk,
     assemble_models,
     generate_chunk,
-    generate_chunks,
     plan_chunks,
+    run_chunks,
+    with_copies,
 )
 from generator.packaging import PYPROJECT, pyproject
 from generator.parser import parse_api
@@ -49,47 +51,6 @@ class Package:
     """What the spec asks that the package does not do exactly (each located): reported, not fatal."""
 
 
-_GENERATION_MODULES = (
-    "errors",
-    "ir",
-    "loader",
-    "models",
-    "packaging",
-    "parser",
-    "pipeline",
-    "render",
-    "runtime_files",
-    "schemas",
-    "versions",
-)
-"""The generator's modules whose code shapes a package's content (the CLI, writer, emulator and others do not)."""
-
-
-def generator_fingerprint(profile: str) -> str:
-    """A digest of everything besides the spec that shapes a package of `profile`: the generator's version and the
-    versions of the tools it runs, its generation code, templates and core runtime, the profile registry and that
-    profile's own folder. Another profile's folder is not part of it, so editing one vendor stales no other's
-    packages."""
-    import datamodel_code_generator
-
-    digest = hashlib.sha256(f"{__version__}\0{datamodel_code_generator.get_version()}\0{_ruff_version()}".encode())
-    root = Path(__file__).parent
-    paths = [root / f"{name}.py" for name in _GENERATION_MODULES]
-    for folder in (root / "templates", root / "runtime", root / "profiles" / profile):
-        paths += [p for p in folder.rglob("*") if p.is_file() and p.suffix in (".py", ".jinja")]
-    paths += [root / "profiles" / "__init__.py", root / "profiles" / "base.py"]
-    for path in sorted(paths):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def _ruff_version() -> str:
-    from importlib.metadata import version
-
-    return version("ruff")
-
-
 def build_package(
     spec_path: Path,
     *,
@@ -111,6 +72,7 @@ def build_packages(
     previous: Mapping[str, Previous] | None = None,
     requests: Mapping[str, ReleaseRequest] | None = None,
     output: Path = Path("generated"),
+    cache: Cache | None = None,
 ) -> list[Package]:
     """The packages of several specs, or one GenerationError with the problems of every spec that failed.
 
@@ -122,18 +84,26 @@ def build_packages(
     (openapi-spec-validator) and the model chunks then run in the workers while this process renders the templates.
     Nothing is returned unless the validator and the generation agree: for a spec the validator rejects, its
     problems say it all, and whatever the parser or datamodel-code-generator tripped on there is noise.
+
+    `cache` (by default the one the environment configures, `generator.cache`) keeps what the costly steps computed,
+    by content: parsed documents, validation, model chunks, ruff's output. It changes how long this takes, never
+    what it returns.
     """
+    store = open_cache() if cache is None else cache
     problems: list[Problem] = []
     failures: dict[int, BaseException] = {}
     drafts: list[tuple[Api, int, dict[str, str], str, tuple[Problem, ...]]] = []
-    with workers(_warm_up if _total_bytes(spec_paths) > _WARM_UP_BYTES else None) as submit:
+    # Warming the workers up pays where most of the work is to be done: large specs this cache has not seen before.
+    seen = [str(path.absolute()) for path in spec_paths]
+    warm = _total_bytes(spec_paths) > _WARM_UP_BYTES and not all(store.get("seen", name) for name in seen)
+    with workers(_warm_up if warm else None) as submit:
         specs: list[LoadedSpec] = []
         for path in spec_paths:
             try:
-                specs.append(load_spec(path, validate=False, lenient=lenient))
+                specs.append(load_spec(path, validate=False, lenient=lenient, cache=store))
             except GenerationError as exc:
                 problems.extend(exc.problems)
-        validation = submit(_validate_all, specs)
+        validation = _submit_validation(submit, specs, lenient, store)
         parsed: dict[int, tuple[Api, SchemaRegistry, list[ModelChunk]]] = {}
         for i, spec in enumerate(specs):
             try:
@@ -141,7 +111,7 @@ def build_packages(
                 parsed[i] = (api, registry, plan_chunks(registry))
             except Exception as exc:  # an invalid spec can trip the parser; the validator then says why
                 failures[i] = exc
-        models_of = _submit_models(submit, {i: chunks for i, (_, _, chunks) in parsed.items()})
+        models_of = _submit_models(submit, {i: chunks for i, (_, _, chunks) in parsed.items()}, store)
         rendered: dict[int, dict[str, str]] = {}
         for i, (api, _, _) in parsed.items():
             try:
@@ -155,10 +125,22 @@ def build_packages(
                 models = assemble_models(registry, models_of(i))
                 files = {**rendered[i], "models.py": _models_file(api, models)}
                 warned = (*specs[i].warnings, *(p for p in registry.problems if p.level != "error"))
-                drafts.append((api, len(registry.schemas), files, _served(specs[i]), warned))
+                drafts.append((api, len(registry.schemas), files, _served(specs[i], lenient, store), warned))
             except Exception as exc:
                 failures[i] = exc
-        invalid = validation()
+        # ruff formats (in its own processes) while the validator finishes; its work is thrown away if that fails.
+        formatting: Future[tuple[dict[str, str], dict[str, list[tuple[int, str]]]]] | None = None
+        if not failures and not problems and len(drafts) == len(specs):
+            names = {api.package: display_path(spec.path) for (api, *_), spec in zip(drafts, specs, strict=True)}
+            all_files = {f"{api.package}/{n}": t for api, _, files, _, _ in drafts for n, t in files.items()}
+            formatter = ThreadPoolExecutor(max_workers=1)
+            formatting = formatter.submit(_ruff, all_files, names, store)
+            formatter.shutdown(wait=False)
+        try:
+            invalid = validation()
+        finally:
+            if formatting is not None:
+                wait([formatting])
     for i, failure in sorted(failures.items()):
         rejected = invalid.get(str(specs[i].path))
         if rejected is not None:  # a spec the validator rejects: its problems, and whatever else is independent
@@ -171,14 +153,14 @@ def build_packages(
     problems += [p for found in invalid.values() for p in found]
     if problems:
         raise GenerationError(problems)
-    names = {api.package: display_path(spec.path) for (api, *_), spec in zip(drafts, specs, strict=True)}
-    formatted = _ruff(
-        {f"{api.package}/{name}": text for api, _, files, _, _ in drafts for name, text in files.items()}, names
-    )
+    if formatting is None:  # pragma: no cover - formatting started whenever nothing had failed
+        raise AssertionError("nothing failed, yet nothing was formatted")
+    formatted, imports = formatting.result()
     packages = []
     for (api, model_count, files, document_json, warned), spec in zip(drafts, specs, strict=True):
         generated = {name: formatted[f"{api.package}/{name}"] for name in files}
-        runtime = runtime_files(PROFILES[api.profile], api, generated.values())
+        imported = [found for name in files for found in imports[f"{api.package}/{name}"]]
+        runtime = runtime_files(PROFILES[api.profile], api, imported)
         out = {name: text.encode() for name, text in {**generated, **runtime}.items()}
         out["py.typed"] = b""
         out["openapi.json"] = document_json.encode()
@@ -197,6 +179,11 @@ def build_packages(
             continue
         out.update(release_files)
         packages.append(Package(api.package, api, dict(sorted(out.items())), model_count, done, warned))
+    for name in seen:  # a hint for scheduling only (see the warm-up above): never read for output
+        if not store.get("seen", name):
+            store.put("seen", name, True)
+    if store.written:
+        store.prune()
     if problems:
         raise GenerationError(problems)
     return packages
@@ -213,28 +200,87 @@ def _within(problem: Problem, others: Sequence[Problem]) -> bool:
     )
 
 
-def _submit_models(submit: Submit, planned: dict[int, list[ModelChunk]]) -> Callable[[int], list[ChunkModels]]:
-    """Submit every spec's model chunks, small ones several to a job; the getter gives one spec's parts in order."""
-    batches: list[list[tuple[int, ModelChunk]]] = []
+def _submit_models(
+    submit: Submit, planned: dict[int, list[ModelChunk]], store: Cache
+) -> Callable[[int], list[ChunkModels]]:
+    """Submit every spec's model chunks the cache does not have, small ones several to a job; the getter gives one
+    spec's parts in order (and caches what was generated)."""
+    found: dict[tuple[int, int], ChunkModels] = {}
+    batches: list[list[tuple[int, int, ModelChunk]]] = []
     for i, chunks in planned.items():
-        for chunk in chunks:
-            if not batches or sum(len(c.schemas) for _, c in batches[-1]) + len(chunk.schemas) > CHUNK_SCHEMAS:
+        for c, chunk in enumerate(chunks):
+            cached = _cached_chunk(store.get("chunk", chunk.key()))
+            if cached is not None:
+                found[i, c] = cached
+                continue
+            if not batches or sum(len(b.schemas) for _, _, b in batches[-1]) + len(chunk.schemas) > JOB_SCHEMAS:
                 batches.append([])
-            batches[-1].append((i, chunk))
-    results = [submit(generate_chunks, [chunk for _, chunk in batch]) for batch in batches]
+            batches[-1].append((i, c, chunk))
+    results = [submit(run_chunks, [chunk for _, _, chunk in batch]) for batch in batches]
 
     def models_of(spec: int) -> list[ChunkModels]:
-        parts: list[ChunkModels] = []
         for batch, get in zip(batches, results, strict=True):
-            for (owner, _), part in zip(batch, get(), strict=True):
-                if owner != spec:
+            if not any(owner == spec for owner, _, _ in batch):
+                continue
+            for (owner, c, chunk), part in zip(batch, get(), strict=True):
+                if owner != spec or (owner, c) in found:
                     continue
                 if isinstance(part, GenerationError):
                     raise part
-                parts.append(part)
-        return parts
+                store.put("chunk", chunk.key(), (part.imports, part.definitions, tuple(sorted(part.external))))
+                found[owner, c] = part
+        return [with_copies(found[spec, c], chunk.copies) for c, chunk in enumerate(planned[spec])]
 
     return models_of
+
+
+def _cached_chunk(value: Any) -> ChunkModels | None:
+    """A cached chunk's code, or None for anything of another shape."""
+    try:
+        imports, definitions, external = value
+        return ChunkModels(
+            tuple(str(i) for i in imports),
+            tuple((str(n), str(t)) for n, t in definitions),
+            frozenset(str(e) for e in external),
+        )
+    except (TypeError, ValueError):
+        return None
+
+
+def _submit_validation(
+    submit: Submit, specs: Sequence[LoadedSpec], lenient: bool, store: Cache
+) -> Callable[[], dict[str, list[Problem]]]:
+    """Validate the specs the cache has no verdict on (in a worker); the getter gives the problems of the specs the
+    validator rejects, by path, and caches every verdict (a clean one too)."""
+    keys = [content_key("lenient" if lenient else "strict", spec.raw) for spec in specs]
+    known: dict[int, list[Problem]] = {}
+    for i, (spec, key) in enumerate(zip(specs, keys, strict=True)):
+        cached = _cached_problems(spec, store.get("validation", key))
+        if cached is not None:
+            known[i] = cached
+    todo = [i for i in range(len(specs)) if i not in known]
+    result = submit(_validate_each, [specs[i] for i in todo], store) if todo else (lambda: [])
+
+    def invalid() -> dict[str, list[Problem]]:
+        for i, found in zip(todo, result(), strict=True):
+            store.put(
+                "validation",
+                keys[i],
+                tuple((p.pointer, p.code, p.message, p.line, p.level, p.column) for p in found),
+            )
+            known[i] = found
+        return {str(specs[i].path): found for i, found in sorted(known.items()) if found}
+
+    return invalid
+
+
+def _cached_problems(spec: LoadedSpec, value: Any) -> list[Problem] | None:
+    if value is None:
+        return None
+    try:
+        return [Problem(spec.display, *fields) for fields in value]
+    except TypeError:
+        return None
 
 
 _WARM_UP_BYTES = 1_000_000
@@ -272,27 +318,86 @@ def _models_file(api: Api, models_code: str) -> str:
     )
 
 
-def _served(spec: LoadedSpec) -> str:
+def _served(spec: LoadedSpec, lenient: bool, store: Cache) -> str:
     """The spec as the generated server serves it at `/openapi.json`."""
-    return json.dumps(spec.document, indent=2, ensure_ascii=False) + "\n"
+    key = content_key("lenient" if lenient else "strict", spec.raw)
+    cached = store.get("served", key)
+    if isinstance(cached, str):
+        return cached
+    text = json.dumps(spec.document, indent=2, ensure_ascii=False) + "\n"
+    store.put("served", key, text)
+    return text
 
 
-def _validate_all(specs: Sequence[LoadedSpec]) -> dict[str, list[Problem]]:
-    """openapi-spec-validator's problems by spec path, for the specs it rejects."""
-    return {str(spec.path): found for spec in specs if (found := validate_document(spec))}
+def _validate_each(specs: Sequence[LoadedSpec], store: Cache) -> list[list[Problem]]:
+    """openapi-spec-validator's problems of each spec (none for a valid one). Schemas whose meta-schema check passed
+    in an earlier run (the same content) are not checked again: the cache keeps their digests."""
+    from generator import loader
+
+    known = store.get("meta-passed", "")
+    if isinstance(known, bytes) and len(known) % 16 == 0:
+        loader.META_PASSED.update(known[i : i + 16] for i in range(0, len(known), 16))
+    before = len(loader.META_PASSED)
+    found = [validate_document(spec) for spec in specs]
+    if len(loader.META_PASSED) != before:
+        kept = sorted(loader.META_PASSED)[-_META_PASSED_KEPT:]
+        store.put("meta-passed", "", b"".join(kept))
+    return found
+
+
+_META_PASSED_KEPT = 200_000
+"""Digests of schemas that passed the meta-schema check kept in the cache, at most (16 bytes each)."""
 
 
 PROJECT_RULES = "E,F,W,I,UP,B,SIM,RUF"
 """The ruff rules of this project's configuration (pyproject.toml), which generated code passes."""
 
 
-def _ruff(files: dict[str, str], specs: dict[str, str]) -> dict[str, str]:
-    """Format and lint-fix the Python files with ruff, isolated from any project configuration (determinism).
+def _ruff(
+    files: dict[str, str], specs: dict[str, str], store: Cache | None = None
+) -> tuple[dict[str, str], dict[str, list[tuple[int, str]]]]:
+    """Format and lint-fix the Python files with ruff, isolated from any project configuration (determinism); with
+    them, the relative imports of each formatted file as (level, module), which ruff reports as it parses them
+    (cheaper than parsing megabytes of generated code again here).
+
+    ruff treats each file on its own, except that an import is first-party where a folder of its name is beside the
+    packages: a file's result is cached by its path, its text and the packages' names, and ruff runs on the others
+    only (with every package's folder there).
 
     A file ruff cannot parse is a template bug met by this spec: the problem names the spec and the file.
     """
+    packages = sorted({name.split("/", 1)[0] for name in files})
+    keys = {name: content_key(name, "\0".join(packages), text) for name, text in files.items()}
+    done: dict[str, tuple[str, list[tuple[int, str]]]] = {}
+    for name in files:
+        cached = _cached_ruff(store.get("ruff", keys[name]) if store is not None else None)
+        if cached is not None:
+            done[name] = cached
+    todo = {name: text for name, text in files.items() if name not in done}
+    if todo:
+        formatted, imports = _run_ruff_steps(todo, packages, specs)
+        for name in todo:
+            done[name] = (formatted[name], imports[name])
+            if store is not None:
+                store.put("ruff", keys[name], (formatted[name], tuple(imports[name])))
+    return {name: done[name][0] for name in files}, {name: done[name][1] for name in files}
+
+
+def _cached_ruff(value: Any) -> tuple[str, list[tuple[int, str]]] | None:
+    try:
+        text, imports = value
+        return str(text), [(int(level), str(module)) for level, module in imports]
+    except (TypeError, ValueError):
+        return None
+
+
+def _run_ruff_steps(
+    files: dict[str, str], packages: list[str], specs: dict[str, str]
+) -> tuple[dict[str, str], dict[str, list[tuple[int, str]]]]:
     with tempfile.TemporaryDirectory(prefix="streamspec-ruff-") as tmp:
         root = Path(tmp)
+        for package in packages:
+            (root / package).mkdir()
         for name, text in files.items():
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).write_text(text, encoding="utf-8")
@@ -304,23 +409,63 @@ def _ruff(files: dict[str, str], specs: dict[str, str]) -> dict[str, str]:
         unused += ["--fix", "--exit-zero", "--quiet"]
         steps = (["check", *lint, "."], ["format", *settings, "."], ["check", *unused, "."])
         for args in steps:
-            done = subprocess.run([find_ruff_bin(), *args], cwd=root, capture_output=True, text=True, check=False)
-            if done.returncode != 0:
-                output = (done.stderr + done.stdout).strip()
-                broken = sorted({m for m in re.findall(r"([\w.-]+/[\w./-]+\.py)", output) if m in files}) or ["?"]
-                package = broken[0].split("/", 1)[0]
-                raise GenerationError(
-                    [
-                        Problem(
-                            specs.get(package, package),
-                            "",
-                            "render.ruff",
-                            f"rendered {broken[0]} is not valid Python (ruff {args[0]}): {output[:2000]}",
-                        )
-                    ]
-                )
+            _run_ruff(args, root, files, specs)
+        imports = _relative_imports(_run_ruff(["check", *_IMPORTS, "."], root, files, specs), root)
         # The header's `noqa` line, where ruff removed it as unused, leaves blank lines behind.
-        return {name: _LEADING_BLANKS.sub(r"\1", (root / name).read_text(encoding="utf-8")) for name in files}
+        formatted = {name: _LEADING_BLANKS.sub(r"\1", (root / name).read_text(encoding="utf-8")) for name in files}
+        return formatted, {name: imports.get(name, []) for name in files}
+
+
+_IMPORTS = [
+    "--isolated",
+    "--target-version",
+    "py311",
+    "--select",
+    "TID252",
+    "--config",
+    'lint.flake8-tidy-imports.ban-relative-imports = "all"',
+    "--ignore-noqa",
+    "--output-format",
+    "json",
+    "--exit-zero",
+]
+"""ruff reporting every relative import statement (rule TID252 with all relative imports banned), noqa or not."""
+_RELATIVE_IMPORT = re.compile(r"from\s+(\.+)\s*([\w.]*)\s+import\b")
+
+
+def _run_ruff(args: list[str], root: Path, files: dict[str, str], specs: dict[str, str]) -> str:
+    done = subprocess.run([find_ruff_bin(), *args], cwd=root, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        output = (done.stderr + done.stdout).strip()
+        broken = sorted({m for m in re.findall(r"([\w.-]+/[\w./-]+\.py)", output) if m in files}) or ["?"]
+        package = broken[0].split("/", 1)[0]
+        raise GenerationError(
+            [
+                Problem(
+                    specs.get(package, package),
+                    "",
+                    "render.ruff",
+                    f"rendered {broken[0]} is not valid Python (ruff {args[0]}): {output[:2000]}",
+                )
+            ]
+        )
+    return done.stdout
+
+
+def _relative_imports(report: str, root: Path) -> dict[str, list[tuple[int, str]]]:
+    """(level, module) of each import statement ruff reported, by file: read from the statement's first line."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    lines: dict[str, list[str]] = {}
+    for diagnostic in json.loads(report):
+        name = Path(diagnostic["filename"]).resolve().relative_to(root.resolve()).as_posix()
+        if name not in lines:
+            lines[name] = (root / name).read_text(encoding="utf-8").split("\n")
+        location = diagnostic["location"]
+        statement = _RELATIVE_IMPORT.match(lines[name][location["row"] - 1], location["column"] - 1)
+        if statement is None:
+            raise ValueError(f"ruff reported a relative import it did not find at {name}:{location}")
+        found.setdefault(name, []).append((len(statement[1]), statement[2]))
+    return found
 
 
 _LEADING_BLANKS = re.compile(r"\A((?:#[^\n]*\n)+)\n+")

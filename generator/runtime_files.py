@@ -23,9 +23,10 @@ _CORE_IMPORT = re.compile(r"^(\s*from )generator\.runtime\.(\w+)( import)", re.M
 _PACKAGE_RUNTIME = "_runtime"
 
 
-def runtime_files(profile: Profile, api: Api, sources: Iterable[str]) -> dict[str, str]:
-    """`_runtime/...` files by package path: the modules `sources` (generated code) import, and their imports."""
-    wanted = {module for source in sources for module in _imported(source, level=1, package=_PACKAGE_RUNTIME)}
+def runtime_files(profile: Profile, api: Api, imports: Iterable[tuple[int, str]]) -> dict[str, str]:
+    """`_runtime/...` files by package path: the modules the generated code imports (`imports`: the (level, module)
+    of each of its relative import statements, as ruff reports them), and their imports."""
+    wanted = {module for level, name in imports if level == 1 and (module := _runtime_module(name))}
     wanted |= {f"{profile.name}/{module}" for module in profile.runtime_modules(api)}
     pending, seen = list(wanted), set()
     while pending:
@@ -46,6 +47,12 @@ def runtime_files(profile: Profile, api: Api, sources: Iterable[str]) -> dict[st
         else:
             files[f"{_PACKAGE_RUNTIME}/{module}.py"] = _vendored(module, (RUNTIME / f"{name}.py").read_text("utf-8"))
     return files
+
+
+def _runtime_module(name: str) -> str | None:
+    """`_runtime.huawei.auth` -> `huawei/auth`; None for a module outside the runtime, or the runtime package."""
+    parts = name.split(".")
+    return "/".join(parts[1:]) if parts[0] == _PACKAGE_RUNTIME and len(parts) > 1 else None
 
 
 def _profile_dir(profile: Profile) -> Path:

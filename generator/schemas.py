@@ -131,6 +131,7 @@ class UnionRule:
     tags: tuple[tuple[str, str], ...] = ()
 
 
+@cache
 def class_name(raw: str) -> str:
     """A readable PascalCase class name for a schema name such as `issuing.card` or `live_exit_config`; one that
     would shadow a name the models module uses (a keyword such as `True`, `Field`, `Any`) gets a `Model` suffix."""
@@ -138,7 +139,10 @@ def class_name(raw: str) -> str:
     name = "".join(p[:1].upper() + p[1:] for p in parts) or "Model"
     if name[0].isdigit():
         name = "M" + name
-    return name + "Model" if name in _RESERVED or keyword.iskeyword(name) or name in dir(builtins) else name
+    return name + "Model" if name in _RESERVED or keyword.iskeyword(name) or name in _BUILTINS else name
+
+
+_BUILTINS = frozenset(dir(builtins))
 
 
 def is_binary_string(schema: Any) -> bool:
@@ -883,6 +887,7 @@ _OBJECT_KEYWORDS = frozenset(
 _NOTES = frozenset({"title", "description", "$comment", "x-error-code", "examples", "example"})
 
 
+@cache
 def _clean_text(text: str) -> str:
     """Documentation as generated code can carry it: no tabs, no trailing spaces (they become docstrings)."""
     return "\n".join(line.rstrip() for line in text.expandtabs(4).splitlines()).strip()

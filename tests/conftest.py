@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from types import ModuleType
 
@@ -13,6 +16,20 @@ ROOT = Path(__file__).resolve().parents[1]
 GENERATED = ROOT / "generated"
 SPECS = ROOT / "specs"
 VENDOR_PACKAGES = ("huaweicloud_live", "huaweicloud_metastudio", "volcengine_live")
+
+
+_CACHE = tempfile.mkdtemp(prefix="streamspec-test-cache-")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The generator's cache (`generator.cache`) in a folder of this run's own: tests never read or fill the user's,
+    and every entry they read was written by this run."""
+    os.environ["STREAMSPEC_CACHE_DIR"] = _CACHE
+    os.environ.pop("STREAMSPEC_CACHE", None)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_CACHE, ignore_errors=True)
 
 
 def import_generated(name: str, folder: Path = GENERATED) -> ModuleType:

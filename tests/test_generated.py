@@ -15,7 +15,8 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.pipeline import build_package, generator_fingerprint
+from generator.fingerprint import generator_fingerprint
+from generator.pipeline import build_package
 from generator.versions import Previous
 from generator.writer import (
     diff_package,

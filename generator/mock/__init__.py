@@ -13,10 +13,39 @@ logged and kept on the app (`MockApp.nonconforming`).
 its link parameters name; reading it again answers what was created, and after a DELETE of it the mock answers 404.
 """
 
-from generator.mock.app import MockApp, MockOptions, mock_app
-from generator.mock.auth import MOCK_CREDENTIALS, MockCredentials
-from generator.mock.handlers import MockHandlers
-from generator.mock.package import MockPackage, load_package
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from generator.mock.app import MockApp, MockOptions, mock_app
+    from generator.mock.auth import MOCK_CREDENTIALS, MockCredentials
+    from generator.mock.handlers import MockHandlers
+    from generator.mock.package import MockPackage, load_package
+
+_HOMES = {
+    "MOCK_CREDENTIALS": "auth",
+    "MockApp": "app",
+    "MockCredentials": "auth",
+    "MockHandlers": "handlers",
+    "MockOptions": "app",
+    "MockPackage": "package",
+    "load_package": "package",
+    "mock_app": "app",
+}
+"""Where each public name lives: imported on first use, so that the CLI (which registers `mock` beside every other
+verb) does not import the mock's server, instance generation and conformance checks on every run."""
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "MOCK_CREDENTIALS",

@@ -41,9 +41,16 @@ sys.exit(main(sys.argv[1:]))
 
 
 def run_killed(patch: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI in a process killed at the patched call; without the cache, whose writes would count as calls."""
     script = KILLER.format(patch=textwrap.dedent(patch))
     return subprocess.run(
-        [sys.executable, "-c", script, *args], cwd=REPO, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", script, *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "STREAMSPEC_CACHE": "off"},
     )
 
 
@@ -144,7 +151,7 @@ def test_workers_die_with_a_killed_generator(tmp_path: Path) -> None:
         generator.jobs.cores = lambda: 2  # workers even on one core
         def slow(*args):
             time.sleep(60)
-        generator.pipeline.generate_chunks = slow
+        generator.pipeline.run_chunks = slow
         from generator.cli import main
         main(sys.argv[1:])
         """
@@ -154,6 +161,7 @@ def test_workers_die_with_a_killed_generator(tmp_path: Path) -> None:
         cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, "STREAMSPEC_CACHE": "off"},  # so that the chunks are generated, slowly
     )
     try:
         deadline = time.monotonic() + 30

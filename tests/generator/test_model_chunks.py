@@ -76,6 +76,26 @@ components:
     Mood:
       type: string
       enum: [happy, sad]
+    Feeling:
+      type: string
+      enum: [happy, sad]
+    Humour:
+      type: string
+      enum: [happy, sad]
+    Kitten:
+      type: object
+      description: Schemas of the same content share their code, each under its own name.
+      properties:
+        mother: {$ref: '#/components/schemas/Cat'}
+        mood: {$ref: '#/components/schemas/Mood'}
+        tags: {type: array, items: {type: string}, default: []}
+    Cub:
+      type: object
+      description: Schemas of the same content share their code, each under its own name.
+      properties:
+        mother: {$ref: '#/components/schemas/Cat'}
+        mood: {$ref: '#/components/schemas/Mood'}
+        tags: {type: array, items: {type: string}, default: []}
     Label:
       type: [string, "null"]
       maxLength: 5
@@ -164,10 +184,33 @@ def test_groups_are_never_split_and_chunks_stay_small(chunk_specs: list[Path]) -
     assert ["Address", "Mood", "Owner"] in units
     for size in (1, 2, 3, 5, CHUNK_SCHEMAS):
         chunks = plan_chunks(registry, size)
-        assert sorted(name for chunk in chunks for name in chunk.schemas) == sorted(registry.schemas)
+        assert sorted(name for chunk in chunks for name in chunk.names()) == sorted(registry.schemas)
         for chunk in chunks:
-            assert all(set(unit) <= set(chunk.schemas) or not set(unit) & set(chunk.schemas) for unit in units)
+            names = set(chunk.names())
+            assert all(set(unit) <= names or not set(unit) & names for unit in units)
             assert len(chunk.schemas) <= size or any(set(chunk.schemas) == set(unit) for unit in units)
+
+
+def test_schemas_of_the_same_content_are_generated_once(chunk_specs: list[Path]) -> None:
+    for path in chunk_specs:
+        registry = registry_of(path)
+        copies = {names for chunk in plan_chunks(registry) for names in chunk.copies.values()}
+        assert ("Cub", "Kitten") in copies
+        assert any({"Feeling", "Humour"} <= set(names) for names in copies)
+        code = models_code(registry, CHUNK_SCHEMAS)
+        assert "class Cub(ApiModel):" in code and "class Kitten(ApiModel):" in code
+        assert "Feeling = TypeAliasType(" in code and "StreamspecShared" not in code
+
+
+def test_an_edit_changes_the_chunks_of_what_it_edits_only(tmp_path: Path) -> None:
+    """Which chunk a group lands in depends on the group alone, so that the cache regenerates little after an edit."""
+    before = plan_chunks(registry_of(write_spec(tmp_path, "before.yaml", CHUNKS_31)), 3)
+    edited = CHUNKS_31.replace("bark: {type: integer, minimum: 0}", "bark: {type: integer, minimum: 1}")
+    after = plan_chunks(registry_of(write_spec(tmp_path, "after.yaml", edited)), 3)
+    changed = {chunk.key() for chunk in after} - {chunk.key() for chunk in before}
+    assert [sorted(c.names()) for c in after if c.key() in changed] == [
+        sorted(c.names()) for c in before if "Dog" in c.names()
+    ]
 
 
 def test_fields_into_other_groups_are_made_external_and_keep_their_null(chunk_specs: list[Path]) -> None:

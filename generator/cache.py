@@ -1,0 +1,207 @@
+"""A cache of generation's costly steps, keyed by content, so that regenerating after an edit redoes only what the edit
+changed: model chunks (by the schemas datamodel-code-generator is given), ruff's output (by each file's text),
+validation and the parsed document (by the spec's bytes).
+
+Every key also holds a fingerprint of the generator itself: the source of every module and template under
+`generator/`, and the versions of Python and of every tool whose output it keeps (datamodel-code-generator, ruff,
+pydantic, PyYAML, openapi-spec-validator, ...). An upgrade or an edit of the generator therefore misses, never reads a
+stale entry; nothing is ever looked up by name or date.
+
+- **Where**: `$STREAMSPEC_CACHE_DIR`, else `$XDG_CACHE_HOME/streamspec`, else `~/.cache/streamspec`.
+  `STREAMSPEC_CACHE=off` (or `0`, `no`, `false`) turns it off; so does a folder that cannot be created.
+- **Bounded**: at most `$STREAMSPEC_CACHE_MB` megabytes (default 512); after a run that added entries, the least
+  recently used go first.
+- **Safe**: an entry is written to a temporary file beside it and renamed into place, so concurrent runs (which
+  would write the same bytes for the same key) and killed ones never leave a partial entry. Each entry carries a
+  digest of its content: one that does not check out (a torn disk, a hand edit) is deleted and counts as a miss,
+  never as a crash or a wrong result.
+- **Transparent**: a hit gives what the step would compute; `tests/generator/test_cache.py` compares cached and
+  uncached output over many random edits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+import time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR_ENV = "STREAMSPEC_CACHE_DIR"
+SWITCH_ENV = "STREAMSPEC_CACHE"
+SIZE_ENV = "STREAMSPEC_CACHE_MB"
+DEFAULT_MB = 512
+_FORMAT = 1
+"""The layout of entries; part of every key."""
+_TOOLS = (
+    "datamodel-code-generator",
+    "ruff",
+    "pydantic",
+    "pydantic-core",
+    "PyYAML",
+    "openapi-spec-validator",
+    "openapi-schema-validator",
+    "jsonschema",
+    "jsonschema-path",
+    "Jinja2",
+)
+"""Distributions whose behaviour shapes what is cached."""
+_STALE_TEMPORARY = 3600.0
+"""Seconds after which a temporary file is taken for a crashed writer's and removed when pruning."""
+
+
+def cache_root() -> Path | None:
+    """The cache's folder, or None when it is turned off."""
+    if os.environ.get(SWITCH_ENV, "").strip().lower() in ("off", "0", "no", "false"):
+        return None
+    explicit = os.environ.get(CACHE_DIR_ENV, "").strip()
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".cache") / "streamspec"
+
+
+@cache
+def fingerprint() -> str:
+    """A digest of the generator's own source and of the versions of the tools it runs."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256(f"{_FORMAT}\0{sys.version}\0".encode())
+    for name in _TOOLS:
+        try:
+            digest.update(f"{name}={version(name)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{name}=-\0".encode())
+    root = Path(__file__).parent
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".jinja") and p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+class Cache:
+    """Entries by (kind, key); values are what `marshal` can write (strings, numbers, tuples, lists, dicts)."""
+
+    def __init__(self, root: Path | None, *, limit_mb: float | None = None) -> None:
+        self.root = root / f"v{_FORMAT}" if root is not None else None
+        self.limit = int((limit_mb if limit_mb is not None else _limit_mb()) * 1024 * 1024)
+        self.written = 0
+        if self.root is not None:
+            try:
+                self.root.mkdir(parents=True, exist_ok=True)
+            except OSError:  # read-only home, a file in the way: no cache rather than no generation
+                self.root = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.root is not None
+
+    def _path(self, kind: str, key: str) -> Path:
+        assert self.root is not None
+        name = hashlib.sha256(f"{fingerprint()}\0{kind}\0{key}".encode("utf-8", "surrogatepass")).hexdigest()
+        return self.root / kind / name[:2] / name[2:]
+
+    def get(self, kind: str, key: str) -> Any:
+        """The value stored under (kind, key), or None: missing, unreadable or corrupt (then deleted)."""
+        if self.root is None:
+            return None
+        path = self._path(kind, key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        value = _decoded(data)
+        if value is None:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            return None
+        with contextlib.suppress(OSError):  # most recently used, for pruning
+            os.utime(path)
+        return value
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        """Store `value` (not None) under (kind, key), atomically; silently nothing when it cannot be written."""
+        if self.root is None or value is None:
+            return
+        try:
+            payload = marshal.dumps(value)
+        except (ValueError, RecursionError):  # a value marshal cannot write (a datetime in a document): not cached
+            return
+        path = self._path(kind, key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(hashlib.sha256(payload).digest() + payload)
+                os.replace(temporary, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+        except OSError:
+            return
+        self.written += 1
+
+    def prune(self) -> None:
+        """Remove the least recently used entries until the cache fits its limit, and crashed writers' leftovers."""
+        if self.root is None:
+            return
+        now = time.time()
+        entries: list[tuple[float, int, str]] = []
+        for folder, _, files in os.walk(self.root):
+            for name in files:
+                path = os.path.join(folder, name)
+                try:
+                    info = os.stat(path)
+                except OSError:
+                    continue
+                if name.startswith(".tmp-"):
+                    if now - info.st_mtime > _STALE_TEMPORARY:
+                        with contextlib.suppress(OSError):
+                            os.unlink(path)
+                    continue
+                entries.append((info.st_mtime, info.st_size, path))
+        total = sum(size for _, size, _ in entries)
+        for _, size, path in sorted(entries):
+            if total <= self.limit:
+                break
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+            total -= size
+
+
+def _decoded(data: bytes) -> Any:
+    """An entry's value, or None when its digest does not check out or it does not read back."""
+    if len(data) < 32 or hashlib.sha256(data[32:]).digest() != data[:32]:
+        return None
+    try:
+        return marshal.loads(data[32:])
+    except (ValueError, EOFError, TypeError):
+        return None
+
+
+def _limit_mb() -> float:
+    try:
+        return max(float(os.environ.get(SIZE_ENV, DEFAULT_MB)), 0.0)
+    except ValueError:
+        return float(DEFAULT_MB)
+
+
+def open_cache() -> Cache:
+    """The cache as the environment configures it (see the module's docstring)."""
+    return Cache(cache_root())
+
+
+def content_key(*parts: str | bytes) -> str:
+    """A digest of several strings or byte strings, each delimited."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()

@@ -1,0 +1,50 @@
+"""What besides the spec shapes a package: the stamp's fingerprint of the generator (see `generator.writer`).
+
+Kept apart from the pipeline so that a run that finds everything up to date imports nothing heavy."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from generator import __version__
+
+_GENERATION_MODULES = (
+    "errors",
+    "ir",
+    "loader",
+    "models",
+    "packaging",
+    "parser",
+    "pipeline",
+    "render",
+    "runtime_files",
+    "schemas",
+    "versions",
+)
+"""The generator's modules whose code shapes a package's content (the CLI, writer, emulator and others do not)."""
+
+
+def generator_fingerprint(profile: str) -> str:
+    """A digest of everything besides the spec that shapes a package of `profile`: the generator's version and the
+    versions of the tools it runs, its generation code, templates and core runtime, the profile registry and that
+    profile's own folder. Another profile's folder is not part of it, so editing one vendor stales no other's
+    packages."""
+    import datamodel_code_generator
+
+    digest = hashlib.sha256(f"{__version__}\0{datamodel_code_generator.get_version()}\0{_ruff_version()}".encode())
+    root = Path(__file__).parent
+    paths = [root / f"{name}.py" for name in _GENERATION_MODULES]
+    for folder in (root / "templates", root / "runtime", root / "profiles" / profile):
+        paths += [p for p in folder.rglob("*") if p.is_file() and p.suffix in (".py", ".jinja")]
+    paths += [root / "profiles" / "__init__.py", root / "profiles" / "base.py"]
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _ruff_version() -> str:
+    from importlib.metadata import version
+
+    return version("ruff")

@@ -1,0 +1,269 @@
+"""The generation cache (`generator.cache`) changes how long generation takes, never what it gives: cached and
+uncached output agree over many random edits of a spec, a corrupted entry is ignored and rewritten, a change of the
+generator or of a tool misses, concurrent runs share it safely, it stays within its size, lives where the environment
+says and can be turned off."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import random
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator import cache as cache_module
+from generator import pipeline
+from generator.cache import Cache, cache_root, content_key, fingerprint, open_cache
+from generator.cli import main
+from generator.errors import GenerationError
+from generator.pipeline import build_packages
+from tests.generator.conftest import GENERALITY, REPO, TINY_SPEC, VENDOR_SPECS, snapshot, write_spec
+
+
+def outcome(spec: Path, store: Cache) -> dict[str, bytes] | list[str]:
+    """A package's files, or the problems that refused it (what `generate` and `check` report)."""
+    try:
+        return build_packages([spec], cache=store)[0].files
+    except GenerationError as exc:
+        return [str(p) for p in exc.problems]
+
+
+def entries(root: Path) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _schemas(document: dict[str, Any]) -> dict[str, Any]:
+    return document.setdefault("components", {}).setdefault("schemas", {})
+
+
+def edit(document: dict[str, Any], rng: random.Random) -> str:
+    """One random edit of one schema or one operation, as a user makes them; says what it did."""
+    schemas = _schemas(document)
+    operations = [op for item in document.get("paths", {}).values() for op in item.values() if isinstance(op, dict)]
+    choice = rng.randrange(8)
+    name = rng.choice(sorted(schemas))
+    schema = schemas[name]
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    if choice == 0:
+        schema["description"] = f"Edited {rng.randrange(10**6)}."
+        return f"describe {name}"
+    if choice == 1 and isinstance(properties, dict):
+        properties[f"added_{rng.randrange(1000)}"] = rng.choice(
+            [{"type": "string", "maxLength": 7}, {"type": "integer", "minimum": 1}, {"type": "array", "items": {}}]
+        )
+        return f"add a field to {name}"
+    if choice == 2 and isinstance(properties, dict) and properties:
+        del properties[rng.choice(sorted(properties))]
+        return f"remove a field of {name}"
+    if choice == 3 and isinstance(properties, dict) and properties:
+        field = rng.choice(sorted(properties))
+        properties[field] = {"type": rng.choice(["string", "boolean", "number"]), "description": "Retyped."}
+        return f"retype {name}.{field}"
+    if choice == 4:  # a copy: the same content under a second name (generated once, named twice)
+        schemas[f"{name}Copy{rng.randrange(100)}"] = copy.deepcopy(schema)
+        return f"copy {name}"
+    if choice == 5 and operations:
+        operation = rng.choice(operations)
+        operation["summary"] = f"Edited summary {rng.randrange(10**6)}."
+        return f"summarise {operation.get('operationId')}"
+    if choice == 6 and operations:
+        operation = rng.choice(operations)
+        operation.setdefault("parameters", []).append(
+            {"name": f"extra{rng.randrange(1000)}", "in": "query", "schema": {"type": "string", "maxLength": 9}}
+        )
+        return f"add a parameter to {operation.get('operationId')}"
+    schemas[f"Added{rng.randrange(1000)}"] = {"type": "object", "properties": {"a": {"type": "string"}}}
+    return "add a schema"
+
+
+@pytest.mark.parametrize("source", [VENDOR_SPECS[-1], GENERALITY], ids=lambda p: p.stem)
+def test_cached_and_uncached_output_agree_over_random_edits(source: Path, tmp_path: Path) -> None:
+    """Each edit is generated with the cache that every earlier version filled, and without any cache."""
+    rng = random.Random(source.stem)
+    document = yaml.safe_load(source.read_text(encoding="utf-8"))
+    store = Cache(tmp_path / "cache")
+    spec = tmp_path / source.name
+    done: list[str] = []
+    for _ in range(12):
+        spec.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        cached = outcome(spec, store)
+        assert cached == outcome(spec, Cache(None)), f"after: {done}"
+        done.append(edit(document, rng))
+    assert store.written > 0
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    return write_spec(tmp_path / "specs", "tiny.yaml", TINY_SPEC)
+
+
+def test_a_corrupted_entry_is_ignored_and_rewritten(tiny: Path, tmp_path: Path) -> None:
+    root = tmp_path / "cache"
+    expected = outcome(tiny, Cache(root))
+    written = entries(root)
+    assert written
+    rng = random.Random(7)
+    for index, path in enumerate(written):
+        data = Path(path).read_bytes()
+        damaged = [b"", data[: len(data) // 2], data[:-1] + bytes([data[-1] ^ 1]), os.urandom(64)][index % 4]
+        Path(path).write_bytes(damaged if rng.random() < 0.9 else data)
+    store = Cache(root)
+    assert outcome(tiny, store) == expected
+    assert entries(root) == written  # every damaged entry was written again, whole
+
+
+def test_a_change_of_the_generator_or_a_tool_misses(
+    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "cache"
+    expected = outcome(tiny, Cache(root))
+    store = Cache(root)
+    assert outcome(tiny, store) == expected and store.written == 0  # everything was there
+    monkeypatch.setattr(cache_module, "fingerprint", lambda: "another generator")
+    store = Cache(root)
+    assert outcome(tiny, store) == expected and store.written > 0  # nothing was
+
+
+def test_the_fingerprint_covers_tool_versions(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.metadata
+
+    before = fingerprint.__wrapped__()
+    real = importlib.metadata.version
+    monkeypatch.setattr(
+        importlib.metadata, "version", lambda name: "0.0" if name == "datamodel-code-generator" else real(name)
+    )
+    assert fingerprint.__wrapped__() != before
+
+
+def test_the_fingerprint_changes_with_a_generator_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = fingerprint.__wrapped__()
+    source = Path(cache_module.__file__).parent / "models.py"
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: real(self) + b"#" if self == source else real(self))
+    assert fingerprint.__wrapped__() != before
+
+
+def test_concurrent_runs_share_the_cache_safely(tmp_path: Path) -> None:
+    spec = VENDOR_SPECS[0]
+    env = {**os.environ, "STREAMSPEC_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "generator", "generate", str(spec), "--force", "--output"]
+    runs = [
+        subprocess.Popen([*command, str(tmp_path / f"out{i}")], cwd=REPO, env=env, stderr=subprocess.PIPE)
+        for i in range(4)
+    ]
+    assert [run.wait(300) for run in runs] == [0, 0, 0, 0]
+    uncached = {**env, "STREAMSPEC_CACHE": "off"}
+    subprocess.run([*command, str(tmp_path / "fresh")], cwd=REPO, env=uncached, check=True, capture_output=True)
+    fresh = {k: v for k, v in snapshot(tmp_path / "fresh").items() if "stamp" not in k}
+    for i in range(4):
+        assert {k: v for k, v in snapshot(tmp_path / f"out{i}").items() if "stamp" not in k} == fresh
+    assert not [p for p in (tmp_path / "cache").rglob(".tmp-*")]
+
+
+def test_threads_writing_and_reading_the_same_entries(tmp_path: Path) -> None:
+    store = Cache(tmp_path / "cache")
+    values = {str(i): ("text " * i, tuple(range(i))) for i in range(40)}
+    failures: list[str] = []
+
+    def hammer() -> None:
+        for _ in range(20):
+            for key, value in values.items():
+                store.put("kind", key, value)
+                got = store.get("kind", key)
+                if got is not None and got != value:
+                    failures.append(key)
+
+    threads = [threading.Thread(target=hammer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures
+    assert all(store.get("kind", key) == value for key, value in values.items())
+
+
+def test_the_cache_stays_within_its_size_least_recently_used_first(tmp_path: Path) -> None:
+    store = Cache(tmp_path / "cache", limit_mb=0.05)  # about 52 KB
+    for i in range(20):
+        store.put("blob", str(i), b"x" * 10_000)
+        os.utime(store._path("blob", str(i)), (1000 + i, 1000 + i))
+    assert store.get("blob", "0") is not None  # used now: the most recent
+    store.prune()
+    kept = [i for i in range(20) if store._path("blob", str(i)).exists()]
+    assert sum(p.stat().st_size for p in (tmp_path / "cache").rglob("*") if p.is_file()) <= 0.05 * 1024 * 1024
+    assert 0 in kept and kept[1:] == list(range(20 - len(kept) + 1, 20))
+
+
+def test_where_it_lives_and_how_to_turn_it_off(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STREAMSPEC_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_root() == tmp_path / "xdg" / "streamspec"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_root() == tmp_path / "home" / ".cache" / "streamspec"
+    monkeypatch.setenv("STREAMSPEC_CACHE_DIR", str(tmp_path / "mine"))
+    assert cache_root() == tmp_path / "mine"
+    assert main(["generate", str(tiny), "--output", str(tmp_path / "out")]) == 0
+    assert entries(tmp_path / "mine")
+    for off in ("off", "0", "no", "false"):
+        monkeypatch.setenv("STREAMSPEC_CACHE", off)
+        assert cache_root() is None and not open_cache().enabled
+    monkeypatch.setenv("STREAMSPEC_CACHE_DIR", str(tmp_path / "unused"))
+    assert main(["generate", str(tiny), "--force", "--output", str(tmp_path / "out")]) == 0
+    assert not (tmp_path / "unused").exists()
+
+
+def test_an_unwritable_cache_is_no_cache(tiny: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    store = Cache(blocker / "cache")
+    assert not store.enabled
+    assert isinstance(outcome(tiny, store), dict)
+
+
+def test_check_reports_the_same_with_and_without_the_cache(
+    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    monkeypatch.setenv("STREAMSPEC_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["generate", str(tiny), "--output", str(out)]) == 0
+    tiny.write_text(TINY_SPEC.replace("Show a thing.", "Show one thing."), encoding="utf-8")
+    reports = []
+    for switch in ("on", "on", "off"):
+        monkeypatch.setenv("STREAMSPEC_CACHE", switch)
+        capsys.readouterr()
+        status = main(["check", str(tiny), "--output", str(out)])
+        reports.append((status, capsys.readouterr().out))
+    assert reports[0] == reports[1] == reports[2] and reports[0][0] == 1
+
+
+def test_a_rejected_spec_is_reported_the_same_from_the_cache(tmp_path: Path) -> None:
+    spec = write_spec(tmp_path, "bad.yaml", TINY_SPEC.replace("operationId: ShowThing", "operationId: [ShowThing]"))
+    store = Cache(tmp_path / "cache")
+    first, second = outcome(spec, store), outcome(spec, store)
+    assert isinstance(first, list) and first == second == outcome(spec, Cache(None))
+
+
+def test_keys_delimit_their_parts() -> None:
+    assert content_key("ab", "c") != content_key("a", "bc")
+    assert content_key(b"x") == content_key("x")
+    assert json.dumps(pipeline.JOB_SCHEMAS)  # the pipeline's own constants are part of the fingerprinted source
+
+
+def test_parsed_documents_are_kept_unless_they_share_values(tmp_path: Path) -> None:
+    """A document with YAML anchors (values shared, perhaps an alias bomb) is parsed, and checked, every time."""
+    plain = write_spec(tmp_path / "a", "tiny.yaml", TINY_SPEC)
+    anchored = write_spec(
+        tmp_path / "b", "tiny.yaml", TINY_SPEC.replace("schema: {type: string}", "schema: &s {type: string}")
+    )
+    for spec, kept in ((plain, True), (anchored, False)):
+        store = Cache(tmp_path / f"cache-{kept}")
+        assert isinstance(outcome(spec, store), dict)
+        assert (store.get("document", content_key(spec.read_bytes())) is not None) is kept

@@ -1,0 +1,177 @@
+"""The fast YAML path (`loader._fast_yaml`, LibYAML's events built straight into values) gives exactly what PyYAML's
+loader gives, or leaves the document to it: on every document of the corpus, Stripe's, the vendor specs and the
+fixtures, on YAML 1.1's odd scalars, and on random documents and random damage to real ones."""
+
+from __future__ import annotations
+
+import math
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.errors import GenerationError
+from generator.loader import _UNSURE, _fast_yaml, _Loader, parse_document
+from tests.corpus.harness import CORPUS, STRIPE
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCUMENTS = sorted(
+    [
+        *ROOT.glob("specs/*.yaml"),
+        *ROOT.glob("tests/fixtures/*.yaml"),
+        *(CORPUS.glob("*.yaml") if CORPUS.is_dir() else []),
+        *([STRIPE] if STRIPE.is_file() else []),
+    ]
+)
+
+
+def pyyaml(text: str | bytes) -> tuple[str, Any]:
+    try:
+        return "ok", yaml.load(text, Loader=_Loader)
+    except Exception as exc:
+        return "error", type(exc)
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal values of equal types, keys in the same order (the generated code follows the spec's order)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b or (isinstance(a, float) and math.isnan(a) and math.isnan(b))
+
+
+def agrees(text: str | bytes) -> bool:
+    """The fast path agrees with PyYAML's loader: the same value, or it leaves the document to it."""
+    fast = _fast_yaml(text.encode() if isinstance(text, str) else text)
+    if fast is _UNSURE:
+        return True
+    outcome, value = pyyaml(text)
+    return outcome == "ok" and same(fast, value)
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
+def test_every_document_reads_as_pyyaml_reads_it(path: Path) -> None:
+    raw = path.read_bytes()
+    fast = _fast_yaml(raw)
+    outcome, value = pyyaml(raw)
+    assert outcome == "ok"
+    if path.name == "huaweicloud_live.yaml":  # its error responses are YAML anchors: PyYAML's loader reads it
+        assert fast is _UNSURE
+    else:
+        assert fast is not _UNSURE and same(fast, value)
+
+
+YAML_11 = """\
+bools: [yes, No, ON, off, y, n, true, False]
+ints: [012, 0x1F, 0b101, 1_000, 1:20, +12, -0]
+floats: [.inf, -.Inf, .NaN, 1.0e+3, 1e3, 6.8523015e+5, 685.230_15e+03, 190:20:30.15]
+nulls: [~, null, Null, '']
+times: [2002-12-14, 2001-12-14t21:59:43.10-05:00, 2001-12-14 21:59:43.10]
+strings:
+  - "yes"
+  - 'no'
+  - "012"
+  - |
+    literal
+  - >-
+    folded
+    text
+200: as written
+on: kept
+~: a key
+1.5: too
+"quoted key": v
+? explicit
+: value
+dup: first
+dup: second
+multi: plain scalar
+  over lines
+empty:
+"""
+
+
+def test_yaml_1_1_scalars_and_keys_as_written() -> None:
+    fast = _fast_yaml(YAML_11.encode())
+    assert fast is not _UNSURE
+    assert same(fast, yaml.load(YAML_11, Loader=_Loader))
+    assert fast["bools"] == [True, False, True, False, "y", "n", True, False]
+    assert list(fast)[6:10] == ["200", "on", "~", "1.5"]
+    assert fast["dup"] == "second" and list(fast).index("dup") < list(fast).index("multi")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x {b: 1}\nc: *x\n",  # anchors and aliases (PyYAML's loader also refuses alias bombs)
+        "a: !!str 1\n",  # tags
+        "base: &b {x: 1}\nderived:\n  <<: *b\n",  # merge keys
+        "<<: {x: 1}\n",
+        "? [a, b]\n: c\n",  # a collection as a key
+        "a: 1\n---\nb: 2\n",  # several documents
+        "a: =\n",  # a value PyYAML has no constructor for
+        "a: 2001-02-30\n",  # a timestamp that is no date
+        "a: [\n",  # syntax errors: PyYAML reports them, located
+        'a: "b\n',
+        "summary: a: b\n",
+        b"a: \xff\n",
+    ],
+)
+def test_what_it_leaves_to_pyyaml(text: str | bytes) -> None:
+    assert _fast_yaml(text.encode() if isinstance(text, str) else text) is _UNSURE
+
+
+def test_syntax_errors_are_located_as_before() -> None:
+    with pytest.raises(GenerationError) as caught:
+        parse_document(b"openapi: 3.1.0\npaths: {a: [\n", "x.yaml", as_json=False)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.line) == ("spec.syntax", 3)
+
+
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=True),
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12),
+    st.sampled_from(
+        ["yes", "off", "012", "1:20", "~", "", "- a", "a: b", "#c", "'", '"', "2001-01-01", ".inf", "=", "<<"]
+    ),
+)
+KEYS = st.one_of(st.text(max_size=8), st.sampled_from(["on", "200", "~", "<<", "1.5", "y"]))
+DOCUMENTS_ = st.recursive(
+    SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=4), max_leaves=25
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(DOCUMENTS_, st.sampled_from([None, False, True]), st.sampled_from([None, "'", '"', "|", ">"]))
+def test_random_documents_in_every_style(document: Any, flow: bool | None, style: str | None) -> None:
+    text = yaml.dump(document, default_flow_style=flow, default_style=style, allow_unicode=True, width=20)
+    assert agrees(text)
+
+
+DAMAGE = [*":-?[]{},#&*!|>'\"%@` \n\t\\", "  ", "\n  ", "- ", ": ", "yes", "~", "\n- ", "<<: ", "---\n"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_damage_to_real_documents(seed: int) -> None:
+    """Damaged documents, valid or not: wherever the fast path gives a value, PyYAML's loader gives the same."""
+    rng = random.Random(seed)
+    texts = [p.read_text(encoding="utf-8") for p in DOCUMENTS if p.stat().st_size < 100_000]
+    for _ in range(500):
+        lines = rng.choice(texts).split("\n")
+        start = rng.randrange(len(lines))
+        text = "\n".join(lines[start : start + rng.randint(3, 40)]) + "\n"
+        for _ in range(rng.randint(1, 3)):
+            i = rng.randrange(len(text) + 1)
+            cut = rng.randint(0, 3)
+            text = text[:i] + rng.choice(DAMAGE) + text[i + cut :]
+        assert agrees(text), text
