@@ -97,7 +97,7 @@ def _code(files: Mapping[str, T] | None) -> dict[str, T] | None:
 def _fingerprint(profile: str, lenient: bool, with_tests: bool = False) -> str:
     from generator.fingerprint import generator_fingerprint
 
-    return generator_fingerprint(profile) + ("+lenient" if lenient else "") + ("+tests" if with_tests else "")
+    return generator_fingerprint(profile, with_tests=with_tests) + ("+lenient" if lenient else "")
 
 
 def _add_tests(packages: Sequence[Package], specs: Sequence[Path]) -> None:

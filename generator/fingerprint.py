@@ -25,16 +25,17 @@ _GENERATION_MODULES = (
 """The generator's modules whose code shapes a package's content (the CLI, writer, emulator and others do not)."""
 
 
-def generator_fingerprint(profile: str) -> str:
+def generator_fingerprint(profile: str, *, with_tests: bool = False) -> str:
     """A digest of everything besides the spec that shapes a package of `profile`: the generator's version and the
     versions of the tools it runs, its generation code, templates and core runtime, the profile registry and that
-    profile's own folder. Another profile's folder is not part of it, so editing one vendor stales no other's
-    packages."""
+    profile's own folder (and with `--with-tests`, the test writer). Another profile's folder is not part of it, so
+    editing one vendor stales no other's packages."""
     import datamodel_code_generator
 
     digest = hashlib.sha256(f"{__version__}\0{datamodel_code_generator.get_version()}\0{_ruff_version()}".encode())
     root = Path(__file__).parent
-    paths = [root / f"{name}.py" for name in _GENERATION_MODULES]
+    modules = (*_GENERATION_MODULES, "package_tests") if with_tests else _GENERATION_MODULES
+    paths = [root / f"{name}.py" for name in modules]
     for folder in (root / "templates", root / "runtime", root / "profiles" / profile):
         paths += [p for p in folder.rglob("*") if p.is_file() and p.suffix in (".py", ".jinja")]
     paths += [root / "profiles" / "__init__.py", root / "profiles" / "base.py"]

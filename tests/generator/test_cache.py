@@ -267,3 +267,11 @@ def test_parsed_documents_are_kept_unless_they_share_values(tmp_path: Path) -> N
         store = Cache(tmp_path / f"cache-{kept}")
         assert isinstance(outcome(spec, store), dict)
         assert (store.get("document", content_key(spec.read_bytes())) is not None) is kept
+
+
+def test_the_test_writer_is_in_the_fingerprint_of_packages_with_tests() -> None:
+    """`--with-tests` output is stale when the test writer changes; packages without tests do not depend on it."""
+    from generator.fingerprint import _GENERATION_MODULES, generator_fingerprint
+
+    assert "package_tests" not in _GENERATION_MODULES
+    assert generator_fingerprint("plain", with_tests=True) != generator_fingerprint("plain")
