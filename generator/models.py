@@ -291,9 +291,15 @@ def _python_patterns(code: str, wanted: frozenset[str]) -> str:
         assert value.end_lineno is not None and value.end_col_offset is not None
         first, last = lines[value.lineno - 1], lines[value.end_lineno - 1]
         segment = ast.get_source_segment(code, value) or repr(value.value)
-        replaced = first[: value.col_offset] + f"re.compile({segment})" + last[value.end_col_offset :]
+        replaced = _spliced(first, value.col_offset, f"re.compile({segment})", last, value.end_col_offset)
         lines[value.lineno - 1 : value.end_lineno] = [replaced]
     return ("import re\n" if spots else "") + "\n".join(lines)
+
+
+def _spliced(first: str, col: int, text: str, last: str, end_col: int) -> str:
+    """`first` up to column `col`, `text`, then `last` from `end_col`: columns as the syntax tree has them, counted in
+    UTF-8 bytes (an enum of arrows or emoji before the spot on the same line moves it)."""
+    return (first.encode()[:col] + text.encode() + last.encode()[end_col:]).decode()
 
 
 def _patterns(node: Any) -> Iterator[str]:
@@ -500,8 +506,7 @@ def _split_module(
     starts = [node.lineno for node in tree.body]
     shift = [0] * len(starts)
     for start, col, end, end_col, text in sorted(edits, reverse=True):
-        first, last = lines[start - 1], lines[end - 1]
-        lines[start - 1 : end] = [first[:col] + text + last[end_col:]]
+        lines[start - 1 : end] = [_spliced(lines[start - 1], col, text, lines[end - 1], end_col)]
         if end > start:
             for index, line in enumerate(starts):
                 if line > end:
