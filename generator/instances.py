@@ -1479,6 +1479,9 @@ class _Pattern:
         if op is sre_c.BRANCH:
             options = [b for b in arg[1] if self._span(b)[0] <= target <= self._span(b)[1]]
             rng.shuffle(options)
+            if not options:  # no alternative has that length (`a{8}|b{17}` asked for 12): the nearest one's
+                nearest = min(arg[1], key=lambda b: min(abs(target - n) for n in self._span(b)))
+                options, target = [nearest], max(self._span(nearest)[0], min(target, self._span(nearest)[1]))
             return next((t for b in options if (t := self._emit(b, target, rng, groups)) is not None), None)
         if op in _REPEATS:
             return self._repeat(arg, target, rng, groups)

@@ -126,6 +126,7 @@ def test_lengths_count_code_points() -> None:
     [
         r"^[A-Z]{2}-\d{3,5}$",
         r"^(cat|dog|bird)s?$",
+        r"i-[\w\d]{8}$|^i-[\w\d]{17}",  # alternatives of lengths far apart (AWS instance ids)
         r"^\w+@\w+\.(com|org)$",
         r"^[^aeiou\s]{4}$",
         r"^(ab)+\1$",
