@@ -22,13 +22,14 @@ from generator.instances import InstanceGenerator, UnsatisfiableSchema
 from generator.ir import Api, Operation
 from generator.loader import resolve_pointer
 
-__all__ = ["TESTS_FOLDER", "arguments", "test_files"]
+__all__ = ["TESTS_FOLDER", "arguments", "operation_node", "test_files"]
 
 TESTS_FOLDER = "tests"
 SEED = 0
 
 
-def _operation_node(document: Mapping[str, Any], op: Operation) -> Mapping[str, Any]:
+def operation_node(document: Mapping[str, Any], op: Operation) -> Mapping[str, Any]:
+    """The operation object of `op` in the document, through a `$ref` of its path item."""
     item = document["paths"][op.path]
     if isinstance(item, Mapping) and "$ref" in item:
         item = resolve_pointer(document, item["$ref"][1:])
@@ -39,7 +40,7 @@ def _operation_node(document: Mapping[str, Any], op: Operation) -> Mapping[str, 
 def arguments(generator: InstanceGenerator, document: Mapping[str, Any], op: Operation) -> dict[str, Any]:
     """Valid arguments for `op`'s client method: every required parameter (the client's settings aside), and the
     body (its first media type) when required. Raises UnsatisfiableSchema when a schema has no instance."""
-    node = _operation_node(document, op)
+    node = operation_node(document, op)
     item = document["paths"][op.path]
     if isinstance(item, Mapping) and "$ref" in item:
         item = resolve_pointer(document, item["$ref"][1:])

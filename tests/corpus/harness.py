@@ -27,6 +27,8 @@ from generator.errors import GenerationError, Problem
 from generator.instances import InstanceGenerator, UnsatisfiableSchema
 from generator.ir import Operation, Response, ResponseVariant
 from generator.loader import load_spec, resolve_pointer, validate_document
+from generator.package_tests import arguments as valid_arguments
+from generator.package_tests import operation_node
 from generator.pipeline import Package, build_packages
 from generator.writer import write_packages
 
@@ -165,57 +167,13 @@ def imported(out: Path, name: str) -> Iterator[ModuleType]:
 # --------------------------------------------------------------------------- exercising the client
 
 
-def _operation_node(document: Mapping[str, Any], op: Operation) -> Mapping[str, Any]:
-    item = document["paths"][op.path]
-    if isinstance(item, dict) and "$ref" in item:
-        item = resolve_pointer(document, item["$ref"][1:])
-    node: Mapping[str, Any] = item[op.method.lower()]
-    return node
-
-
 def _response_schema(document: Mapping[str, Any], op: Operation, response: Response, media: str) -> Any:
-    raw = _operation_node(document, op)["responses"]
+    raw = operation_node(document, op)["responses"]
     key = next(k for k in raw if str(k).upper() == response.key or str(k) == response.key)
     obj = raw[key]
     if isinstance(obj, dict) and "$ref" in obj:
         obj = resolve_pointer(document, obj["$ref"][1:])
     return obj["content"][media].get("schema", {})
-
-
-def _arguments(generator: InstanceGenerator, document: Mapping[str, Any], op: Operation) -> dict[str, Any]:
-    """Valid arguments for `op`: every required parameter, and the body (its first media type) when required."""
-    node = _operation_node(document, op)
-    item = document["paths"][op.path]
-    raw_params = [*(item.get("parameters") or []), *(node.get("parameters") or [])]
-    schemas: dict[tuple[str, str], Any] = {}
-    for raw in raw_params:
-        param = resolve_pointer(document, raw["$ref"][1:]) if "$ref" in raw else raw
-        content = param.get("content")
-        schema = next(iter(content.values())).get("schema", {}) if content else param.get("schema", {})
-        schemas[(param["name"], param["in"])] = schema
-    arguments: dict[str, Any] = {}
-    for param in op.parameters:
-        if not param.is_argument or not param.required or param.client_setting:
-            continue
-        schema = schemas[(param.name, param.location)]
-        value = generator.generate(schema, direction="request", variant="minimal")
-        if param.location == "path" and value in ("", [], {}, None):  # a path segment cannot be empty or null
-            value = generator.generate(schema, direction="request", variant="full", seed=1)
-        arguments[param.py_name] = value
-    if op.body is not None and op.body.required:
-        variant = op.body.variants[0]
-        body_node = node["requestBody"]
-        if "$ref" in body_node:
-            body_node = resolve_pointer(document, body_node["$ref"][1:])
-        schema = body_node["content"][variant.media_type].get("schema", {})
-        if variant.encoding in ("json", "form", "multipart"):
-            body = generator.generate(schema, direction="request", variant="minimal")
-            if body is None:  # a nullable body: None is no body to the client, so send a value
-                body = generator.generate(schema, direction="request", variant="full", seed=1)
-            arguments["body"] = body
-        else:
-            arguments["body"] = "text" if variant.encoding == "text" else b"\x00binary"
-    return arguments
 
 
 def _reply_body(generator: InstanceGenerator, schema: Any, variant: ResponseVariant) -> tuple[bytes, Any]:
@@ -243,7 +201,7 @@ def exercise(out: Path, package: Package, document_path: Path) -> list[str]:
         runtime_model = importlib.import_module(f"{package.name}._runtime.model")
         for op in package.api.operations:
             try:
-                arguments = _arguments(generator, document, op)
+                arguments = valid_arguments(generator, document, op)
             except UnsatisfiableSchema as exc:
                 failures.append(f"{op.operation_id}: no valid arguments to send: {exc}")
                 continue
