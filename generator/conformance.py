@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.instances import InstanceGenerator
-from generator.loader import resolve_pointer
+from generator.loader import follow_refs
 
 __all__ = ["CHECKS", "Answer", "Nonconformance", "SpecResponses", "check_answer"]
 
@@ -59,15 +59,6 @@ class Answer:
     @property
     def media_type(self) -> str:
         return (self.header("content-type") or "").split(";")[0].strip().lower()
-
-
-def _deref(document: Mapping[str, Any], node: Any) -> Any:
-    """A node with its (local) `$ref`s followed."""
-    seen = 0
-    while isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and seen < 32:
-        node = resolve_pointer(document, node["$ref"][1:])
-        seen += 1
-    return node
 
 
 def documented_key(responses: Mapping[str, Any], status: int) -> str | None:
@@ -108,13 +99,13 @@ class SpecResponses:
         """The response object documenting `status` for `operation` ($ref followed), or None."""
         responses = self.responses(operation)
         key = documented_key(responses, status)
-        found = _deref(self.document, responses[key]) if key is not None else None
+        found = follow_refs(self.document, responses[key]) if key is not None else None
         return found if isinstance(found, Mapping) else None
 
     def headers(self, response: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
         """Documented headers (`$ref`s followed), Content-Type excepted (OpenAPI says it is ignored there)."""
         for name, header in (response.get("headers") or {}).items():
-            header = _deref(self.document, header)
+            header = follow_refs(self.document, header)
             if isinstance(header, Mapping) and str(name).lower() != "content-type":
                 yield str(name), header
 
@@ -188,7 +179,7 @@ def _header_missing(spec: SpecResponses, operation: str, answer: Answer) -> Iter
 def _header_values(spec: SpecResponses, operation: str, answer: Answer) -> Iterator[Nonconformance]:
     response = spec.response(operation, answer.status)
     for name, header in spec.headers(response or {}):
-        text, schema = answer.header(name), _deref(spec.document, header.get("schema"))
+        text, schema = answer.header(name), follow_refs(spec.document, header.get("schema"))
         if text is None or not isinstance(schema, Mapping):
             continue
         errors = spec.instances.validate(header.get("schema"), _header_value(text, schema))

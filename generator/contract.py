@@ -142,6 +142,21 @@ class Failure:
     exchange: Mapping[str, Any] | None = None
     """The request as sent (`cassettes.exchange`, credentials masked) and the status it got, for `--replay`."""
 
+    def as_json(self, *, with_response: bool = True) -> dict[str, Any]:
+        """The failure as JSON data (reports; `with_response=False` for the event stream)."""
+        data: dict[str, Any] = {
+            "operation": self.operation,
+            "check": self.check,
+            "title": self.title,
+            "message": self.message,
+            "phase": self.phase,
+            "status": self.status,
+        }
+        if with_response:
+            data["response"] = self.response
+        data["request"] = self.request
+        return data
+
     def render(self) -> str:
         lines = [f"{self.operation} — {self.check} ({self.phase}): {self.title}"]
         lines += [f"    {line}" for line in self.message.strip().splitlines()]
@@ -467,19 +482,6 @@ def _exchange(recorder: ScenarioRecorder, case_id: str) -> dict[str, Any] | None
     return exchange(request.method, request.uri.partition("#")[0], headers, request.body or b"", status)
 
 
-def _plain(failure: Failure) -> dict[str, Any]:
-    """A failure as JSON data (events, reports)."""
-    return {
-        "operation": failure.operation,
-        "check": failure.check,
-        "title": failure.title,
-        "message": failure.message,
-        "phase": failure.phase,
-        "status": failure.status,
-        "request": failure.request,
-    }
-
-
 def _failures(recorder: ScenarioRecorder, phase: str) -> Iterator[Failure]:
     for parent_id, checks in recorder.checks.items():
         for check in checks:
@@ -746,7 +748,7 @@ class _Run:
         if key not in self.seen:
             self.seen.add(key)
             self.report.failures.append(failure)
-            self.emit({"event": "failure", "spec": self.report.spec, **_plain(failure)})
+            self.emit({"event": "failure", "spec": self.report.spec, **failure.as_json(with_response=False)})
 
     def tally(self, recorder: ScenarioRecorder, phase: str) -> None:
         """Check outcomes per operation, and what each case exercised (coverage)."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.conformance import documented_key
-from generator.loader import resolve_pointer
+from generator.loader import follow_refs
 
 __all__ = ["FORMAT", "SCHEMA_PATH", "OperationCoverage", "SpecCoverage", "html", "merge", "shape", "summary"]
 
@@ -241,27 +241,19 @@ def merge(parts: Iterable[SpecCoverage]) -> list[SpecCoverage]:
 # --- the shape of a spec's operations --------------------------------------------------------------------------
 
 
-def _deref(document: Mapping[str, Any], node: Any) -> Any:
-    seen = 0
-    while isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and seen < 32:
-        node = resolve_pointer(document, node["$ref"][1:])
-        seen += 1
-    return node
-
-
 def _enum(document: Mapping[str, Any], schema: Any) -> list[Any] | None:
-    schema = _deref(document, schema)
+    schema = follow_refs(document, schema)
     if not isinstance(schema, Mapping):
         return None
     if isinstance(schema.get("enum"), list):
         return list(schema["enum"])
-    items = _deref(document, schema.get("items"))
+    items = follow_refs(document, schema.get("items"))
     return list(items["enum"]) if isinstance(items, Mapping) and isinstance(items.get("enum"), list) else None
 
 
 def _properties(document: Mapping[str, Any], schema: Any, depth: int = 0) -> Iterator[tuple[str, Any, bool]]:
     """Top-level properties of a body schema (through `$ref` and `allOf`): name, schema, required."""
-    schema = _deref(document, schema)
+    schema = follow_refs(document, schema)
     if not isinstance(schema, Mapping) or depth > 8:
         return
     required = set(schema.get("required") or [])
@@ -274,7 +266,7 @@ def _properties(document: Mapping[str, Any], schema: Any, depth: int = 0) -> Ite
 def operations(document: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any], Mapping[str, Any]]]:
     """Every operation: its label (`GET /pets/{id}`), path item and operation object (path-item `$ref`s followed)."""
     for path, item in (document.get("paths") or {}).items():
-        item = _deref(document, item)
+        item = follow_refs(document, item)
         if not isinstance(item, Mapping):
             continue
         for method in _METHODS:
@@ -288,14 +280,14 @@ def operation_shape(
     """An operation's parameters and top-level JSON body properties, as coverage items."""
     parameters: dict[tuple[str, str], Item] = {}
     for raw in [*(item.get("parameters") or []), *(op.get("parameters") or [])]:
-        p = _deref(document, raw)
+        p = follow_refs(document, raw)
         if isinstance(p, Mapping) and "name" in p and "in" in p:
             content: Mapping[str, Any] = p.get("content") or {}
             schema = p.get("schema") or next((media.get("schema") for media in content.values()), None)
             parameters[(p["in"], p["name"])] = Item(
                 str(p["name"]), str(p["in"]), bool(p.get("required")), _enum(document, schema)
             )
-    body = _deref(document, op.get("requestBody")) or {}
+    body = follow_refs(document, op.get("requestBody")) or {}
     content = body.get("content") or {} if isinstance(body, Mapping) else {}
     media = next((m for name, m in content.items() if "json" in str(name) or "form" in str(name)), None)
     properties: dict[str, Item] = {}

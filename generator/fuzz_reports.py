@@ -24,19 +24,6 @@ __all__ = ["REPORT_FORMAT", "EventWriter", "junit_xml", "load_reports", "merge_r
 REPORT_FORMAT = "streamspec-fuzz-report/1"
 
 
-def _failure_json(failure: Failure) -> dict[str, Any]:
-    return {
-        "operation": failure.operation,
-        "check": failure.check,
-        "title": failure.title,
-        "message": failure.message,
-        "phase": failure.phase,
-        "status": failure.status,
-        "response": failure.response,
-        "request": failure.request,
-    }
-
-
 def report_json(reports: Sequence[SpecReport]) -> dict[str, Any]:
     """The run as data: per spec its counts, check tallies, failures and notes (coverage is its own file)."""
     return {
@@ -51,7 +38,7 @@ def report_json(reports: Sequence[SpecReport]) -> dict[str, Any]:
                 "seconds": r.seconds,
                 "elapsed": r.elapsed,
                 "checks": r.checks,
-                "failures": [_failure_json(f) for f in r.failures],
+                "failures": [f.as_json() for f in r.failures],
                 "notes": r.notes,
             }
             for r in reports

@@ -12,7 +12,7 @@ import json
 import keyword
 import re
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
@@ -597,6 +597,19 @@ def resolve_pointer(document: Any, ptr: str) -> Any:
             node = node[int(token)]
         else:
             return _MISSING
+    return node
+
+
+MAX_REF_CHAIN = 32
+"""References to references followed at most: a cycle of them ends there."""
+
+
+def follow_refs(document: Any, node: Any) -> Any:
+    """`node` with its local `$ref` followed, and the references it names, up to `MAX_REF_CHAIN` of them."""
+    for _ in range(MAX_REF_CHAIN):
+        if not (isinstance(node, Mapping) and isinstance(node.get("$ref"), str)):
+            break
+        node = resolve_pointer(document, node["$ref"][1:])
     return node
 
 

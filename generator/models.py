@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -462,21 +462,19 @@ def _annotated_assignments(tree: ast.Module) -> list[ast.AnnAssign]:
 
 def generate_chunks(chunks: list[ModelChunk]) -> list[ChunkModels | GenerationError]:
     """Several chunks in one job, each failure returned in its place: one spec's error hides no other's models."""
-    results: list[ChunkModels | GenerationError] = []
-    for chunk in chunks:
-        try:
-            results.append(generate_chunk(chunk))
-        except GenerationError as exc:
-            results.append(exc)
-    return results
+    return _each(generate_chunk, chunks)
 
 
 def run_chunks(chunks: list[ModelChunk]) -> list[ChunkModels | GenerationError]:
     """`generate_chunks` without naming the copies (`run_chunk`): what the cache keeps."""
+    return _each(run_chunk, chunks)
+
+
+def _each(run: Callable[[ModelChunk], ChunkModels], chunks: list[ModelChunk]) -> list[ChunkModels | GenerationError]:
     results: list[ChunkModels | GenerationError] = []
     for chunk in chunks:
         try:
-            results.append(run_chunk(chunk))
+            results.append(run(chunk))
         except GenerationError as exc:
             results.append(exc)
     return results

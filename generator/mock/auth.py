@@ -18,6 +18,7 @@ from urllib.parse import parse_qs
 
 from generator.ir import SecurityScheme
 from generator.profiles.plain import standard_kind
+from generator.runtime.verify import AuthFailure
 
 __all__ = ["MOCK_CREDENTIALS", "AuthFailure", "MockCredentials", "MockVerifier", "schemathesis_auth"]
 
@@ -37,16 +38,6 @@ class MockCredentials:
 
 
 MOCK_CREDENTIALS = MockCredentials()
-
-
-@dataclass(frozen=True)
-class AuthFailure:
-    """What the generated server answers a request without valid credentials with (its `Verifier` contract)."""
-
-    status: int
-    code: str
-    message: str
-    code_n: int | None = None
 
 
 class MockVerifier:

@@ -11,6 +11,7 @@ from typing import Any
 
 from generator.conformance import SpecResponses
 from generator.ir import Operation
+from generator.loader import follow_refs
 from generator.mock.auth import UNAUTHORIZED_CODE
 from generator.mock.package import MockPackage, operation_nodes
 from generator.mock.responses import Canned, error_body, success
@@ -135,7 +136,7 @@ class MockHandlers:
             route = self.routes[op.operation_id]
             response = self.spec.response(op.operation_id, route.success_status) or {}
             for link in (response.get("links") or {}).values():
-                link = _deref(self.spec, link)
+                link = follow_refs(self.spec.document, link)
                 target = link.get("operationId") if isinstance(link, Mapping) else None
                 if target in by_id and isinstance(link.get("parameters"), Mapping):
                     parameters = {str(k): v for k, v in link["parameters"].items() if isinstance(v, str)}
@@ -200,14 +201,6 @@ def _evaluate(expression: str, path: Mapping[str, str], body: Any) -> Any:
     if source == "response" and where == "body":
         return _pointer(body, pointer or "")
     return None
-
-
-def _deref(spec: SpecResponses, node: Any) -> Any:
-    from generator.loader import resolve_pointer
-
-    while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
-        node = resolve_pointer(spec.document, node["$ref"][1:])
-    return node
 
 
 def _json(value: Any) -> bytes:

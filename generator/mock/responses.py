@@ -14,7 +14,7 @@ from typing import Any
 
 from generator.conformance import SpecResponses, is_json_media
 from generator.instances import UnsatisfiableSchema
-from generator.loader import resolve_pointer
+from generator.loader import follow_refs
 from generator.runtime.envelope import CODE_FIELDS, MESSAGE_FIELDS
 
 __all__ = ["Canned", "error_body", "success"]
@@ -35,17 +35,11 @@ class Canned:
     """The body as a JSON value, for JSON bodies (what `--stateful` remembers)."""
 
 
-def _deref(spec: SpecResponses, node: Any) -> Any:
-    while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
-        node = resolve_pointer(spec.document, node["$ref"][1:])
-    return node
-
-
 def _examples(spec: SpecResponses, media: Mapping[str, Any]) -> list[Any]:
     """The media type's own examples, in document order (`example`, then each of `examples`)."""
     found = [media["example"]] if "example" in media else []
     for example in (media.get("examples") or {}).values():
-        example = _deref(spec, example)
+        example = follow_refs(spec.document, example)
         if isinstance(example, Mapping) and "value" in example:
             found.append(example["value"])
     return found
