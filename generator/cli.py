@@ -8,6 +8,7 @@ redactor (`generator.redact`).
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import time
@@ -87,7 +88,7 @@ T = TypeVar("T")
 
 def _code(files: Mapping[str, T] | None) -> dict[str, T] | None:
     """A package's files but its `--with-tests` tests: they are not its code, and its version ignores them."""
-    from generator.package_tests import TESTS_FOLDER
+    from generator.packaging import TESTS_FOLDER
 
     if files is None:
         return None
@@ -105,7 +106,8 @@ def _add_tests(packages: Sequence[Package], specs: Sequence[Path]) -> None:
     from generator.contract import contract_hooks
     from generator.emulator.credentials import DEFAULT_CREDENTIALS
     from generator.loader import load_spec
-    from generator.package_tests import TESTS_FOLDER, test_files
+    from generator.package_tests import test_files
+    from generator.packaging import TESTS_FOLDER
 
     for package, spec in zip(packages, specs, strict=True):
         hooks = contract_hooks(spec)
@@ -294,7 +296,20 @@ WITH_TESTS_HELP = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+_MORE_VERBS = (
+    ("generator.emulator.serve", "add_parser"),
+    ("generator.fuzz_cli", "add_parser"),
+    ("generator.fuzz_cli", "add_merge_parser"),
+    ("generator.mock.cli", "add_parser"),
+    ("generator.diff.cli", "add_parser"),
+    ("generator.sdk_drift", "add_parser"),
+)
+"""The verbs whose modules register them (module, function): imported only when they may be the one asked for."""
+
+
+def build_parser(verb: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. Given the verb about to be parsed (`generate`, say), the modules of the other verbs
+    are not imported (some import a web server's stack): only `generate`, `check` and `list` are always there."""
     parser = _Parser(
         prog="generator",
         description="OpenAPI specs in; typed clients, server stubs, emulators and contract tests out.",
@@ -329,25 +344,11 @@ def build_parser() -> argparse.ArgumentParser:
     _specs_argument(lst)
     _lenient_argument(lst)
     lst.set_defaults(func=cmd_list)
-    from generator.emulator.serve import add_parser as add_serve_parser
-
-    add_serve_parser(sub)
-    from generator.fuzz_cli import add_merge_parser
-    from generator.fuzz_cli import add_parser as add_fuzz_parser
-
-    add_fuzz_parser(sub)
-    add_merge_parser(sub)
-    from generator.mock.cli import add_parser as add_mock_parser
-
-    add_mock_parser(sub)
-    from generator.diff.cli import add_parser as add_diff_parser
-
-    add_diff_parser(sub)
-    from generator.sdk_drift import add_parser as add_sdk_drift_parser
-
-    add_sdk_drift_parser(sub)
-    for verb in sub.choices.values():
-        verb.set_defaults(verb_parser=verb)
+    if verb is None or verb not in sub.choices:  # help, a typo, or a verb the table below registers
+        for module, register in _MORE_VERBS:
+            getattr(importlib.import_module(module), register)(sub)
+    for verb_parser in sub.choices.values():
+        verb_parser.set_defaults(verb_parser=verb_parser)
     return parser
 
 
@@ -355,7 +356,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from generator.redact import install
 
     with install():  # every line any command prints goes through the redactor
-        args = build_parser().parse_args(argv)
+        given = sys.argv[1:] if argv is None else list(argv)
+        args = build_parser(given[0] if given and not given[0].startswith("-") else None).parse_args(given)
         try:
             result: int = args.func(args)
         except NoSpecs as exc:

@@ -22,9 +22,8 @@ from generator.instances import InstanceGenerator, UnsatisfiableSchema
 from generator.ir import Api, Operation
 from generator.loader import resolve_pointer
 
-__all__ = ["TESTS_FOLDER", "arguments", "operation_node", "test_files"]
+__all__ = ["arguments", "operation_node", "test_files"]
 
-TESTS_FOLDER = "tests"
 SEED = 0
 
 
@@ -95,7 +94,7 @@ def _case(spec: SpecResponses, document: Mapping[str, Any], op: Operation) -> di
 
 
 def test_files(api: Api, document: Mapping[str, Any], credentials: Any) -> dict[str, str]:
-    """The package's test module and its data (`cases_<package>.json`), by name in `TESTS_FOLDER`.
+    """The package's test module and its data (`cases_<package>.json`), by name in `generator.packaging.TESTS_FOLDER`.
     `credentials`: an instance of the package's public credentials class (the emulator's local keys, which the
     test's server does not check; None for a package that signs nothing)."""
     from generator.mock.package import operation_nodes

@@ -19,6 +19,8 @@ from generator.errors import GenerationError, Problem
 from generator.ir import Api
 
 PYPROJECT: Final = "pyproject.toml"
+TESTS_FOLDER: Final = "tests"
+"""Where `generate --with-tests` puts a package's own tests (`generator.package_tests`): not the package's code."""
 REQUIRES_PYTHON: Final = ">=3.11"
 """`typing.Self`, `datetime.UTC`, `enum.StrEnum` (runtime modules)."""
 
