@@ -34,7 +34,7 @@ from generator.ir import (
 from generator.loader import LoadedSpec, resolve_pointer
 from generator.profiles import Profile, resolve
 from generator.render import pyrepr
-from generator.runtime.bodies import is_xml, media_encoding
+from generator.runtime.media import is_xml, media_encoding
 from generator.schemas import SchemaRegistry, class_name, is_binary_string, snake_name
 
 _KINDS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
@@ -116,7 +116,6 @@ class _Parser:
             description=str(info.get("description", "")).strip(),
             profile=self.profile.name,
             spec_file=self.spec.path.name,
-            spec_sha256=self.spec.sha256,
             servers=self.servers(),
             security_schemes=self.security_schemes(),
             operations=tuple(operations),

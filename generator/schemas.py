@@ -21,7 +21,7 @@ from pydantic_core import SchemaError, SchemaValidator, core_schema
 
 from generator.errors import Problem, pointer
 from generator.loader import LoadedSpec, resolve_pointer
-from generator.runtime.bodies import media_encoding
+from generator.runtime.media import media_encoding
 
 # Formats whose checks live in the runtime (datamodel-code-generator would change the value's type or drop bounds).
 RUNTIME_FORMATS = frozenset(

@@ -95,6 +95,7 @@ def test_a_package_carries_only_the_runtime_it_imports(tmp_path: Path) -> None:
             "client",
             "envelope",
             "json_text",
+            "media",
             "model",
             "params",
             "receiving",

@@ -26,6 +26,7 @@ from xml.etree import ElementTree
 from pydantic import BaseModel, TypeAdapter
 
 from .json_text import read_json
+from .media import essence, is_xml, media_encoding
 from .model import dump_value, validate_value
 from .params import NO_FIT, flatten, guess_scalar, parse_text, render, unflatten
 
@@ -61,34 +62,6 @@ class BodySpec:
     """The multipart fields that are file parts."""
     xml: XmlSchema | None = None
     """An XML body with a structure (`target` its model): where its schema is, to read the XML as it says."""
-
-
-def essence(media_type: str) -> str:
-    """A media type without its parameters, lower case (`Application/JSON; charset=utf-8` -> `application/json`)."""
-    return media_type.split(";")[0].strip().lower()
-
-
-def media_encoding(media_type: str) -> str:
-    """How a body of `media_type` travels: `json`, `form`, `multipart`, `text` (`text/*`, XML, YAML ...) or
-    `binary` (everything else)."""
-    found = essence(media_type)
-    if found in ("application/json", "text/json") or found.endswith(("+json", "/json")):
-        return "json"
-    if found == "application/x-www-form-urlencoded":
-        return "form"
-    if found.startswith("multipart/"):
-        return "multipart"
-    if found.startswith("text/") or found.endswith(("/xml", "+xml")) or found in _TEXT_TYPES:
-        return "text"
-    return "binary"
-
-
-_TEXT_TYPES = frozenset({"application/javascript", "application/yaml", "application/x-yaml", "application/csv"})
-
-
-def is_xml(media_type: str) -> bool:
-    """Whether a media type is XML (`application/xml`, `text/xml`, `*/*+xml`)."""
-    return essence(media_type).endswith(("/xml", "+xml"))
 
 
 # --------------------------------------------------------------------------- client: encode
