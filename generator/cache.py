@@ -1,6 +1,8 @@
 """A cache of generation's costly steps, keyed by content, so that regenerating after an edit redoes only what the edit
 changed: model chunks (by the schemas datamodel-code-generator is given), ruff's output (by each file's text),
-validation and the parsed document (by the spec's bytes).
+validation and the parsed document (by the spec's bytes), the rendered templates (by the IR, `value_key`), the
+runtime modules a package carries (by those its code imports) and the IR of each spec generated (by the text of the
+`openapi.json` it made: the next run's version diff compares with it).
 
 Every key also holds a fingerprint of the generator itself: the source of every module and template under
 `generator/`, and the versions of Python and of every tool whose output it keeps (datamodel-code-generator, ruff,
@@ -22,6 +24,7 @@ stale entry; nothing is ever looked up by name or date.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import marshal
 import os
@@ -124,6 +127,22 @@ class Cache:
             os.utime(path)
         return value
 
+    def has(self, kind: str, key: str) -> bool:
+        """Whether a sound entry is stored under (kind, key): its digest checks out (it is not decoded). It counts
+        as used, for pruning."""
+        if self.root is None:
+            return False
+        path = self._path(kind, key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return False
+        if _payload(data) is None:
+            return False
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return True
+
     def put(self, kind: str, key: str, value: Any) -> None:
         """Store `value` (not None) under (kind, key), atomically; silently nothing when it cannot be written."""
         if self.root is None or value is None:
@@ -176,12 +195,20 @@ class Cache:
             total -= size
 
 
-def _decoded(data: bytes) -> Any:
-    """An entry's value, or None when its digest does not check out or it does not read back."""
+def _payload(data: bytes) -> bytes | None:
+    """An entry's payload, or None when its digest does not check out."""
     if len(data) < 32 or hashlib.sha256(data[32:]).digest() != data[:32]:
         return None
+    return data[32:]
+
+
+def _decoded(data: bytes) -> Any:
+    """An entry's value, or None when its digest does not check out or it does not read back."""
+    payload = _payload(data)
+    if payload is None:
+        return None
     try:
-        return marshal.loads(data[32:])
+        return marshal.loads(payload)
     except (ValueError, EOFError, TypeError):
         return None
 
@@ -205,3 +232,39 @@ def content_key(*parts: str | bytes) -> str:
         data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()
+
+
+def value_key(value: object) -> str:
+    """A digest of a value made of dataclasses, tuples, lists, dicts, sets, strings, numbers and None (the IR), equal
+    for equal values in every process. pickle's is not: a set pickles in its iteration order, which follows string
+    hashing, seeded anew in each process; and pickle shares what is shared in memory, not what is equal."""
+    digest = hashlib.sha256()
+    _feed(digest, value)
+    return digest.hexdigest()
+
+
+def _feed(digest: Any, value: object) -> None:
+    if value is None or isinstance(value, bool | int | float):
+        digest.update(f"{type(value).__name__}:{value!r};".encode())
+    elif isinstance(value, str):
+        data = value.encode("utf-8", "surrogatepass")
+        digest.update(b"s%d:" % len(data) + data)
+    elif isinstance(value, bytes):
+        digest.update(b"b%d:" % len(value) + value)
+    elif isinstance(value, tuple | list):
+        digest.update(b"%s%d:" % (b"(" if isinstance(value, tuple) else b"[", len(value)))
+        for item in value:
+            _feed(digest, item)
+    elif isinstance(value, dict):
+        digest.update(b"{%d:" % len(value))
+        for key, item in value.items():
+            _feed(digest, key)
+            _feed(digest, item)
+    elif isinstance(value, set | frozenset):
+        digest.update(b"<%d:" % len(value) + b"".join(sorted(bytes.fromhex(value_key(item)) for item in value)))
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        digest.update(f"@{type(value).__module__}.{type(value).__qualname__}:".encode())
+        for item in dataclasses.fields(value):
+            _feed(digest, getattr(value, item.name))
+    else:
+        raise TypeError(f"value_key: no canonical form for {type(value).__name__}")

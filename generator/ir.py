@@ -291,7 +291,6 @@ class Api:
     profile: str
     """The vendor profile the spec selects (`generator.profiles`)."""
     spec_file: str
-    spec_sha256: str
     servers: tuple[Server, ...]
     security_schemes: tuple[SecurityScheme, ...]
     operations: tuple[Operation, ...]

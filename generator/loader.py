@@ -83,10 +83,6 @@ class LoadedSpec:
     def display(self) -> str:
         return display_path(self.path)
 
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.raw).hexdigest()
-
     @cached_property
     def _node_tree(self) -> yaml.Node | None:
         """YAML's node tree (with line marks), composed once and only when a problem needs a line number."""

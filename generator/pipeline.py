@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import pickle
 import re
 import subprocess
 import tempfile
@@ -10,11 +12,11 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruff import find_ruff_bin
 
-from generator.cache import Cache, content_key, open_cache
+from generator.cache import Cache, content_key, open_cache, value_key
 from generator.errors import GenerationError, Problem, display_path
 from generator.ir import Api
 from generator.jobs import Submit, workers
@@ -36,6 +38,9 @@ from generator.render import header, render
 from generator.runtime_files import runtime_files
 from generator.schemas import SchemaRegistry
 from generator.versions import NO_PREVIOUS, NO_REQUEST, Previous, Release, ReleaseRequest, release
+
+if TYPE_CHECKING:
+    from generator.diff.engine import Parse
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,7 @@ def build_packages(
         rendered: dict[int, dict[str, str]] = {}
         for i, (api, _, _) in parsed.items():
             try:
-                rendered[i] = _render(api)
+                rendered[i] = _render(api, store)
             except Exception as exc:  # a template tripping over an invalid spec is noise, as above
                 failures[i] = exc
         for i, (api, registry, _) in parsed.items():
@@ -157,10 +162,10 @@ def build_packages(
         raise AssertionError("nothing failed, yet nothing was formatted")
     formatted, imports = formatting.result()
     packages = []
-    for (api, model_count, files, document_json, warned), spec in zip(drafts, specs, strict=True):
+    for i, ((api, model_count, files, document_json, warned), spec) in enumerate(zip(drafts, specs, strict=True)):
         generated = {name: formatted[f"{api.package}/{name}"] for name in files}
         imported = [found for name in files for found in imports[f"{api.package}/{name}"]]
-        runtime = runtime_files(PROFILES[api.profile], api, imported)
+        runtime = runtime_files(PROFILES[api.profile], api, imported, store)
         out = {name: text.encode() for name, text in {**generated, **runtime}.items()}
         out["py.typed"] = b""
         out["openapi.json"] = document_json.encode()
@@ -173,6 +178,7 @@ def build_packages(
                 (previous or {}).get(api.package, NO_PREVIOUS),
                 (requests or {}).get(api.package, NO_REQUEST),
                 folder=output / api.package,
+                parse=_parser(store, spec, parsed[i][:2], document_json),
             )
         except GenerationError as exc:
             problems += exc.problems
@@ -187,6 +193,32 @@ def build_packages(
     if problems:
         raise GenerationError(problems)
     return packages
+
+
+def _parser(store: Cache, spec: LoadedSpec, parsed: tuple[Api, SchemaRegistry], served: str) -> Parse:
+    """`parse_api` for the version diff, which compares the previous package's spec (its `openapi.json`) with `spec`:
+    `spec` is parsed already, and the previous spec was parsed by the run that generated the previous package (its
+    IR is cached by the text served, which is that `openapi.json`). This run's IR is cached the same way for the next.
+
+    The IR is pickled (the cache, like `.pyc` files, is trusted as the user's own). An IR depends on the document
+    only, through the generator's code, which is in every cache key: a cached one is what parsing would give.
+    """
+    key = content_key(served.encode("utf-8"))
+    if store.enabled and not store.has("ir", key):
+        store.put("ir", key, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def parse(side: LoadedSpec) -> tuple[Api, SchemaRegistry]:
+        if side is spec:
+            return parsed
+        cached = store.get("ir", content_key(side.raw))
+        if isinstance(cached, bytes):
+            with contextlib.suppress(Exception):  # unreadable: parsed instead
+                api, registry = pickle.loads(cached)
+                if isinstance(api, Api) and isinstance(registry, SchemaRegistry):
+                    return api, registry
+        return parse_api(side)
+
+    return parse
 
 
 def _within(problem: Problem, others: Sequence[Problem]) -> bool:
@@ -298,9 +330,16 @@ def _warm_up() -> None:
     generate_chunk(ModelChunk("", "3.1.0", {"WarmUp": {"type": "object", "properties": {"a": {"type": "string"}}}}))
 
 
-def _render(api: Api) -> dict[str, str]:
+def _render(api: Api, store: Cache) -> dict[str, str]:
     """The package's Python files except `models.py`, unformatted. The runtime modules they need are added once ruff
-    has removed the imports they do not use (`runtime_files`)."""
+    has removed the imports they do not use (`runtime_files`).
+
+    Cached by the IR's content: the templates and the profiles, which they also depend on, are the generator's code,
+    in every key. An edit of a schema's fields changes the models only, and renders nothing again."""
+    key = value_key(api)
+    cached = store.get("render", key)
+    if isinstance(cached, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in cached.items()):
+        return cached
     profile = PROFILES[api.profile]
     files: dict[str, str] = {
         "__init__.py": render("__init__.py.jinja", api, profile),
@@ -309,6 +348,7 @@ def _render(api: Api) -> dict[str, str]:
     }
     if api.webhooks:
         files["webhooks.py"] = render("webhooks.py.jinja", api, profile)
+    store.put("render", key, files)
     return files
 
 

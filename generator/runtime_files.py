@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+from generator.cache import Cache, content_key
 from generator.ir import Api
 from generator.profiles.base import Profile
 
@@ -23,11 +24,27 @@ _CORE_IMPORT = re.compile(r"^(\s*from )generator\.runtime\.(\w+)( import)", re.M
 _PACKAGE_RUNTIME = "_runtime"
 
 
-def runtime_files(profile: Profile, api: Api, imports: Iterable[tuple[int, str]]) -> dict[str, str]:
+def runtime_files(
+    profile: Profile, api: Api, imports: Iterable[tuple[int, str]], store: Cache | None = None
+) -> dict[str, str]:
     """`_runtime/...` files by package path: the modules the generated code imports (`imports`: the (level, module)
-    of each of its relative import statements, as ruff reports them), and their imports."""
+    of each of its relative import statements, as ruff reports them), and their imports.
+
+    They follow from the modules wanted alone (the runtime is the generator's code, in every key of `store`), so
+    `store` keeps them by those: reading the import graph parses every runtime module."""
     wanted = {module for level, name in imports if level == 1 and (module := _runtime_module(name))}
     wanted |= {f"{profile.name}/{module}" for module in profile.runtime_modules(api)}
+    key = content_key(profile.name, *sorted(wanted))
+    cached = store.get("runtime", key) if store is not None else None
+    if isinstance(cached, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in cached.items()):
+        return cached
+    files = _files(profile, wanted)
+    if store is not None:
+        store.put("runtime", key, files)
+    return files
+
+
+def _files(profile: Profile, wanted: set[str]) -> dict[str, str]:
     pending, seen = list(wanted), set()
     while pending:
         module = pending.pop()

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Final
 from generator.errors import GenerationError, Problem
 
 if TYPE_CHECKING:
-    from generator.diff.engine import Report
+    from generator.diff.engine import Parse, Report
     from generator.ir import Api
     from generator.loader import LoadedSpec
 
@@ -160,9 +160,11 @@ def release(
     request: ReleaseRequest = NO_REQUEST,
     *,
     folder: Path,
+    parse: Parse | None = None,
 ) -> tuple[Release, dict[str, bytes]]:
     """The release of the package whose files (release files aside) are `files`, replacing the package `replaced`
-    (`NO_PREVIOUS` when there is none), and its release files. `folder` names the previous package in problems.
+    (`NO_PREVIOUS` when there is none), and its release files. `folder` names the previous package in problems;
+    `parse` gives the IR of each spec the diff compares (default: `parse_api`).
     Raises GenerationError when the previous version is unreadable or `--version` does not raise it."""
     previous = replaced.files
     old_version = previous.get(VERSION_FILE)
@@ -178,7 +180,7 @@ def release(
             lost = f"## {before}\n\nThe changelog of the versions up to {before} was lost; it starts again here.\n"
             kept[CHANGELOG] = _changelog(api, lost, b"")
         return Release(str(before), str(before), None), kept
-    report = _compare(previous.get(SPEC_FILE), spec, folder)
+    report = _compare(previous.get(SPEC_FILE), spec, folder, parse)
     computed = "major" if isinstance(report, _Unknown) else level_of(report)
     level = request.bump or computed
     version = request.version or before.bumped(level)
@@ -207,10 +209,13 @@ class _Unknown:
 _UNKNOWN: Final = _Unknown()
 
 
-def _compare(previous_spec: bytes | None, spec: LoadedSpec, folder: Path) -> Report | _Unknown | None:
+def _compare(
+    previous_spec: bytes | None, spec: LoadedSpec, folder: Path, parse: Parse | None
+) -> Report | _Unknown | None:
     """The diff from the previous package's spec to `spec`; None when the documents are equal."""
     from generator.diff.engine import diff_specs
     from generator.loader import LoadedSpec
+    from generator.parser import parse_api
 
     if previous_spec is None:
         return _UNKNOWN
@@ -222,7 +227,7 @@ def _compare(previous_spec: bytes | None, spec: LoadedSpec, folder: Path) -> Rep
         return _UNKNOWN
     if document == spec.document:
         return None
-    return diff_specs(LoadedSpec(folder / SPEC_FILE, previous_spec, document), spec)
+    return diff_specs(LoadedSpec(folder / SPEC_FILE, previous_spec, document), spec, parse=parse or parse_api)
 
 
 def _previous_version(source: bytes, folder: Path) -> Version:

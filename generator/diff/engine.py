@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from generator.diff.compare import compare
@@ -11,8 +11,13 @@ from generator.diff.python_api import python_changes
 from generator.diff.rules import judge
 from generator.diff.severity import Override, apply_overrides
 from generator.errors import GenerationError
+from generator.ir import Api
 from generator.loader import LoadedSpec
 from generator.parser import parse_api
+from generator.schemas import SchemaRegistry
+
+Parse = Callable[[LoadedSpec], tuple[Api, SchemaRegistry]]
+"""What turns a side of the diff into its IR: `parse_api`, or a caller's that knows a side already."""
 
 
 @dataclass(frozen=True)
@@ -34,9 +39,15 @@ class Report:
         return threshold is not None and any(level_rank(f.level) <= level_rank(threshold) for f in self.findings)
 
 
-def diff_specs(base: LoadedSpec, revision: LoadedSpec, overrides: Mapping[str, Override] | None = None) -> Report:
-    """Everything that changed from `base` to `revision`, judged."""
-    changes = [*compare(base, revision), *_python_changes(base, revision)]
+def diff_specs(
+    base: LoadedSpec,
+    revision: LoadedSpec,
+    overrides: Mapping[str, Override] | None = None,
+    *,
+    parse: Parse = parse_api,
+) -> Report:
+    """Everything that changed from `base` to `revision`, judged. `parse` gives each side's IR (`parse_api`'s)."""
+    changes = [*compare(base, revision), *_python_changes(base, revision, parse)]
     # one schema reached twice in one operation (two media types of one body) makes one finding, not two
     findings, ignored = apply_overrides(dict.fromkeys(judge(changes)), overrides or {})
     return Report(
@@ -68,7 +79,7 @@ def locate(finding: Finding, base: LoadedSpec, revision: LoadedSpec) -> Finding:
     )
 
 
-def _python_changes(base: LoadedSpec, revision: LoadedSpec) -> Iterable[Change]:
+def _python_changes(base: LoadedSpec, revision: LoadedSpec, parse: Parse) -> Iterable[Change]:
     """The generated package's changes; equal documents make equal packages, so they are not even parsed.
 
     A side that cannot be turned into a package (an unsupported construct, say) leaves the spec-level findings
@@ -79,7 +90,7 @@ def _python_changes(base: LoadedSpec, revision: LoadedSpec) -> Iterable[Change]:
     sides, reasons = [], []
     for label, spec in (("base", base), ("revision", revision)):
         try:
-            sides.append(parse_api(spec))
+            sides.append(parse(spec))
         except GenerationError as exc:
             first, more = exc.problems[0], len(exc.problems) - 1
             where = f"{first.pointer}: " if first.pointer else ""

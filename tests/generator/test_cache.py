@@ -20,17 +20,20 @@ import yaml
 
 from generator import cache as cache_module
 from generator import pipeline
-from generator.cache import Cache, cache_root, content_key, fingerprint, open_cache
+from generator.cache import Cache, cache_root, content_key, fingerprint, open_cache, value_key
 from generator.cli import main
 from generator.errors import GenerationError
 from generator.pipeline import build_packages
+from generator.versions import Previous
 from tests.generator.conftest import GENERALITY, REPO, TINY_SPEC, VENDOR_SPECS, snapshot, write_spec
 
 
-def outcome(spec: Path, store: Cache) -> dict[str, bytes] | list[str]:
-    """A package's files, or the problems that refused it (what `generate` and `check` report)."""
+def outcome(spec: Path, store: Cache, previous: dict[str, bytes] | None = None) -> dict[str, bytes] | list[str]:
+    """A package's files, or the problems that refused it (what `generate` and `check` report); following the
+    package `previous` (its version and changelog follow from the diff of the two specs)."""
+    replaced = {spec.stem: Previous(previous)} if previous is not None else None
     try:
-        return build_packages([spec], cache=store)[0].files
+        return build_packages([spec], cache=store, previous=replaced)[0].files
     except GenerationError as exc:
         return [str(p) for p in exc.problems]
 
@@ -85,18 +88,47 @@ def edit(document: dict[str, Any], rng: random.Random) -> str:
 
 @pytest.mark.parametrize("source", [VENDOR_SPECS[-1], GENERALITY], ids=lambda p: p.stem)
 def test_cached_and_uncached_output_agree_over_random_edits(source: Path, tmp_path: Path) -> None:
-    """Each edit is generated with the cache that every earlier version filled, and without any cache."""
+    """Each edit is generated with the cache that every earlier version filled, and without any cache, each run
+    following the package the previous edit made (so the version diff runs, with the previous spec's IR cached)."""
     rng = random.Random(source.stem)
     document = yaml.safe_load(source.read_text(encoding="utf-8"))
     store = Cache(tmp_path / "cache")
     spec = tmp_path / source.name
     done: list[str] = []
+    previous: dict[str, bytes] | None = None
     for _ in range(12):
         spec.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
-        cached = outcome(spec, store)
-        assert cached == outcome(spec, Cache(None)), f"after: {done}"
+        cached = outcome(spec, store, previous)
+        assert cached == outcome(spec, Cache(None), previous), f"after: {done}"
+        previous = cached if isinstance(cached, dict) else previous
         done.append(edit(document, rng))
     assert store.written > 0
+    assert previous is not None and b"## 1.0.0" in previous["CHANGELOG.md"]
+
+
+def test_value_keys_are_equal_for_equal_values_in_any_process() -> None:
+    """Sets hash their strings with a per-process seed; the key of an IR does not depend on it."""
+    program = (
+        "from generator.cache import value_key; from generator.ir import Api;"
+        "print(value_key(Api('p', 't', '1', '', 'plain', 'f.yaml', (), (), (), (), aliases=frozenset('abcdefgh'))))"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", program],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=REPO,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(keys) == 1
+    assert value_key({"a": (1, None)}) != value_key({"a": [1, None]})
+    assert value_key(("ab", "c")) != value_key(("a", "bc"))
+    assert value_key(1) != value_key("1") != value_key(True)
+    with pytest.raises(TypeError):
+        value_key(object())
 
 
 @pytest.fixture

@@ -340,6 +340,7 @@ def test_validator_crash_becomes_a_problem(tmp_path: Path, capsys: pytest.Captur
 def test_render_failure_names_the_spec_and_the_broken_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.render import render as real
 
+    monkeypatch.setenv("STREAMSPEC_CACHE", "off")  # the cache keys know the templates, not this stand-in for them
     monkeypatch.setattr(
         "generator.pipeline.render",
         lambda template, *a, **kw: "def broken(:\n" if template.startswith("client") else real(template, *a, **kw),
