@@ -12,6 +12,7 @@ still being compared is a cycle, and the walk stops there.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections import Counter
@@ -24,7 +25,7 @@ from generator.diff.model import Change
 from generator.errors import escape_pointer_token
 from generator.ir import HTTP_METHODS
 from generator.loader import LoadedSpec, resolve_pointer
-from generator.runtime.bodies import essence
+from generator.runtime.media import essence
 
 BOUNDS: Final[dict[str, tuple[str, str]]] = {
     "maximum": ("max", "decreased"),
@@ -273,13 +274,106 @@ def _effective_types(doc: _Doc, schema: dict[str, Any], depth: int = 0) -> froze
     return types
 
 
+class _Unchanged:
+    """Which locations hold the same schema in both documents, down to everything it references.
+
+    Comparing such a pair finds nothing, so it is not walked: after a one-field edit of Stripe, the comparison
+    walks the schemas that reach the edit, not all three thousand. Found from where the documents differ (pruned by
+    equality, so equal subtrees cost next to nothing) and the revision's `$ref`s: a reference target is changed
+    when something in or around it differs, or when a reference inside it leads to a changed target. (A reference
+    only the base has sits where the documents differ, so the revision's references are enough.)
+    """
+
+    def __init__(self, base: Any, revision: Any) -> None:
+        self.differences: list[str] = []
+        _differences(base, revision, "", self.differences)
+        self.refs: list[tuple[str, str]] = sorted(_local_refs(revision, [], []))
+        self.targets = {target for _, target in self.refs}
+        changed = {target for target in self.targets if self._touched(target)}
+        pending = list(changed)
+        while pending:  # a target whose inside refers to a changed one is changed too
+            target = pending.pop()
+            for location, pointing_to in self.refs:
+                if pointing_to != target:
+                    continue
+                for outer in _enclosing(location):
+                    if outer in self.targets and outer not in changed:
+                        changed.add(outer)
+                        pending.append(outer)
+        self.changed = changed
+
+    def __contains__(self, ptr: str) -> bool:
+        """Whether the schema at `ptr` and everything it refers to are the same in both documents."""
+        if self._touched(ptr):
+            return False
+        start = bisect.bisect_left(self.refs, (ptr, ""))
+        for location, target in self.refs[start:]:
+            if location != ptr and not location.startswith(ptr + "/"):
+                break
+            if target in self.changed:
+                return False
+        return True
+
+    def _touched(self, ptr: str) -> bool:
+        return any(
+            found == ptr or found.startswith(ptr + "/") or ptr.startswith(found + "/") for found in self.differences
+        )
+
+
+def _differences(base: Any, revision: Any, ptr: str, found: list[str]) -> None:
+    """The pointers where two documents differ, as deep as they can be told apart."""
+    if base == revision and type(base) is type(revision):
+        return
+    if isinstance(base, dict) and isinstance(revision, dict):
+        for key in base.keys() | revision.keys():
+            if key in base and key in revision:
+                _differences(base[key], revision[key], _child(ptr, str(key)), found)
+            else:
+                found.append(_child(ptr, str(key)))
+    elif isinstance(base, list) and isinstance(revision, list) and len(base) == len(revision):
+        for index, (b, r) in enumerate(zip(base, revision, strict=True)):
+            _differences(b, r, _child(ptr, index), found)
+    else:
+        found.append(ptr)
+
+
+def _local_refs(node: Any, path: list[str | int], found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(where, the pointer it names) of every local `$ref` in a document (`path`: the tokens down to `node`)."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#"):
+            found.append((_child("", *path), ref[1:]))
+        items: Iterable[tuple[Any, Any]] = node.items()
+    elif isinstance(node, list):
+        items = enumerate(node)
+    else:
+        return found
+    for key, value in items:
+        if isinstance(value, dict | list):
+            path.append(key if isinstance(key, int) and isinstance(node, list) else str(key))
+            _local_refs(value, path, found)
+            path.pop()
+    return found
+
+
+def _enclosing(ptr: str) -> Iterator[str]:
+    """`ptr` and every pointer above it, the document's root included."""
+    while True:
+        yield ptr
+        if not ptr:
+            return
+        ptr = ptr.rpartition("/")[0]
+
+
 class _Schemas:
-    """Schema pairs compared once each (memoised by real location), stopping at cycles."""
+    """Schema pairs compared once each (memoised by real location), stopping at cycles; a pair the same in both
+    documents, with everything it refers to (`_Unchanged`), is not walked at all."""
 
     def __init__(self, base: _Doc, revision: _Doc) -> None:
         self.base, self.revision = base, revision
         self.memo: dict[tuple[str, str], tuple[_Delta, ...]] = {}
         self.active: set[tuple[str, str]] = set()
+        self.unchanged = _Unchanged(base.document, revision.document)
 
     def compare(self, base_node: Any, base_ptr: str, revision_node: Any, revision_ptr: str) -> tuple[_Delta, ...]:
         b, bp, b_merged = self.base.resolve_merged(base_node, base_ptr)
@@ -288,6 +382,14 @@ class _Schemas:
         reusable = not (b_merged or r_merged)  # a `$ref` with siblings says more than its target: not memoised
         if reusable and key in self.memo:
             return self.memo[key]
+        if (
+            reusable
+            and bp == rp
+            and b is resolve_pointer(self.base.document, bp)  # the document's own node, not one put together
+            and r is resolve_pointer(self.revision.document, rp)
+            and bp in self.unchanged
+        ):
+            return ()
         if key in self.active:
             return ()
         self.active.add(key)

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import copy
+import random
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
 
 from generator.diff.compare import compare
 from generator.diff.model import Change, Finding, Rule
@@ -145,3 +151,96 @@ def test_a_ref_with_siblings_is_compared_with_them(tmp_path: Path) -> None:
     assert [(f.code, f.message) for f in found] == [
         ("request-property-max-length-set", "request property `second`: maxLength set to 10")
     ]
+
+
+def _containers(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    yield path, node
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        if isinstance(value, dict | list):
+            yield from _containers(value, (*path, key))
+
+
+def _mutate(document: dict[str, Any], rng: random.Random) -> None:
+    """One random change somewhere in the document: a value, a key gone or added, a `$ref` pointed elsewhere."""
+    schemas = sorted(document.get("components", {}).get("schemas", {}))
+    refs = [node for _, node in _containers(document) if isinstance(node, dict) and "$ref" in node]
+    if refs and schemas and rng.random() < 0.3:
+        rng.choice(refs)["$ref"] = f"#/components/schemas/{rng.choice(schemas)}"
+        return
+    _, node = rng.choice([found for found in _containers(document) if found[1]])
+    if isinstance(node, list):
+        node.pop(rng.randrange(len(node))) if rng.random() < 0.5 else node.append({"type": "string"})
+        return
+    key = rng.choice(sorted(node, key=str))
+    choice = rng.randrange(4)
+    if choice == 0:
+        del node[key]
+    elif choice == 1:
+        node[key] = rng.choice([7, "x", True, {"type": "integer", "maximum": 3}, ["a", "b"]])
+    elif choice == 2:
+        node[f"x-added-{rng.randrange(100)}"] = {"type": "string", "enum": ["a"]}
+    else:
+        node["maxLength" if rng.random() < 0.5 else "enum"] = 5 if rng.random() < 0.5 else ["z"]
+
+
+@pytest.mark.parametrize("source", ["base", *sorted(p.name for p in SPECS.glob("*.yaml"))])
+def test_skipping_unchanged_schemas_changes_nothing(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparison skips schemas that are the same in both documents down to what they refer to
+    (`_Unchanged`); over random edits, it finds exactly what walking every schema finds."""
+    from generator.diff import compare as module
+    from generator.loader import LoadedSpec
+
+    original = base_document() if source == "base" else yaml.safe_load((SPECS / source).read_text(encoding="utf-8"))
+    rng = random.Random(source)
+    for round_ in range(40):
+        revision = copy.deepcopy(original)
+        for _ in range(rng.randint(1, 3)):
+            _mutate(revision, rng)
+        base_spec = LoadedSpec(Path("base.yaml"), b"", original)
+        revision_spec = LoadedSpec(Path("revision.yaml"), b"", revision)
+        skipping = compare(base_spec, revision_spec)
+        with monkeypatch.context() as walking_all:
+            walking_all.setattr(module._Unchanged, "__contains__", lambda self, ptr: False)
+            assert compare(base_spec, revision_spec) == skipping, f"round {round_}"
+
+
+def test_a_change_two_references_away_is_found() -> None:
+    """An operation's schema refers to one that refers to the one edited: neither is the same as before."""
+    from generator.loader import LoadedSpec
+
+    def document(kind: str) -> dict[str, Any]:
+        def ref(name: str) -> dict[str, Any]:
+            return {"type": "object", "properties": {"next": {"$ref": f"#/components/schemas/{name}"}}}
+
+        return {
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/a": {
+                    "get": {
+                        "operationId": "GetA",
+                        "responses": {
+                            "200": {
+                                "description": "ok",
+                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}},
+                            }
+                        },
+                    }
+                }
+            },
+            "components": {
+                "schemas": {
+                    "A": ref("B"),
+                    "B": ref("C"),
+                    "C": {"type": "object", "properties": {"n": {"type": kind}}},
+                }
+            },
+        }
+
+    changes = compare(
+        LoadedSpec(Path("base.yaml"), b"", document("string")), LoadedSpec(Path("new.yaml"), b"", document("integer"))
+    )
+    assert [(c.kind, c.revision) for c in changes] == [("type-changed", "/components/schemas/C/properties/n/type")], (
+        changes
+    )
