@@ -237,3 +237,27 @@ def test_volcengine_signer_keeps_its_key_only_for_its_day_and_credentials() -> N
             body=VOLC_BODY,
         )
         assert request.headers["Authorization"] == expected.authorization
+
+
+def test_basic_dates_are_utc_whatever_the_clock_gives() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from generator.runtime.signing import format_basic_date
+
+    moment = datetime(2024, 1, 2, 3, 4, 5, 678, tzinfo=UTC)
+    assert format_basic_date(moment) == "20240102T030405Z"
+    assert format_basic_date(moment.astimezone(timezone(timedelta(hours=8)))) == "20240102T030405Z"
+    assert format_basic_date(moment.replace(tzinfo=timezone(timedelta(0), "Z"))) == "20240102T030405Z"
+    assert format_basic_date(moment.replace(tzinfo=None)) == "20240102T030405Z"
+
+
+def test_wire_queries_are_decoded_per_exact_query() -> None:
+    """Decoded queries are remembered by their exact wire bytes: no two queries share an answer."""
+    import httpx
+
+    from generator.runtime.signing import wire_query
+
+    for _ in range(2):
+        assert wire_query(httpx.Request("GET", "https://h/?b=2&a=1&a=%20")) == (("b", "2"), ("a", "1"), ("a", " "))
+        assert wire_query(httpx.Request("GET", "https://h/?a=1&b=2")) == (("a", "1"), ("b", "2"))
+        assert wire_query(httpx.Request("GET", "https://h/")) == ()

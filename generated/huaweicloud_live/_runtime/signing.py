@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Generic, TypeVar
 from urllib.parse import unquote_plus
 
@@ -43,6 +44,7 @@ __all__ = [
     "sha256_hex",
     "utc_now",
     "wire_headers",
+    "wire_query",
 ]
 
 C = TypeVar("C")
@@ -97,7 +99,7 @@ def constant_time_equals(a: str, b: str) -> bool:
 
 def format_basic_date(moment: datetime) -> str:
     """`YYYYMMDDTHHMMSSZ` in UTC (both vendors' date header format); naive datetimes are taken as UTC."""
-    if moment.tzinfo is not None:
+    if moment.tzinfo is not None and moment.tzinfo is not UTC:  # the default clock's are UTC already
         moment = moment.astimezone(UTC)
     return moment.strftime(BASIC_DATE_FORMAT)
 
@@ -155,6 +157,17 @@ def parse_query(raw: str | bytes) -> list[tuple[str, str]]:
     return pairs
 
 
+def wire_query(request: httpx.Request) -> tuple[tuple[str, str], ...]:
+    """`parse_query` of the query as it goes on the wire."""
+    return _wire_query(request.url.query)
+
+
+@lru_cache(maxsize=512)
+def _wire_query(raw: bytes) -> tuple[tuple[str, str], ...]:
+    """(Cached: a client sends the same few queries over and over, and decoding one costs more than the look-up.)"""
+    return tuple(parse_query(raw))
+
+
 def canonical_request(
     method: str, uri: str, query: str, canonical_headers: str, signed_headers: str, payload_hash: str
 ) -> str:
@@ -197,7 +210,11 @@ def wire_headers(request: httpx.Request) -> dict[str, str]:
     """Header names lower-cased with their values as the peer will decode them (see `header_text`)."""
     headers: dict[str, str] = {}
     for raw_name, raw_value in request.headers.raw:
-        name, value = raw_name.decode("latin-1").lower(), header_text(raw_value)
+        name = raw_name.decode("latin-1").lower()
+        try:  # `header_text`, inlined: this runs for every header of every request signed
+            value = raw_value.decode("utf-8")
+        except UnicodeDecodeError:
+            value = raw_value.decode("latin-1")
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
     return headers
 
