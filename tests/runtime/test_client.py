@@ -34,6 +34,8 @@ from generator.runtime.client import (
     RequestOptions,
     RetryPolicy,
     SyncAPIClient,
+    _encoded_query,
+    _request,
 )
 from generator.runtime.envelope import ErrorDetail, ErrorEnvelope
 
@@ -846,6 +848,47 @@ def test_direct_sending_puts_the_same_request_on_the_wire(mode: str) -> None:
         assert direct_answer.parse() == sent_answer.parse()
         assert direct_answer.http_response.request.headers.raw == sent_answer.http_response.request.headers.raw
         assert direct_answer.http_response.elapsed.total_seconds() >= 0
+
+
+@pytest.mark.parametrize("method", ["GET", "post", "PUT", "PATCH", "DELETE"])
+@pytest.mark.parametrize("content", [None, b"", b'{"a":1}'])
+@pytest.mark.parametrize(
+    "given",
+    [
+        [],
+        [("Host", "other.example.com:8443")],
+        [("X-Auth", "t"), ("Content-Length", "7")],
+        [("Transfer-Encoding", "chunked"), ("host", "h")],
+    ],
+)
+@pytest.mark.parametrize("url", ["https://live.example.com:8443/v1/x?a=1", "http://[::1]/"])
+def test_direct_requests_are_the_ones_httpx_builds(
+    method: str, content: bytes | None, given: list[tuple[str, str]], url: str
+) -> None:
+    """`_request` adds Host and Content-Length as `httpx.Request` does: same headers (names, values, order), body,
+    URL and extensions."""
+    headers = httpx.Headers([("User-Agent", "ua"), ("Accept", "application/json"), *given])
+    extensions = {"timeout": {"connect": 1.0}}
+    ours = _request(method, httpx.URL(url), headers, content, extensions)
+    theirs = httpx.Request(method, httpx.URL(url), headers=headers, content=content, extensions=extensions)
+    assert (ours.method, ours.url, ours.content, ours.extensions) == (
+        theirs.method,
+        theirs.url,
+        theirs.content,
+        theirs.extensions,
+    )
+    assert ours.headers.raw == theirs.headers.raw
+    assert type(ours.stream) is type(theirs.stream)
+    assert headers.raw == [(b"User-Agent", b"ua"), (b"Accept", b"application/json")] + [
+        (name.encode(), value.encode()) for name, value in given
+    ]  # the caller's headers are left alone
+
+
+def test_encoded_queries_are_remembered_as_given() -> None:
+    """The query cache is keyed by the exact pairs: order and repeats count, and nothing leaks between them."""
+    assert _encoded_query((("a", "1"), ("b", "x y"))) == "?a=1&b=x%20y"
+    assert _encoded_query((("b", "x y"), ("a", "1"))) == "?b=x%20y&a=1"
+    assert _encoded_query((("a", "1"), ("a", "1"))) == "?a=1&a=1"
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])

@@ -3,11 +3,14 @@ deeper than its bound with a `ValueError` at any depth, never a `RecursionError`
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from generator.runtime.json_text import MAX_JSON_DEPTH, read_json
+from generator.runtime.json_text import MAX_JSON_DEPTH, _json_number, _not_json, read_json, write_json
 
 
 def _arrays(depth: int) -> bytes:
@@ -42,6 +45,31 @@ def test_brackets_inside_strings_are_text_not_nesting() -> None:
 def test_invalid_json_stays_a_value_error(content: bytes) -> None:
     with pytest.raises(ValueError):
         read_json(content)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(_JSON, st.sampled_from(["utf-8", "utf-16", "utf-32-le", "utf-8-sig"]))
+def test_read_json_reads_as_json_loads_with_its_hooks(value: object, encoding: str) -> None:
+    """The kept decoder reads every encoding `json.loads` detects, with the same integral numbers."""
+    content = json.dumps(value, ensure_ascii=False).encode(encoding)
+    assert read_json(content) == json.loads(content, parse_float=_json_number, parse_constant=_not_json)
+
+
+@given(_JSON)
+def test_write_json_writes_as_json_dumps(value: object) -> None:
+    assert write_json(value) == json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+
+
+@pytest.mark.parametrize("value", [float("nan"), [float("inf")], {"a": -float("inf")}])
+def test_write_json_refuses_what_is_not_json(value: object) -> None:
+    with pytest.raises(ValueError):
+        write_json(value)
 
 
 def test_wire_values_remembers_only_what_validates_the_same() -> None:
