@@ -97,3 +97,23 @@ def test_wire_values_remembers_only_what_validates_the_same() -> None:
             wire_values(Params, {"ProjectId": "p"})
     assert wire_values(Params, {"project_id": "p2"}) == {"ProjectId": "p2"}
     assert wire_values(Params, {"ProjectId": "p3", "Level": [1][0]}) == {"ProjectId": "p3", "Level": 1}
+
+
+def test_invalid_request_names_the_operation_and_each_field() -> None:
+    from pydantic import BaseModel, Field
+
+    from generator.runtime.client import APIRequestValidationError
+    from generator.runtime.model import invalid_request
+
+    class Body(BaseModel):
+        size: int = Field(alias="Size", ge=1)
+
+    with pytest.raises(APIRequestValidationError) as caught, invalid_request("Create", "body"):
+        Body.model_validate({"Size": 0})
+    assert caught.value.operation == "Create"
+    assert [field for field, _ in caught.value.errors] == ["body.Size"]
+    assert isinstance(caught.value.__cause__, ValueError)
+    with pytest.raises(KeyError), invalid_request("Create"):  # anything else passes through unchanged
+        raise KeyError("x")
+    with invalid_request("Create"):
+        pass

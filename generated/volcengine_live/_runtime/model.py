@@ -15,11 +15,10 @@ import json
 import re
 import sys
 import uuid
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from types import UnionType
+from types import TracebackType, UnionType
 from typing import (
     Annotated,
     Any,
@@ -293,8 +292,7 @@ class ApiModel(BaseModel):
         """Before validation, because `Literal[0, 1]` has already turned `True` into `1` by the time it is done."""
         rules = cls.__streamspec_rules__
         if rules is not None and rules.exact_ints and isinstance(data, dict):
-            for name, info in cls.model_fields.items():
-                alias = info.alias or name
+            for name, alias in _wire_names(cls):
                 if alias in rules.exact_ints:
                     value = data.get(alias, data.get(name))
                     for item in value if isinstance(value, list) else [value]:
@@ -306,11 +304,8 @@ class ApiModel(BaseModel):
     def _check_streamspec_rules(self) -> Self:
         rules = type(self).__streamspec_rules__
         if rules is not None:
-            present = {
-                info.alias or name: self.__dict__[name]  # not getattr: a deprecated field would warn
-                for name, info in type(self).model_fields.items()
-                if name in self.model_fields_set
-            }
+            given, values = self.model_fields_set, self.__dict__  # not getattr: a deprecated field would warn
+            present = {alias: values[name] for name, alias in _wire_names(type(self)) if name in given}
             rules.check(present)
             if rules.checks:
                 document = dump(self)
@@ -359,6 +354,12 @@ class ApiModel(BaseModel):
 
 
 @cache
+def _wire_names(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(Python name, wire name) of each field, in order (cached: the rules validators ask on every validation)."""
+    return tuple((name, info.alias or name) for name, info in model.model_fields.items())
+
+
+@cache
 def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     """A field's type with its constraints, to validate one field of a response read tolerantly."""
     info = model.model_fields[name]
@@ -371,19 +372,32 @@ def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     return adapter
 
 
-@contextmanager
-def invalid_request(operation: str, part: str | None = None) -> Iterator[None]:
+class invalid_request:
     """Turn a validation error of what a caller passed into `APIRequestValidationError`, naming `operation` and
-    each field: a parameter by its wire name, or a field of the body under `part` ("body")."""
-    try:
-        yield
-    except ValidationError as exc:
+    each field: a parameter by its wire name, or a field of the body under `part` ("body").
+
+    A class rather than a `contextmanager` generator: every call enters one or two, and a generator costs several
+    times as much to set up."""
+
+    __slots__ = ("operation", "part")
+
+    def __init__(self, operation: str, part: str | None = None) -> None:
+        self.operation = operation
+        self.part = part
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if not isinstance(exc, ValidationError):
+            return
+        part = self.part
         errors = []
         for error in exc.errors():
             where = [part] if part else []
             where += [str(step) for step in error["loc"]]
             errors.append((".".join(where) or (part or "request"), error["msg"]))
-        raise APIRequestValidationError(operation, errors) from exc
+        raise APIRequestValidationError(self.operation, errors) from exc
 
 
 @cache
