@@ -38,6 +38,7 @@ from generator.runtime.client import (
     _request,
 )
 from generator.runtime.envelope import ErrorDetail, ErrorEnvelope
+from generator.runtime.signing import SigningAuth
 
 BASE = "https://live.example.com"
 
@@ -848,6 +849,38 @@ def test_direct_sending_puts_the_same_request_on_the_wire(mode: str) -> None:
         assert direct_answer.parse() == sent_answer.parse()
         assert direct_answer.http_response.request.headers.raw == sent_answer.http_response.request.headers.raw
         assert direct_answer.http_response.elapsed.total_seconds() >= 0
+
+
+class BodySigner(SigningAuth[str]):
+    """A minimal `SigningAuth`: what a direct client calls without running its flow."""
+
+    def _signature_headers(self, request: httpx.Request) -> dict[str, str]:
+        return {"X-Sig": f"{self.credentials}:{len(request.content)}:{request.headers.get('content-type')}"}
+
+
+class FlowSigner(BodySigner):
+    """A `SigningAuth` whose flow does more than sign: run as a flow."""
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["X-Flow"] = "1"
+        yield from super().auth_flow(request)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("auth", [BodySigner("k"), FlowSigner("k")])
+def test_direct_sending_signs_as_the_flow_does(mode: str, auth: BodySigner) -> None:
+    """A plain signer is called without its flow's generators, a signer with its own flow runs it; either way the
+    wire request is the one `httpx.Client.send` sends."""
+    assert (auth.direct_sign is None) is isinstance(auth, FlowSigner)
+    seen: dict[bool, list[httpx.Request]] = {}
+    for borrowed in (False, True):
+        server = Server(respond(201, {"id": 1}), respond(201, {"id": 2}))
+        _exchanges(mode, borrowed, server, auth, 2)
+        seen[borrowed] = server.requests
+    for direct, sent in zip(seen[False], seen[True], strict=True):
+        assert direct.headers.raw == sent.headers.raw and direct.content == sent.content
+        assert direct.headers["X-Sig"] == f"k:{len(direct.content)}:application/json"
+        assert ("X-Flow" in direct.headers) is isinstance(auth, FlowSigner)
 
 
 @pytest.mark.parametrize("method", ["GET", "post", "PUT", "PATCH", "DELETE"])

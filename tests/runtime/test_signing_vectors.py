@@ -249,6 +249,11 @@ def test_basic_dates_are_utc_whatever_the_clock_gives() -> None:
     assert format_basic_date(moment.astimezone(timezone(timedelta(hours=8)))) == "20240102T030405Z"
     assert format_basic_date(moment.replace(tzinfo=timezone(timedelta(0), "Z"))) == "20240102T030405Z"
     assert format_basic_date(moment.replace(tzinfo=None)) == "20240102T030405Z"
+    for second in range(3):  # remembered dates are told apart by the second, the day, the year
+        for later in (timedelta(seconds=second), timedelta(days=1, seconds=second), timedelta(days=366)):
+            expected = (moment + later).strftime("%Y%m%dT%H%M%SZ")
+            assert format_basic_date(moment + later) == expected
+            assert format_basic_date(moment + later + timedelta(microseconds=999_000)) == expected
 
 
 def test_wire_queries_are_decoded_per_exact_query() -> None:

@@ -574,6 +574,8 @@ class _Direct:
         self.auth = auth
         if auth is None and (url.username or url.password):  # as `Client.send` does for credentials in the URL
             self.auth = httpx.BasicAuth(url.username, url.password)
+        self.sign: Callable[[httpx.Request], None] | None = getattr(self.auth, "direct_sign", None)
+        """The signer's `sign` when its auth flow only signs (`signing.SigningAuth.direct_sign`): called directly."""
 
     @staticmethod
     def usable(client: httpx.Client | httpx.AsyncClient, base_url: str) -> bool:
@@ -629,6 +631,10 @@ def _send_direct(direct: _Direct, request: httpx.Request) -> httpx.Response:
     transport: httpx.BaseTransport = direct.transport
     if direct.auth is None:
         return _exchange(direct, transport, request)
+    if direct.sign is not None:  # the flow's steps without its generators
+        request.read()
+        direct.sign(request)
+        return _exchange(direct, transport, request)
     flow = direct.auth.sync_auth_flow(request)
     history: list[httpx.Response] = []
     try:
@@ -674,6 +680,10 @@ async def _send_direct_async(direct: _Direct, request: httpx.Request) -> httpx.R
     direct.check_open()
     transport: httpx.AsyncBaseTransport = direct.transport
     if direct.auth is None:
+        return await _exchange_async(direct, transport, request)
+    if direct.sign is not None:  # the flow's steps without its generators
+        await request.aread()
+        direct.sign(request)
         return await _exchange_async(direct, transport, request)
     flow = direct.auth.async_auth_flow(request)
     history: list[httpx.Response] = []

@@ -101,6 +101,12 @@ def format_basic_date(moment: datetime) -> str:
     """`YYYYMMDDTHHMMSSZ` in UTC (both vendors' date header format); naive datetimes are taken as UTC."""
     if moment.tzinfo is not None and moment.tzinfo is not UTC:  # the default clock's are UTC already
         moment = moment.astimezone(UTC)
+    return _basic_date(moment.replace(microsecond=0))
+
+
+@lru_cache(maxsize=8)
+def _basic_date(moment: datetime) -> str:
+    """(Cached: a client signs many requests within one second, and `strftime` costs more than the look-up.)"""
     return moment.strftime(BASIC_DATE_FORMAT)
 
 
@@ -228,6 +234,21 @@ class SigningAuth(httpx.Auth, Generic[C]):
     """Signs in `auth_flow`, after dropping what an earlier signing of the same request added."""
 
     requires_request_body = True
+
+    @property
+    def direct_sign(self) -> Callable[[httpx.Request], None] | None:
+        """`sign`, when the auth flow is nothing more (the request read, signed, sent, the response not awaited): a
+        client that sends directly then calls it rather than running the flow's generators. None when a subclass
+        changes the flow."""
+        kind = type(self)
+        plain = (
+            kind.auth_flow is SigningAuth.auth_flow
+            and kind.sync_auth_flow is httpx.Auth.sync_auth_flow
+            and kind.async_auth_flow is httpx.Auth.async_auth_flow
+            and not kind.requires_response_body
+            and kind.requires_request_body
+        )
+        return self.sign if plain else None
 
     def __init__(self, credentials: C, clock: Clock | None = None) -> None:
         self.credentials: C = credentials
