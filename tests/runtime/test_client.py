@@ -883,6 +883,32 @@ def test_direct_sending_signs_as_the_flow_does(mode: str, auth: BodySigner) -> N
         assert ("X-Flow" in direct.headers) is isinstance(auth, FlowSigner)
 
 
+@pytest.mark.parametrize(
+    ("default_headers", "extra_headers"),
+    [({}, {}), ({}, {"Host": "a.example.com"}), ({"host": "b.example.com"}, {}), ({"X-A": "1"}, {"host": "c"})],
+)
+def test_direct_sending_puts_a_given_host_where_httpx_does(
+    default_headers: dict[str, str], extra_headers: dict[str, str]
+) -> None:
+    seen: dict[bool, list[httpx.Request]] = {}
+    for borrowed in (False, True):
+        server = Server(respond(200, {}), respond(201, {}))
+        transport = httpx.MockTransport(server)
+        where: dict[str, Any] = (
+            {"http_client": httpx.Client(transport=transport)} if borrowed else {"transport": transport}
+        )
+        with SyncAPIClient(
+            base_url=BASE, envelope=HuaweiEnvelope(), default_headers=default_headers, **where
+        ) as client:
+            assert (client._direct is None) is borrowed
+            options = RequestOptions(extra_headers=extra_headers)
+            client.request(SHOW, parse_json, path_params=SHOW_PARAMS, options=options)
+            client.request(CREATE, parse_json, path_params={"project_id": "p"}, json_body={}, options=options)
+        seen[borrowed] = server.requests
+    for direct, sent in zip(seen[False], seen[True], strict=True):
+        assert direct.headers.raw == sent.headers.raw
+
+
 @pytest.mark.parametrize("method", ["GET", "post", "PUT", "PATCH", "DELETE"])
 @pytest.mark.parametrize("content", [None, b"", b'{"a":1}'])
 @pytest.mark.parametrize(

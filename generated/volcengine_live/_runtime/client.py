@@ -535,15 +535,21 @@ def _request(
     (after Host) as 0 for an empty POST, PUT or PATCH; each unless given (the 0 also unless Transfer-Encoding is)."""
     body = content or b""
     first: list[tuple[bytes, bytes]] = []
-    last: list[tuple[bytes, bytes]] = []
+    length = None
     if "Host" not in headers and url.host:
         first.append((b"Host", url.netloc))
     if "Content-Length" not in headers:
         if body:
-            last.append((b"Content-Length", str(len(body)).encode()))
+            length = str(len(body))
         elif "Transfer-Encoding" not in headers and method.upper() in ("POST", "PUT", "PATCH"):
             first.append((b"Content-Length", b"0"))
-    wire = httpx.Headers([*first, *headers.raw, *last]) if first or last else headers
+    wire = headers
+    if first:
+        wire = httpx.Headers([*first, *headers.raw])
+    elif length is not None:
+        wire = httpx.Headers(headers)  # a copy: the caller's stay as they are
+    if length is not None:
+        wire["Content-Length"] = length
     request = httpx.Request(method, url, headers=wire, stream=httpx.ByteStream(body), extensions=extensions)
     request.read()  # as httpx does for a body given whole: `content` is there for the signer
     return request
@@ -563,12 +569,16 @@ class _Direct:
         timeout: float | httpx.Timeout,
     ) -> None:
         self.client = client
-        self.headers = httpx.Headers(client.headers)
-        """The client's headers, then ours: what `Client.build_request` would merge (same names, values, order)."""
-        self.headers.update(default_headers)
+        url = httpx.URL(base_url)
+        headers = httpx.Headers(client.headers)
+        headers.update(default_headers)
+        if "Host" not in headers and url.host:  # every request goes to the base URL's origin
+            headers = httpx.Headers([(b"Host", url.netloc), *headers.raw])
+        self.headers = headers
+        """Host, the client's headers, then ours: what `Client.build_request` merges, with the Host `httpx.Request`
+        adds first (same names, values, order; a Host a call gives replaces it, where `httpx.Request` puts it)."""
         self.configured_timeout = timeout
         self.timeout = httpx.Timeout(timeout).as_dict()
-        url = httpx.URL(base_url)
         # Every request goes to the base URL's origin, so the proxy mounts pick the same transport for all of them.
         self.transport: Any = client._transport_for_url(url)
         self.auth = auth
