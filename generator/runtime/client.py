@@ -402,7 +402,7 @@ def _body_of(response: httpx.Response) -> object:
         return response.text
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Call(Generic[T]):
     """One prepared call: everything the request loop decides, free of I/O so both clients share it."""
 
@@ -554,6 +554,10 @@ def _request(
     return request
 
 
+_SET_COOKIE: Final = frozenset({"set-cookie", "set-cookie2"})
+"""The response headers `Cookies.extract_cookies` reads (`Headers.keys()` are lower case)."""
+
+
 class _Direct:
     """What a client that owns its `httpx.Client` needs to send without that client's `send` (see the module
     docstring): the client (its cookie jar and state), the headers it would merge in, its timeout, its transport for
@@ -608,8 +612,7 @@ class _Direct:
     def received(self, request: httpx.Request, response: httpx.Response, started: float) -> None:
         """What `Client._send_single_request` does with a response: bind the request, keep cookies, log."""
         response.request = request
-        headers = response.headers
-        if "set-cookie" in headers or "set-cookie2" in headers:  # nothing else makes the jar change
+        if not _SET_COOKIE.isdisjoint(response.headers.keys()):  # nothing else makes the jar change
             self.client.cookies.extract_cookies(response)
         if _httpx_log.isEnabledFor(logging.INFO):
             _httpx_log.info(

@@ -211,11 +211,14 @@ _OWNED_HEADERS = "streamspec.auth.owned_headers"
 """Request extension recording the headers a signer added, so a re-sent request is re-signed afresh."""
 
 
-def wire_headers(request: httpx.Request) -> dict[str, str]:
-    """Header names lower-cased with their values as the peer will decode them (see `header_text`)."""
+def wire_headers(request: httpx.Request, wanted: Callable[[str], bool] | None = None) -> dict[str, str]:
+    """Header names lower-cased with their values as the peer will decode them (see `header_text`); only those
+    `wanted` accepts (by lower-case name) when given, so that a signer decodes only what it signs."""
     headers: dict[str, str] = {}
     for raw_name, raw_value in request.headers.raw:
         name = raw_name.decode("latin-1").lower()
+        if wanted is not None and not wanted(name):
+            continue
         try:  # `header_text`, inlined: this runs for every header of every request signed
             value = raw_value.decode("utf-8")
         except UnicodeDecodeError:

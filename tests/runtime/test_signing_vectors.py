@@ -266,3 +266,19 @@ def test_wire_queries_are_decoded_per_exact_query() -> None:
         assert wire_query(httpx.Request("GET", "https://h/?b=2&a=1&a=%20")) == (("b", "2"), ("a", "1"), ("a", " "))
         assert wire_query(httpx.Request("GET", "https://h/?a=1&b=2")) == (("a", "1"), ("b", "2"))
         assert wire_query(httpx.Request("GET", "https://h/")) == ()
+
+
+def test_wire_headers_keeps_only_what_is_wanted_by_lower_case_name() -> None:
+    import httpx
+
+    from generator.profiles.volcengine.runtime.signing import volc_is_signed_header
+    from generator.runtime.signing import wire_headers
+
+    request = httpx.Request(
+        "POST", "https://h/", headers=[("X-A", "1"), ("Accept", "a"), ("x-a", "2"), ("Content-Type", "t")], content=b"x"
+    )
+    everything = wire_headers(request)
+    assert everything == {"host": "h", "x-a": "1, 2", "accept": "a", "content-type": "t", "content-length": "1"}
+    assert wire_headers(request, volc_is_signed_header) == {
+        name: value for name, value in everything.items() if volc_is_signed_header(name)
+    }

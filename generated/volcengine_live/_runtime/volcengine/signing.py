@@ -8,6 +8,7 @@ functions only: no I/O, no clock reads.
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,7 +20,6 @@ from ..signing import (
     SignedRequest,
     canonical_request,
     hmac_sha256,
-    hmac_sha256_hex,
     lower_keys,
     parse_auth_params,
     sha256_hex,
@@ -204,5 +204,5 @@ def volc_sign(
     )
     to_sign = volc_string_to_sign(x_date, scope, canonical)
     key = volc_signing_key(sk, x_date[:8], region, service) if signing_key is None else signing_key
-    signature = hmac_sha256_hex(key, to_sign)
+    signature = hmac.digest(key, to_sign.encode(), "sha256").hex()  # `hmac_sha256_hex` for a key already in bytes
     return SignedRequest(canonical, to_sign, signature, names, volc_authorization(ak, scope, names, signature))

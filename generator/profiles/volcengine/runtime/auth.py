@@ -16,7 +16,7 @@ import httpx
 from generator.runtime.auth import CredentialsError, ResolvedAuth, key_pair_from_env, mask
 from generator.runtime.signing import SigningAuth, format_basic_date, raw_path, sha256_hex, wire_headers, wire_query
 
-from .signing import volc_sign, volc_signing_key
+from .signing import volc_is_signed_header, volc_sign, volc_signing_key
 
 __all__ = [
     "VOLC_ENV_FAMILIES",
@@ -91,7 +91,7 @@ class VolcengineV4Auth(SigningAuth[VolcengineCredentials]):
         added = {"X-Date": x_date, "X-Content-Sha256": payload_hash}
         if creds.session_token:
             added["X-Security-Token"] = creds.session_token
-        headers = wire_headers(request)
+        headers = wire_headers(request, volc_is_signed_header)
         for name, value in added.items():
             headers[name.lower()] = value
         if "host" not in headers:
