@@ -8,7 +8,7 @@ import re
 from itertools import accumulate
 from typing import Any
 
-__all__ = ["MAX_JSON_DEPTH", "read_json"]
+__all__ = ["MAX_JSON_DEPTH", "read_json", "write_json"]
 
 MAX_JSON_DEPTH = 512
 """Arrays and objects nested deeper are refused: Python's parser and everything that walks the value afterwards
@@ -26,7 +26,12 @@ def read_json(content: bytes) -> Any:
     deeper than `MAX_JSON_DEPTH` is refused (`ValueError`, as for any other invalid JSON)."""
     if _too_deep(content):
         raise ValueError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
-    return json.loads(content, parse_float=_json_number, parse_constant=_not_json)
+    return _DECODER.decode(content.decode(json.detect_encoding(content), "surrogatepass"))
+
+
+def write_json(value: object) -> bytes:
+    """A request body's JSON: compact, UTF-8 (not ASCII escapes), and no NaN or Infinity, which are not JSON."""
+    return _ENCODER.encode(value).encode()
 
 
 def _too_deep(content: bytes) -> bool:
@@ -45,3 +50,11 @@ def _json_number(text: str) -> float | int:
 
 def _not_json(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+_DECODER = json.JSONDecoder(parse_float=_json_number, parse_constant=_not_json)
+"""`json.loads(content, parse_float=..., parse_constant=...)` builds this decoder on every call; it is kept instead
+(`read_json` then decodes the bytes as `json.loads` does)."""
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+"""What `json.dumps` with these options builds on every call."""

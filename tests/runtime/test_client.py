@@ -34,8 +34,11 @@ from generator.runtime.client import (
     RequestOptions,
     RetryPolicy,
     SyncAPIClient,
+    _encoded_query,
+    _request,
 )
 from generator.runtime.envelope import ErrorDetail, ErrorEnvelope
+from generator.runtime.signing import SigningAuth
 
 BASE = "https://live.example.com"
 
@@ -846,6 +849,105 @@ def test_direct_sending_puts_the_same_request_on_the_wire(mode: str) -> None:
         assert direct_answer.parse() == sent_answer.parse()
         assert direct_answer.http_response.request.headers.raw == sent_answer.http_response.request.headers.raw
         assert direct_answer.http_response.elapsed.total_seconds() >= 0
+
+
+class BodySigner(SigningAuth[str]):
+    """A minimal `SigningAuth`: what a direct client calls without running its flow."""
+
+    def _signature_headers(self, request: httpx.Request) -> dict[str, str]:
+        return {"X-Sig": f"{self.credentials}:{len(request.content)}:{request.headers.get('content-type')}"}
+
+
+class FlowSigner(BodySigner):
+    """A `SigningAuth` whose flow does more than sign: run as a flow."""
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["X-Flow"] = "1"
+        yield from super().auth_flow(request)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("auth", [BodySigner("k"), FlowSigner("k")])
+def test_direct_sending_signs_as_the_flow_does(mode: str, auth: BodySigner) -> None:
+    """A plain signer is called without its flow's generators, a signer with its own flow runs it; either way the
+    wire request is the one `httpx.Client.send` sends."""
+    assert (auth.direct_sign is None) is isinstance(auth, FlowSigner)
+    seen: dict[bool, list[httpx.Request]] = {}
+    for borrowed in (False, True):
+        server = Server(respond(201, {"id": 1}), respond(201, {"id": 2}))
+        _exchanges(mode, borrowed, server, auth, 2)
+        seen[borrowed] = server.requests
+    for direct, sent in zip(seen[False], seen[True], strict=True):
+        assert direct.headers.raw == sent.headers.raw and direct.content == sent.content
+        assert direct.headers["X-Sig"] == f"k:{len(direct.content)}:application/json"
+        assert ("X-Flow" in direct.headers) is isinstance(auth, FlowSigner)
+
+
+@pytest.mark.parametrize(
+    ("default_headers", "extra_headers"),
+    [({}, {}), ({}, {"Host": "a.example.com"}), ({"host": "b.example.com"}, {}), ({"X-A": "1"}, {"host": "c"})],
+)
+def test_direct_sending_puts_a_given_host_where_httpx_does(
+    default_headers: dict[str, str], extra_headers: dict[str, str]
+) -> None:
+    seen: dict[bool, list[httpx.Request]] = {}
+    for borrowed in (False, True):
+        server = Server(respond(200, {}), respond(201, {}))
+        transport = httpx.MockTransport(server)
+        where: dict[str, Any] = (
+            {"http_client": httpx.Client(transport=transport)} if borrowed else {"transport": transport}
+        )
+        with SyncAPIClient(
+            base_url=BASE, envelope=HuaweiEnvelope(), default_headers=default_headers, **where
+        ) as client:
+            assert (client._direct is None) is borrowed
+            options = RequestOptions(extra_headers=extra_headers)
+            client.request(SHOW, parse_json, path_params=SHOW_PARAMS, options=options)
+            client.request(CREATE, parse_json, path_params={"project_id": "p"}, json_body={}, options=options)
+        seen[borrowed] = server.requests
+    for direct, sent in zip(seen[False], seen[True], strict=True):
+        assert direct.headers.raw == sent.headers.raw
+
+
+@pytest.mark.parametrize("method", ["GET", "post", "PUT", "PATCH", "DELETE"])
+@pytest.mark.parametrize("content", [None, b"", b'{"a":1}'])
+@pytest.mark.parametrize(
+    "given",
+    [
+        [],
+        [("Host", "other.example.com:8443")],
+        [("X-Auth", "t"), ("Content-Length", "7")],
+        [("Transfer-Encoding", "chunked"), ("host", "h")],
+    ],
+)
+@pytest.mark.parametrize("url", ["https://live.example.com:8443/v1/x?a=1", "http://[::1]/"])
+def test_direct_requests_are_the_ones_httpx_builds(
+    method: str, content: bytes | None, given: list[tuple[str, str]], url: str
+) -> None:
+    """`_request` adds Host and Content-Length as `httpx.Request` does: same headers (names, values, order), body,
+    URL and extensions."""
+    headers = httpx.Headers([("User-Agent", "ua"), ("Accept", "application/json"), *given])
+    extensions = {"timeout": {"connect": 1.0}}
+    ours = _request(method, httpx.URL(url), headers, content, extensions)
+    theirs = httpx.Request(method, httpx.URL(url), headers=headers, content=content, extensions=extensions)
+    assert (ours.method, ours.url, ours.content, ours.extensions) == (
+        theirs.method,
+        theirs.url,
+        theirs.content,
+        theirs.extensions,
+    )
+    assert ours.headers.raw == theirs.headers.raw
+    assert type(ours.stream) is type(theirs.stream)
+    assert headers.raw == [(b"User-Agent", b"ua"), (b"Accept", b"application/json")] + [
+        (name.encode(), value.encode()) for name, value in given
+    ]  # the caller's headers are left alone
+
+
+def test_encoded_queries_are_remembered_as_given() -> None:
+    """The query cache is keyed by the exact pairs: order and repeats count, and nothing leaks between them."""
+    assert _encoded_query((("a", "1"), ("b", "x y"))) == "?a=1&b=x%20y"
+    assert _encoded_query((("b", "x y"), ("a", "1"))) == "?b=x%20y&a=1"
+    assert _encoded_query((("a", "1"), ("a", "1"))) == "?a=1&a=1"
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])

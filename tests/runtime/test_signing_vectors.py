@@ -237,3 +237,48 @@ def test_volcengine_signer_keeps_its_key_only_for_its_day_and_credentials() -> N
             body=VOLC_BODY,
         )
         assert request.headers["Authorization"] == expected.authorization
+
+
+def test_basic_dates_are_utc_whatever_the_clock_gives() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from generator.runtime.signing import format_basic_date
+
+    moment = datetime(2024, 1, 2, 3, 4, 5, 678, tzinfo=UTC)
+    assert format_basic_date(moment) == "20240102T030405Z"
+    assert format_basic_date(moment.astimezone(timezone(timedelta(hours=8)))) == "20240102T030405Z"
+    assert format_basic_date(moment.replace(tzinfo=timezone(timedelta(0), "Z"))) == "20240102T030405Z"
+    assert format_basic_date(moment.replace(tzinfo=None)) == "20240102T030405Z"
+    for second in range(3):  # remembered dates are told apart by the second, the day, the year
+        for later in (timedelta(seconds=second), timedelta(days=1, seconds=second), timedelta(days=366)):
+            expected = (moment + later).strftime("%Y%m%dT%H%M%SZ")
+            assert format_basic_date(moment + later) == expected
+            assert format_basic_date(moment + later + timedelta(microseconds=999_000)) == expected
+
+
+def test_wire_queries_are_decoded_per_exact_query() -> None:
+    """Decoded queries are remembered by their exact wire bytes: no two queries share an answer."""
+    import httpx
+
+    from generator.runtime.signing import wire_query
+
+    for _ in range(2):
+        assert wire_query(httpx.Request("GET", "https://h/?b=2&a=1&a=%20")) == (("b", "2"), ("a", "1"), ("a", " "))
+        assert wire_query(httpx.Request("GET", "https://h/?a=1&b=2")) == (("a", "1"), ("b", "2"))
+        assert wire_query(httpx.Request("GET", "https://h/")) == ()
+
+
+def test_wire_headers_keeps_only_what_is_wanted_by_lower_case_name() -> None:
+    import httpx
+
+    from generator.profiles.volcengine.runtime.signing import volc_is_signed_header
+    from generator.runtime.signing import wire_headers
+
+    request = httpx.Request(
+        "POST", "https://h/", headers=[("X-A", "1"), ("Accept", "a"), ("x-a", "2"), ("Content-Type", "t")], content=b"x"
+    )
+    everything = wire_headers(request)
+    assert everything == {"host": "h", "x-a": "1, 2", "accept": "a", "content-type": "t", "content-length": "1"}
+    assert wire_headers(request, volc_is_signed_header) == {
+        name: value for name, value in everything.items() if volc_is_signed_header(name)
+    }

@@ -25,7 +25,7 @@ from xml.etree import ElementTree
 
 from pydantic import BaseModel, TypeAdapter
 
-from .json_text import read_json
+from .json_text import read_json, write_json
 from .media import essence, is_xml, media_encoding
 from .model import dump_value, validate_value
 from .params import NO_FIT, flatten, guess_scalar, parse_text, render, unflatten
@@ -76,7 +76,9 @@ def _choose(value: object, specs: Sequence[BodySpec], content_type: str | None) 
         documented = ", ".join(spec.media_type for spec in specs)
         raise ValueError(f"content_type {content_type!r} is not documented for this body ({documented})")
     kinds: tuple[str, ...]
-    if isinstance(value, str):  # text first; a JSON body may be a string too
+    if type(value) is dict:  # the common case, first: a plain dict has no `read`
+        kinds = STRUCTURED
+    elif isinstance(value, str):  # text first; a JSON body may be a string too
         kinds = ("text", "binary", *STRUCTURED)
     elif isinstance(value, bytes | bytearray | memoryview) or hasattr(value, "read"):
         kinds = ("binary", "text")
@@ -145,7 +147,7 @@ def encode_body(value: object, specs: Sequence[BodySpec], content_type: str | No
         value = fields if isinstance(value, Mapping) else value
     data = dump_value(spec.target, validate_value(spec.target, value))
     if spec.encoding == "json":
-        return media, json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+        return media, write_json(data)
     if spec.encoding == "form":
         pairs = [pair for key, item in data.items() for pair in _form_pairs(key, item)]
         return media, urlencode(pairs, quote_via=quote).encode()

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from types import TracebackType
 
 __all__ = ["kept", "receiving", "strictly", "tolerating"]
 
@@ -30,18 +31,27 @@ class _Reading:
 _READING: ContextVar[_Reading | None] = ContextVar("streamspec_reading", default=None)
 
 
-@contextmanager
-def receiving(operation: str, *, strict: bool) -> Iterator[None]:
+class receiving:
     """Parse a response of `operation`: strictly, or keeping values the spec does not allow as received (each one
-    logged as a warning on `streamspec.responses`)."""
-    reading = None if strict else _Reading(operation)
-    token = _READING.set(reading)
-    try:
-        yield
-    finally:
-        _READING.reset(token)
-        for note in reading.notes if reading is not None else ():
-            _log.warning("%s: %s", operation, note)
+    logged as a warning on `streamspec.responses`).
+
+    A class rather than a `contextmanager` generator: every response parsed enters one, and a generator costs several
+    times as much to set up."""
+
+    __slots__ = ("_reading", "_token")
+
+    def __init__(self, operation: str, *, strict: bool) -> None:
+        self._reading = None if strict else _Reading(operation)
+
+    def __enter__(self) -> None:
+        self._token = _READING.set(self._reading)
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        _READING.reset(self._token)
+        reading = self._reading
+        if reading is not None:
+            for note in reading.notes:
+                _log.warning("%s: %s", reading.operation, note)
 
 
 @contextmanager

@@ -15,11 +15,10 @@ import json
 import re
 import sys
 import uuid
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from types import UnionType
+from types import TracebackType, UnionType
 from typing import (
     Annotated,
     Any,
@@ -280,56 +279,59 @@ class ApiModel(BaseModel):
     """Accepts Python names and wire names, dumps wire names, and enforces `__streamspec_rules__`.
 
     Validators are built on first use (`defer_build`), so that importing a large API costs little. A response read
-    tolerantly (`receiving`) keeps what the spec does not allow as received (`_tolerate`).
+    tolerantly (`receiving`) keeps what the spec does not allow as received (`_validate`).
     """
 
     model_config = ConfigDict(validate_by_name=True, validate_by_alias=True, serialize_by_alias=True, defer_build=True)
 
     __streamspec_rules__: ClassVar[ModelRules | None] = None
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _check_exact_ints(cls, data: Any) -> Any:
-        """Before validation, because `Literal[0, 1]` has already turned `True` into `1` by the time it is done."""
+    def _validate(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        """Strict validation, then the model's rules; when either fails while a response is read tolerantly, each
+        field is validated on its own and a field that fails keeps its value as received, with a warning. A required
+        field that is missing, or data that is no object at all, cannot be kept: the error stands.
+
+        One validator rather than a before, an after and a wrap one: pydantic calls each validator of every model it
+        validates, and most models have no rules."""
         rules = cls.__streamspec_rules__
-        if rules is not None and rules.exact_ints and isinstance(data, dict):
-            for name, info in cls.model_fields.items():
-                alias = info.alias or name
-                if alias in rules.exact_ints:
-                    value = data.get(alias, data.get(name))
-                    for item in value if isinstance(value, list) else [value]:
-                        if item is not None and type(item) is not int:
-                            _fail(None, f"{alias} must be an integer, got {json.dumps(_plain(item))}", kind="range")
-        return data
-
-    @model_validator(mode="after")
-    def _check_streamspec_rules(self) -> Self:
-        rules = type(self).__streamspec_rules__
-        if rules is not None:
-            present = {
-                info.alias or name: self.__dict__[name]  # not getattr: a deprecated field would warn
-                for name, info in type(self).model_fields.items()
-                if name in self.model_fields_set
-            }
-            rules.check(present)
-            if rules.checks:
-                document = dump(self)
-                for check in rules.checks:
-                    check.check(document)
-        return self
-
-    @model_validator(mode="wrap")  # defined last, so outermost: it also sees the rules' errors
-    @classmethod
-    def _tolerate(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
-        """Strict validation; when it fails while a response is read tolerantly, each field is validated on its own
-        and a field that fails keeps its value as received, with a warning. A required field that is missing, or
-        data that is no object at all, cannot be kept: the error stands."""
         try:
-            return handler(data)
+            if rules is None:
+                return handler(data)
+            if rules.exact_ints and isinstance(data, dict):
+                cls._check_exact_ints(data, rules.exact_ints)
+            instance = handler(data)
+            instance._check_rules(rules)
+            return instance
         except ValidationError as exc:
             if not tolerating() or not isinstance(data, dict) or any(e["type"] == "missing" for e in exc.errors()):
                 raise
             return cls._kept_as_received(data, exc)
+        except PydanticCustomError as error:  # a broken rule: pydantic reports it as it would from any validator
+            if not tolerating() or not isinstance(data, dict):
+                raise
+            broken = ValidationError.from_exception_data(cls.__name__, [{"type": error, "loc": (), "input": data}])
+            return cls._kept_as_received(data, broken)
+
+    @classmethod
+    def _check_exact_ints(cls, data: dict[str, Any], exact_ints: tuple[str, ...]) -> None:
+        """Before validation, because `Literal[0, 1]` has already turned `True` into `1` by the time it is done."""
+        for name, alias in _wire_names(cls):
+            if alias in exact_ints:
+                value = data.get(alias, data.get(name))
+                for item in value if isinstance(value, list) else [value]:
+                    if item is not None and type(item) is not int:
+                        _fail(None, f"{alias} must be an integer, got {json.dumps(_plain(item))}", kind="range")
+
+    def _check_rules(self, rules: ModelRules) -> None:
+        given, values = self.model_fields_set, self.__dict__  # not getattr: a deprecated field would warn
+        present = {alias: values[name] for name, alias in _wire_names(type(self)) if name in given}
+        rules.check(present)
+        if rules.checks:
+            document = dump(self)
+            for check in rules.checks:
+                check.check(document)
 
     @classmethod
     def _kept_as_received(cls, data: dict[str, Any], exc: ValidationError) -> Self:
@@ -359,6 +361,12 @@ class ApiModel(BaseModel):
 
 
 @cache
+def _wire_names(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(Python name, wire name) of each field, in order (cached: the rules validators ask on every validation)."""
+    return tuple((name, info.alias or name) for name, info in model.model_fields.items())
+
+
+@cache
 def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     """A field's type with its constraints, to validate one field of a response read tolerantly."""
     info = model.model_fields[name]
@@ -371,19 +379,32 @@ def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     return adapter
 
 
-@contextmanager
-def invalid_request(operation: str, part: str | None = None) -> Iterator[None]:
+class invalid_request:
     """Turn a validation error of what a caller passed into `APIRequestValidationError`, naming `operation` and
-    each field: a parameter by its wire name, or a field of the body under `part` ("body")."""
-    try:
-        yield
-    except ValidationError as exc:
+    each field: a parameter by its wire name, or a field of the body under `part` ("body").
+
+    A class rather than a `contextmanager` generator: every call enters one or two, and a generator costs several
+    times as much to set up."""
+
+    __slots__ = ("operation", "part")
+
+    def __init__(self, operation: str, part: str | None = None) -> None:
+        self.operation = operation
+        self.part = part
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if not isinstance(exc, ValidationError):
+            return
+        part = self.part
         errors = []
         for error in exc.errors():
             where = [part] if part else []
             where += [str(step) for step in error["loc"]]
             errors.append((".".join(where) or (part or "request"), error["msg"]))
-        raise APIRequestValidationError(operation, errors) from exc
+        raise APIRequestValidationError(self.operation, errors) from exc
 
 
 @cache

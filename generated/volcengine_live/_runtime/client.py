@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import enum
-import json
 import logging
 import math
 import random
@@ -39,6 +38,7 @@ from urllib.parse import quote
 import httpx
 
 from .envelope import ErrorDetail, ErrorEnvelope
+from .json_text import write_json
 from .params import EncodedSegment
 from .receiving import receiving
 
@@ -326,8 +326,16 @@ def _encode_segment(name: str, value: str) -> str:
     return text if isinstance(value, EncodedSegment) else quote(text, safe="")
 
 
+@lru_cache(maxsize=1024)
+def _placeholders(path: str) -> tuple[str, ...]:
+    """The parameter names of a path template (cached: an operation's template never changes)."""
+    return tuple(_PLACEHOLDER.findall(path))
+
+
 def _render_path(op: Operation, params: Mapping[str, str]) -> str:
-    names = _PLACEHOLDER.findall(op.path)
+    names = _placeholders(op.path)
+    if not names and not params:
+        return op.path
     missing = [name for name in names if name not in params]
     unknown = sorted(set(params) - set(names))
     if missing or unknown:
@@ -337,8 +345,13 @@ def _render_path(op: Operation, params: Mapping[str, str]) -> str:
 
 def _render_query(pairs: Sequence[tuple[str, str]]) -> str:
     """Encode pairs ourselves: httpx.QueryParams groups repeated keys, losing the caller's order."""
-    if not pairs:
-        return ""
+    return _encoded_query(tuple(pairs)) if pairs else ""
+
+
+@lru_cache(maxsize=1024)
+def _encoded_query(pairs: tuple[tuple[str, str], ...]) -> str:
+    """(Cached: most calls repeat their query, such as an API's Action and Version, and quoting costs more than the
+    look-up.)"""
     return "?" + "&".join(f"{quote(key, safe='')}={quote(value, safe='')}" for key, value in pairs)
 
 
@@ -390,7 +403,7 @@ def _body_of(response: httpx.Response) -> object:
         return response.text
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Call(Generic[T]):
     """One prepared call: everything the request loop decides, free of I/O so both clients share it."""
 
@@ -422,15 +435,18 @@ class _Call(Generic[T]):
         without its generic merging (the headers already hold the client's own, see `_Direct.headers`)."""
         _log.debug("%s %s (%s, attempt %d)", self.op.method, self.url, self.op.operation_id, attempt + 1)
         timeout = direct.timeout if self.timeout is direct.configured_timeout else httpx.Timeout(self.timeout).as_dict()
+        extensions = {SECURITY_EXTENSION: self.op.security, "timeout": timeout}
         cookies = direct.client.cookies
-        return httpx.Request(
-            self.op.method,
-            _absolute_url(self.url),
-            headers=self.headers,
-            cookies=cookies if cookies else None,
-            content=self.content,
-            extensions={SECURITY_EXTENSION: self.op.security, "timeout": timeout},
-        )
+        if cookies:  # httpx adds the Cookie header from the jar
+            return httpx.Request(
+                self.op.method,
+                _absolute_url(self.url),
+                headers=self.headers,
+                cookies=cookies,
+                content=self.content,
+                extensions=extensions,
+            )
+        return _request(self.op.method, _absolute_url(self.url), self.headers, self.content, extensions)
 
     def on_transport_error(self, attempt: int, request: httpx.Request, exc: httpx.RequestError) -> float:
         """The delay before retrying, or raise the connection/timeout error if no retry is allowed.
@@ -510,6 +526,39 @@ def _absolute_url(url: str) -> httpx.URL:
     return httpx.URL(url)
 
 
+def _request(
+    method: str, url: httpx.URL, headers: httpx.Headers, content: bytes | None, extensions: dict[str, Any]
+) -> httpx.Request:
+    """`httpx.Request(method, url, headers=headers, content=content, extensions=extensions)` built for less: the
+    headers httpx adds to the caller's are added here in one go (`Request._prepare` adds them one by one, looking each
+    up, then rebuilds the headers): Host first unless given; then Content-Length, after the others for a body, first
+    (after Host) as 0 for an empty POST, PUT or PATCH; each unless given (the 0 also unless Transfer-Encoding is)."""
+    body = content or b""
+    first: list[tuple[bytes, bytes]] = []
+    length = None
+    if "Host" not in headers and url.host:
+        first.append((b"Host", url.netloc))
+    if "Content-Length" not in headers:
+        if body:
+            length = str(len(body))
+        elif "Transfer-Encoding" not in headers and method.upper() in ("POST", "PUT", "PATCH"):
+            first.append((b"Content-Length", b"0"))
+    wire = headers
+    if first:
+        wire = httpx.Headers([*first, *headers.raw])
+    elif length is not None:
+        wire = httpx.Headers(headers)  # a copy: the caller's stay as they are
+    if length is not None:
+        wire["Content-Length"] = length
+    request = httpx.Request(method, url, headers=wire, stream=httpx.ByteStream(body), extensions=extensions)
+    request.read()  # as httpx does for a body given whole: `content` is there for the signer
+    return request
+
+
+_SET_COOKIE: Final = frozenset({"set-cookie", "set-cookie2"})
+"""The response headers `Cookies.extract_cookies` reads (`Headers.keys()` are lower case)."""
+
+
 class _Direct:
     """What a client that owns its `httpx.Client` needs to send without that client's `send` (see the module
     docstring): the client (its cookie jar and state), the headers it would merge in, its timeout, its transport for
@@ -524,17 +573,23 @@ class _Direct:
         timeout: float | httpx.Timeout,
     ) -> None:
         self.client = client
-        self.headers = httpx.Headers(client.headers)
-        """The client's headers, then ours: what `Client.build_request` would merge (same names, values, order)."""
-        self.headers.update(default_headers)
+        url = httpx.URL(base_url)
+        headers = httpx.Headers(client.headers)
+        headers.update(default_headers)
+        if "Host" not in headers and url.host:  # every request goes to the base URL's origin
+            headers = httpx.Headers([(b"Host", url.netloc), *headers.raw])
+        self.headers = headers
+        """Host, the client's headers, then ours: what `Client.build_request` merges, with the Host `httpx.Request`
+        adds first (same names, values, order; a Host a call gives replaces it, where `httpx.Request` puts it)."""
         self.configured_timeout = timeout
         self.timeout = httpx.Timeout(timeout).as_dict()
-        url = httpx.URL(base_url)
         # Every request goes to the base URL's origin, so the proxy mounts pick the same transport for all of them.
         self.transport: Any = client._transport_for_url(url)
         self.auth = auth
         if auth is None and (url.username or url.password):  # as `Client.send` does for credentials in the URL
             self.auth = httpx.BasicAuth(url.username, url.password)
+        self.sign: Callable[[httpx.Request], None] | None = getattr(self.auth, "direct_sign", None)
+        """The signer's `sign` when its auth flow only signs (`signing.SigningAuth.direct_sign`): called directly."""
 
     @staticmethod
     def usable(client: httpx.Client | httpx.AsyncClient, base_url: str) -> bool:
@@ -558,8 +613,7 @@ class _Direct:
     def received(self, request: httpx.Request, response: httpx.Response, started: float) -> None:
         """What `Client._send_single_request` does with a response: bind the request, keep cookies, log."""
         response.request = request
-        headers = response.headers
-        if "set-cookie" in headers or "set-cookie2" in headers:  # nothing else makes the jar change
+        if not _SET_COOKIE.isdisjoint(response.headers.keys()):  # nothing else makes the jar change
             self.client.cookies.extract_cookies(response)
         if _httpx_log.isEnabledFor(logging.INFO):
             _httpx_log.info(
@@ -589,6 +643,10 @@ def _send_direct(direct: _Direct, request: httpx.Request) -> httpx.Response:
     direct.check_open()
     transport: httpx.BaseTransport = direct.transport
     if direct.auth is None:
+        return _exchange(direct, transport, request)
+    if direct.sign is not None:  # the flow's steps without its generators
+        request.read()
+        direct.sign(request)
         return _exchange(direct, transport, request)
     flow = direct.auth.sync_auth_flow(request)
     history: list[httpx.Response] = []
@@ -635,6 +693,10 @@ async def _send_direct_async(direct: _Direct, request: httpx.Request) -> httpx.R
     direct.check_open()
     transport: httpx.AsyncBaseTransport = direct.transport
     if direct.auth is None:
+        return await _exchange_async(direct, transport, request)
+    if direct.sign is not None:  # the flow's steps without its generators
+        await request.aread()
+        direct.sign(request)
         return await _exchange_async(direct, transport, request)
     flow = direct.auth.async_auth_flow(request)
     history: list[httpx.Response] = []
@@ -729,12 +791,14 @@ class _BaseAPIClient:
         merged = httpx.Headers(self._request_headers)
         content: bytes | None = None
         if json_body is not MISSING:
-            content = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+            content = write_json(json_body)
             merged["Content-Type"] = "application/json"
         elif encoded_body is not None:
             merged["Content-Type"], content = encoded_body
-        merged.update(headers or {})
-        merged.update(options.extra_headers or {})
+        if headers:
+            merged.update(headers)
+        if options.extra_headers:
+            merged.update(options.extra_headers)
         max_retries = self._retry.max_retries if options.max_retries is None else options.max_retries
         if max_retries < 0:
             raise ValueError(f"max_retries must be >= 0, got {max_retries}")

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Generic, TypeVar
 from urllib.parse import unquote_plus
 
@@ -43,6 +44,7 @@ __all__ = [
     "sha256_hex",
     "utc_now",
     "wire_headers",
+    "wire_query",
 ]
 
 C = TypeVar("C")
@@ -97,8 +99,14 @@ def constant_time_equals(a: str, b: str) -> bool:
 
 def format_basic_date(moment: datetime) -> str:
     """`YYYYMMDDTHHMMSSZ` in UTC (both vendors' date header format); naive datetimes are taken as UTC."""
-    if moment.tzinfo is not None:
+    if moment.tzinfo is not None and moment.tzinfo is not UTC:  # the default clock's are UTC already
         moment = moment.astimezone(UTC)
+    return _basic_date(moment.replace(microsecond=0))
+
+
+@lru_cache(maxsize=8)
+def _basic_date(moment: datetime) -> str:
+    """(Cached: a client signs many requests within one second, and `strftime` costs more than the look-up.)"""
     return moment.strftime(BASIC_DATE_FORMAT)
 
 
@@ -155,6 +163,17 @@ def parse_query(raw: str | bytes) -> list[tuple[str, str]]:
     return pairs
 
 
+def wire_query(request: httpx.Request) -> tuple[tuple[str, str], ...]:
+    """`parse_query` of the query as it goes on the wire."""
+    return _wire_query(request.url.query)
+
+
+@lru_cache(maxsize=512)
+def _wire_query(raw: bytes) -> tuple[tuple[str, str], ...]:
+    """(Cached: a client sends the same few queries over and over, and decoding one costs more than the look-up.)"""
+    return tuple(parse_query(raw))
+
+
 def canonical_request(
     method: str, uri: str, query: str, canonical_headers: str, signed_headers: str, payload_hash: str
 ) -> str:
@@ -193,11 +212,18 @@ _OWNED_HEADERS = "streamspec.auth.owned_headers"
 """Request extension recording the headers a signer added, so a re-sent request is re-signed afresh."""
 
 
-def wire_headers(request: httpx.Request) -> dict[str, str]:
-    """Header names lower-cased with their values as the peer will decode them (see `header_text`)."""
+def wire_headers(request: httpx.Request, wanted: Callable[[str], bool] | None = None) -> dict[str, str]:
+    """Header names lower-cased with their values as the peer will decode them (see `header_text`); only those
+    `wanted` accepts (by lower-case name) when given, so that a signer decodes only what it signs."""
     headers: dict[str, str] = {}
     for raw_name, raw_value in request.headers.raw:
-        name, value = raw_name.decode("latin-1").lower(), header_text(raw_value)
+        name = raw_name.decode("latin-1").lower()
+        if wanted is not None and not wanted(name):
+            continue
+        try:  # `header_text`, inlined: this runs for every header of every request signed
+            value = raw_value.decode("utf-8")
+        except UnicodeDecodeError:
+            value = raw_value.decode("latin-1")
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
     return headers
 
@@ -211,6 +237,21 @@ class SigningAuth(httpx.Auth, Generic[C]):
     """Signs in `auth_flow`, after dropping what an earlier signing of the same request added."""
 
     requires_request_body = True
+
+    @property
+    def direct_sign(self) -> Callable[[httpx.Request], None] | None:
+        """`sign`, when the auth flow is nothing more (the request read, signed, sent, the response not awaited): a
+        client that sends directly then calls it rather than running the flow's generators. None when a subclass
+        changes the flow."""
+        kind = type(self)
+        plain = (
+            kind.auth_flow is SigningAuth.auth_flow
+            and kind.sync_auth_flow is httpx.Auth.sync_auth_flow
+            and kind.async_auth_flow is httpx.Auth.async_auth_flow
+            and not kind.requires_response_body
+            and kind.requires_request_body
+        )
+        return self.sign if plain else None
 
     def __init__(self, credentials: C, clock: Clock | None = None) -> None:
         self.credentials: C = credentials

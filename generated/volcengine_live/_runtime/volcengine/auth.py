@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import httpx
 
 from ..auth import CredentialsError, ResolvedAuth, key_pair_from_env, mask
-from ..signing import SigningAuth, format_basic_date, parse_query, raw_path, sha256_hex, wire_headers
-from .signing import volc_sign, volc_signing_key
+from ..signing import SigningAuth, format_basic_date, raw_path, sha256_hex, wire_headers, wire_query
+from .signing import volc_is_signed_header, volc_sign, volc_signing_key
 
 __all__ = [
     "VOLC_ENV_FAMILIES",
@@ -87,11 +87,15 @@ class VolcengineV4Auth(SigningAuth[VolcengineCredentials]):
     def _signature_headers(self, request: httpx.Request) -> dict[str, str]:
         creds = self.credentials
         x_date = format_basic_date(self.clock())
-        added = {"X-Date": x_date, "X-Content-Sha256": sha256_hex(request.content)}
+        payload_hash = sha256_hex(request.content)
+        added = {"X-Date": x_date, "X-Content-Sha256": payload_hash}
         if creds.session_token:
             added["X-Security-Token"] = creds.session_token
-        headers = wire_headers(request) | {name.lower(): value for name, value in added.items()}
-        headers.setdefault("host", request.url.netloc.decode("ascii"))
+        headers = wire_headers(request, volc_is_signed_header)
+        for name, value in added.items():
+            headers[name.lower()] = value
+        if "host" not in headers:
+            headers["host"] = request.url.netloc.decode("ascii")
         signed = volc_sign(
             ak=creds.ak,
             sk=creds.sk,
@@ -99,10 +103,11 @@ class VolcengineV4Auth(SigningAuth[VolcengineCredentials]):
             service=creds.service,
             method=request.method,
             raw_path=raw_path(request),
-            query=parse_query(request.url.query),
+            query=wire_query(request),
             headers=headers,
             body=request.content,
             signing_key=self._signing_key(x_date),
+            payload_hash=payload_hash,
         )
         added["Authorization"] = signed.authorization
         return added

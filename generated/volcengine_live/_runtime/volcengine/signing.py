@@ -8,6 +8,7 @@ functions only: no I/O, no clock reads.
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,7 +20,6 @@ from ..signing import (
     SignedRequest,
     canonical_request,
     hmac_sha256,
-    hmac_sha256_hex,
     lower_keys,
     parse_auth_params,
     sha256_hex,
@@ -55,6 +55,12 @@ def volc_canonical_uri(path: str) -> str:
     return quote(path or "/").replace("%2F", "/")
 
 
+@lru_cache(maxsize=512)
+def _volc_wire_uri(raw_path: str) -> str:
+    """The canonical URI of a percent-encoded path as sent."""
+    return volc_canonical_uri(unquote(raw_path))
+
+
 def volc_canonical_query(pairs: QueryPairs) -> str:
     """Stable sort by key only (repeated keys keep their order), quote with `-_.~` safe; `Util.norm_query`.
 
@@ -81,6 +87,12 @@ def volc_is_signed_header(name: str) -> bool:
 
 def volc_signed_headers(names: Iterable[str]) -> tuple[str, ...]:
     """Lower-cased, de-duplicated, sorted signable header names."""
+    return _volc_signed_headers(tuple(names))
+
+
+@lru_cache(maxsize=512)
+def _volc_signed_headers(names: tuple[str, ...]) -> tuple[str, ...]:
+    """(Cached: a client's requests carry the same few sets of header names.)"""
     return tuple(sorted({n.lower() for n in names if volc_is_signed_header(n)}))
 
 
@@ -94,8 +106,9 @@ def volc_canonical_headers(headers: Mapping[str, str], signed: Sequence[str]) ->
     """`name:value\\n` per signed header; values are not trimmed (the Python SDK does not trim)."""
     lines = []
     for name in signed:
-        value = headers[name.lower()]
-        lines.append(f"{name}:{volc_canonical_host(value) if name.lower() == 'host' else value}\n")
+        lower = name.lower()
+        value = headers[lower]
+        lines.append(f"{name}:{volc_canonical_host(value) if lower == 'host' else value}\n")
     return "".join(lines)
 
 
@@ -167,13 +180,15 @@ def volc_sign(
     body: bytes,
     signed_headers: Sequence[str] | None = None,
     signing_key: bytes | None = None,
+    payload_hash: str | None = None,
 ) -> SignedRequest:
     """Sign (or re-derive, for a verifier) one request.
 
     `raw_path` is the percent-encoded path as sent (it is unquoted, then quoted as the SDK quotes
     its logical path); `headers` must contain `X-Date` and every header to sign. The payload line
     is always the SHA-256 of the body, as in the SDK. `signing_key`: `volc_signing_key` for the
-    X-Date's day, region and service when the caller keeps it (it changes once a day).
+    X-Date's day, region and service when the caller keeps it (it changes once a day). `payload_hash`: the
+    body's SHA-256 when the caller has it already (a signer sends it as X-Content-Sha256).
     """
     lowered = lower_keys(headers)
     names = volc_signed_headers(lowered) if signed_headers is None else tuple(signed_headers)
@@ -181,13 +196,13 @@ def volc_sign(
     scope = volc_credential_scope(x_date[:8], region, service)
     canonical = canonical_request(
         method,
-        volc_canonical_uri(unquote(raw_path)),
+        _volc_wire_uri(raw_path),
         volc_canonical_query(query),
         volc_canonical_headers(lowered, names),
         ";".join(names),
-        sha256_hex(body),
+        sha256_hex(body) if payload_hash is None else payload_hash,
     )
     to_sign = volc_string_to_sign(x_date, scope, canonical)
     key = volc_signing_key(sk, x_date[:8], region, service) if signing_key is None else signing_key
-    signature = hmac_sha256_hex(key, to_sign)
+    signature = hmac.digest(key, to_sign.encode(), "sha256").hex()  # `hmac_sha256_hex` for a key already in bytes
     return SignedRequest(canonical, to_sign, signature, names, volc_authorization(ak, scope, names, signature))

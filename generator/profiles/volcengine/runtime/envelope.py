@@ -45,7 +45,7 @@ class VolcengineEnvelope:
     @staticmethod
     def _request_id(response: httpx.Response, metadata: Mapping[str, object] | None) -> str | None:
         from_body = as_text(metadata.get("RequestId")) if metadata is not None else ""
-        header: str | None = response.headers.get("X-Request-Id")
+        header: str | None = None if from_body else response.headers.get("X-Request-Id")  # looked up only if needed
         return from_body or header or None
 
 
