@@ -36,7 +36,6 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import requests
 import schemathesis
-import yaml
 from schemathesis.auths import AuthContext, RequestsAuth
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.engine import events, from_schema
@@ -381,8 +380,8 @@ def mock_run(spec_path: Path, seed: int | None = None) -> Iterator[Target]:
 
 
 def read_spec(spec_path: Path) -> dict[str, Any]:
-    """The spec document as data (YAML or JSON)."""
-    document: dict[str, Any] = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    """The spec document as data (YAML or JSON), read as the generator reads it (`loader.load_spec`)."""
+    document: dict[str, Any] = load_spec(spec_path, validate=False).document
     return document
 
 
@@ -830,7 +829,7 @@ def _load(spec_path: Path) -> _Loaded:
 
     text = spec_path.read_text(encoding="utf-8")
     content = load_content(text, detect_content_type(headers=None, path=str(spec_path)))
-    raw = yaml.safe_load(text)
+    raw = read_spec(spec_path)
     profile = profile_of(spec_path)
     return _Loaded(spec_path, raw, content, profile.contract_hooks(), answers_of(raw, profile.documented_answers))
 

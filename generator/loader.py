@@ -40,7 +40,9 @@ _ANCHOR = re.compile(rb"(?<![^\s:\-\[{,])&[^\s,\[\]{}]")
 
 class _Loader(_BaseLoader):  # type: ignore[misc]
     """PyYAML's safe loader with mapping keys as written: every OpenAPI key is a string, so `200:` is "200" and `on:`
-    is "on" (YAML 1.1 would make them an integer and True)."""
+    is "on" (YAML 1.1 would make them an integer and True); and dates as written: `2020-01-01` is that text, not a
+    `datetime.date` (OpenAPI limits YAML to what JSON can say, where a date is a string: a date object could be
+    neither validated as the string it stands for nor served as JSON)."""
 
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, yaml.MappingNode):
@@ -57,6 +59,9 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
                     )
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _BaseLoader.construct_scalar)
 
 
 def package_name(path: Path) -> str:

@@ -336,8 +336,11 @@ def _render(api: Api, store: Cache) -> dict[str, str]:
 
     Cached by the IR's content: the templates and the profiles, which they also depend on, are the generator's code,
     in every key. An edit of a schema's fields changes the models only, and renders nothing again."""
-    key = value_key(api)
-    cached = store.get("render", key)
+    try:
+        key: str | None = value_key(api)
+    except TypeError:  # a value in the IR without a canonical form (see `value_key`): rendered, not cached
+        key = None
+    cached = store.get("render", key) if key is not None else None
     if isinstance(cached, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in cached.items()):
         return cached
     profile = PROFILES[api.profile]
@@ -348,7 +351,8 @@ def _render(api: Api, store: Cache) -> dict[str, str]:
     }
     if api.webhooks:
         files["webhooks.py"] = render("webhooks.py.jinja", api, profile)
-    store.put("render", key, files)
+    if key is not None:
+        store.put("render", key, files)
     return files
 
 
