@@ -555,8 +555,9 @@ def _request(
     return request
 
 
-_SET_COOKIE: Final = frozenset({"set-cookie", "set-cookie2"})
-"""The response headers `Cookies.extract_cookies` reads (`Headers.keys()` are lower case)."""
+_SET_COOKIE: Final = frozenset({b"set-cookie", b"set-cookie2"})
+"""The response headers `Cookies.extract_cookies` reads, by their lower-case names (kept by `httpx.Headers` as
+bytes: looked up without decoding every name as `Headers.keys()` does)."""
 
 
 class _Direct:
@@ -613,7 +614,7 @@ class _Direct:
     def received(self, request: httpx.Request, response: httpx.Response, started: float) -> None:
         """What `Client._send_single_request` does with a response: bind the request, keep cookies, log."""
         response.request = request
-        if not _SET_COOKIE.isdisjoint(response.headers.keys()):  # nothing else makes the jar change
+        if any(item[1] in _SET_COOKIE for item in response.headers._list):  # nothing else makes the jar change
             self.client.cookies.extract_cookies(response)
         if _httpx_log.isEnabledFor(logging.INFO):
             _httpx_log.info(
