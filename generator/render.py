@@ -211,7 +211,7 @@ def parse_function(op: Operation, api: Api) -> str:
         if variant.kind == "json":  # typed by the annotation: a type alias is no class, and JSON without a schema Any
             name = next(names)
             target = f"models.{variant.model}" if variant.model else "Any"
-            call = f"from_json({target}, response.content)" if variant.model else "read_json(response.content)"
+            call = f"from_value({target}, response_json(response))" if variant.model else "response_json(response)"
             lines.append(f"{pad}{name}: {target} = {call}")
             lines.append(f"{pad}return {name}")
         else:

@@ -29,9 +29,10 @@ from ._runtime.client import (
     RetryPolicy,
     SyncAPIClient,
 )
+from ._runtime.envelope import response_json
 from ._runtime.huawei.auth import CredentialsError, HuaweiAkSkAuth, HuaweiCredentials, HuaweiTokenAuth, client_auth
 from ._runtime.huawei.envelope import HuaweiEnvelope
-from ._runtime.model import from_json, invalid_request, wire_values
+from ._runtime.model import from_value, invalid_request, wire_values
 from ._runtime.params import ParamSpec, to_wire
 
 __all__ = [
@@ -111,8 +112,8 @@ _LIST_RECORD_CALLBACK_CONFIGS_PARAMS = (
 
 
 def _parse_list_record_callback_configs(response: httpx.Response) -> models.ListRecordCallbackConfigsResponse:
-    value: models.ListRecordCallbackConfigsResponse = from_json(
-        models.ListRecordCallbackConfigsResponse, response.content
+    value: models.ListRecordCallbackConfigsResponse = from_value(
+        models.ListRecordCallbackConfigsResponse, response_json(response)
     )
     return value
 
@@ -132,7 +133,7 @@ _CREATE_RECORD_CALLBACK_CONFIG_BODY = (BodySpec("application/json", "json", mode
 
 
 def _parse_create_record_callback_config(response: httpx.Response) -> models.RecordCallbackConfig:
-    value: models.RecordCallbackConfig = from_json(models.RecordCallbackConfig, response.content)
+    value: models.RecordCallbackConfig = from_value(models.RecordCallbackConfig, response_json(response))
     return value
 
 
@@ -153,7 +154,7 @@ _SHOW_RECORD_CALLBACK_CONFIG_PARAMS = (
 
 
 def _parse_show_record_callback_config(response: httpx.Response) -> models.RecordCallbackConfig:
-    value: models.RecordCallbackConfig = from_json(models.RecordCallbackConfig, response.content)
+    value: models.RecordCallbackConfig = from_value(models.RecordCallbackConfig, response_json(response))
     return value
 
 
@@ -175,7 +176,7 @@ _UPDATE_RECORD_CALLBACK_CONFIG_BODY = (BodySpec("application/json", "json", mode
 
 
 def _parse_update_record_callback_config(response: httpx.Response) -> models.RecordCallbackConfig:
-    value: models.RecordCallbackConfig = from_json(models.RecordCallbackConfig, response.content)
+    value: models.RecordCallbackConfig = from_value(models.RecordCallbackConfig, response_json(response))
     return value
 
 

@@ -29,9 +29,10 @@ from ._runtime.client import (
     RetryPolicy,
     SyncAPIClient,
 )
+from ._runtime.envelope import response_json
 from ._runtime.huawei.auth import CredentialsError, HuaweiAkSkAuth, HuaweiCredentials, HuaweiTokenAuth, client_auth
 from ._runtime.huawei.envelope import HuaweiEnvelope
-from ._runtime.model import from_json, invalid_request, wire_values
+from ._runtime.model import from_value, invalid_request, wire_values
 from ._runtime.params import ParamSpec, to_wire
 
 __all__ = [
@@ -96,7 +97,9 @@ _SHOW_SMART_LIVE_USER_CONFIG_PARAMS = (ParamSpec("project_id", "path", "string",
 
 
 def _parse_show_smart_live_user_config(response: httpx.Response) -> models.ShowSmartLiveUserConfigResponse:
-    value: models.ShowSmartLiveUserConfigResponse = from_json(models.ShowSmartLiveUserConfigResponse, response.content)
+    value: models.ShowSmartLiveUserConfigResponse = from_value(
+        models.ShowSmartLiveUserConfigResponse, response_json(response)
+    )
     return value
 
 

@@ -29,7 +29,8 @@ from ._runtime.client import (
     RetryPolicy,
     SyncAPIClient,
 )
-from ._runtime.model import from_json, invalid_request, wire_values
+from ._runtime.envelope import response_json
+from ._runtime.model import from_value, invalid_request, wire_values
 from ._runtime.params import ParamSpec, to_wire
 from ._runtime.volcengine.auth import CredentialsError, VolcengineCredentials, VolcengineV4Auth, client_auth
 from ._runtime.volcengine.envelope import VolcengineEnvelope
@@ -128,7 +129,7 @@ _UPDATE_CALLBACK_BODY = (BodySpec("application/json", "json", models.UpdateCallb
 
 
 def _parse_update_callback(response: httpx.Response) -> models.UpdateCallbackRes:
-    value: models.UpdateCallbackRes = from_json(models.UpdateCallbackRes, response.content)
+    value: models.UpdateCallbackRes = from_value(models.UpdateCallbackRes, response_json(response))
     return value
 
 
@@ -150,7 +151,7 @@ _DESCRIBE_CALLBACK_BODY = (BodySpec("application/json", "json", models.DescribeC
 
 
 def _parse_describe_callback(response: httpx.Response) -> models.DescribeCallbackRes:
-    value: models.DescribeCallbackRes = from_json(models.DescribeCallbackRes, response.content)
+    value: models.DescribeCallbackRes = from_value(models.DescribeCallbackRes, response_json(response))
     return value
 
 
@@ -172,7 +173,7 @@ _DELETE_CALLBACK_BODY = (BodySpec("application/json", "json", models.DeleteCallb
 
 
 def _parse_delete_callback(response: httpx.Response) -> models.DeleteCallbackRes:
-    value: models.DeleteCallbackRes = from_json(models.DeleteCallbackRes, response.content)
+    value: models.DeleteCallbackRes = from_value(models.DeleteCallbackRes, response_json(response))
     return value
 
 

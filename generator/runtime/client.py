@@ -533,29 +533,31 @@ def _request(
     up, then rebuilds the headers): Host first unless given; then Content-Length, after the others for a body, first
     (after Host) as 0 for an empty POST, PUT or PATCH; each unless given (the 0 also unless Transfer-Encoding is)."""
     body = content or b""
+    names = {lower for _, lower, _ in headers._list}  # (`name in headers` decodes every name to compare)
     first: list[tuple[bytes, bytes]] = []
     length = None
-    if "Host" not in headers and url.host:
+    if b"host" not in names and url.host:
         first.append((b"Host", url.netloc))
-    if "Content-Length" not in headers:
+    if b"content-length" not in names:
         if body:
-            length = str(len(body))
-        elif "Transfer-Encoding" not in headers and method.upper() in ("POST", "PUT", "PATCH"):
+            length = str(len(body)).encode()
+        elif b"transfer-encoding" not in names and method.upper() in ("POST", "PUT", "PATCH"):
             first.append((b"Content-Length", b"0"))
     wire = headers
     if first:
         wire = httpx.Headers([*first, *headers.raw])
     elif length is not None:
         wire = httpx.Headers(headers)  # a copy: the caller's stay as they are
-    if length is not None:
-        wire["Content-Length"] = length
+    if length is not None:  # what `wire["Content-Length"] = ...` does for a name known to be absent
+        wire._list.append((b"Content-Length", b"content-length", length))
     request = httpx.Request(method, url, headers=wire, stream=httpx.ByteStream(body), extensions=extensions)
     request.read()  # as httpx does for a body given whole: `content` is there for the signer
     return request
 
 
-_SET_COOKIE: Final = frozenset({"set-cookie", "set-cookie2"})
-"""The response headers `Cookies.extract_cookies` reads (`Headers.keys()` are lower case)."""
+_SET_COOKIE: Final = frozenset({b"set-cookie", b"set-cookie2"})
+"""The response headers `Cookies.extract_cookies` reads, by their lower-case names (kept by `httpx.Headers` as
+bytes: looked up without decoding every name as `Headers.keys()` does)."""
 
 
 class _Direct:
@@ -612,7 +614,7 @@ class _Direct:
     def received(self, request: httpx.Request, response: httpx.Response, started: float) -> None:
         """What `Client._send_single_request` does with a response: bind the request, keep cookies, log."""
         response.request = request
-        if not _SET_COOKIE.isdisjoint(response.headers.keys()):  # nothing else makes the jar change
+        if any(item[1] in _SET_COOKIE for item in response.headers._list):  # nothing else makes the jar change
             self.client.cookies.extract_cookies(response)
         if _httpx_log.isEnabledFor(logging.INFO):
             _httpx_log.info(

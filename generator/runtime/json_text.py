@@ -8,7 +8,7 @@ import re
 from itertools import accumulate
 from typing import Any
 
-__all__ = ["MAX_JSON_DEPTH", "read_json", "write_json"]
+__all__ = ["MAX_JSON_DEPTH", "read_json", "read_json_plain", "write_json"]
 
 MAX_JSON_DEPTH = 512
 """Arrays and objects nested deeper are refused: Python's parser and everything that walks the value afterwards
@@ -27,6 +27,16 @@ def read_json(content: bytes) -> Any:
     if _too_deep(content):
         raise ValueError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
     return _DECODER.decode(content.decode(json.detect_encoding(content), "surrogatepass"))
+
+
+def read_json_plain(content: bytes) -> Any:
+    """`read_json(content)` for a document the standard library's `json.loads` reads as the same value: no number
+    with a fraction or exponent that is integral (`5.0`: an int here, a float there), no NaN or Infinity, nesting
+    within the bound. ValueError for any other document, valid or not: its readers then decode it each their own way
+    (one decode serves both kinds of reader in the common case)."""
+    if _too_deep(content):
+        raise ValueError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+    return _PLAIN_DECODER.decode(content.decode(json.detect_encoding(content), "surrogatepass"))
 
 
 def write_json(value: object) -> bytes:
@@ -55,6 +65,17 @@ def _not_json(name: str) -> Any:
 _DECODER = json.JSONDecoder(parse_float=_json_number, parse_constant=_not_json)
 """`json.loads(content, parse_float=..., parse_constant=...)` builds this decoder on every call; it is kept instead
 (`read_json` then decodes the bytes as `json.loads` does)."""
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if value.is_integer():
+        raise ValueError(f"{text} reads as an integer")
+    return value
+
+
+_PLAIN_DECODER = json.JSONDecoder(parse_float=_fraction, parse_constant=_not_json)
+"""`_DECODER` refusing what `json.loads` reads differently: an integral fraction or exponent, NaN and Infinity."""
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 """What `json.dumps` with these options builds on every call."""

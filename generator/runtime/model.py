@@ -555,7 +555,20 @@ def from_json(target: object, content: bytes) -> Any:
     Only wire names count (an open object's extra `request_id` is not the field `RequestId`), and an integral number
     is an integer whatever its spelling (`5.0`), since JSON Schema's `integer` is a mathematical property.
     """
-    data = read_json(content)
+    return from_value(target, read_json(content))
+
+
+@overload
+def from_value(target: type[M], data: object) -> M: ...
+
+
+@overload
+def from_value(target: object, data: object) -> Any: ...
+
+
+def from_value(target: object, data: object) -> Any:
+    """`from_json` of a body already read as `read_json` reads it (a client's response, decoded once for its error
+    envelope and its parser)."""
     if _is_model(target):
         return target.model_validate(data, by_name=False)
     try:

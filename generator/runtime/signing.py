@@ -40,6 +40,7 @@ __all__ = [
     "parse_basic_date",
     "parse_query",
     "raw_path",
+    "set_headers",
     "sha256_hex",
     "utc_now",
     "wire_headers",
@@ -227,6 +228,30 @@ def wire_headers(request: httpx.Request, wanted: Callable[[str], bool] | None = 
     return headers
 
 
+def set_headers(headers: httpx.Headers, values: Mapping[str, str]) -> None:
+    """`headers[name] = value` for each of `values` (names distinct case-insensitively), in one pass over the headers
+    rather than one per name: each replaces the first header of its name where it stands and drops the others of
+    that name; a new one goes last, in the order of `values`. (httpx's own `__setitem__` scans and re-encodes the
+    headers for every name, and a signer adds several to every request.)"""
+    encoding = headers._encoding or "utf-8"  # what `__setitem__` encodes with
+    pending: dict[bytes, tuple[bytes, bytes]] = {}
+    for name, value in values.items():
+        key = name.encode(encoding)
+        pending[key.lower()] = (key, value.encode(encoding))
+    kept: list[tuple[bytes, bytes, bytes]] = []
+    done: set[bytes] = set()
+    for item in headers._list:
+        lower = item[1]
+        if lower not in pending:
+            kept.append(item)
+        elif lower not in done:
+            done.add(lower)
+            raw_name, raw_value = pending[lower]
+            kept.append((raw_name, lower, raw_value))
+    kept.extend((raw_name, lower, raw_value) for lower, (raw_name, raw_value) in pending.items() if lower not in done)
+    headers._list = kept
+
+
 def raw_path(request: httpx.Request) -> str:
     """The percent-encoded path exactly as it goes on the wire, without the query."""
     return request.url.raw_path.partition(b"?")[0].decode("ascii")
@@ -270,8 +295,7 @@ class SigningAuth(httpx.Auth, Generic[C]):
             if request.headers.get(name) == value:
                 del request.headers[name]
         added = self._signature_headers(request)
-        for name, value in added.items():
-            request.headers[name] = value
+        set_headers(request.headers, added)
         request.extensions[_OWNED_HEADERS] = added
 
     def _signature_headers(self, request: httpx.Request) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 import httpx
 
@@ -28,18 +28,25 @@ class PreparedCall(Generic[T]):
     """A body already encoded (form or multipart): its content type and bytes."""
 
     def send(self, client: SyncAPIClient, options: RequestOptions | None = None) -> APIResponse[T]:
-        return client.request(self.op, self.parse, **self._arguments(options))
+        return client.request(
+            self.op,
+            self.parse,
+            path_params=self.path_params,
+            query=self.query,
+            headers=self.headers,
+            json_body=self.json_body,
+            options=options,
+            encoded_body=self.encoded_body,
+        )
 
     async def send_async(self, client: AsyncAPIClient, options: RequestOptions | None = None) -> APIResponse[T]:
-        return await client.request(self.op, self.parse, **self._arguments(options))
-
-    def _arguments(self, options: RequestOptions | None) -> dict[str, Any]:
-        """What both clients' `request` take besides the operation and its parser."""
-        return {
-            "path_params": self.path_params,
-            "query": self.query,
-            "headers": self.headers,
-            "json_body": self.json_body,
-            "options": options,
-            "encoded_body": self.encoded_body,
-        }
+        return await client.request(
+            self.op,
+            self.parse,
+            path_params=self.path_params,
+            query=self.query,
+            headers=self.headers,
+            json_body=self.json_body,
+            options=options,
+            encoded_body=self.encoded_body,
+        )

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
+
+from .json_text import read_json, read_json_plain
 
 __all__ = [
     "ErrorContext",
@@ -25,6 +27,7 @@ __all__ = [
     "as_text",
     "error_detail",
     "json_object",
+    "response_json",
 ]
 
 # --------------------------------------------------------------------------- client side
@@ -57,21 +60,49 @@ class ErrorEnvelope(Protocol):
 def json_object(response: httpx.Response) -> dict[str, object] | None:
     """The body as a JSON object, or ``None`` when it is not one (HTML error pages, empty bodies, lists).
 
-    Decoded once per response (an envelope asks for the error and the request id): the answer is kept in the
-    response's extensions, read-only for its callers."""
+    Read as ``response.json()`` reads it, decoded once per response (an envelope asks for the error and the request
+    id, the parser for the body: see `response_json`); the answer is kept in the response's extensions, read-only
+    for its callers."""
     content = response.content
     kept = response.extensions.get(_JSON_OBJECT)
     if kept is not None and kept[0] is content:  # the same body (an extensions dict could be shared)
         return kept[1]  # type: ignore[no-any-return]
-    try:
-        data = response.json()
-    except ValueError:  # JSONDecodeError and UnicodeDecodeError both derive from it
-        data = None
+    shared = _shared(response)
+    if shared is not None:
+        data = shared[0]
+    else:
+        try:
+            data = response.json()
+        except ValueError:  # JSONDecodeError and UnicodeDecodeError both derive from it
+            data = None
     found = data if isinstance(data, dict) else None
     response.extensions[_JSON_OBJECT] = (content, found)
     return found
 
 
+def response_json(response: httpx.Response) -> Any:
+    """The body as `read_json` reads it (raising ValueError as it does), for the response's parser: the envelope's
+    decoding when it is the same value (`read_json_plain`), else a decoding of its own."""
+    shared = _shared(response)
+    return shared[0] if shared is not None else read_json(response.content)
+
+
+def _shared(response: httpx.Response) -> tuple[Any] | None:
+    """The body decoded for both `response.json()` and `read_json` readers, or None when they read it differently
+    (or it is not JSON); decoded once per response."""
+    content = response.content
+    kept = response.extensions.get(_SHARED_JSON)
+    if kept is not None and kept[0] is content:
+        return kept[1]  # type: ignore[no-any-return]
+    try:
+        shared: tuple[Any] | None = (read_json_plain(content),)
+    except ValueError:
+        shared = None
+    response.extensions[_SHARED_JSON] = (content, shared)
+    return shared
+
+
+_SHARED_JSON = "streamspec.shared_json"
 _JSON_OBJECT = "streamspec.json_object"
 
 
