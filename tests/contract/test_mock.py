@@ -171,6 +171,22 @@ def test_shards_add_up_to_the_unsharded_run(capsys: pytest.CaptureFixture[str]) 
     assert report["checks"] == json.loads(Path("whole/report.json").read_text())["specs"][0]["checks"]
 
 
+def test_a_shard_of_a_spec_with_documented_answers_runs_its_own_operations_only() -> None:
+    """Volcengine's documented answers put `[[operations]]` entries in the configuration, whose include filter
+    matches every operation: a shard has to exclude the others' operations, or every shard runs them all."""
+    from generator.contract import FuzzOptions, emulator_run, fuzz_spec
+
+    spec = SPECS / "volcengine_live.yaml"
+    document = __import__("yaml").safe_load(spec.read_text())
+    for index in (1, 2):
+        target, credentials = emulator_run(spec, DEFAULT_CREDENTIALS)
+        options = FuzzOptions(max_examples=1, seed=7, phases=("examples",), shard=(index, 2))
+        report = fuzz_spec(spec, target, credentials, options)
+        assert report.coverage is not None
+        reached = sorted(op.operation for op in report.coverage.operations.values() if op.cases)
+        assert reached == shard_operations(document, index, 2)
+
+
 def test_shard_usage() -> None:
     with pytest.raises(SystemExit):
         _fuzz("--shard", "3/2")
