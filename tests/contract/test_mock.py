@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -173,8 +175,12 @@ def test_shards_add_up_to_the_unsharded_run(capsys: pytest.CaptureFixture[str]) 
 
 def test_jobs_give_the_unsharded_run(capsys: pytest.CaptureFixture[str]) -> None:
     """`--jobs 2`: the spec's shards in two processes, merged into what the unsharded run of the seed reports and
-    writes (no shard labels), one spec-started and one spec-finished event, the same JUnit cases."""
-    assert _fuzz("--output-dir", "whole", "--junit-xml", "whole.xml") == 0
+    writes (no shard labels), one spec-started and one spec-finished event, the same JUnit cases. The unsharded run
+    gets a fresh interpreter too: a stateful phase run after other runs in the same process sends other cases."""
+    command = [sys.executable, "-m", "generator", "fuzz", str(PETS), "--max-examples", "5", "--seed", "7"]
+    whole_run = [*command, "--output-dir", "whole", "--junit-xml", "whole.xml"]
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    assert subprocess.run(whole_run, capture_output=True, check=False, env=environment).returncode == 0
     assert _fuzz("--jobs", "2", "--output-dir", "jobs", "--junit-xml", "jobs.xml", "--ndjson", "jobs.ndjson") == 0
     assert "mock_pets against mock: ok" in capsys.readouterr().out
     assert json.loads(Path("jobs/coverage.json").read_text()) == json.loads(Path("whole/coverage.json").read_text())
