@@ -1,7 +1,7 @@
 """Server-side fuzzing throughput: cases per second per spec, in process against the emulators, beside an anchor.
 
     .venv/bin/pip install -e '.[bench]'        # FastAPI, for the anchor only (not a dependency of streamspec)
-    .venv/bin/python bench/fuzz_bench.py [SPEC ...] [--max-examples 100] [--seed 1] [--runs 5]
+    .venv/bin/python bench/fuzz_bench.py [SPEC ...] [--max-examples 100] [--seed 1] [--runs 5] [--jobs 2]
 
 Runs exactly what `python -m generator fuzz` and tests/contract run (`generator.contract`, every phase and check,
 signed requests, a fresh in-memory emulator per spec) with a fixed seed, so runs compare. The anchor is
@@ -16,16 +16,25 @@ A "case" is one request schemathesis sent and checked. Examples and coverage sen
 makes of its choices, so its count varies a little between runs). cases/s is cases over the run's wall time, from
 loading the spec to the last check; `cpu` is over the process's CPU time in that span, which on a busy machine is
 the steadier figure.
+
+Each spec is also measured as `fuzz --jobs N` runs it (`--jobs`, default 2; 1 leaves it out): its shards in N worker
+processes, merged. Its wall time runs from starting the workers (their interpreters and imports included) to the
+merged report, and its CPU time is that of all the processes, so `cpu cases/s` shows what the parallel run costs
+beside what it saves. The stateful phase cannot be split (its sequences span operations): a spec whose stateful
+phase is most of its run gains least.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -68,21 +77,32 @@ def anchor_app() -> Any:
     return app
 
 
-def measure(spec: str, max_examples: int, seed: int) -> dict[str, Any]:
-    """One measurement in this process: cases per phase, wall and CPU seconds."""
+def measure(spec: str, max_examples: int, seed: int, jobs: int = 1) -> dict[str, Any]:
+    """One measurement in this process (and, with `jobs` > 1, its workers): cases per phase, wall and CPU seconds."""
     from generator.contract import FuzzOptions, SpecReport, emulator_run, fuzz_spec
 
     if spec == ANCHOR:
         return _anchor(max_examples, seed)
     from generator.emulator.credentials import DEFAULT_CREDENTIALS
+    from generator.fuzz_cli import SpecJob, fuzz_in_processes
 
     path = Path(spec)
-    target, credentials = emulator_run(path, DEFAULT_CREDENTIALS)
-    cpu = time.process_time()
-    report: SpecReport = fuzz_spec(path, target, credentials, FuzzOptions(max_examples=max_examples, seed=seed))
-    cpu = time.process_time() - cpu
+    options = FuzzOptions(max_examples=max_examples, seed=seed)
+    if jobs > 1:
+        started, cpu = time.perf_counter(), time.process_time()
+        (done,) = fuzz_in_processes([SpecJob(path, None, None)], options, 1, jobs)
+        seconds = time.perf_counter() - started
+        workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the pool's processes, joined by now
+        report: SpecReport = done.report
+        cpu = time.process_time() - cpu + workers.ru_utime + workers.ru_stime
+    else:
+        target, credentials = emulator_run(path, DEFAULT_CREDENTIALS)
+        cpu = time.process_time()
+        report = fuzz_spec(path, target, credentials, options)
+        seconds, cpu = report.elapsed, time.process_time() - cpu
     failures = [failure.render() for failure in report.failures]
-    return {"spec": report.spec, "cases": report.cases, "seconds": report.elapsed, "cpu": cpu, "failures": failures}
+    label = report.spec if jobs == 1 else f"{report.spec} --jobs {jobs}"
+    return {"spec": label, "cases": report.cases, "seconds": seconds, "cpu": cpu, "failures": failures}
 
 
 def _anchor(max_examples: int, seed: int) -> dict[str, Any]:
@@ -113,9 +133,9 @@ def _anchor(max_examples: int, seed: int) -> dict[str, Any]:
     return {"spec": ANCHOR, "cases": cases, "seconds": seconds, "cpu": cpu, "failures": failures}
 
 
-def _run_one(spec: str, max_examples: int, seed: int) -> dict[str, Any]:
+def _run_one(spec: str, max_examples: int, seed: int, jobs: int = 1) -> dict[str, Any]:
     command = [sys.executable, __file__, "--one", spec, "--max-examples", str(max_examples), "--seed", str(seed)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    done = subprocess.run([*command, "--jobs", str(jobs)], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{spec}: measurement failed\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
@@ -133,7 +153,7 @@ def _spread(values: list[float], digits: int = 0) -> str:
     return f"{median:.{digits}f} ({min(values):.{digits}f}–{max(values):.{digits}f})"
 
 
-def table(results: dict[str, list[dict[str, Any]]], anchors: list[dict[str, Any]]) -> str:
+def table(results: Mapping[Any, list[dict[str, Any]]], anchors: list[dict[str, Any]]) -> str:
     """Per spec: cases, median cases/s (range), CPU cases/s, and the ratio to the anchor run measured beside each."""
     header = ["spec", "cases", "cases/s", "cpu cases/s", "anchor cases/s", "ratio"]
     rows = [
@@ -172,21 +192,25 @@ def main() -> int:
     parser.add_argument("--max-examples", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=5, help="interleaved rounds (default: 5)")
+    parser.add_argument("--jobs", type=int, default=2, help="also measure `fuzz --jobs N` (default: 2; 1: do not)")
     parser.add_argument("--one", metavar="SPEC", help=argparse.SUPPRESS)  # one measurement, as JSON (internal)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure(args.one, args.max_examples, args.seed)))
+        print(json.dumps(measure(args.one, args.max_examples, args.seed, args.jobs)))
         return 0
     specs = [str(Path(spec)) for spec in args.specs] or [str(ROOT / "specs" / f"{name}.yaml") for name in NAMES]
-    results: dict[str, list[dict[str, Any]]] = {spec: [] for spec in specs}
+    runs = [(spec, jobs) for spec in specs for jobs in sorted({1, args.jobs})]
+    results: dict[tuple[str, int], list[dict[str, Any]]] = {run: [] for run in runs}
     anchors: list[dict[str, Any]] = []
     for round_ in range(args.runs):
         anchors.append(_run_one(ANCHOR, args.max_examples, args.seed))
-        for spec in specs:
-            results[spec].append(_run_one(spec, args.max_examples, args.seed))
-        done = ", ".join(f"{Path(s).stem} {_rate(results[s][-1]):.0f}" for s in specs)
+        for spec, jobs in runs:
+            results[spec, jobs].append(_run_one(spec, args.max_examples, args.seed, jobs))
+        done = ", ".join(f"{results[run][-1]['spec']} {_rate(results[run][-1]):.0f}" for run in runs)
         print(f"round {round_ + 1}/{args.runs}: anchor {_rate(anchors[-1]):.0f}, {done} cases/s", file=sys.stderr)
-    print(f"max-examples {args.max_examples}, seed {args.seed}, {args.runs} interleaved runs; median (range)\n")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"max-examples {args.max_examples}, seed {args.seed}, {args.runs} interleaved runs; median (range)")
+    print(f"{os.cpu_count()} cores, load average after the runs {load}\n")
     print(table(results, anchors))
     failed = [f"{run['spec']}: {failure}" for runs in results.values() for run in runs for failure in run["failures"]]
     if failed:

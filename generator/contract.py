@@ -71,8 +71,10 @@ __all__ = [
     "contract_hooks",
     "emulator_run",
     "emulator_target",
+    "emulator_variants",
     "format_report",
     "fuzz_spec",
+    "job_shards",
     "load_schema",
     "mock_run",
     "profile_of",
@@ -124,6 +126,9 @@ class FuzzOptions:
     phases: tuple[str, ...] = PHASES
     shard: tuple[int, int] | None = None
     """(I, N): run the I-th of N deterministic parts of the operations (`shard_operations`); None runs them all."""
+    variant: str | None = None
+    """Run the passes of these credentials only (a `Target.also` name, "" the first), so that `fuzz --jobs` can give
+    each its own process; None runs them all."""
 
 
 @dataclass(frozen=True)
@@ -385,6 +390,16 @@ def read_spec(spec_path: Path) -> dict[str, Any]:
     return document
 
 
+def _local_variants(spec_path: Path, local: LocalCredentials) -> list[tuple[str, Credentials]]:
+    """The local credentials the spec's emulator accepts, by name: the first ("") is the run's, the others its
+    `Target.also`; none when its profile signs nothing."""
+    hooks = contract_hooks(spec_path)
+    if hooks is None:
+        return []
+    (_, first), *others = hooks.local_variants(local).items()
+    return [("", first), *others]
+
+
 def emulator_run(spec_path: Path, local: LocalCredentials | None = None) -> tuple[Target, Credentials | None]:
     """The built-in emulator of the spec at `spec_path` and the local credentials it accepts (default: those of
     `STREAMSPEC_EMULATOR_CREDENTIALS` or the built-in ones, as `serve` uses)."""
@@ -394,11 +409,18 @@ def emulator_run(spec_path: Path, local: LocalCredentials | None = None) -> tupl
     if name not in NAMES:
         raise ValueError(f"{spec_path} has no built-in emulator (there are {', '.join(NAMES)}): give its server's URL")
     local = local or LocalCredentials.from_env()
-    hooks = contract_hooks(spec_path)
-    if hooks is None:
+    variants = _local_variants(spec_path, local)
+    if not variants:
         return emulator_target(name, local), None
-    first, *others = hooks.local_variants(local).items()
-    return replace(emulator_target(name, local), also=tuple(others)), first[1]
+    return replace(emulator_target(name, local), also=tuple(variants[1:])), variants[0][1]
+
+
+def emulator_variants(spec_path: Path) -> tuple[str, ...]:
+    """The names of the credentials an emulator run of the spec repeats its passes with (`FuzzOptions.variant`),
+    without building the emulator."""
+    from generator.emulator.credentials import LocalCredentials
+
+    return tuple(name for name, _ in _local_variants(spec_path, LocalCredentials.from_env())) or ("",)
 
 
 def _rate_limit(operation: Mapping[str, Any]) -> str | None:
@@ -888,6 +910,32 @@ def shard_operations(raw: Mapping[str, Any], index: int, count: int) -> list[str
     return sorted(shards[index - 1])
 
 
+JOB_SHARDS_PER_PROCESS = 4
+"""`fuzz --jobs`: at most this many shards per process, so that a spec of many paths is not loaded once per path."""
+
+
+def job_shards(raw: Mapping[str, Any], jobs: int) -> int:
+    """How many shards `fuzz --jobs N` splits a spec into, for its N processes to take in turn as each finishes.
+
+    More shards than processes, because a shard's cost is only estimated and the stateful phase cannot be split:
+    with a shard per path plus one, `shard_operations` leaves shard 1 the stateful phase alone (its head start puts
+    every path on an empty shard first), and whichever process is free takes the next shard."""
+    paths = {op.operation.partition(" ")[2] for op in shape("", raw, None).operations.values()}
+    return max(1, min(len(paths) + 1, JOB_SHARDS_PER_PROCESS * jobs))
+
+
+def _only(schema: BaseSchema, raw: Mapping[str, Any], shard: tuple[int, int]) -> BaseSchema:
+    """`schema` restricted to the operations of `shard`, by excluding those of the other shards.
+
+    Not by including its own: schemathesis ORs include filters, and a configuration with `[[operations]]` entries
+    (documented answers) already holds one that matches every operation. And only the other shards' operations by
+    name: the coverage phase asks the filter about its probes of undeclared methods (operations without a label),
+    which belong to the shard of their path."""
+    index, count = shard
+    others = frozenset(label for i in range(1, count + 1) if i != index for label in shard_operations(raw, i, count))
+    return schema.exclude(func=lambda ctx: ctx.operation.label in others)
+
+
 _CONFORMANCE: dict[int, tuple[SpecResponses, Mapping[str, Mapping[int, str]]]] = {}
 """The spec of each running schema (by the id of its raw document), for `streamspec_conformance`."""
 
@@ -947,7 +995,7 @@ def fuzz_spec(
     def passes(using: Credentials | None) -> list[BaseSchema]:
         first = load_schema(spec_path, target, using, replace(seeded, phases=rest), loaded) if rest else None
         if options.shard is not None and first is not None:
-            first = first.include(name=shard_operations(raw, *options.shard))
+            first = _only(first, raw, options.shard)
         found = [first] if first is not None else []
         if "stateful" in options.phases and (options.shard is None or options.shard[0] == 1):
             found.append(load_schema(spec_path, target, using, replace(seeded, phases=("stateful",)), loaded))
@@ -960,6 +1008,8 @@ def fuzz_spec(
     run.emit({"event": "spec-started", "spec": report.spec, "target": report.target, "seed": report.seed})
     # Every way the target authenticates in turn (`Target.also`): the same passes, other credentials.
     for variant, using in [("", credentials), *(target.also if credentials is not None else ())]:
+        if options.variant is not None and variant != options.variant:
+            continue
         run.variant = variant
         signer = loaded.hooks.signer(using, raw) if using is not None and loaded.hooks is not None else None
         for part in passes(using):

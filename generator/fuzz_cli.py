@@ -1,6 +1,6 @@
 """`python -m generator fuzz`: server-side contract fuzzing (`generator.contract`) from the command line, for CI.
 
-    python -m generator fuzz [SPEC ...] [--url URL] [--max-examples N] [--seed N] [--workers N]
+    python -m generator fuzz [SPEC ...] [--url URL] [--max-examples N] [--seed N] [--workers N] [--jobs N]
 
 Each spec (default: specs/*.yaml) is fuzzed with all of schemathesis' checks in its examples, coverage, fuzzing and
 stateful phases: against its built-in emulator in process by default, or against a running server with `--url`
@@ -10,7 +10,10 @@ gets `--ak`/`--sk` (plus `--project-id` for Huawei and `--security-token` for te
 environment variables the generated clients read (README, "Credentials"), so secrets can stay in CI secrets.
 
 `--workers N` fuzzes up to N specs at once, each in its own process: one run keeps one core busy (schemathesis,
-hypothesis and an in-process emulator share the GIL), and threads within a run would gain nothing.
+hypothesis and an in-process emulator share the GIL), and threads within a run would gain nothing. `--jobs N`
+(`auto`: one per core) puts N processes on each spec instead: it is split into the shards of `--shard` (more of them
+than processes, taken in turn as each process finishes one), each with its own emulator or mock, and their results
+are merged as `fuzz-merge` merges them into what one run reports and writes.
 
 Progress goes to stderr; the report (each failure with the request that reproduces it, then a summary per spec)
 to stdout. Exit status: 0 when nothing failed, 1 when something did, 2 for bad usage or missing credentials.
@@ -20,16 +23,29 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from generator.contract import Credentials, Emit, FuzzOptions, SpecReport
     from generator.profiles.base import ContractHooks
 
-__all__ = ["DEFAULT_MAX_EXAMPLES", "add_merge_parser", "add_parser", "run", "run_merge"]
+__all__ = [
+    "DEFAULT_MAX_EXAMPLES",
+    "Fuzzed",
+    "SpecJob",
+    "add_merge_parser",
+    "add_parser",
+    "fuzz_in_processes",
+    "run",
+    "run_merge",
+]
 
 DEFAULT_MAX_EXAMPLES = 100
 """Fuzzing and stateful cases per operation (schemathesis' own default); examples and coverage add a fixed set."""
@@ -41,6 +57,14 @@ def _shard(text: str) -> tuple[int, int]:
     if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
         raise argparse.ArgumentTypeError(f"expected I/N with 1 <= I <= N, got {text!r}")
     return int(index), int(count)
+
+
+def _jobs(text: str) -> int:
+    if text == "auto":
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1 or 'auto', got {text!r}")
+    return int(text)
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -62,6 +86,14 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     fuzz.add_argument("--seed", type=int, help="seed, to repeat a run's inputs (default: random; reports print it)")
     fuzz.add_argument(
         "--workers", type=int, default=1, help="specs fuzzed at the same time, one process each (default: 1)"
+    )
+    fuzz.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="processes per spec: its shards run side by side and merge into one run's results; 'auto': one per "
+        "core (default: 1)",
     )
     fuzz.add_argument(
         "--shard",
@@ -131,7 +163,7 @@ def _reachable(url: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class _Job:
+class SpecJob:
     """One spec to fuzz: against its emulator or mock (`url` None) or a running server, which gets `credentials`."""
 
     spec: Path
@@ -140,7 +172,7 @@ class _Job:
     output: str = DEFAULT_OUTPUT
 
 
-def _job(args: argparse.Namespace, spec: Path, url: str | None) -> _Job:
+def _job(args: argparse.Namespace, spec: Path, url: str | None) -> SpecJob:
     """Resolve what `spec` needs before anything runs, so that every usage error comes first."""
     from generator.contract import contract_hooks
 
@@ -149,22 +181,33 @@ def _job(args: argparse.Namespace, spec: Path, url: str | None) -> _Job:
     unreachable = _reachable(url) if url is not None else None
     if unreachable:
         raise ValueError(f"{unreachable}; nothing was fuzzed")
-    return _Job(spec, url, credentials, args.output_dir)
+    return SpecJob(spec, url, credentials, args.output_dir)
 
 
 def _progress(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _fuzz(job: _Job, options: FuzzOptions, emit: Emit | None = None) -> tuple[SpecReport, list[dict[str, Any]]]:
-    """Fuzz one spec (also in a worker process: the emulator or mock app is built where it runs): against its
-    emulator, else its validating mock, or the server at its URL. Returns the report and, without `emit`, the
-    run's events (a worker's, written by the parent)."""
-    from generator.cassettes import write
+@dataclass
+class Fuzzed:
+    """A spec (or one shard of it) fuzzed: its report, the events it emitted unless they were written as they came,
+    the base URL its requests went to (cassettes store paths relative to it) and when it started (epoch seconds:
+    shards run side by side, in other processes)."""
+
+    report: SpecReport
+    base_url: str
+    started: float
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _fuzz(job: SpecJob, options: FuzzOptions, emit: Emit | None = None) -> Fuzzed:
+    """Fuzz one spec or shard (also in a worker process: the emulator or mock app is built where it runs): against
+    its emulator, else its validating mock, or the server at its URL."""
     from generator.contract import Target, emulator_run, fuzz_spec, mock_run
     from generator.emulator import NAMES
     from generator.loader import package_name
 
+    started = time.time()
     events: list[dict[str, Any]] = []
     sink = emit or events.append
     if job.url is not None:
@@ -176,12 +219,93 @@ def _fuzz(job: _Job, options: FuzzOptions, emit: Emit | None = None) -> tuple[Sp
     else:
         with mock_run(job.spec, options.seed) as target:
             report = fuzz_spec(job.spec, target, None, options, _progress, sink)
-    if report.failures:
-        shard = f"-shard{options.shard[0]}of{options.shard[1]}" if options.shard else ""
-        cassette = Path(job.output) / "cassettes" / f"{report.spec}{shard}.json"
-        stored = write(cassette, report.spec, job.spec, report.seed, report.target, target.base_url, report.failures)
-        _progress(f"[{report.spec}] {stored} failing request(s) stored in {cassette}")
-    return report, events
+    return Fuzzed(report, target.base_url, started, events)
+
+
+def _store(job: SpecJob, done: Fuzzed) -> None:
+    """The cassette of a run's failures (one per spec, or per shard of a `--shard` run)."""
+    from generator.cassettes import write
+
+    report = done.report
+    if not report.failures:
+        return
+    shard = "-shard{}of{}".format(*report.shard.split("/")) if report.shard else ""
+    cassette = Path(job.output) / "cassettes" / f"{report.spec}{shard}.json"
+    stored = write(cassette, report.spec, job.spec, report.seed, report.target, done.base_url, report.failures)
+    _progress(f"[{report.spec}] {stored} failing request(s) stored in {cassette}")
+
+
+def _outcome(job: SpecJob, options: FuzzOptions, future: Future[Fuzzed]) -> Fuzzed:
+    """A worker's result; a worker that raised or died is a failure of its spec, so the others still report."""
+    from generator.contract import Failure, SpecReport
+    from generator.loader import package_name
+
+    try:
+        return future.result()
+    except Exception as exc:  # BrokenProcessPool included: the worker's process is gone
+        report = SpecReport(package_name(job.spec), job.url or "in process", options.seed)
+        report.shard = "{}/{}".format(*options.shard) if options.shard else None
+        report.failures.append(Failure("(run)", "error", type(exc).__name__, str(exc) or repr(exc), "run"))
+        return Fuzzed(report, job.url or "", time.time())
+
+
+def _merged(parts: list[Fuzzed]) -> Fuzzed:
+    """A spec's shards from `--jobs` as one run, combined as `fuzz-merge` combines them (and so equal to the
+    unsharded run where the shards add up to it), in the shape of an unsharded run: no shard labels, one
+    spec-started and one spec-finished event, the time from the first shard's start to the last one's end."""
+    from generator import coverage
+    from generator.fuzz_reports import merge_reports
+
+    (report,) = merge_reports(part.report for part in parts)
+    merged = coverage.merge(part.report.coverage for part in parts if part.report.coverage is not None)
+    report.coverage = merged[0] if merged else None
+    report.shard = None
+    if report.coverage is not None:
+        report.coverage.shards = []
+    started = min(part.started for part in parts)
+    report.elapsed = max(part.started + part.report.elapsed for part in parts) - started
+    ends = ("spec-started", "spec-finished")
+    events = [event for part in parts[:1] for event in part.events if event["event"] == "spec-started"]
+    events += [event for part in parts for event in part.events if event["event"] not in ends]
+    finished = {"event": "spec-finished", "spec": report.spec, "cases": report.total_cases}
+    events.append(finished | {"failures": len(report.failures)})
+    return Fuzzed(report, parts[0].base_url, started, events)
+
+
+def fuzz_in_processes(jobs: list[SpecJob], options: FuzzOptions, workers: int, per_spec: int) -> list[Fuzzed]:
+    """Fuzz `jobs` in a pool of worker processes: up to `workers` specs at once, each split into the shards of
+        `job_shards` for `per_spec` processes, and an emulator's shards further by the credentials its run repeats
+    its passes with (`FuzzOptions.variant`): one seed for all of a spec's parts, drawn here when none was given."""
+    import multiprocessing
+    import random
+    from concurrent.futures import ProcessPoolExecutor
+
+    from generator.contract import emulator_variants, job_shards, read_spec
+    from generator.emulator import NAMES
+    from generator.loader import package_name
+
+    tasks: list[tuple[int, SpecJob, FuzzOptions]] = []
+    for index, job in enumerate(jobs):
+        if per_spec == 1:
+            tasks.append((index, job, options))
+            continue
+        # schemathesis draws an unset seed as this does; every shard must share it
+        seed = options.seed if options.seed is not None else random.Random().getrandbits(128)
+        count = job_shards(read_spec(job.spec), per_spec)
+        emulated = job.url is None and package_name(job.spec) in NAMES
+        variants = emulator_variants(job.spec) if emulated else (None,)
+        tasks += [
+            (index, job, replace(options, seed=seed, shard=(i, count), variant=variant))
+            for i in range(1, count + 1)  # shard 1, the stateful phase, first: it takes longest
+            for variant in variants
+        ]
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no threads or app state inherited
+    with ProcessPoolExecutor(min(workers * per_spec, len(tasks)), mp_context=context) as pool:
+        futures = [(index, job, opts, pool.submit(_fuzz, job, opts)) for index, job, opts in tasks]
+        done = [(index, _outcome(job, opts, future)) for index, job, opts, future in futures]
+    if per_spec == 1:
+        return [part for _, part in done]
+    return [_merged([part for at, part in done if at == index]) for index in range(len(jobs))]
 
 
 def _replay(args: argparse.Namespace) -> int:
@@ -225,6 +349,8 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"give one --url per SPEC ({len(specs)} spec(s), {len(args.url)} --url)")
     if args.max_examples < 1 or args.workers < 1:
         return _fail("--max-examples and --workers must be at least 1")
+    if args.shard and args.jobs > 1:
+        return _fail("--jobs runs a spec's shards itself: give --shard or --jobs, not both")
     urls: list[str | None] = list(args.url) or [None] * len(specs)
     try:
         jobs = [_job(args, spec, url) for spec, url in zip(specs, urls, strict=True)]
@@ -235,20 +361,16 @@ def run(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         stream = stack.enter_context(open(args.ndjson, "w", encoding="utf-8")) if args.ndjson else None
         emit = EventWriter(stream) if stream is not None else None
-        if workers == 1:
+        if workers == 1 and args.jobs == 1:
             results = [_fuzz(job, options, emit) for job in jobs]
         else:
-            import itertools
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            context = multiprocessing.get_context("spawn")  # a fresh interpreter: no threads or app state inherited
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                results = list(pool.map(_fuzz, jobs, itertools.repeat(options)))
+            results = fuzz_in_processes(jobs, options, workers, args.jobs)
             if emit is not None:
-                for event in (event for _, events in results for event in events):
+                for event in (event for done in results for event in done.events):
                     emit(event)
-    reports = [report for report, _ in results]
+    for job, done in zip(jobs, results, strict=True):
+        _store(job, done)
+    reports = [done.report for done in results]
     print(format_report(reports))
     return _write(args, reports)
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -171,6 +173,65 @@ def test_shards_add_up_to_the_unsharded_run(capsys: pytest.CaptureFixture[str]) 
     assert report["checks"] == json.loads(Path("whole/report.json").read_text())["specs"][0]["checks"]
 
 
+def test_jobs_give_the_unsharded_run(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--jobs 2`: the spec's shards in two processes, merged into what the unsharded run of the seed reports and
+    writes (no shard labels), one spec-started and one spec-finished event, the same JUnit cases. The unsharded run
+    gets a fresh interpreter too: a stateful phase run after other runs in the same process sends other cases."""
+    command = [sys.executable, "-m", "generator", "fuzz", str(PETS), "--max-examples", "5", "--seed", "7"]
+    whole_run = [*command, "--output-dir", "whole", "--junit-xml", "whole.xml"]
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    assert subprocess.run(whole_run, capture_output=True, check=False, env=environment).returncode == 0
+    assert _fuzz("--jobs", "2", "--output-dir", "jobs", "--junit-xml", "jobs.xml", "--ndjson", "jobs.ndjson") == 0
+    assert "mock_pets against mock: ok" in capsys.readouterr().out
+    assert json.loads(Path("jobs/coverage.json").read_text()) == json.loads(Path("whole/coverage.json").read_text())
+    whole, jobs = (json.loads(Path(f"{d}/report.json").read_text())["specs"][0] for d in ("whole", "jobs"))
+    assert jobs["shards"] == [] and all(jobs[key] == whole[key] for key in ("cases", "checks", "failures", "seed"))
+    names = [[case.get("name") for case in ET.parse(f).getroot().iter("testcase")] for f in ("whole.xml", "jobs.xml")]
+    assert names[0] == names[1]
+    events = [json.loads(line) for line in Path("jobs.ndjson").read_text().splitlines()]
+    assert [e["event"] for e in events].count("spec-started") == 1 and events[-1]["event"] == "spec-finished"
+    assert sum(e["event"] == "case" for e in events) == events[-1]["cases"] == sum(whole["cases"].values())
+
+
+def test_jobs_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _fuzz("--jobs", "2", "--shard", "1/2") == 2
+    assert "--shard or --jobs" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        _fuzz("--jobs", "0")
+
+
+def test_a_worker_that_dies_fails_its_spec() -> None:
+    """A worker process that raised (or died: BrokenProcessPool) is a failure of its spec, not a crash of the run."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from generator.contract import FuzzOptions
+    from generator.fuzz_cli import Fuzzed, SpecJob, _outcome
+
+    future: Future[Fuzzed] = Future()
+    future.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+    done = _outcome(SpecJob(PETS, None, None), FuzzOptions(seed=7, shard=(2, 3)), future)
+    (failure,) = done.report.failures
+    assert (done.report.spec, done.report.shard, done.report.seed) == ("mock_pets", "2/3", 7)
+    assert (failure.check, failure.title) == ("error", "BrokenProcessPool") and not done.report.ok
+
+
+def test_a_shard_of_a_spec_with_documented_answers_runs_its_own_operations_only() -> None:
+    """Volcengine's documented answers put `[[operations]]` entries in the configuration, whose include filter
+    matches every operation: a shard has to exclude the others' operations, or every shard runs them all."""
+    from generator.contract import FuzzOptions, emulator_run, fuzz_spec
+
+    spec = SPECS / "volcengine_live.yaml"
+    document = __import__("yaml").safe_load(spec.read_text())
+    for index in (1, 2):
+        target, credentials = emulator_run(spec, DEFAULT_CREDENTIALS)
+        options = FuzzOptions(max_examples=1, seed=7, phases=("examples",), shard=(index, 2))
+        report = fuzz_spec(spec, target, credentials, options)
+        assert report.coverage is not None
+        reached = sorted(op.operation for op in report.coverage.operations.values() if op.cases)
+        assert reached == shard_operations(document, index, 2)
+
+
 def test_shard_usage() -> None:
     with pytest.raises(SystemExit):
         _fuzz("--shard", "3/2")
@@ -211,6 +272,28 @@ def test_a_failure_is_stored_and_replayed(monkeypatch: pytest.MonkeyPatch, capsy
     with BackgroundServer(create_emulator("huaweicloud_live", Store())) as fixed:
         assert main(["fuzz", spec, "--replay", str(cassette), "--url", fixed.base_url, *credentials]) == 0
     assert ": 0 still fail" in capsys.readouterr().out
+
+
+def test_jobs_report_a_failure_found_in_a_worker(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The broken emulator behind a URL (workers cannot inherit a patched class): what a shard's worker finds is in
+    the run's report, its exit status and one cassette for the spec, as for a run in one process."""
+    from generator.emulator import app as emulator_app
+    from generator.emulator.app import create_emulator
+    from generator.emulator.store import Store
+
+    monkeypatch.setattr(emulator_app, "LiveEmulator", _Broken)
+    key = DEFAULT_CREDENTIALS.huawei[0]
+    credentials = ["--ak", key.ak, "--sk", key.sk, "--project-id", key.project_id]
+    spec = str(SPECS / "huaweicloud_live.yaml")
+    with BackgroundServer(create_emulator("huaweicloud_live", Store())) as broken:
+        args = ["fuzz", spec, "--url", broken.base_url, *credentials, "--max-examples", "2", "--seed", "3"]
+        assert main([*args, "--jobs", "2", "--output-dir", "run"]) == 1
+    out = capsys.readouterr().out
+    assert "GET /v1/{project_id}/record/callbacks — " in out and "failure(s)" in out.split("summary:")[1]
+    assert [p.name for p in Path("run/cassettes").iterdir()] == ["huaweicloud_live.json"]
+    assert json.loads(Path("run/report.json").read_text())["specs"][0]["failures"]
 
 
 # --------------------------------------------------------------------------- the HTML page in a real browser
