@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import sys
 import time
 from dataclasses import dataclass, field, replace
@@ -61,7 +60,9 @@ def _shard(text: str) -> tuple[int, int]:
 
 def _jobs(text: str) -> int:
     if text == "auto":
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        from generator.jobs import cores
+
+        return cores()
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a number of at least 1 or 'auto', got {text!r}")
     return int(text)
@@ -274,7 +275,7 @@ def _merged(parts: list[Fuzzed]) -> Fuzzed:
 
 def fuzz_in_processes(jobs: list[SpecJob], options: FuzzOptions, workers: int, per_spec: int) -> list[Fuzzed]:
     """Fuzz `jobs` in a pool of worker processes: up to `workers` specs at once, each split into the shards of
-        `job_shards` for `per_spec` processes, and an emulator's shards further by the credentials its run repeats
+    `job_shards` for `per_spec` processes, and an emulator's shards further by the credentials its run repeats
     its passes with (`FuzzOptions.variant`): one seed for all of a spec's parts, drawn here when none was given."""
     import multiprocessing
     import random
