@@ -726,8 +726,8 @@ def test_several_success_statuses_on_one_operation(tmp_path: Path) -> None:
     except GenerationError as exc:
         pytest.fail(str(exc))
     client = package.files["client.py"].decode()
-    assert "if response.status_code == 200:\n        value: models.Widget = from_json(models.Widget," in client
-    assert "if response.status_code == 201:\n        value1: models.Widget = from_json(models.Widget," in client
+    assert "if response.status_code == 200:\n        value: models.Widget = from_value(models.Widget," in client
+    assert "if response.status_code == 201:\n        value1: models.Widget = from_value(models.Widget," in client
 
 
 @pytest.mark.parametrize("name", [spec.stem for spec in [*VENDOR_SPECS, GENERALITY]])
