@@ -285,19 +285,21 @@ class _Unchanged:
     """
 
     def __init__(self, base: Any, revision: Any) -> None:
-        self.differences: list[str] = []
-        _differences(base, revision, "", self.differences)
+        differences: list[str] = []
+        _differences(base, revision, "", differences)
+        self.differences = frozenset(differences)
+        self.around = frozenset(outer for found in differences for outer in _enclosing(found))
+        """Every difference and every pointer above one."""
         self.refs: list[tuple[str, str]] = sorted(_local_refs(revision, [], []))
-        self.targets = {target for _, target in self.refs}
-        changed = {target for target in self.targets if self._touched(target)}
+        referring: dict[str, list[str]] = {}
+        for location, target in self.refs:
+            referring.setdefault(target, []).append(location)
+        changed = {target for target in referring if self._touched(target)}
         pending = list(changed)
         while pending:  # a target whose inside refers to a changed one is changed too
-            target = pending.pop()
-            for location, pointing_to in self.refs:
-                if pointing_to != target:
-                    continue
+            for location in referring[pending.pop()]:
                 for outer in _enclosing(location):
-                    if outer in self.targets and outer not in changed:
+                    if outer in referring and outer not in changed:
                         changed.add(outer)
                         pending.append(outer)
         self.changed = changed
@@ -306,18 +308,18 @@ class _Unchanged:
         """Whether the schema at `ptr` and everything it refers to are the same in both documents."""
         if self._touched(ptr):
             return False
-        start = bisect.bisect_left(self.refs, (ptr, ""))
-        for location, target in self.refs[start:]:
-            if location != ptr and not location.startswith(ptr + "/"):
+        below = ptr + "/"
+        for index in range(bisect.bisect_left(self.refs, (ptr, "")), len(self.refs)):
+            location, target = self.refs[index]
+            if location != ptr and not location.startswith(below):
                 break
             if target in self.changed:
                 return False
         return True
 
     def _touched(self, ptr: str) -> bool:
-        return any(
-            found == ptr or found.startswith(ptr + "/") or ptr.startswith(found + "/") for found in self.differences
-        )
+        """Whether something differs at `ptr`, below it or above it."""
+        return ptr in self.around or any(outer in self.differences for outer in _enclosing(ptr))
 
 
 def _differences(base: Any, revision: Any, ptr: str, found: list[str]) -> None:

@@ -244,3 +244,18 @@ def test_a_change_two_references_away_is_found() -> None:
     assert [(c.kind, c.revision) for c in changes] == [("type-changed", "/components/schemas/C/properties/n/type")], (
         changes
     )
+
+
+def test_a_schema_in_a_list_that_changed_length_is_compared() -> None:
+    """Lists of different lengths differ as a whole: the item at an index on both sides may still differ."""
+    from generator.loader import LoadedSpec
+
+    def document(members: list[dict[str, Any]]) -> dict[str, Any]:
+        body = {"content": {"application/json": {"schema": {"oneOf": members}}}}
+        operation = {"operationId": "PostA", "requestBody": body, "responses": {"204": {"description": "done"}}}
+        return {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/a": {"post": operation}}}
+
+    base = document([{"type": "string", "maxLength": 5}])
+    revision = document([{"type": "string", "maxLength": 3}, {"type": "integer"}])
+    changes = compare(LoadedSpec(Path("base.yaml"), b"", base), LoadedSpec(Path("new.yaml"), b"", revision))
+    assert "max-length-decreased" in [c.kind for c in changes], changes
