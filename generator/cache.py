@@ -111,6 +111,23 @@ class Cache:
 
     def get(self, kind: str, key: str) -> Any:
         """The value stored under (kind, key), or None: missing, unreadable or corrupt (then deleted)."""
+        payload = self._payload(kind, key)
+        if payload is None:
+            return None
+        try:
+            return marshal.loads(payload)
+        except (ValueError, EOFError, TypeError):
+            with contextlib.suppress(OSError):
+                self._path(kind, key).unlink()
+            return None
+
+    def has(self, kind: str, key: str) -> bool:
+        """Whether a sound entry is stored under (kind, key), without decoding it (its digest checks out)."""
+        return self._payload(kind, key) is not None
+
+    def _payload(self, kind: str, key: str) -> bytes | None:
+        """The bytes of the entry under (kind, key), marked as used for pruning; None when it is missing, unreadable
+        or its digest does not check out (then it is deleted)."""
         if self.root is None:
             return None
         path = self._path(kind, key)
@@ -118,30 +135,13 @@ class Cache:
             data = path.read_bytes()
         except OSError:
             return None
-        value = _decoded(data)
-        if value is None:
+        if len(data) < 32 or hashlib.sha256(data[32:]).digest() != data[:32]:
             with contextlib.suppress(OSError):
                 path.unlink()
             return None
-        with contextlib.suppress(OSError):  # most recently used, for pruning
-            os.utime(path)
-        return value
-
-    def has(self, kind: str, key: str) -> bool:
-        """Whether a sound entry is stored under (kind, key): its digest checks out (it is not decoded). It counts
-        as used, for pruning."""
-        if self.root is None:
-            return False
-        path = self._path(kind, key)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return False
-        if _payload(data) is None:
-            return False
         with contextlib.suppress(OSError):
             os.utime(path)
-        return True
+        return data[32:]
 
     def put(self, kind: str, key: str, value: Any) -> None:
         """Store `value` (not None) under (kind, key), atomically; silently nothing when it cannot be written."""
@@ -195,24 +195,6 @@ class Cache:
             total -= size
 
 
-def _payload(data: bytes) -> bytes | None:
-    """An entry's payload, or None when its digest does not check out."""
-    if len(data) < 32 or hashlib.sha256(data[32:]).digest() != data[:32]:
-        return None
-    return data[32:]
-
-
-def _decoded(data: bytes) -> Any:
-    """An entry's value, or None when its digest does not check out or it does not read back."""
-    payload = _payload(data)
-    if payload is None:
-        return None
-    try:
-        return marshal.loads(payload)
-    except (ValueError, EOFError, TypeError):
-        return None
-
-
 def _limit_mb() -> float:
     try:
         return max(float(os.environ.get(SIZE_ENV, DEFAULT_MB)), 0.0)
@@ -223,6 +205,13 @@ def _limit_mb() -> float:
 def open_cache() -> Cache:
     """The cache as the environment configures it (see the module's docstring)."""
     return Cache(cache_root())
+
+
+def text_files(value: Any) -> dict[str, str] | None:
+    """A cached value as files by name (text by text), or None for anything of another shape."""
+    if isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        return value
+    return None
 
 
 def content_key(*parts: str | bytes) -> str:

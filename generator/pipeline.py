@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ruff import find_ruff_bin
 
-from generator.cache import Cache, content_key, open_cache, value_key
+from generator.cache import Cache, content_key, open_cache, text_files, value_key
 from generator.errors import GenerationError, Problem, display_path
 from generator.ir import Api
 from generator.jobs import Submit, workers
@@ -340,8 +340,8 @@ def _render(api: Api, store: Cache) -> dict[str, str]:
         key: str | None = value_key(api)
     except TypeError:  # a value in the IR without a canonical form (see `value_key`): rendered, not cached
         key = None
-    cached = store.get("render", key) if key is not None else None
-    if isinstance(cached, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in cached.items()):
+    cached = text_files(store.get("render", key)) if key is not None else None
+    if cached is not None:
         return cached
     profile = PROFILES[api.profile]
     files: dict[str, str] = {

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from generator.cache import Cache, content_key
+from generator.cache import Cache, content_key, text_files
 from generator.ir import Api
 from generator.profiles.base import Profile
 
@@ -35,8 +35,8 @@ def runtime_files(
     wanted = {module for level, name in imports if level == 1 and (module := _runtime_module(name))}
     wanted |= {f"{profile.name}/{module}" for module in profile.runtime_modules(api)}
     key = content_key(profile.name, *sorted(wanted))
-    cached = store.get("runtime", key) if store is not None else None
-    if isinstance(cached, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in cached.items()):
+    cached = text_files(store.get("runtime", key)) if store is not None else None
+    if cached is not None:
         return cached
     files = _files(profile, wanted)
     if store is not None:

@@ -352,7 +352,7 @@ def _local_refs(node: Any, path: list[str | int], found: list[tuple[str, str]]) 
         return found
     for key, value in items:
         if isinstance(value, dict | list):
-            path.append(key if isinstance(key, int) and isinstance(node, list) else str(key))
+            path.append(key if isinstance(node, list) else str(key))
             _local_refs(value, path, found)
             path.pop()
     return found
