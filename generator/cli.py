@@ -140,11 +140,11 @@ def _generate(args: argparse.Namespace, progress: Progress) -> int:
         return _report(GenerationError(refused))
     for note in recover(output):
         print(note, file=sys.stderr)
+    with_tests = getattr(args, "with_tests", False)
     todo, fresh = [], []
     for spec in specs:
         profile = stamp_profile(output, package_name(spec))
         try:  # a path that is no readable spec (a FIFO would block) is never fresh: generation reports it
-            with_tests = getattr(args, "with_tests", False)
             digest = (
                 inputs_digest(read_spec_bytes(spec), _fingerprint(profile, args.lenient, with_tests)) if profile else ""
             )
@@ -159,14 +159,12 @@ def _generate(args: argparse.Namespace, progress: Progress) -> int:
         packages = _build_all(todo, args.lenient, output, request)
     except GenerationError as exc:
         return _report(exc)
-    if packages and getattr(args, "with_tests", False):
+    if packages and with_tests:
         progress.phase(f"writing the test modules of {len(packages)} package(s)")
         _add_tests(packages, todo)
     if packages:
         progress.phase(f"writing {len(packages)} package(s)")
-        fingerprints = {
-            p.name: _fingerprint(p.api.profile, args.lenient, getattr(args, "with_tests", False)) for p in packages
-        }
+        fingerprints = {p.name: _fingerprint(p.api.profile, args.lenient, with_tests) for p in packages}
         written = [
             (p.name, p.files, inputs_digest(spec.read_bytes(), fingerprints[p.name]))
             for p, spec in zip(packages, todo, strict=True)
