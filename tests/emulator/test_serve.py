@@ -211,6 +211,16 @@ def test_a_request_whose_headers_do_not_all_arrive_loses_its_connection() -> Non
             assert (_closed_after(kept_alive, 5) or 99) < 3
 
 
+def test_a_method_outside_https_own_is_answered_by_the_emulator() -> None:
+    app = create_emulator("huaweicloud_live", Store())
+    with BackgroundServer(app) as server, socket.create_connection((server.host, server.port)) as sock:
+        sock.sendall(b"BREW /_emulator/health HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc")
+        sock.settimeout(5)
+        answer = sock.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 405") and b"\r\nallow: GET\r\n" in answer
+    assert answer.endswith(b'{"error_code":"APIG.0101","error_msg":"method BREW is not allowed; allowed: GET"}')
+
+
 def test_limits_and_the_request_log_come_from_the_command_line(tmp_path: Path) -> None:
     token = next(iter(DEFAULT_CREDENTIALS.huawei_tokens))
     with serve_process(str(tmp_path / "db.sqlite3"), "--max-body-size", "64", "--log-requests") as (port, process, _):
