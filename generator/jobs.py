@@ -41,7 +41,7 @@ def workers(warm_up: Callable[[], None] | None = None) -> Iterator[Submit]:
     """
     count = cores()
     if count < 2:
-        yield _run_now
+        yield run_now
         return
     with ProcessPoolExecutor(max_workers=count, initializer=_start_worker, initargs=(os.getpid(), warm_up)) as pool:
         if warm_up is not None:
@@ -92,7 +92,8 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _run_now(job: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Callable[[], T]:
+def run_now(job: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Callable[[], T]:
+    """The `Submit` of one core: the job runs in this process, at once (its result or error kept for the getter)."""
     try:
         result = job(*args, **kwargs)
     except Exception as exc:

@@ -19,7 +19,7 @@ from ruff import find_ruff_bin
 from generator.cache import Cache, content_key, open_cache, text_files, value_key
 from generator.errors import GenerationError, Problem, display_path
 from generator.ir import Api
-from generator.jobs import Submit, workers
+from generator.jobs import Submit, run_now, workers
 from generator.loader import LoadedSpec, load_spec, package_name, validate_document
 from generator.models import (
     JOB_SCHEMAS,
@@ -37,7 +37,7 @@ from generator.profiles import PROFILES
 from generator.render import header, render
 from generator.runtime_files import runtime_files
 from generator.schemas import SchemaRegistry
-from generator.versions import NO_PREVIOUS, NO_REQUEST, Previous, Release, ReleaseRequest, release
+from generator.versions import NO_PREVIOUS, NO_REQUEST, Comparison, Previous, Release, ReleaseRequest, release
 
 if TYPE_CHECKING:
     from generator.diff.engine import Parse
@@ -116,13 +116,24 @@ def build_packages(
                 parsed[i] = (api, registry, plan_chunks(registry))
             except Exception as exc:  # an invalid spec can trip the parser; the validator then says why
                 failures[i] = exc
-        models_of = _submit_models(submit, {i: chunks for i, (_, _, chunks) in parsed.items()}, store)
+        models_of, generating = _submit_models(submit, {i: chunks for i, (_, _, chunks) in parsed.items()}, store)
         rendered: dict[int, dict[str, str]] = {}
-        for i, (api, _, _) in parsed.items():
+        served: dict[int, str] = {}
+        comparisons: dict[int, Comparison] = {}
+        for i, (api, registry, _) in parsed.items():
             try:
                 rendered[i] = _render(api, store)
+                served[i] = _served(specs[i], lenient, store)
+                replaced = (previous or {}).get(api.package, NO_PREVIOUS)
+                parse = _parser(store, specs[i], (api, registry), served[i])
+                comparisons[i] = Comparison(replaced, specs[i], output / api.package, parse)
             except Exception as exc:  # a template tripping over an invalid spec is noise, as above
                 failures[i] = exc
+        if generating:  # this process would wait for the workers: it works out the version diffs meanwhile
+            for comparison in comparisons.values():
+                if comparison.needed:
+                    with contextlib.suppress(Exception):  # raised again where the release asks, if it does
+                        comparison.result()
         for i, (api, registry, _) in parsed.items():
             if i in failures:
                 continue
@@ -130,7 +141,7 @@ def build_packages(
                 models = assemble_models(registry, models_of(i))
                 files = {**rendered[i], "models.py": _models_file(api, models)}
                 warned = (*specs[i].warnings, *(p for p in registry.problems if p.level != "error"))
-                drafts.append((api, len(registry.schemas), files, _served(specs[i], lenient, store), warned))
+                drafts.append((api, len(registry.schemas), files, served[i], warned))
             except Exception as exc:
                 failures[i] = exc
         # ruff formats (in its own processes) while the validator finishes; its work is thrown away if that fails.
@@ -178,7 +189,7 @@ def build_packages(
                 (previous or {}).get(api.package, NO_PREVIOUS),
                 (requests or {}).get(api.package, NO_REQUEST),
                 folder=output / api.package,
-                parse=_parser(store, spec, parsed[i][:2], document_json),
+                comparison=comparisons[i],
             )
         except GenerationError as exc:
             problems += exc.problems
@@ -234,9 +245,10 @@ def _within(problem: Problem, others: Sequence[Problem]) -> bool:
 
 def _submit_models(
     submit: Submit, planned: dict[int, list[ModelChunk]], store: Cache
-) -> Callable[[int], list[ChunkModels]]:
+) -> tuple[Callable[[int], list[ChunkModels]], bool]:
     """Submit every spec's model chunks the cache does not have, small ones several to a job; the getter gives one
-    spec's parts in order (and caches what was generated)."""
+    spec's parts in order (and caches what was generated). True beside it when worker processes are generating
+    some (`submit` runs jobs elsewhere, and there were chunks to generate)."""
     found: dict[tuple[int, int], ChunkModels] = {}
     batches: list[list[tuple[int, int, ModelChunk]]] = []
     for i, chunks in planned.items():
@@ -263,7 +275,7 @@ def _submit_models(
                 found[owner, c] = part
         return [with_copies(found[spec, c], chunk.copies) for c, chunk in enumerate(planned[spec])]
 
-    return models_of
+    return models_of, bool(batches) and submit is not run_now
 
 
 def _cached_chunk(value: Any) -> ChunkModels | None:

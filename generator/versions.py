@@ -152,6 +152,31 @@ def level_of(report: Report | None) -> str:
     return "patch"
 
 
+class Comparison:
+    """The diff from the spec of the package a generation replaces (its `openapi.json`) to the new spec, worked out
+    once, by whoever asks first: `release` when the code changed, or the pipeline ahead of it, while worker
+    processes generate the models and this process would wait (the diff needs the two specs only). `parse` gives
+    the IR of each spec the diff compares (default: `parse_api`)."""
+
+    def __init__(self, replaced: Previous, spec: LoadedSpec, folder: Path, parse: Parse | None = None) -> None:
+        self._previous_spec = replaced.files.get(SPEC_FILE) if VERSION_FILE in replaced.files else None
+        self._spec, self._folder, self._parse = spec, folder, parse
+        self._result: Report | _Unknown | None = None
+        self._done = False
+
+    @property
+    def needed(self) -> bool:
+        """Whether there is a diff to work out: a previous version with its spec beside it (otherwise `release`
+        never asks, or the answer takes no work)."""
+        return self._previous_spec is not None
+
+    def result(self) -> Report | _Unknown | None:
+        """The diff; None when the documents are equal, `_UNKNOWN` when the previous spec is unreadable."""
+        if not self._done:
+            self._result, self._done = _compare(self._previous_spec, self._spec, self._folder, self._parse), True
+        return self._result
+
+
 def release(
     spec: LoadedSpec,
     api: Api,
@@ -161,10 +186,12 @@ def release(
     *,
     folder: Path,
     parse: Parse | None = None,
+    comparison: Comparison | None = None,
 ) -> tuple[Release, dict[str, bytes]]:
     """The release of the package whose files (release files aside) are `files`, replacing the package `replaced`
     (`NO_PREVIOUS` when there is none), and its release files. `folder` names the previous package in problems;
-    `parse` gives the IR of each spec the diff compares (default: `parse_api`).
+    `parse` gives the IR of each spec the diff compares (default: `parse_api`), unless `comparison` (of `replaced`'s
+    spec with `spec`) is given, perhaps worked out already.
     Raises GenerationError when the previous version is unreadable or `--version` does not raise it."""
     previous = replaced.files
     old_version = previous.get(VERSION_FILE)
@@ -180,7 +207,7 @@ def release(
             lost = f"## {before}\n\nThe changelog of the versions up to {before} was lost; it starts again here.\n"
             kept[CHANGELOG] = _changelog(api, lost, b"")
         return Release(str(before), str(before), None), kept
-    report = _compare(previous.get(SPEC_FILE), spec, folder, parse)
+    report = (comparison or Comparison(replaced, spec, folder, parse)).result()
     computed = "major" if isinstance(report, _Unknown) else level_of(report)
     level = request.bump or computed
     version = request.version or before.bumped(level)

@@ -146,6 +146,19 @@ def test_a_spec_change_raises_the_version_by_what_diff_finds(
     assert main(["check", str(tmp_path / "tiny.yaml"), "--output", str(tmp_path / "out")]) == 0
 
 
+def test_specs_regenerated_together_each_get_the_level_of_their_own_diff(tmp_path: Path) -> None:
+    """The diffs are worked out while the workers generate the models (on one core, when the release asks): each
+    package's release follows from its own spec's diff, whichever way."""
+    tiny, other = TINY_SPEC, TINY_SPEC.replace("title: Tiny", "title: Other")
+    paths = [write_spec(tmp_path, "tiny.yaml", tiny), write_spec(tmp_path, "other.yaml", other)]
+    out = tmp_path / "out"
+    assert main(["generate", *map(str, paths), "--output", str(out)]) == 0
+    write_spec(tmp_path, "tiny.yaml", tiny.replace("schema: {type: string}}", "schema: {type: string, maxLength: 8}}"))
+    write_spec(tmp_path, "other.yaml", other.replace("paths:\n", "paths:\n" + SUMMARY_LIST))
+    assert main(["generate", *map(str, paths), "--output", str(out)]) == 0
+    assert (_version(out / "tiny"), _version(out / "other")) == ("2.0.0", "1.1.0")
+
+
 def test_a_change_of_the_generated_code_alone_is_a_patch(tmp_path: Path) -> None:
     spec = write_spec(tmp_path, "tiny.yaml", TINY_SPEC)
     first = build_package(spec)
