@@ -120,8 +120,72 @@ def _add_tests(packages: Sequence[Package], specs: Sequence[Path]) -> None:
 def cmd_generate(args: argparse.Namespace) -> int:
     from generator.progress import Progress
 
+    if getattr(args, "watch", False):
+        return _watch(args)
     with Progress("generate") as progress:
         return _generate(args, progress)
+
+
+WATCH_INTERVAL = 0.05
+"""Seconds between looks at the watched specs."""
+
+
+def _watch(args: argparse.Namespace) -> int:
+    """`generate --watch`: generate, then again (never forced) each time a spec file changes, until Ctrl-C. The
+    process and its worker processes stay warm between runs (imports done, datamodel-code-generator's first run
+    behind them), so that an edit regenerates in a fraction of a one-off run's time; a run that fails reports its
+    problems, writes nothing, and the watching goes on."""
+    import signal
+
+    from generator.jobs import kept_workers
+    from generator.pipeline import warm_up
+    from generator.progress import Progress
+
+    if args.bump or args.version:
+        print("error: --watch releases as the diffs decide; it takes neither --bump nor --version", file=sys.stderr)
+        return 2
+    specs = spec_paths(args.specs)
+    signal.signal(signal.SIGTERM, _interrupt)  # a process manager's stop: as Ctrl-C
+    again = argparse.Namespace(**{**vars(args), "force": False, "specs": [str(spec) for spec in specs]})
+    try:
+        with kept_workers(warm_up):
+            seen = _stats(specs)
+            with Progress("generate") as progress:
+                _generate(args, progress)
+            print(f"watching {len(specs)} spec(s) for changes; Ctrl-C to stop", flush=True)
+            while True:
+                time.sleep(WATCH_INTERVAL)
+                now = _stats(specs)
+                if now == seen:
+                    continue
+                time.sleep(WATCH_INTERVAL)  # an editor may write in steps: wait until the files hold still
+                settled = _stats(specs)
+                if settled != now:
+                    continue
+                seen = settled
+                with Progress("generate") as progress:
+                    _generate(again, progress)
+                sys.stdout.flush()
+    except KeyboardInterrupt:
+        print("stopped watching", flush=True)
+        return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stats(paths: Sequence[Path]) -> list[tuple[int, int, int] | None]:
+    """What tells that a file changed: its inode, modification time and size (None: unreadable or gone)."""
+    found: list[tuple[int, int, int] | None] = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            found.append(None)
+            continue
+        found.append((stat.st_ino, stat.st_mtime_ns, stat.st_size))
+    return found
 
 
 def _generate(args: argparse.Namespace, progress: Progress) -> int:
@@ -331,6 +395,11 @@ def build_parser(verb: str | None = None) -> argparse.ArgumentParser:
         help="release one spec's package as this version (greater than its current one)",
     )
     _lenient_argument(gen)
+    gen.add_argument(
+        "--watch",
+        action="store_true",
+        help="then regenerate each spec whenever it changes, with warm worker processes, until Ctrl-C",
+    )
     gen.set_defaults(func=cmd_generate)
     check = sub.add_parser("check", help="exit 1 and name the files when the output differs from a fresh generation")
     _specs_argument(check)

@@ -3,6 +3,9 @@
 Generation is CPU-bound Python, so threads would not help. The workers start at once and can run a warm-up
 (imports, a first small run) while the caller is still busy, which would otherwise be paid after. On a single
 core the jobs run in this process when submitted, with the same results.
+
+A long-lived caller (`generate --watch`) keeps the workers between runs (`kept_workers`): each `workers` scope then
+submits to them, already warm, and leaving a scope early cancels only that scope's jobs.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import ParamSpec, Protocol, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -37,16 +40,17 @@ def workers(warm_up: Callable[[], None] | None = None) -> Iterator[Submit]:
     """One worker process per core, each running `warm_up` (if any) first; jobs and their results must pickle.
 
     Jobs are taken in the order they are submitted, so submit the longest first. A warm-up pays off only when the
-    caller has enough to do meanwhile: otherwise every worker pays it before its first job.
+    caller has enough to do meanwhile: otherwise every worker pays it before its first job. Within `kept_workers`,
+    the kept workers run the jobs (they warmed up when they started).
     """
+    if _kept:
+        yield from _kept_scope(_kept[-1])
+        return
     count = cores()
     if count < 2:
         yield run_now
         return
-    with ProcessPoolExecutor(max_workers=count, initializer=_start_worker, initargs=(os.getpid(), warm_up)) as pool:
-        if warm_up is not None:
-            for _ in range(count):  # start every worker now, so that they warm up in the meantime
-                pool.submit(os.getpid)
+    with _pool(count, warm_up, kept=False) as pool:
 
         def submit(job: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Callable[[], T]:
             future: Future[T] = pool.submit(job, *args, **kwargs)
@@ -59,11 +63,78 @@ def workers(warm_up: Callable[[], None] | None = None) -> Iterator[Submit]:
             raise
 
 
+@contextmanager
+def kept_workers(warm_up: Callable[[], None] | None = None) -> Iterator[None]:
+    """Keep one worker process per core, warmed up by `warm_up` at once, for every `workers` scope within; they
+    stop when this ends. A worker that dies breaks the pool: its scope fails, and the next one starts new workers.
+    On a single core the jobs run in this process, as without it."""
+    count = cores()
+    if count < 2:
+        yield
+        return
+    kept = _Kept(count, warm_up)
+    _kept.append(kept)
+    try:
+        yield
+    finally:
+        _kept.remove(kept)
+        kept.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Kept:
+    """The pool `kept_workers` keeps, replaced when broken."""
+
+    def __init__(self, count: int, warm_up: Callable[[], None] | None) -> None:
+        self.count, self.warm_up = count, warm_up
+        self.pool = _pool(count, warm_up, kept=True)
+
+    def renewed(self) -> ProcessPoolExecutor:
+        """The pool, new workers in place of a broken one (a worker died: the pool refuses every job after)."""
+        if getattr(self.pool, "_broken", False):
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = _pool(self.count, self.warm_up, kept=True)
+        return self.pool
+
+
+_kept: list[_Kept] = []
+"""The pools of the `kept_workers` scopes open in this process (the innermost last)."""
+
+
+def _kept_scope(kept: _Kept) -> Iterator[Submit]:
+    pool = kept.renewed()
+    futures: list[Future[Any]] = []
+
+    def submit(job: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Callable[[], T]:
+        future: Future[T] = pool.submit(job, *args, **kwargs)
+        futures.append(future)
+        return future.result
+
+    try:
+        yield submit
+    except BaseException:  # as `workers`: this scope's jobs are not waited for, the workers stay
+        for future in futures:
+            future.cancel()
+        raise
+
+
+def _pool(count: int, warm_up: Callable[[], None] | None, *, kept: bool) -> ProcessPoolExecutor:
+    initargs = (os.getpid(), warm_up, kept)
+    pool = ProcessPoolExecutor(max_workers=count, initializer=_start_worker, initargs=initargs)
+    if warm_up is not None:
+        for _ in range(count):  # start every worker now, so that they warm up in the meantime
+            pool.submit(os.getpid)
+    return pool
+
+
 _PR_SET_PDEATHSIG = 1
 
 
-def _start_worker(parent: int, warm_up: Callable[[], None] | None) -> None:
-    """Tie the worker's life to the generator's, then warm up."""
+def _start_worker(parent: int, warm_up: Callable[[], None] | None, kept: bool) -> None:
+    """Tie the worker's life to the generator's, then warm up. Ctrl-C reaches the whole process group; a kept
+    worker ignores it (the watching generator stops it when it stops: interrupted in its queue between runs, it
+    would only print a traceback), a worker of one run stops at once with it."""
+    if kept:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(parent)
     if warm_up is not None:
         warm_up()

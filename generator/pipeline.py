@@ -101,7 +101,7 @@ def build_packages(
     # Warming the workers up pays where most of the work is to be done: large specs this cache has not seen before.
     seen = [str(path.absolute()) for path in spec_paths]
     warm = _total_bytes(spec_paths) > _WARM_UP_BYTES and not all(store.get("seen", name) for name in seen)
-    with workers(_warm_up if warm else None) as submit:
+    with workers(warm_up if warm else None) as submit:
         specs: list[LoadedSpec] = []
         for path in spec_paths:
             try:
@@ -335,7 +335,7 @@ def _total_bytes(paths: Sequence[Path]) -> int:
     return sum(path.stat().st_size for path in paths if path.is_file())
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     """What a worker pays before its first job: the validator's imports, datamodel-code-generator's first run."""
     import openapi_spec_validator.validation  # noqa: F401
 

@@ -179,3 +179,78 @@ def test_a_quick_generate_shows_no_progress(tmp_path: Path, capsys: pytest.Captu
     capsys.readouterr()
     assert main(["generate", str(tiny), "--output", str(tmp_path / "out")]) == 0  # up to date: a tenth of a second
     assert "so far" not in capsys.readouterr().err
+
+
+class _Lines:
+    """A process's output lines, read as they come (a thread per stream)."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        import queue
+        import threading
+
+        self.queue: queue.Queue[tuple[str, str]] = queue.Queue()
+        self.readers = []
+        for name, stream in (("out", process.stdout), ("err", process.stderr)):
+            assert stream is not None
+            reader = threading.Thread(target=self._read, args=(name, stream), daemon=True)
+            reader.start()
+            self.readers.append(reader)
+
+    def _read(self, name: str, stream: object) -> None:
+        for line in stream:  # type: ignore[attr-defined]
+            self.queue.put((name, line.rstrip("\n")))
+
+    def until(self, pattern: str, timeout: float = 60) -> list[tuple[str, str]]:
+        """The lines up to and including the first (on either stream) that `pattern` matches."""
+        import time
+
+        seen: list[tuple[str, str]] = []
+        deadline = time.monotonic() + timeout
+        while True:
+            stream, line = self.queue.get(timeout=max(0.1, deadline - time.monotonic()))
+            seen.append((stream, line))
+            if re.search(pattern, line):
+                return seen
+
+    def rest(self) -> list[tuple[str, str]]:
+        """The lines not read yet, once the process has ended."""
+        for reader in self.readers:
+            reader.join(10)
+        return [self.queue.get() for _ in range(self.queue.qsize())]
+
+
+def test_generate_watch_regenerates_each_edit_keeps_watching_after_a_bad_one_and_stops_on_ctrl_c(
+    tmp_path: Path,
+) -> None:
+    import os
+    import signal
+
+    spec, out = write_spec(tmp_path, "tiny.yaml", TINY_SPEC), tmp_path / "out"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "generator", "generate", str(spec), "--output", str(out), "--watch"]
+    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = _Lines(process)
+        assert ("out", "  version 1.0.0 (first generation)") in lines.until("^watching 1 spec")
+        spec.write_text(TINY_SPEC.replace("summary: Show a thing.", "summary: Show one thing."), encoding="utf-8")
+        assert ("out", "  version 1.0.0 -> 1.0.1 (patch)") in lines.until(DONE.pattern)
+        assert main(["check", str(spec), "--output", str(out)]) == 0  # what a one-off run would have written
+        spec.write_text("openapi: 3.1.0\ninfo: {title: [\n", encoding="utf-8")
+        failed = lines.until(r"nothing was written")
+        assert failed[-1][0] == "err"
+        spec.write_text(TINY_SPEC.replace("summary: Show a thing.", "summary: Show a thing at last."), encoding="utf-8")
+        assert ("out", "  version 1.0.1 -> 1.0.2 (patch)") in lines.until(DONE.pattern)
+        process.send_signal(signal.SIGINT)
+        stopping = lines.until("^stopped watching")
+        assert process.wait(30) == 0
+        assert not [line for _, line in stopping + lines.rest() if "Traceback" in line or "Interrupt" in line]
+    finally:
+        process.kill()
+        process.wait()
+
+
+def test_generate_watch_takes_no_release_request(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = write_spec(tmp_path, "tiny.yaml", TINY_SPEC)
+    assert main(["generate", str(spec), "--output", str(tmp_path / "out"), "--watch", "--bump", "minor"]) == 2
+    assert "--watch" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -68,3 +68,37 @@ def test_jobs_not_started_are_cancelled_when_the_caller_fails(tmp_path: Path, mo
             submit(leave_mark, tmp_path, index)
         raise KeyError("caller failed")
     assert len(list(tmp_path.iterdir())) < 10  # the few already handed to a worker, not all 40
+
+
+def die() -> None:
+    os._exit(3)
+
+
+def test_kept_workers_serve_every_scope_warm_and_outlive_a_failed_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(jobs, "cores", lambda: 2)
+    with jobs.kept_workers(warm):
+        with jobs.workers() as submit:
+            first = [submit(where_and_whether_warm, n)() for n in range(4)]
+        with pytest.raises(KeyError), jobs.workers() as submit:
+            for index in range(40):
+                submit(leave_mark, tmp_path, index)
+            raise KeyError("caller failed")
+        with jobs.workers() as submit:  # queued behind whatever the failed scope left: none of it
+            second = [submit(where_and_whether_warm, n)() for n in range(4)]
+        assert len(list(tmp_path.iterdir())) < 10  # the few already handed to a worker, not all 40
+    assert all(warmed for _, _, warmed in first + second)
+    assert {pid for _, pid, _ in first} & {pid for _, pid, _ in second}, "the same workers, kept"
+    assert os.getpid() not in {pid for _, pid, _ in first + second}
+
+
+def test_a_kept_worker_that_dies_fails_its_scope_and_the_next_gets_new_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    monkeypatch.setattr(jobs, "cores", lambda: 2)
+    with jobs.kept_workers():
+        with pytest.raises(BrokenProcessPool), jobs.workers() as submit:
+            submit(die)()
+        with jobs.workers() as submit:
+            assert submit(where_and_whether_warm, 4)()[0] == 8
