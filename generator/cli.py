@@ -131,10 +131,11 @@ WATCH_INTERVAL = 0.05
 
 
 def _watch(args: argparse.Namespace) -> int:
-    """`generate --watch`: generate, then again (never forced) each time a spec file changes, until Ctrl-C. The
-    process and its worker processes stay warm between runs (imports done, datamodel-code-generator's first run
-    behind them), so that an edit regenerates in a fraction of a one-off run's time; a run that fails reports its
-    problems, writes nothing, and the watching goes on."""
+    """`generate --watch`: generate, then again (never forced) each time a spec file changes, until Ctrl-C or
+    SIGTERM. The process and its worker processes stay warm between runs (imports done, datamodel-code-generator's
+    first run behind them), so that an edit regenerates in a fraction of a one-off run's time; a run that fails
+    reports its problems, writes nothing, and the watching goes on. A stop asked during a run takes effect when the
+    run is done (a second one at once): 0 then, 130 when a run was cut short."""
     import signal
 
     from generator.jobs import kept_workers
@@ -145,18 +146,20 @@ def _watch(args: argparse.Namespace) -> int:
         print("error: --watch releases as the diffs decide; it takes neither --bump nor --version", file=sys.stderr)
         return 2
     specs = spec_paths(args.specs)
-    signal.signal(signal.SIGTERM, _interrupt)  # a process manager's stop: as Ctrl-C
     again = argparse.Namespace(**{**vars(args), "force": False, "specs": [str(spec) for spec in specs]})
+    stop = _Stop()
+    # Set here, not inherited: a shell that starts a command in the background leaves it ignoring SIGINT.
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         with kept_workers(warm_up):
             seen = _stats(specs)
             with Progress("generate") as progress:
                 _generate(args, progress)
             print(f"watching {len(specs)} spec(s) for changes; Ctrl-C to stop", flush=True)
-            while True:
+            while not stop.asked:
                 time.sleep(WATCH_INTERVAL)
                 now = _stats(specs)
-                if now == seen:
+                if now == seen or stop.asked:
                     continue
                 time.sleep(WATCH_INTERVAL)  # an editor may write in steps: wait until the files hold still
                 settled = _stats(specs)
@@ -166,13 +169,26 @@ def _watch(args: argparse.Namespace) -> int:
                 with Progress("generate") as progress:
                     _generate(again, progress)
                 sys.stdout.flush()
+        status = 0
     except KeyboardInterrupt:
-        print("stopped watching", flush=True)
-        return 0
+        status = 130
+    finally:
+        for signum, handler in previous.items():
+            if handler is not None:  # None: set outside Python, and not restorable from it
+                signal.signal(signum, handler)
+    print("stopped watching", flush=True)
+    return status
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+class _Stop:
+    """The signal handler of `--watch`: the first signal asks the watching to stop, a second stops it at once."""
+
+    asked = False
+
+    def __call__(self, signum: int, frame: object) -> None:
+        if self.asked:
+            raise KeyboardInterrupt
+        self.asked = True
 
 
 def _stats(paths: Sequence[Path]) -> list[tuple[int, int, int] | None]:

@@ -125,7 +125,8 @@ def _protocol(header_timeout: float) -> type[asyncio.Protocol]:
         def data_received(self, data: bytes) -> None:
             """llhttp refuses methods outside its list with a bare 400, where HTTP allows any token and the
             emulator answers in the vendor's envelope (405 and `Allow`): such a request line is read with POST
-            in the method's place (its body is framed alike), and the method itself is put back in the scope."""
+            in the method's place (its body is framed alike), and the method itself is put back in the scope. (Only
+            at the start of a read: a request pipelined behind another in the same read gets llhttp's 400.)"""
             if self._between and (method := _UNKNOWN_METHOD.match(data)) is not None:
                 self._method = method[1].decode("ascii")
                 data = b"POST" + data[method.end(1) :]

@@ -228,7 +228,16 @@ def test_generate_watch_regenerates_each_edit_keeps_watching_after_a_bad_one_and
     spec, out = write_spec(tmp_path, "tiny.yaml", TINY_SPEC), tmp_path / "out"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "generator", "generate", str(spec), "--output", str(out), "--watch"]
-    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # As a shell starts a command in the background: SIGINT ignored. The watcher stops on it all the same.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
     try:
         lines = _Lines(process)
         assert ("out", "  version 1.0.0 (first generation)") in lines.until("^watching 1 spec")
