@@ -959,6 +959,32 @@ def streamspec_conformance(ctx: Any, response: Any, case: Case[Any]) -> bool | N
     return None
 
 
+@contextmanager
+def seed_only() -> Iterator[None]:
+    """Hypothesis draws, now and then, the literal constants of every local module the process has imported (this
+    generator's, the generated packages'), so that one seed's cases would depend on the generator's code and on what
+    else the process imported: a `--jobs` worker and the unsharded run, or two versions of the generator, would send
+    different cases. Within this, that pool is empty, so the seed alone decides (the constants of a generator are
+    nothing to the API under test). Hypothesis has no setting for it: its module-level function is replaced for the
+    duration, and the draws it cached are dropped before and after. A Hypothesis without it is left as it is."""
+    try:
+        from hypothesis.internal.conjecture import providers
+        from hypothesis.internal.constants_ast import Constants
+
+        collect, cache = providers._get_local_constants, providers.CONSTANTS_CACHE.cache
+    except (ImportError, AttributeError):  # pragma: no cover - another Hypothesis
+        yield
+        return
+    none = Constants()
+    providers._get_local_constants = lambda: none
+    cache.clear()
+    try:
+        yield
+    finally:
+        providers._get_local_constants = collect
+        cache.clear()
+
+
 def _spec_responses(raw: Mapping[str, Any]) -> SpecResponses:
     from generator.coverage import operations
 
@@ -1015,7 +1041,10 @@ def fuzz_spec(
         for part in passes(using):
             _CONFORMANCE[id(part.raw_schema)] = (_spec_responses(raw), target.gaps)
             try:
-                with answered(part.raw_schema, loaded.answers, WireSigner(signer) if signer is not None else None):
+                with (
+                    answered(part.raw_schema, loaded.answers, WireSigner(signer) if signer is not None else None),
+                    seed_only(),
+                ):
                     for event in from_schema(part).execute():
                         run.handle(event)
             finally:

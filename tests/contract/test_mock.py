@@ -449,3 +449,25 @@ def test_the_one_item_list_reading_needs_the_list_of_it_to_be_valid() -> None:
     assert _style_scalar({"name": "ids", "in": "query"}, 7) == 7
     assert _style_scalar({"name": "ids", "in": "query"}, {"a": 1}) is None
     assert _as_items(False) == [False, "false"] and _as_items({}) == [{}, "{}"] and _as_items("x") == ["x"]
+
+
+def test_the_seed_alone_decides_the_cases_whatever_else_the_process_imported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hypothesis mixes the literal constants of the local modules a process has imported into its draws (so that
+    `fuzz --jobs` workers, which import other modules than the unsharded run, sent other cases for the same seed, by
+    the luck of the generator's own literals): during a run that pool is empty, and restored after."""
+    import importlib
+
+    from hypothesis.internal.conjecture import providers
+
+    from generator.contract import seed_only
+
+    (tmp_path / "constants_elsewhere.py").write_text("NUMBERS = [1234, 5678]\nWORDS = ['pet-one']\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.import_module("constants_elsewhere")
+    assert 1234 in providers._get_local_constants().integers
+    with seed_only():
+        drawn = providers._get_local_constants()
+        assert not (drawn.integers or drawn.floats or drawn.bytes or drawn.strings)
+    assert 1234 in providers._get_local_constants().integers and "pet-one" in providers._get_local_constants().strings
