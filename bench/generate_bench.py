@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
 import signal
@@ -241,11 +242,11 @@ def stripe_incremental(table: Table, source: Path, runs: int, tmp: Path) -> None
             walls.append(run.wall)
             cpus.append(run.cpu)
         table.add(f"Stripe, {label}: wall, warm", median(walls), "-", f"CPU {median(cpus)}", "<= 1.5 s")
-    original = spec.read_text(encoding="utf-8")
 
-    def edit_schema() -> None:
-        spec.write_text(original, encoding="utf-8")
-        edited(spec, STRIPE_SCHEMA_EDIT, rows["one schema edited"][1])
+    def edit_schema() -> None:  # the description as the edits above left it, edited again
+        found = re.search(r"An email address (?:\([0-9a-f]+\) )?associated with the account\.", spec.read_text())
+        assert found is not None, "the schema edit's description is gone"
+        edited(spec, found[0], rows["one schema edited"][1])
 
     watched = watched_edits([spec], out, cache, edit_schema, runs)
     table.add(
