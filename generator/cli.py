@@ -137,6 +137,7 @@ def _watch(args: argparse.Namespace) -> int:
     reports its problems, writes nothing, and the watching goes on. A stop asked during a run takes effect when the
     run is done (a second one at once): 0 then, 130 when a run was cut short."""
     import signal
+    import traceback
 
     from generator.jobs import kept_workers
     from generator.pipeline import warm_up
@@ -166,8 +167,12 @@ def _watch(args: argparse.Namespace) -> int:
                 if settled != now:
                     continue
                 seen = settled
-                with Progress("generate") as progress:
-                    _generate(again, progress)
+                try:
+                    with Progress("generate") as progress:
+                        _generate(again, progress)
+                except Exception:  # a bug or a worker killed mid-run: said, and the next change is tried afresh
+                    traceback.print_exc()
+                    print("error: the run failed (above); nothing was written; still watching", file=sys.stderr)
                 sys.stdout.flush()
         status = 0
     except KeyboardInterrupt:

@@ -258,6 +258,37 @@ def test_generate_watch_regenerates_each_edit_keeps_watching_after_a_bad_one_and
         process.wait()
 
 
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the worker processes in /proc")
+def test_generate_watch_replaces_a_worker_that_died_between_runs(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    from generator.jobs import cores
+
+    if cores() < 2:
+        pytest.skip("one core: the jobs run in the watching process")
+    spec, out = write_spec(tmp_path, "tiny.yaml", TINY_SPEC), tmp_path / "out"
+    command = [sys.executable, "-m", "generator", "generate", str(spec), "--output", str(out), "--watch"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = _Lines(process)
+        lines.until("^watching 1 spec")
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        assert children, "the kept workers"
+        os.kill(int(children[0]), signal.SIGKILL)
+        spec.write_text(TINY_SPEC.replace("summary: Show a thing.", "summary: Show one thing."), encoding="utf-8")
+        seen = lines.until(DONE.pattern)
+        assert ("out", "  version 1.0.0 -> 1.0.1 (patch)") in seen
+        assert not [line for _, line in seen if "Traceback" in line or line.startswith("error")]
+        process.send_signal(signal.SIGTERM)
+        lines.until("^stopped watching")
+        assert process.wait(30) == 0
+    finally:
+        process.kill()
+        process.wait()
+
+
 def test_generate_watch_takes_no_release_request(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spec = write_spec(tmp_path, "tiny.yaml", TINY_SPEC)
     assert main(["generate", str(spec), "--output", str(tmp_path / "out"), "--watch", "--bump", "minor"]) == 2
