@@ -146,8 +146,7 @@ def _watch(args: argparse.Namespace) -> int:
     if args.bump or args.version:
         print("error: --watch releases as the diffs decide; it takes neither --bump nor --version", file=sys.stderr)
         return 2
-    specs = spec_paths(args.specs)
-    again = argparse.Namespace(**{**vars(args), "force": False, "specs": [str(spec) for spec in specs]})
+    specs = spec_paths(args.specs)  # none: the specs folder's, looked at again each time (a spec added is generated)
     stop = _Stop()
     # Set here, not inherited: a shell that starts a command in the background leaves it ignoring SIGINT.
     previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
@@ -156,17 +155,19 @@ def _watch(args: argparse.Namespace) -> int:
             seen = _stats(specs)
             with Progress("generate") as progress:
                 _generate(args, progress)
-            print(f"watching {len(specs)} spec(s) for changes; Ctrl-C to stop", flush=True)
+            where = "the specs folder" if not args.specs else f"{len(specs)} spec(s)"
+            print(f"watching {where} for changes; Ctrl-C to stop", flush=True)
             while not stop.asked:
                 time.sleep(WATCH_INTERVAL)
-                now = _stats(specs)
+                now = _stats(_watched(args, specs))
                 if now == seen or stop.asked:
                     continue
                 time.sleep(WATCH_INTERVAL)  # an editor may write in steps: wait until the files hold still
-                settled = _stats(specs)
+                settled = _stats(_watched(args, specs))
                 if settled != now:
                     continue
-                seen = settled
+                seen, specs = settled, list(settled)
+                again = argparse.Namespace(**{**vars(args), "force": False, "specs": [str(spec) for spec in specs]})
                 try:
                     with Progress("generate") as progress:
                         _generate(again, progress)
@@ -196,16 +197,26 @@ class _Stop:
         self.asked = True
 
 
-def _stats(paths: Sequence[Path]) -> list[tuple[int, int, int] | None]:
-    """What tells that a file changed: its inode, modification time and size (None: unreadable or gone)."""
-    found: list[tuple[int, int, int] | None] = []
+def _watched(args: argparse.Namespace, specs: Sequence[Path]) -> Sequence[Path]:
+    """The specs named, or those the specs folder holds now (the ones known so far while it has none)."""
+    if args.specs:
+        return specs
+    try:
+        return spec_paths([])
+    except NoSpecs:
+        return specs
+
+
+def _stats(paths: Sequence[Path]) -> dict[Path, tuple[int, int, int] | None]:
+    """What tells that a file changed, by path: its inode, modification time and size (None: unreadable or gone)."""
+    found: dict[Path, tuple[int, int, int] | None] = {}
     for path in paths:
         try:
             stat = path.stat()
         except OSError:
-            found.append(None)
+            found[path] = None
             continue
-        found.append((stat.st_ino, stat.st_mtime_ns, stat.st_size))
+        found[path] = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
     return found
 
 

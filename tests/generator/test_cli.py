@@ -289,6 +289,32 @@ def test_generate_watch_replaces_a_worker_that_died_between_runs(tmp_path: Path)
         process.wait()
 
 
+def test_generate_watch_without_specs_watches_the_specs_folder_and_generates_a_spec_added(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    (tmp_path / "specs").mkdir()
+    write_spec(tmp_path / "specs", "tiny.yaml", TINY_SPEC)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO)}
+    command = [sys.executable, "-m", "generator", "generate", "--watch"]
+    process = subprocess.Popen(
+        command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        lines = _Lines(process)
+        lines.until("^watching the specs folder")
+        write_spec(tmp_path / "specs", "other.yaml", TINY_SPEC.replace("title: Tiny", "title: Other"))
+        seen = lines.until(DONE.pattern)
+        assert ("out", "  version 1.0.0 (first generation)") in seen and ("out", "tiny: up to date") in seen
+        assert (tmp_path / "generated" / "other" / "client.py").is_file()
+        process.send_signal(signal.SIGINT)
+        lines.until("^stopped watching")
+        assert process.wait(30) == 0
+    finally:
+        process.kill()
+        process.wait()
+
+
 def test_generate_watch_takes_no_release_request(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spec = write_spec(tmp_path, "tiny.yaml", TINY_SPEC)
     assert main(["generate", str(spec), "--output", str(tmp_path / "out"), "--watch", "--bump", "minor"]) == 2
