@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -181,23 +182,44 @@ def test_a_quick_generate_shows_no_progress(tmp_path: Path, capsys: pytest.Captu
     assert "so far" not in capsys.readouterr().err
 
 
-class _Lines:
-    """A process's output lines, read as they come (a thread per stream)."""
+class _Watcher:
+    """`python -m generator generate ... --watch` in a process of its own, its output lines read as they come (a
+    thread per stream); killed, if still running, when the `with` block ends."""
 
-    def __init__(self, process: subprocess.Popen[str]) -> None:
+    def __init__(self, args: list[str], cwd: Path, *, ignore_sigint: bool = False) -> None:
+        import os
         import queue
+        import signal
+
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO)}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "generate", *args, "--watch"],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            # As a shell starts a command in the background: SIGINT ignored.
+            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None,
+        )
+        self.queue: queue.Queue[tuple[str, str]] = queue.Queue()
+
+    def __enter__(self) -> _Watcher:
         import threading
 
-        self.queue: queue.Queue[tuple[str, str]] = queue.Queue()
         self.readers = []
-        for name, stream in (("out", process.stdout), ("err", process.stderr)):
-            assert stream is not None
+        for name, stream in (("out", self.process.stdout), ("err", self.process.stderr)):
             reader = threading.Thread(target=self._read, args=(name, stream), daemon=True)
             reader.start()
             self.readers.append(reader)
+        return self
 
-    def _read(self, name: str, stream: object) -> None:
-        for line in stream:  # type: ignore[attr-defined]
+    def __exit__(self, *exc_info: object) -> None:
+        self.process.kill()
+        self.process.wait()
+
+    def _read(self, name: str, stream: Any) -> None:
+        for line in stream:
             self.queue.put((name, line.rstrip("\n")))
 
     def until(self, pattern: str, timeout: float = 60) -> list[tuple[str, str]]:
@@ -212,50 +234,37 @@ class _Lines:
             if re.search(pattern, line):
                 return seen
 
-    def rest(self) -> list[tuple[str, str]]:
-        """The lines not read yet, once the process has ended."""
+    def stop(self, signum: int) -> list[tuple[str, str]]:
+        """Send `signum`; every line from then until the process ended (which must be with status 0)."""
+        self.process.send_signal(signum)
+        stopping = self.until("^stopped watching")
+        assert self.process.wait(30) == 0
         for reader in self.readers:
             reader.join(10)
-        return [self.queue.get() for _ in range(self.queue.qsize())]
+        return stopping + [self.queue.get() for _ in range(self.queue.qsize())]
+
+
+def _clean(lines: list[tuple[str, str]]) -> bool:
+    return not [line for _, line in lines if "Traceback" in line or "Interrupt" in line or line.startswith("error")]
 
 
 def test_generate_watch_regenerates_each_edit_keeps_watching_after_a_bad_one_and_stops_on_ctrl_c(
     tmp_path: Path,
 ) -> None:
-    import os
     import signal
 
     spec, out = write_spec(tmp_path, "tiny.yaml", TINY_SPEC), tmp_path / "out"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "generator", "generate", str(spec), "--output", str(out), "--watch"]
-    process = subprocess.Popen(
-        command,
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        # As a shell starts a command in the background: SIGINT ignored. The watcher stops on it all the same.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
-    )
-    try:
-        lines = _Lines(process)
-        assert ("out", "  version 1.0.0 (first generation)") in lines.until("^watching 1 spec")
+    with _Watcher([str(spec), "--output", str(out)], REPO, ignore_sigint=True) as watcher:
+        assert ("out", "  version 1.0.0 (first generation)") in watcher.until("^watching 1 spec")
         spec.write_text(TINY_SPEC.replace("summary: Show a thing.", "summary: Show one thing."), encoding="utf-8")
-        assert ("out", "  version 1.0.0 -> 1.0.1 (patch)") in lines.until(DONE.pattern)
+        assert ("out", "  version 1.0.0 -> 1.0.1 (patch)") in watcher.until(DONE.pattern)
         assert main(["check", str(spec), "--output", str(out)]) == 0  # what a one-off run would have written
         spec.write_text("openapi: 3.1.0\ninfo: {title: [\n", encoding="utf-8")
-        failed = lines.until(r"nothing was written")
+        failed = watcher.until(r"nothing was written")
         assert failed[-1][0] == "err"
         spec.write_text(TINY_SPEC.replace("summary: Show a thing.", "summary: Show a thing at last."), encoding="utf-8")
-        assert ("out", "  version 1.0.1 -> 1.0.2 (patch)") in lines.until(DONE.pattern)
-        process.send_signal(signal.SIGINT)
-        stopping = lines.until("^stopped watching")
-        assert process.wait(30) == 0
-        assert not [line for _, line in stopping + lines.rest() if "Traceback" in line or "Interrupt" in line]
-    finally:
-        process.kill()
-        process.wait()
+        assert ("out", "  version 1.0.1 -> 1.0.2 (patch)") in watcher.until(DONE.pattern)
+        assert _clean(watcher.stop(signal.SIGINT))  # stopped though started with SIGINT ignored
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the worker processes in /proc")
@@ -267,52 +276,30 @@ def test_generate_watch_replaces_a_worker_that_died_between_runs(tmp_path: Path)
 
     if cores() < 2:
         pytest.skip("one core: the jobs run in the watching process")
-    spec, out = write_spec(tmp_path, "tiny.yaml", TINY_SPEC), tmp_path / "out"
-    command = [sys.executable, "-m", "generator", "generate", str(spec), "--output", str(out), "--watch"]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        lines = _Lines(process)
-        lines.until("^watching 1 spec")
-        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    spec = write_spec(tmp_path, "tiny.yaml", TINY_SPEC)
+    with _Watcher([str(spec), "--output", str(tmp_path / "out")], REPO) as watcher:
+        watcher.until("^watching 1 spec")
+        pid = watcher.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         assert children, "the kept workers"
         os.kill(int(children[0]), signal.SIGKILL)
         spec.write_text(TINY_SPEC.replace("summary: Show a thing.", "summary: Show one thing."), encoding="utf-8")
-        seen = lines.until(DONE.pattern)
-        assert ("out", "  version 1.0.0 -> 1.0.1 (patch)") in seen
-        assert not [line for _, line in seen if "Traceback" in line or line.startswith("error")]
-        process.send_signal(signal.SIGTERM)
-        lines.until("^stopped watching")
-        assert process.wait(30) == 0
-    finally:
-        process.kill()
-        process.wait()
+        seen = watcher.until(DONE.pattern)
+        assert ("out", "  version 1.0.0 -> 1.0.1 (patch)") in seen and _clean(seen)
+        assert _clean(watcher.stop(signal.SIGTERM))
 
 
 def test_generate_watch_without_specs_watches_the_specs_folder_and_generates_a_spec_added(tmp_path: Path) -> None:
-    import os
     import signal
 
-    (tmp_path / "specs").mkdir()
     write_spec(tmp_path / "specs", "tiny.yaml", TINY_SPEC)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-m", "generator", "generate", "--watch"]
-    process = subprocess.Popen(
-        command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        lines = _Lines(process)
-        lines.until("^watching the specs folder")
+    with _Watcher([], tmp_path) as watcher:
+        watcher.until("^watching the specs folder")
         write_spec(tmp_path / "specs", "other.yaml", TINY_SPEC.replace("title: Tiny", "title: Other"))
-        seen = lines.until(DONE.pattern)
+        seen = watcher.until(DONE.pattern)
         assert ("out", "  version 1.0.0 (first generation)") in seen and ("out", "tiny: up to date") in seen
         assert (tmp_path / "generated" / "other" / "client.py").is_file()
-        process.send_signal(signal.SIGINT)
-        lines.until("^stopped watching")
-        assert process.wait(30) == 0
-    finally:
-        process.kill()
-        process.wait()
+        assert _clean(watcher.stop(signal.SIGINT))
 
 
 def test_generate_watch_takes_no_release_request(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
