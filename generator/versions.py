@@ -185,13 +185,12 @@ def release(
     request: ReleaseRequest = NO_REQUEST,
     *,
     folder: Path,
-    parse: Parse | None = None,
     comparison: Comparison | None = None,
 ) -> tuple[Release, dict[str, bytes]]:
     """The release of the package whose files (release files aside) are `files`, replacing the package `replaced`
     (`NO_PREVIOUS` when there is none), and its release files. `folder` names the previous package in problems;
-    `parse` gives the IR of each spec the diff compares (default: `parse_api`), unless `comparison` (of `replaced`'s
-    spec with `spec`) is given, perhaps worked out already.
+    `comparison` is the diff of `replaced`'s spec with `spec`, perhaps worked out already (default: one that parses
+    both specs when asked).
     Raises GenerationError when the previous version is unreadable or `--version` does not raise it."""
     previous = replaced.files
     old_version = previous.get(VERSION_FILE)
@@ -207,7 +206,7 @@ def release(
             lost = f"## {before}\n\nThe changelog of the versions up to {before} was lost; it starts again here.\n"
             kept[CHANGELOG] = _changelog(api, lost, b"")
         return Release(str(before), str(before), None), kept
-    report = (comparison or Comparison(replaced, spec, folder, parse)).result()
+    report = (comparison or Comparison(replaced, spec, folder)).result()
     computed = "major" if isinstance(report, _Unknown) else level_of(report)
     level = request.bump or computed
     version = request.version or before.bumped(level)
