@@ -20,7 +20,7 @@ from generator.cache import Cache, content_key, open_cache, text_files, value_ke
 from generator.errors import GenerationError, Problem, display_path
 from generator.ir import Api
 from generator.jobs import Submit, run_now, workers
-from generator.loader import LoadedSpec, load_spec, package_name, validate_document
+from generator.loader import LoadedSpec, indented_json, load_spec, package_name, validate_document
 from generator.models import (
     JOB_SCHEMAS,
     ChunkModels,
@@ -380,7 +380,7 @@ def _served(spec: LoadedSpec, lenient: bool, store: Cache) -> str:
     cached = store.get("served", key)
     if isinstance(cached, str):
         return cached
-    text = json.dumps(spec.document, indent=2, ensure_ascii=False) + "\n"
+    text = indented_json(spec.document) + "\n"
     store.put("served", key, text)
     return text
 

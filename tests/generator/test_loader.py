@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.loader import follow_refs, load_spec
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.loader import follow_refs, indented_json, load_spec
 from generator.pipeline import build_package
-from tests.generator.conftest import TINY_SPEC, write_spec
+from tests.generator.conftest import REPO, TINY_SPEC, write_spec
 
 
 def test_references_to_references_are_followed_and_a_cycle_ends() -> None:
@@ -34,3 +38,30 @@ def test_unquoted_dates_are_the_text_written(tmp_path: Path) -> None:
     package = build_package(spec)
     served = json.loads(package.files["openapi.json"])
     assert "2020-01-01" in json.dumps(served) and "2020-01-02" in json.dumps(served)
+
+
+_JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | st.text()
+_JSON_VALUES = st.recursive(
+    _JSON_SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text() | st.integers() | st.booleans() | st.none() | st.floats(), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@given(_JSON_VALUES)
+def test_indented_json_is_json_dumps_with_an_indent_of_two(value: object) -> None:
+    assert indented_json(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_indented_json_of_a_spec_and_of_what_json_cannot_write() -> None:
+    document = load_spec(REPO / "specs" / "huaweicloud_live.yaml", validate=False).document
+    assert indented_json(document) == json.dumps(document, indent=2, ensure_ascii=False)
+    for unwritable in ({"a": {1, 2}}, {(1, 2): "tuple key"}, [b"bytes"]):
+        with pytest.raises(TypeError):
+            json.dumps(unwritable)
+        with pytest.raises(TypeError):
+            indented_json(unwritable)
