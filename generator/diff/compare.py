@@ -358,6 +358,12 @@ def _local_refs(node: Any, path: list[str | int], found: list[tuple[str, str]]) 
     return found
 
 
+_REFERENCED_ONLY: Final = frozenset(
+    {"schemas", "parameters", "requestBodies", "responses", "headers", "examples", "links"}
+)
+"""The component kinds an operation reads only through a `$ref` (path items and callbacks hold operations)."""
+
+
 def _enclosing(ptr: str) -> Iterator[str]:
     """`ptr` and every pointer above it, the document's root included."""
     while True:
@@ -662,13 +668,34 @@ class _Comparison:
             yield Change("operation-removed", "operation", op.name, op.ptr, None, op.route, flags=frozenset(flags))
         for op in added:
             yield Change("operation-added", "operation", op.name, None, op.ptr, op.route)
+        local = self._differences_local({op.ptr for op in (*b_ops.values(), *r_ops.values())})
         for b, r in matched:
-            yield from self._operation(b, r)
+            if not (local and self._same_operation(b, r)):
+                yield from self._operation(b, r)
         yield from self._webhooks()
         yield from self._servers()
         yield from self._security_schemes()
 
     # operations
+
+    def _differences_local(self, operations: set[str]) -> bool:
+        """Whether every difference of the documents is inside an operation or inside a component that only a `$ref`
+        reaches: then comparing one operation reads nothing that differs but through its own references, its path
+        item's parameters and its place (the root's security, the security schemes, a shared path item are none of
+        these, so a difference there walks every operation)."""
+        for found in self.schemas.unchanged.differences:
+            parts = found.split("/")
+            if len(parts) > 3 and parts[1] == "components" and parts[2] in _REFERENCED_ONLY:
+                continue
+            if not any(outer in operations for outer in _enclosing(found)):
+                return False
+        return True
+
+    def _same_operation(self, b: _Op, r: _Op) -> bool:
+        """Whether the pair is the same operation in both documents down to everything it refers to, with its path
+        item's parameters (so that comparing it finds nothing, given `_differences_local`)."""
+        unchanged = self.schemas.unchanged
+        return b.ptr == r.ptr and r.ptr in unchanged and _child(r.item_ptr, "parameters") in unchanged
 
     def _operation(self, b: _Op, r: _Op) -> Iterator[Change]:
         name = r.name

@@ -246,6 +246,39 @@ def test_a_change_two_references_away_is_found() -> None:
     )
 
 
+def test_a_component_parameter_of_a_path_item_is_compared_for_its_operations() -> None:
+    """Operations the same in both documents down to their references are not walked; a path item's own parameters
+    are outside the operation, so a change in a component they refer to must still be found."""
+    from generator.loader import LoadedSpec
+
+    def document(max_length: int) -> dict[str, Any]:
+        return {
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/a/{id}": {
+                    "parameters": [{"$ref": "#/components/parameters/Id"}],
+                    "get": {"operationId": "GetA", "responses": {"204": {"description": "ok"}}},
+                }
+            },
+            "components": {
+                "parameters": {
+                    "Id": {
+                        "name": "id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "maxLength": max_length},
+                    }
+                }
+            },
+        }
+
+    changes = compare(LoadedSpec(Path("base.yaml"), b"", document(10)), LoadedSpec(Path("new.yaml"), b"", document(5)))
+    assert [(c.kind, c.revision) for c in changes] == [
+        ("max-length-decreased", "/components/parameters/Id/schema/maxLength")
+    ], changes
+
+
 def test_a_schema_in_a_list_that_changed_length_is_compared() -> None:
     """Lists of different lengths differ as a whole: the item at an index on both sides may still differ."""
     from generator.loader import LoadedSpec
