@@ -133,6 +133,8 @@ def _models(base: SchemaRegistry, revision: SchemaRegistry) -> Iterator[Change]:
         yield Change("python-model-removed", "python", "", None, None, f"models.{model}")
     for model in sorted(b_models.keys() & r_models.keys()):
         old, new = b_models[model], r_models[model]
+        if old == new:  # everything below is read from the schema: the same one changes nothing
+            continue
         b_fields, r_fields = _fields(old), _fields(new)
         b_required, r_required = set(old.get("required") or ()), set(new.get("required") or ())
         for field in sorted(r_fields.keys() - b_fields.keys()):
