@@ -44,23 +44,14 @@ def workers(warm_up: Callable[[], None] | None = None) -> Iterator[Submit]:
     the kept workers run the jobs (they warmed up when they started).
     """
     if _kept:
-        yield from _kept_scope(_kept[-1])
+        yield from _scope(_kept[-1].renewed())
         return
     count = cores()
     if count < 2:
         yield run_now
         return
-    with _pool(count, warm_up, kept=False) as pool:
-
-        def submit(job: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Callable[[], T]:
-            future: Future[T] = pool.submit(job, *args, **kwargs)
-            return future.result
-
-        try:
-            yield submit
-        except BaseException:  # the caller gave up: do not make it wait for jobs nobody will ask for
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+    with _pool(count, warm_up, kept=False) as pool:  # leaving it waits for the jobs running, then stops the workers
+        yield from _scope(pool)
 
 
 @contextmanager
@@ -100,8 +91,9 @@ _kept: list[_Kept] = []
 """The pools of the `kept_workers` scopes open in this process (the innermost last)."""
 
 
-def _kept_scope(kept: _Kept) -> Iterator[Submit]:
-    pool = kept.renewed()
+def _scope(pool: ProcessPoolExecutor) -> Iterator[Submit]:
+    """One `workers` scope's submissions to `pool`: when the caller gives up, the jobs not started are cancelled,
+    so that nobody waits for what nobody will ask for (the pool itself is its owner's to stop or keep)."""
     futures: list[Future[Any]] = []
 
     def submit(job: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Callable[[], T]:
@@ -111,7 +103,7 @@ def _kept_scope(kept: _Kept) -> Iterator[Submit]:
 
     try:
         yield submit
-    except BaseException:  # as `workers`: this scope's jobs are not waited for, the workers stay
+    except BaseException:
         for future in futures:
             future.cancel()
         raise
