@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import keyword
+import math
 import re
 import stat
 from collections.abc import Iterator, Mapping, Sequence
@@ -380,7 +381,7 @@ def indented_json(document: Any) -> str:
 def _float_text(value: float) -> str:
     if value != value:
         return "NaN"
-    if value in (float("inf"), float("-inf")):
+    if math.isinf(value):
         return "Infinity" if value > 0 else "-Infinity"
     return float.__repr__(value)
 
