@@ -1,11 +1,12 @@
 """Model generation: datamodel-code-generator's Python API on the registry's schemas, plus the rules it cannot say.
 
 The schemas are generated in chunks that can run in parallel processes (`plan_chunks`, `generate_chunk`) and are
-put back together in one module (`assemble_models`). A field that names a schema of another group of
-`SchemaRegistry.units()` reaches datamodel-code-generator as a reference to an external module: field annotations
-are evaluated late, so that module never has to exist. Every group therefore gives the same code whichever chunk it
-lands in, and the output does not depend on the chunking. Chunking also keeps each run small, which matters because
-datamodel-code-generator's passes grow faster than linearly with the number of models in one run.
+put back together as the package's `models`, in the modules `model_layout` picks (`assemble_models`). A field that
+names a schema of another group of `SchemaRegistry.units()` reaches datamodel-code-generator as a reference to an
+external module: field annotations are evaluated late, so that module never has to exist. Every group therefore
+gives the same code whichever chunk it lands in, and the output does not depend on the chunking. Chunking also keeps
+each run small, which matters because datamodel-code-generator's passes grow faster than linearly with the number of
+models in one run.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator import model_layout
 from generator.errors import GenerationError, Problem
+from generator.model_layout import names_used
 from generator.render import pyrepr
 from generator.schemas import (
     COMPONENT_REF,
@@ -615,8 +618,10 @@ def _is_rebuild(node: ast.stmt) -> bool:
     )
 
 
-def assemble_models(registry: SchemaRegistry, parts: list[ChunkModels]) -> str:
-    """The body of `models.py` (without the file header): merged imports, every group in order, then the rules."""
+def assemble_models(registry: SchemaRegistry, parts: list[ChunkModels]) -> dict[str, str]:
+    """The files of the `models` package by their path in the package, without the file header: `__init__.py`,
+    which names every model and loads each on first use, and the modules that define them (`model_layout`), each
+    with its imports, its definitions in order, then their rules."""
     emitted: dict[str, tuple[int, int, str]] = {}
     for c, part in enumerate(parts):
         for i, (name, text) in enumerate(part.definitions):
@@ -633,12 +638,51 @@ def assemble_models(registry: SchemaRegistry, parts: list[ChunkModels]) -> str:
             f"datamodel-code-generator added models no schema names ({', '.join(unnamed[:20])}); "
             "please report the schema that caused it",
         )
-    blocks = [emitted[name][2] for unit in registry.units() for name in sorted(unit, key=lambda n: emitted[n][:2])]
-    if not blocks:
-        return "from __future__ import annotations\n"
-    blocks, marked = _mark_unions(registry, blocks), [*(_UNION_IMPORTS if registry.unions else ())]
-    imports = _merge_imports([i for part in parts for i in part.imports] + marked)
-    return f"{imports}\n\n\n" + "\n\n\n".join(blocks) + "\n" + render_rules(registry.rules)
+    order = [name for unit in registry.units() for name in sorted(unit, key=lambda n: emitted[n][:2])]
+    texts = dict(zip(order, _mark_unions(registry, [emitted[name][2] for name in order]), strict=True))
+    marked = [*(_UNION_IMPORTS if registry.unions else ())]
+    imports = _merge_imports([i for part in parts for i in part.imports] + marked, depth=1)
+    rules = {name: _rule_line(name, registry.rules[name]) for name in order if name in registry.rules}
+    known = set(order)
+    uses = {name: names_used(texts[name] + rules.get(name, "")) & known - {name} for name in order}
+    layout = model_layout.modules(order, uses)
+    module_of = {name: module for module, names in layout for name in names}
+    files = {"models/__init__.py": _front(layout)}
+    for module, names in layout:
+        elsewhere: dict[str, set[str]] = {}
+        for name in names:
+            for used in uses[name]:
+                if module_of[used] != module:
+                    elsewhere.setdefault(module_of[used], set()).add(used)
+        head = [imports, *(f"from .{m} import {', '.join(sorted(n))}" for m, n in sorted(elsewhere.items()))]
+        body = "\n\n\n".join(texts[name] for name in names)
+        selected = {name: registry.rules[name] for name in names if name in registry.rules}
+        files[f"models/{module}.py"] = (
+            f"{_MODULE_DOC}\n\n" + "\n".join(head) + f"\n\n\n{body}\n" + render_rules(selected, depth=1)
+        )
+    return files
+
+
+_MODELS_DOC = '''"""Pydantic models of every schema in the spec (datamodel-code-generator).
+
+A model's module is imported the first time the model is used (`models.Name`, `from .models import Name`), so that
+importing the package builds no model.
+"""'''
+_MODULE_DOC = '"""Models of the package\'s `models`, which imports this module the first time one of them is used."""'
+
+
+def _front(layout: list[tuple[str, list[str]]]) -> str:
+    """`models/__init__.py`: every model imported for type checkers, and loaded lazily otherwise."""
+    if not layout:
+        return f"{_MODELS_DOC}\n\n__all__: list[str] = []\n"
+    imports = "".join(f"    from .{module} import {', '.join(sorted(names))}\n" for module, names in layout)
+    where = "".join(f"{pyrepr(module)}: {_tuple(tuple(sorted(names)))}, " for module, names in layout)
+    everything = "".join(f"{pyrepr(name)}, " for name in sorted(n for _, names in layout for n in names))
+    return (
+        f"{_MODELS_DOC}\n\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n{imports}else:\n"
+        "    from .._runtime.lazy import lazy_names\n\n"
+        f"    __getattr__, __dir__ = lazy_names(__name__, {{{where}}})\n\n__all__ = [{everything}]\n"
+    )
 
 
 _UNION_IMPORTS = ("from typing import Annotated", "from ._runtime.model import OneOf")
@@ -684,8 +728,9 @@ def _one_of(rule: UnionRule) -> str:
     return f"OneOf({', '.join(args)})"
 
 
-def _merge_imports(statements: list[str]) -> str:
-    """One `from module import ...` per module, `from __future__` first (ruff sorts the rest)."""
+def _merge_imports(statements: list[str], depth: int = 0) -> str:
+    """One `from module import ...` per module, `from __future__` first (ruff sorts the rest); relative imports for
+    a module `depth` folders below the package."""
     names: dict[tuple[int, str], set[str]] = {}
     plain: set[str] = set()
     for statement in statements:
@@ -701,7 +746,7 @@ def _merge_imports(statements: list[str]) -> str:
     lines = [f"from __future__ import {', '.join(sorted(future))}"] if future else []
     lines += sorted(plain)
     lines += [
-        f"from {'.' * level}{module} import {', '.join(sorted(found))}"
+        f"from {'.' * (level + depth if level else 0)}{module} import {', '.join(sorted(found))}"
         for (level, module), found in sorted(names.items())
     ]
     return "\n".join(lines)
@@ -711,8 +756,9 @@ def _problem(spec: str, message: str) -> GenerationError:
     return GenerationError([Problem(spec, "/components/schemas", "models.generator", message)])
 
 
-def render_rules(rules: dict[str, ModelRules]) -> str:
-    """Python statements that attach each model's rules to its class."""
+def render_rules(rules: dict[str, ModelRules], depth: int = 0) -> str:
+    """Python statements that attach each model's rules to its class, in a module `depth` folders below the
+    package."""
     if not rules:
         return ""
     used = {"ModelRules"}
@@ -720,42 +766,43 @@ def render_rules(rules: dict[str, ModelRules]) -> str:
     used |= {"PRESENT" for r in rules.values() for _, v, _, _ in r.required_if if is_present_condition(v)}
     used |= {"SchemaCheck" for r in rules.values() if r.checks}
     lines = ["", "", "# Rules the field types cannot express (cross-field, formats, JSON in strings, unique items)."]
-    lines.append(f"from ._runtime.model import {', '.join(sorted(used))}  # noqa: E402")
-    for name in sorted(rules):
-        r = rules[name]
-        args: list[str] = []
-        for label, groups in (
-            ("exactly_one", r.exactly_one),
-            ("at_least_one", r.at_least_one),
-            ("not_together", r.not_together),
-        ):
-            if groups:
-                args.append(f"{label}=({''.join(f'({_tuple(g)}, {pyrepr(c)}), ' for g, c in groups)})")
-        if r.required_if:
-            items = "".join(
-                f"RequiredIf({pyrepr(f)}, {_condition(v)}, {_tuple(req)}, {pyrepr(c)}), "
-                for f, v, req, c in r.required_if
-            )
-            args.append(f"required_if=({items})")
-        if r.formats:
-            items = "".join(f"({pyrepr(k)}, {pyrepr(f)}, {a}), " for k, (f, a) in sorted(r.formats.items()))
-            args.append(f"formats=({items})")
-        if r.json_content:
-            items = "".join(f"({pyrepr(k)}, {m}), " for k, m in sorted(r.json_content.items()))
-            args.append(f"json_content=({items})")
-        if r.unique:
-            args.append(f"unique={_tuple(tuple(r.unique))}")
-        if r.exact_ints:
-            args.append(f"exact_ints={_tuple(tuple(r.exact_ints))}")
-        if r.checks:
-            items = "".join(
-                f"SchemaCheck({_tuple(at)}, {pyrepr(keyword)}, ({''.join(f'{t or pyrepr(t)}, ' for t in targets)}), "
-                f"{pyrepr(tuple(arguments))}), "
-                for at, keyword, targets, arguments in r.checks
-            )
-            args.append(f"checks=({items})")
-        lines.append(f"{name}.__streamspec_rules__ = ModelRules({', '.join(args)})")
+    lines.append(f"from {'.' * (depth + 1)}_runtime.model import {', '.join(sorted(used))}  # noqa: E402")
+    lines += [_rule_line(name, rules[name]) for name in sorted(rules)]
     return "\n".join(lines) + "\n"
+
+
+def _rule_line(name: str, r: ModelRules) -> str:
+    args: list[str] = []
+    for label, groups in (
+        ("exactly_one", r.exactly_one),
+        ("at_least_one", r.at_least_one),
+        ("not_together", r.not_together),
+    ):
+        if groups:
+            args.append(f"{label}=({''.join(f'({_tuple(g)}, {pyrepr(c)}), ' for g, c in groups)})")
+    if r.required_if:
+        items = "".join(
+            f"RequiredIf({pyrepr(f)}, {_condition(v)}, {_tuple(req)}, {pyrepr(c)}), " for f, v, req, c in r.required_if
+        )
+        args.append(f"required_if=({items})")
+    if r.formats:
+        items = "".join(f"({pyrepr(k)}, {pyrepr(f)}, {a}), " for k, (f, a) in sorted(r.formats.items()))
+        args.append(f"formats=({items})")
+    if r.json_content:
+        items = "".join(f"({pyrepr(k)}, {m}), " for k, m in sorted(r.json_content.items()))
+        args.append(f"json_content=({items})")
+    if r.unique:
+        args.append(f"unique={_tuple(tuple(r.unique))}")
+    if r.exact_ints:
+        args.append(f"exact_ints={_tuple(tuple(r.exact_ints))}")
+    if r.checks:
+        items = "".join(
+            f"SchemaCheck({_tuple(at)}, {pyrepr(keyword)}, ({''.join(f'{t or pyrepr(t)}, ' for t in targets)}), "
+            f"{pyrepr(tuple(arguments))}), "
+            for at, keyword, targets, arguments in r.checks
+        )
+        args.append(f"checks=({items})")
+    return f"{name}.__streamspec_rules__ = ModelRules({', '.join(args)})"
 
 
 def _condition(value: Any) -> str:

@@ -139,7 +139,7 @@ def build_packages(
                 continue
             try:
                 models = assemble_models(registry, models_of(i))
-                files = {**rendered[i], "models.py": _models_file(api, models)}
+                files = {**rendered[i], **{path: header(api) + text for path, text in models.items()}}
                 warned = (*specs[i].warnings, *(p for p in registry.problems if p.level != "error"))
                 drafts.append((api, len(registry.schemas), files, served[i], warned))
             except Exception as exc:
@@ -175,7 +175,12 @@ def build_packages(
     packages = []
     for i, ((api, model_count, files, document_json, warned), spec) in enumerate(zip(drafts, specs, strict=True)):
         generated = {name: formatted[f"{api.package}/{name}"] for name in files}
-        imported = [found for name in files for found in imports[f"{api.package}/{name}"]]
+        # as seen from the package: `from .._runtime import x` in `models/_a.py` is `from ._runtime import x`
+        imported = [
+            (level - name.count("/") if level else 0, module)
+            for name in files
+            for level, module in imports[f"{api.package}/{name}"]
+        ]
         runtime = runtime_files(PROFILES[api.profile], api, imported, store)
         out = {name: text.encode() for name, text in {**generated, **runtime}.items()}
         out["py.typed"] = b""
@@ -343,7 +348,7 @@ def warm_up() -> None:
 
 
 def _render(api: Api, store: Cache) -> dict[str, str]:
-    """The package's Python files except `models.py`, unformatted. The runtime modules they need are added once ruff
+    """The package's Python files except its `models`, unformatted. The runtime modules they need are added once ruff
     has removed the imports they do not use (`runtime_files`).
 
     Cached by the IR's content: the templates and the profiles, which they also depend on, are the generator's code,
@@ -366,12 +371,6 @@ def _render(api: Api, store: Cache) -> dict[str, str]:
     if key is not None:
         store.put("render", key, files)
     return files
-
-
-def _models_file(api: Api, models_code: str) -> str:
-    return (
-        header(api) + '"""Pydantic models of every schema in the spec (datamodel-code-generator)."""\n\n' + models_code
-    )
 
 
 def _served(spec: LoadedSpec, lenient: bool, store: Cache) -> str:

@@ -192,7 +192,7 @@ def body_specs(op: Operation, *, xml: bool = False) -> str:
         args = [pyrepr(v.media_type), pyrepr(v.encoding)]
         model = v.model if v.xml is None or xml else None
         if model or v.files:
-            args.append(f"models.{model}" if model else "None")
+            args.append(f"lambda: models.{model}" if model else "None")
         if v.files:
             args.append(pyrepr(v.files))
         if xml and v.xml is not None:

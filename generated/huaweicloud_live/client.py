@@ -129,7 +129,9 @@ _CREATE_RECORD_CALLBACK_CONFIG = Operation(
     security=(("HuaweiAkSk",), ("HuaweiToken",)),
 )
 _CREATE_RECORD_CALLBACK_CONFIG_PARAMS = (ParamSpec("project_id", "path", "string", explode=False),)
-_CREATE_RECORD_CALLBACK_CONFIG_BODY = (BodySpec("application/json", "json", models.RecordCallbackConfigRequest),)
+_CREATE_RECORD_CALLBACK_CONFIG_BODY = (
+    BodySpec("application/json", "json", lambda: models.RecordCallbackConfigRequest),
+)
 
 
 def _parse_create_record_callback_config(response: httpx.Response) -> models.RecordCallbackConfig:
@@ -172,7 +174,9 @@ _UPDATE_RECORD_CALLBACK_CONFIG_PARAMS = (
     ParamSpec("project_id", "path", "string", explode=False),
     ParamSpec("id", "path", "string", explode=False),
 )
-_UPDATE_RECORD_CALLBACK_CONFIG_BODY = (BodySpec("application/json", "json", models.RecordCallbackConfigRequest),)
+_UPDATE_RECORD_CALLBACK_CONFIG_BODY = (
+    BodySpec("application/json", "json", lambda: models.RecordCallbackConfigRequest),
+)
 
 
 def _parse_update_record_callback_config(response: httpx.Response) -> models.RecordCallbackConfig:

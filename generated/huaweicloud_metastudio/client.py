@@ -114,7 +114,9 @@ _UPDATE_SMART_LIVE_USER_CONFIG = Operation(
     security=(("HuaweiAkSk",), ("HuaweiToken",)),
 )
 _UPDATE_SMART_LIVE_USER_CONFIG_PARAMS = (ParamSpec("project_id", "path", "string", explode=False),)
-_UPDATE_SMART_LIVE_USER_CONFIG_BODY = (BodySpec("application/json", "json", models.UpdateSmartLiveUserConfigReq),)
+_UPDATE_SMART_LIVE_USER_CONFIG_BODY = (
+    BodySpec("application/json", "json", lambda: models.UpdateSmartLiveUserConfigReq),
+)
 
 
 def _parse_update_smart_live_user_config(response: httpx.Response) -> None:

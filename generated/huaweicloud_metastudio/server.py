@@ -70,7 +70,7 @@ ROUTES = (
         selectors=(),
         required_query=(),
         params=(ParamSpec("project_id", "path", "string", explode=False),),
-        params_model=models.ShowSmartLiveUserConfigParams,
+        params_model=lambda: models.ShowSmartLiveUserConfigParams,
         body=(),
         body_required=False,
         success_status=200,
@@ -85,7 +85,7 @@ ROUTES = (
             ParamSpec("X-Project-Id", "header", "string", explode=False),
             ParamSpec("X-Security-Token", "header", "string", explode=False),
         ),
-        auth_params_model=models.AuthHeaders,
+        auth_params_model=lambda: models.AuthHeaders,
     ),
     Route(
         operation_id="UpdateSmartLiveUserConfig",
@@ -94,8 +94,8 @@ ROUTES = (
         selectors=(),
         required_query=(),
         params=(ParamSpec("project_id", "path", "string", explode=False),),
-        params_model=models.UpdateSmartLiveUserConfigParams,
-        body=(BodySpec("application/json", "json", models.UpdateSmartLiveUserConfigReq),),
+        params_model=lambda: models.UpdateSmartLiveUserConfigParams,
+        body=(BodySpec("application/json", "json", lambda: models.UpdateSmartLiveUserConfigReq),),
         body_required=True,
         success_status=200,
         success_media=None,
@@ -109,7 +109,7 @@ ROUTES = (
             ParamSpec("X-Project-Id", "header", "string", explode=False),
             ParamSpec("X-Security-Token", "header", "string", explode=False),
         ),
-        auth_params_model=models.AuthHeaders,
+        auth_params_model=lambda: models.AuthHeaders,
     ),
 )
 

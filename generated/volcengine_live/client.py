@@ -125,7 +125,7 @@ _UPDATE_CALLBACK_PARAMS = (
     ParamSpec("Action", "query", "string"),
     ParamSpec("Version", "query", "string"),
 )
-_UPDATE_CALLBACK_BODY = (BodySpec("application/json", "json", models.UpdateCallbackBody),)
+_UPDATE_CALLBACK_BODY = (BodySpec("application/json", "json", lambda: models.UpdateCallbackBody),)
 
 
 def _parse_update_callback(response: httpx.Response) -> models.UpdateCallbackRes:
@@ -147,7 +147,7 @@ _DESCRIBE_CALLBACK_PARAMS = (
     ParamSpec("Action", "query", "string"),
     ParamSpec("Version", "query", "string"),
 )
-_DESCRIBE_CALLBACK_BODY = (BodySpec("application/json", "json", models.DescribeCallbackBody),)
+_DESCRIBE_CALLBACK_BODY = (BodySpec("application/json", "json", lambda: models.DescribeCallbackBody),)
 
 
 def _parse_describe_callback(response: httpx.Response) -> models.DescribeCallbackRes:
@@ -169,7 +169,7 @@ _DELETE_CALLBACK_PARAMS = (
     ParamSpec("Action", "query", "string"),
     ParamSpec("Version", "query", "string"),
 )
-_DELETE_CALLBACK_BODY = (BodySpec("application/json", "json", models.DeleteCallbackBody),)
+_DELETE_CALLBACK_BODY = (BodySpec("application/json", "json", lambda: models.DeleteCallbackBody),)
 
 
 def _parse_delete_callback(response: httpx.Response) -> models.DeleteCallbackRes:

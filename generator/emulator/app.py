@@ -213,14 +213,14 @@ def _admin_app(app: EmulatorApp, verifier: object) -> ASGIApp:
             "POST",
             f"{ADMIN_PREFIX}/webhooks/trigger",
             _Admin.trigger,
-            body=(bodies.BodySpec("application/json", "json", TriggerBody),),
+            body=(bodies.BodySpec("application/json", "json", lambda: TriggerBody),),
         ),
         route(
             "GET",
             f"{ADMIN_PREFIX}/webhooks/deliveries",
             _Admin.deliveries,
             params=query,
-            params_model=DeliveriesQuery,
+            params_model=lambda: DeliveriesQuery,
         ),
     )
     server = load_generated(f"{app.name}.server")

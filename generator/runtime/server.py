@@ -75,7 +75,8 @@ class Route:
     """Query parameters with a single allowed value that select this operation among those sharing its path."""
     required_query: tuple[str, ...]
     params: tuple[ParamSpec, ...]
-    params_model: type[BaseModel] | None
+    params_model: Callable[[], type[BaseModel]] | None
+    """What returns the model of the parameters: a function, so that `models` loads a model on first use."""
     body: tuple[BodySpec, ...]
     """The body's documented media types (none: the operation takes no body)."""
     body_required: bool
@@ -88,7 +89,7 @@ class Route:
     invoke: Invoke
     auth_params: tuple[ParamSpec, ...] = ()
     """Headers the client's auth flow sets (`x-auth-managed`): no handler sees them, but those sent must be valid."""
-    auth_params_model: type[BaseModel] | None = None
+    auth_params_model: Callable[[], type[BaseModel]] | None = None
 
 
 class Verifier(Protocol):
@@ -288,7 +289,7 @@ class _Api:
         self,
         route: Route,
         specs: tuple[ParamSpec, ...],
-        model: type[BaseModel] | None,
+        model: Callable[[], type[BaseModel]] | None,
         path: dict[str, str],
         query: list[tuple[str, str]],
         headers: Mapping[str, str],
@@ -305,7 +306,7 @@ class _Api:
                 f"parameter {name}: {problem}",
             )
         try:
-            return model.model_validate(values, by_name=False)
+            return model().model_validate(values, by_name=False)
         except ValidationError as exc:
             raise _invalid(route, "parameter", exc) from None
 

@@ -151,7 +151,9 @@ def registry_of(path: Path) -> SchemaRegistry:
 
 
 def models_code(registry: SchemaRegistry, size: int) -> str:
-    return assemble_models(registry, [generate_chunk(chunk) for chunk in plan_chunks(registry, size)])
+    """Every file of the `models` package, each after a line naming it."""
+    files = assemble_models(registry, [generate_chunk(chunk) for chunk in plan_chunks(registry, size)])
+    return "".join(f"# file {path}\n{text}" for path, text in sorted(files.items()))
 
 
 def test_chunk_specs_differ_only_in_how_null_is_said() -> None:

@@ -242,13 +242,13 @@ def test_check_passes_on_fresh_output_and_names_stale_files(
     capsys.readouterr()
     assert main(["check", str(tiny), "--output", str(out)]) == 0
     assert capsys.readouterr().out == f"{out}/ is up to date (1 package(s))\n"
-    (out / "tiny" / "models.py").write_text("# edited\n", encoding="utf-8")
+    (out / "tiny" / "models" / "__init__.py").write_text("# edited\n", encoding="utf-8")
     (out / "tiny" / "py.typed").unlink()
     (out / "tiny" / "stray.py").write_text("", encoding="utf-8")
     assert main(["check", str(tiny), "--output", str(out)]) == 1
     captured = capsys.readouterr()
     assert captured.out.splitlines() == [
-        f"stale: {out / 'tiny' / name}" for name in ("models.py", "py.typed", "stray.py")
+        f"stale: {out / 'tiny' / name}" for name in ("models/__init__.py", "py.typed", "stray.py")
     ]
     assert captured.err.startswith("3 file(s) differ from a fresh generation")
     assert set(snapshot(out)) == (set(before) - {"tiny/py.typed"}) | {"tiny/stray.py"}  # check writes nothing

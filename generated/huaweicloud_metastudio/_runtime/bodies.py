@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from email import policy
 from email.parser import BytesParser
@@ -56,8 +56,9 @@ class BodySpec:
     media_type: str
     encoding: str
     """`json`, `form`, `multipart`, `text` or `binary`."""
-    target: Any = None
-    """The model or type alias of a structured body (json, form, multipart)."""
+    target: Callable[[], Any] | None = None
+    """What returns the model or type alias of a structured body (json, form, multipart): a function, so that the
+    generated code names a model without importing its module before a body needs it (`models` loads lazily)."""
     files: tuple[str, ...] = ()
     """The multipart fields that are file parts."""
     xml: XmlSchema | None = None
@@ -145,7 +146,8 @@ def encode_body(value: object, specs: Sequence[BodySpec], content_type: str | No
             files[name] = [_file_part(name, item) for item in (given if isinstance(given, list) else [given])]
             fields[name] = [b"" for _ in files[name]] if isinstance(given, list) else b""
         value = fields if isinstance(value, Mapping) else value
-    data = dump_value(spec.target, validate_value(spec.target, value))
+    target = spec.target() if spec.target is not None else None
+    data = dump_value(target, validate_value(target, value))
     if spec.encoding == "json":
         return media, write_json(data)
     if spec.encoding == "form":
@@ -202,7 +204,7 @@ def decode_body(content_type: str, body: bytes, specs: Sequence[BodySpec]) -> tu
         fields = unflatten(parse_qsl(body.decode(), keep_blank_values=True), guess=False)
     else:
         fields = _decode_multipart(content_type, body, spec.files)
-    return spec, typed_fields(spec.target, fields)
+    return spec, typed_fields(spec.target() if spec.target is not None else None, fields)
 
 
 def _decode_multipart(content_type: str, body: bytes, file_fields: Sequence[str]) -> dict[str, object]:
@@ -227,10 +229,11 @@ def validated_body(spec: BodySpec, decoded: object) -> object:
     (raising pydantic's ValidationError), an XML body its text once its content is valid, anything else as read."""
     if spec.target is None:
         return decoded
+    target = spec.target()
     if isinstance(decoded, XmlBody):
-        validate_value(spec.target, decoded.value, by_name=False)
+        validate_value(target, decoded.value, by_name=False)
         return decoded.text
-    return validate_value(spec.target, decoded, by_name=False)
+    return validate_value(target, decoded, by_name=False)
 
 
 # --------------------------------------------------------------------------- server: XML
