@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 
 from generator.schemas import snake_name
 
-MODULE_GROUPS = 24
+MODULE_GROUPS = 64
 """Groups of models per module, on average."""
 MODULE_LIMIT = 256
 """Models per module at most, unless one group is larger: a run of groups without a cut ends there."""
@@ -76,7 +76,7 @@ def _groups(names: Sequence[str], uses: Mapping[str, set[str]]) -> list[list[str
     on_stack: set[str] = set()
     found: list[list[str]] = []
     known = set(names)
-    edges = {name: sorted(uses.get(name, set()) & known - {name}) for name in names}
+    edges = {name: sorted((uses.get(name, set()) & known) - {name}) for name in names}
     for root in names:
         if root in index:
             continue

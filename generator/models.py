@@ -641,20 +641,26 @@ def assemble_models(registry: SchemaRegistry, parts: list[ChunkModels]) -> dict[
     order = [name for unit in registry.units() for name in sorted(unit, key=lambda n: emitted[n][:2])]
     texts = dict(zip(order, _mark_unions(registry, [emitted[name][2] for name in order]), strict=True))
     marked = [*(_UNION_IMPORTS if registry.unions else ())]
-    imports = _merge_imports([i for part in parts for i in part.imports] + marked, depth=1)
+    imports = _Imports.merged([i for part in parts for i in part.imports] + marked)
     rules = {name: _rule_line(name, registry.rules[name]) for name in order if name in registry.rules}
     known = set(order)
-    uses = {name: names_used(texts[name] + rules.get(name, "")) & known - {name} for name in order}
+    identifiers = {name: names_used(texts[name] + rules.get(name, "")) for name in order}
+    uses = {name: (identifiers[name] & known) - {name} for name in order}
     layout = model_layout.modules(order, uses)
     module_of = {name: module for module, names in layout for name in names}
     files = {"models/__init__.py": _front(layout)}
     for module, names in layout:
         elsewhere: dict[str, set[str]] = {}
+        written: set[str] = set()
         for name in names:
-            for used in uses[name]:
-                if module_of[used] != module:
-                    elsewhere.setdefault(module_of[used], set()).add(used)
-        head = [imports, *(f"from .{m} import {', '.join(sorted(n))}" for m, n in sorted(elsewhere.items()))]
+            written |= identifiers[name]
+            for other in uses[name]:
+                if module_of[other] != module:
+                    elsewhere.setdefault(module_of[other], set()).add(other)
+        head = [
+            imports.render(1, written),
+            *(f"from .{m} import {', '.join(sorted(n))}" for m, n in sorted(elsewhere.items())),
+        ]
         body = "\n\n\n".join(texts[name] for name in names)
         selected = {name: registry.rules[name] for name in names if name in registry.rules}
         files[f"models/{module}.py"] = (
@@ -676,7 +682,7 @@ def _front(layout: list[tuple[str, list[str]]]) -> str:
     if not layout:
         return f"{_MODELS_DOC}\n\n__all__: list[str] = []\n"
     imports = "".join(f"    from .{module} import {', '.join(sorted(names))}\n" for module, names in layout)
-    where = "".join(f"{pyrepr(module)}: {_tuple(tuple(sorted(names)))}, " for module, names in layout)
+    where = "".join(f"{pyrepr(module)}: {pyrepr(' '.join(sorted(names)))}, " for module, names in layout)
     everything = "".join(f"{pyrepr(name)}, " for name in sorted(n for _, names in layout for n in names))
     return (
         f"{_MODELS_DOC}\n\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n{imports}else:\n"
@@ -728,28 +734,46 @@ def _one_of(rule: UnionRule) -> str:
     return f"OneOf({', '.join(args)})"
 
 
-def _merge_imports(statements: list[str], depth: int = 0) -> str:
-    """One `from module import ...` per module, `from __future__` first (ruff sorts the rest); relative imports for
-    a module `depth` folders below the package."""
-    names: dict[tuple[int, str], set[str]] = {}
-    plain: set[str] = set()
-    for statement in statements:
-        for node in ast.parse(statement).body:
-            if isinstance(node, ast.ImportFrom):
-                key = (node.level, node.module or "")
-                names.setdefault(key, set()).update(
-                    a.name if a.asname is None else f"{a.name} as {a.asname}" for a in node.names
-                )
-            else:
-                plain.add(ast.unparse(node))
-    future = names.pop((0, "__future__"), set())
-    lines = [f"from __future__ import {', '.join(sorted(future))}"] if future else []
-    lines += sorted(plain)
-    lines += [
-        f"from {'.' * (level + depth if level else 0)}{module} import {', '.join(sorted(found))}"
-        for (level, module), found in sorted(names.items())
-    ]
-    return "\n".join(lines)
+@dataclass(frozen=True)
+class _Imports:
+    """The import statements of every chunk, merged: one `from module import ...` per module, rendered for each
+    module of the package with the names it uses (`from __future__` first; ruff sorts the rest)."""
+
+    future: frozenset[str]
+    plain: tuple[tuple[str, str], ...]
+    """`import x` statements, each with the name it binds."""
+    names: tuple[tuple[tuple[int, str], frozenset[tuple[str, str]]], ...]
+    """(level, module) of each `from` import, with each name it imports as written (`a as b`) and as bound."""
+
+    @classmethod
+    def merged(cls, statements: list[str]) -> _Imports:
+        names: dict[tuple[int, str], set[tuple[str, str]]] = {}
+        plain: set[tuple[str, str]] = set()
+        for statement in statements:
+            for node in ast.parse(statement).body:
+                if isinstance(node, ast.ImportFrom):
+                    names.setdefault((node.level, node.module or ""), set()).update(
+                        (a.name, a.name) if a.asname is None else (f"{a.name} as {a.asname}", a.asname)
+                        for a in node.names
+                    )
+                elif isinstance(node, ast.Import):
+                    plain.update((ast.unparse(node), (a.asname or a.name).split(".")[0]) for a in node.names)
+        future = names.pop((0, "__future__"), set())
+        return cls(
+            frozenset(name for name, _ in future),
+            tuple(sorted(plain)),
+            tuple((key, frozenset(found)) for key, found in sorted(names.items())),
+        )
+
+    def render(self, depth: int, used: set[str]) -> str:
+        """The statements for a module `depth` folders below the package that uses the names `used`."""
+        lines = [f"from __future__ import {', '.join(sorted(self.future))}"] if self.future else []
+        lines += [statement for statement, bound in self.plain if bound in used]
+        for (level, module), found in self.names:
+            kept = sorted(written for written, bound in found if bound in used)
+            if kept:
+                lines.append(f"from {'.' * (level + depth if level else 0)}{module} import {', '.join(kept)}")
+        return "\n".join(lines)
 
 
 def _problem(spec: str, message: str) -> GenerationError:

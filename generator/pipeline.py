@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import pickle
 import re
 import subprocess
@@ -481,7 +480,7 @@ _IMPORTS = [
     'lint.flake8-tidy-imports.ban-relative-imports = "all"',
     "--ignore-noqa",
     "--output-format",
-    "json",
+    "concise",
     "--exit-zero",
 ]
 """ruff reporting every relative import statement (rule TID252 with all relative imports banned), noqa or not."""
@@ -508,19 +507,26 @@ def _run_ruff(args: list[str], root: Path, files: dict[str, str], specs: dict[st
 
 
 def _relative_imports(report: str, root: Path) -> dict[str, list[tuple[int, str]]]:
-    """(level, module) of each import statement ruff reported, by file: read from the statement's first line."""
+    """(level, module) of each import statement ruff reported, by file: read from the statement's first line.
+
+    ruff reports `from . import a, b` once per name, each at the statement: a place is read once."""
     found: dict[str, list[tuple[int, str]]] = {}
     lines: dict[str, list[str]] = {}
-    for diagnostic in json.loads(report):
-        name = Path(diagnostic["filename"]).resolve().relative_to(root.resolve()).as_posix()
+    places = dict.fromkeys(tuple(m.groups()) for m in _DIAGNOSTIC.finditer(report))
+    absolute = str(root.resolve()) + "/"
+    for filename, row, column in places:
+        name = filename.removeprefix(absolute).removeprefix("./")
         if name not in lines:
             lines[name] = (root / name).read_text(encoding="utf-8").split("\n")
-        location = diagnostic["location"]
-        statement = _RELATIVE_IMPORT.match(lines[name][location["row"] - 1], location["column"] - 1)
+        statement = _RELATIVE_IMPORT.match(lines[name][int(row) - 1], int(column) - 1)
         if statement is None:
-            raise ValueError(f"ruff reported a relative import it did not find at {name}:{location}")
+            raise ValueError(f"ruff reported a relative import it did not find at {name}:{row}:{column}")
         found.setdefault(name, []).append((len(statement[1]), statement[2]))
     return found
+
+
+_DIAGNOSTIC = re.compile(r"^(.+?\.py):(\d+):(\d+): ", re.M)
+"""A diagnostic of ruff's concise output: the file, the row and the column (both from 1)."""
 
 
 _LEADING_BLANKS = re.compile(r"\A((?:#[^\n]*\n)+)\n+")

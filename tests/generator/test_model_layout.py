@@ -105,7 +105,10 @@ def _tree_spec(count: int) -> str:
     )
 
 
-def test_a_package_imports_without_building_models_and_builds_them_on_use(tmp_path: Path) -> None:
+def test_a_package_imports_without_building_models_and_builds_them_on_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(model_layout, "MODULE_GROUPS", 8)  # several modules out of a small spec
     package = build_package(write_spec(tmp_path, "tree.yaml", _tree_spec(200)))
     written = [name for name in package.files if name.startswith("models/_") and "__init__" not in name]
     assert len(written) > 3

@@ -13,12 +13,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 
-def lazy_names(
-    package: str, modules: Mapping[str, tuple[str, ...]]
-) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
-    """The `__getattr__` and `__dir__` of `package`, whose `modules` (submodule name -> the names it defines) are
-    imported on first use."""
-    where = {name: module for module, names in modules.items() for name in names}
+def lazy_names(package: str, modules: Mapping[str, str]) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """The `__getattr__` and `__dir__` of `package`, whose `modules` (submodule name -> the names it defines,
+    separated by spaces: a large API's table stays small) are imported on first use."""
+    where = {name: module for module, names in modules.items() for name in names.split()}
     namespace = sys.modules[package].__dict__
 
     def __getattr__(name: str) -> Any:

@@ -5,13 +5,440 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import MISSING, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from typing_extensions import TypeAliasType
 
-from .._runtime.model import ApiModel, OneOf
-from ._update_callback_params import ResponseMetadata
+from .._runtime.model import KNOWN_VALUES, ApiModel, OneOf
+
+
+class AuthHeaders(ApiModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    x_date: Annotated[StrictStr | MISSING, Field(alias="X-Date", pattern="^\\d{8}T\\d{6}Z$")] = MISSING
+    """
+    Signing time in UTC, `YYYYMMDD'T'HHMMSS'Z'`; set by the signer.
+    """
+    x_content_sha256: Annotated[StrictStr | MISSING, Field(alias="X-Content-Sha256", pattern="^[0-9a-f]{64}$")] = (
+        MISSING
+    )
+    """
+    Lower-case hex SHA-256 of the request body; set by the signer.
+    """
+    x_security_token: Annotated[StrictStr | MISSING, Field(alias="X-Security-Token")] = MISSING
+    """
+    STS session token, sent (and signed) only with temporary credentials; set by the signer.
+    """
+
+
+class CallbackDetail(ApiModel):
+    """
+    One callback receiver.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    callback_type: Annotated[Literal["http"], Field(alias="CallbackType")]
+    """
+    Callback type; `http` means the events are POSTed to an HTTP or HTTPS URL.
+    """
+    url: Annotated[StrictStr, Field(alias="URL", max_length=100, min_length=1, pattern="^https?://")]
+    """
+    Callback receiver URL (http:// or https://), 1 to 100 characters.
+    """
+
+
+class DeleteCallbackBody(ApiModel):
+    """
+    DeleteCallback request body. Each field must equal the value used when the configuration was created. Exactly one of Vhost and Domain; App must not be passed with Domain. Absent MessageType = delete the configurations of all message types for the Vhost/Domain/App.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    vhost: Annotated[StrictStr | MISSING, Field(alias="Vhost", min_length=1)] = MISSING
+    """
+    Domain space, as passed when the callback was created (see DescribeCallback). Pass exactly one of Vhost and Domain.
+    """
+    domain: Annotated[StrictStr | MISSING, Field(alias="Domain", min_length=1)] = MISSING
+    """
+    Push domain, as passed when the callback was created (see DescribeCallback). Pass exactly one of Vhost and Domain.
+    """
+    app: Annotated[
+        StrictStr | MISSING, Field(alias="App", max_length=30, min_length=1, pattern="^[A-Za-z0-9_.-]{1,30}$")
+    ] = MISSING
+    """
+    Application name, as passed when the callback was created (see DescribeCallback). 1 to 30 characters of letters, digits, `_`, `-` and `.`. Must not be passed with Domain.
+    """
+    message_type: Annotated[
+        Annotated[Literal["push", "push_end", "snapshot", "record", "audit_snapshot"] | str, KNOWN_VALUES] | MISSING,
+        Field(alias="MessageType"),
+    ] = MISSING
+    """
+    Message type, as passed when the callback was created; absent = all types. `push` stream push start; `push_end` stream push end; `snapshot` snapshot; `record` recording task status; `audit_snapshot` snapshot audit result.
+    """
+
+
+class DeleteCallbackParams(ApiModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    action: Annotated[Literal["DeleteCallback"], Field(alias="Action")]
+    """
+    The API name; for this API `DeleteCallback`.
+    """
+    version: Annotated[Literal["2023-01-01"], Field(alias="Version")]
+    """
+    The API version; for this API `2023-01-01`.
+    """
+
+
+class DeleteCallbackRes(ApiModel):
+    """
+    DeleteCallback response envelope.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    response_metadata: Annotated[ResponseMetadata, Field(alias="ResponseMetadata")]
+    """
+    Response metadata (request id, action, version, service, region).
+    """
+    result: Annotated[DeleteCallbackResResult | MISSING, Field(alias="Result")] = MISSING
+
+
+class DeleteCallbackResResult(ApiModel):
+    """
+    Unspecified (the operation has no specific return parameters).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+
+
+class DescribeCallbackBody(ApiModel):
+    """
+    DescribeCallback request body. Exactly one of Vhost and Domain; App must not be passed with Domain. Absent App = all applications; absent MessageType = all message types.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    vhost: Annotated[StrictStr | MISSING, Field(alias="Vhost", min_length=1)] = MISSING
+    """
+    Domain space (Vhost) whose callback configurations are queried. Pass exactly one of Vhost and Domain.
+    """
+    domain: Annotated[StrictStr | MISSING, Field(alias="Domain", min_length=1)] = MISSING
+    """
+    Push domain whose callback configurations are queried. Pass exactly one of Vhost and Domain.
+    """
+    app: Annotated[
+        StrictStr | MISSING, Field(alias="App", max_length=30, min_length=1, pattern="^[A-Za-z0-9_.-]{1,30}$")
+    ] = MISSING
+    """
+    Application name; absent = all applications. 1 to 30 characters of letters, digits, `_`, `-` and `.`. Must not be passed with Domain.
+    """
+    message_type: Annotated[
+        Annotated[Literal["push", "push_end", "snapshot", "record", "audit_snapshot"] | str, KNOWN_VALUES] | MISSING,
+        Field(alias="MessageType"),
+    ] = MISSING
+    """
+    Message type to query; absent = all types. `push` stream push start; `push_end` stream push end; `snapshot` snapshot; `record` recording; `audit_snapshot` snapshot audit.
+    """
+
+
+class DescribeCallbackParams(ApiModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    action: Annotated[Literal["DescribeCallback"], Field(alias="Action")]
+    """
+    The API name; for this API `DescribeCallback`.
+    """
+    version: Annotated[Literal["2023-01-01"], Field(alias="Version")]
+    """
+    The API version; for this API `2023-01-01`.
+    """
+
+
+class DescribeCallbackRes(ApiModel):
+    """
+    DescribeCallback response envelope.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    response_metadata: Annotated[ResponseMetadata, Field(alias="ResponseMetadata")]
+    """
+    Response metadata (request id, action, version, service, region).
+    """
+    result: Annotated[DescribeCallbackResResult | MISSING, Field(alias="Result")] = MISSING
+    """
+    The matching configurations; absent when ResponseMetadata.Error is present.
+    """
+
+
+class DescribeCallbackResResult(ApiModel):
+    """
+    DescribeCallback result.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    callback_list: Annotated[list[DescribeCallbackResResultCallbackListItem], Field(alias="CallbackList")]
+    """
+    The matching callback configurations.
+    """
+
+
+class DescribeCallbackResResultCallbackListItem(ApiModel):
+    """
+    One callback configuration.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    message_type: Annotated[
+        Annotated[Literal["push", "push_end", "snapshot", "record", "audit_snapshot"] | str, KNOWN_VALUES],
+        Field(alias="MessageType"),
+    ]
+    """
+    Message type: `push` stream push start; `push_end` stream push end; `snapshot` snapshot; `record` recording; `audit_snapshot` snapshot audit.
+    """
+    vhost: Annotated[StrictStr, Field(alias="Vhost")]
+    """
+    Domain space of the configuration.
+    """
+    domain: Annotated[StrictStr | MISSING, Field(alias="Domain")] = MISSING
+    """
+    Push domain of the configuration, when it was created by Domain (not in the Volcengine SDK models).
+    """
+    app: Annotated[StrictStr, Field(alias="App")]
+    """
+    Application name of the configuration.
+    """
+    transcode_callback: Annotated[
+        Annotated[Literal[0, 1] | int, KNOWN_VALUES], Field(alias="TranscodeCallback", ge=-2147483648, le=2147483647)
+    ]
+    """
+    Whether callbacks are also sent for transcoded streams (`0` no, `1` yes).
+    """
+    auth_enable: Annotated[StrictBool, Field(alias="AuthEnable")]
+    """
+    Whether callback messages are signed.
+    """
+    auth_key_primary: Annotated[StrictStr, Field(alias="AuthKeyPrimary")]
+    """
+    Callback signing key (returned in clear).
+    """
+    create_time: Annotated[StrictStr, Field(alias="CreateTime")]
+    """
+    Creation time in local time with offset, as formatted by the vendor (documented example `2021-01-02T15:04:05+8:00`, which is not RFC 3339).
+    """
+    create_time_utc: Annotated[StrictStr, Field(alias="CreateTimeUTC")]
+    """
+    Creation time, RFC 3339 in UTC (added to the model 2024-06).
+    """
+    callback_detail_list: Annotated[
+        list[DescribeCallbackResResultCallbackListItemCallbackDetailListItem] | MISSING,
+        Field(alias="CallbackDetailList"),
+    ] = MISSING
+    """
+    Callback receivers of the configuration.
+    """
+
+
+class DescribeCallbackResResultCallbackListItemCallbackDetailListItem(ApiModel):
+    """
+    One callback receiver of a described configuration.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    callback_type: Annotated[StrictStr | MISSING, Field(alias="CallbackType")] = MISSING
+    """
+    Callback type (`http` = HTTP or HTTPS URL).
+    """
+    url: Annotated[StrictStr | MISSING, Field(alias="URL")] = MISSING
+    """
+    Callback receiver URL.
+    """
+
+
+class Error(ApiModel):
+    """
+    Error detail of a failed call.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    code: Annotated[StrictStr, Field(alias="Code", min_length=1)]
+    """
+    Error code, e.g. `InvalidParam.DomainAndApp` (see x-error-codes).
+    """
+    code_n: Annotated[StrictInt | MISSING, Field(alias="CodeN")] = MISSING
+    """
+    Numeric error code; returned by some APIs/codes only (e.g. 100010 SignatureDoesNotMatch).
+    """
+    message: Annotated[StrictStr, Field(alias="Message")]
+    """
+    Error message.
+    """
+
+
+class ErrorResponse(ApiModel):
+    """
+    Error envelope (HTTP 4xx/5xx); there is no Result.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    response_metadata: Annotated[ErrorResponseMetadata, Field(alias="ResponseMetadata")]
+    """
+    Response metadata with the error.
+    """
+
+
+class ErrorResponseMetadata(ApiModel):
+    """
+    Metadata of an error response; Error is always present.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    request_id: Annotated[StrictStr, Field(alias="RequestId", min_length=1)]
+    """
+    Request id; the same value as the X-Request-Id response header set by the generated server.
+    """
+    action: Annotated[StrictStr, Field(alias="Action")]
+    """
+    The API name of the request.
+    """
+    version: Annotated[StrictStr, Field(alias="Version")]
+    """
+    The API version of the request.
+    """
+    service: Annotated[StrictStr, Field(alias="Service")]
+    """
+    Service name (`live`).
+    """
+    region: Annotated[StrictStr, Field(alias="Region")]
+    """
+    Region of the request.
+    """
+    error: Annotated[Error, Field(alias="Error")]
+    """
+    The error of the failed call.
+    """
+
+
+class ResponseMetadata(ApiModel):
+    """
+    Metadata of every response. In a 200 response, Error is normally absent; if present (CommonErr) the call failed.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    request_id: Annotated[StrictStr, Field(alias="RequestId", min_length=1)]
+    """
+    Request id; the same value as the X-Request-Id response header set by the generated server.
+    """
+    action: Annotated[StrictStr, Field(alias="Action")]
+    """
+    The API name of the request.
+    """
+    version: Annotated[StrictStr, Field(alias="Version")]
+    """
+    The API version of the request.
+    """
+    service: Annotated[StrictStr, Field(alias="Service")]
+    """
+    Service name (`live`).
+    """
+    region: Annotated[StrictStr, Field(alias="Region")]
+    """
+    Region of the request.
+    """
+    error: Annotated[Error | MISSING, Field(alias="Error")] = MISSING
+    """
+    Present only when the call failed (CommonErr inside an HTTP 200).
+    """
+
+
+class UpdateCallbackBody(ApiModel):
+    """
+    UpdateCallback request body. Exactly one of Vhost and Domain; App must not be passed with Domain; AuthKeyPrimary is required when AuthEnable is true. The configuration is replaced as a whole.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    message_type: Annotated[
+        Annotated[Literal["push", "push_end", "snapshot", "record", "audit_snapshot"] | str, KNOWN_VALUES],
+        Field(alias="MessageType"),
+    ]
+    """
+    Message type of the callback: `push` stream push start; `push_end` stream push end; `snapshot` snapshot; `record` recording task status; `audit_snapshot` snapshot audit result.
+    """
+    vhost: Annotated[StrictStr | MISSING, Field(alias="Vhost", min_length=1)] = MISSING
+    """
+    Domain space (Vhost) the stream domains belong to (see ListDomainDetail or the console's domain page). Pass exactly one of Vhost and Domain.
+    """
+    domain: Annotated[StrictStr | MISSING, Field(alias="Domain", min_length=1)] = MISSING
+    """
+    Push domain used by the streams. Pass exactly one of Vhost and Domain; App must not be passed with Domain.
+    """
+    app: Annotated[
+        StrictStr | MISSING, Field(alias="App", max_length=30, min_length=1, pattern="^[A-Za-z0-9_.-]{1,30}$")
+    ] = MISSING
+    """
+    Application name (the AppName of the stream URL); absent = all applications. 1 to 30 characters of letters, digits, `_`, `-` and `.`. Must not be passed with Domain.
+    """
+    transcode_callback: Annotated[
+        Annotated[Literal[0, 1] | int, KNOWN_VALUES], Field(alias="TranscodeCallback", ge=-2147483648, le=2147483647)
+    ] = 0
+    """
+    Whether callbacks are also sent for transcoded streams: `0` no (default), `1` yes. Only effective for the push and push_end message types.
+    """
+    callback_detail_list: Annotated[list[CallbackDetail], Field(alias="CallbackDetailList", min_length=1)]
+    """
+    Callback receivers (full replacement on update). At least one.
+    """
+    auth_enable: Annotated[StrictBool, Field(alias="AuthEnable")] = False
+    """
+    Whether callback messages are signed (`sign`/`t`, see the VolcengineCallback webhook). Default false.
+    """
+    auth_key_primary: Annotated[StrictStr | MISSING, Field(alias="AuthKeyPrimary", min_length=1)] = MISSING
+    """
+    Callback signing key. Required when AuthEnable is true.
+    """
+
+
+class UpdateCallbackParams(ApiModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    action: Annotated[Literal["UpdateCallback"], Field(alias="Action")]
+    """
+    The API name; for this API `UpdateCallback`.
+    """
+    version: Annotated[Literal["2023-01-01"], Field(alias="Version")]
+    """
+    The API version; for this API `2023-01-01`.
+    """
 
 
 class UpdateCallbackRes(ApiModel):
@@ -237,3 +664,73 @@ VolcengineCallbackPayload = TypeAliasType(
 """
 A Volcengine Live callback message: flat (2023 CN doc) or enveloped `{code, message, data}` (vendor example shape). Told apart by the top-level `event_type` (flat) vs `data` (enveloped).
 """
+
+
+# Rules the field types cannot express (cross-field, formats, JSON in strings, unique items).
+from .._runtime.model import ModelRules, RequiredIf  # noqa: E402
+
+DeleteCallbackBody.__streamspec_rules__ = ModelRules(
+    exactly_one=(
+        (
+            (
+                "Vhost",
+                "Domain",
+            ),
+            None,
+        ),
+    ),
+    not_together=(
+        (
+            (
+                "Domain",
+                "App",
+            ),
+            "InvalidParam.DomainAndApp",
+        ),
+    ),
+)
+DescribeCallbackBody.__streamspec_rules__ = ModelRules(
+    exactly_one=(
+        (
+            (
+                "Vhost",
+                "Domain",
+            ),
+            None,
+        ),
+    ),
+    not_together=(
+        (
+            (
+                "Domain",
+                "App",
+            ),
+            "InvalidParam.DomainAndApp",
+        ),
+    ),
+)
+DescribeCallbackResResultCallbackListItem.__streamspec_rules__ = ModelRules(
+    formats=(("CreateTimeUTC", "date-time", False),), exact_ints=("TranscodeCallback",)
+)
+UpdateCallbackBody.__streamspec_rules__ = ModelRules(
+    exactly_one=(
+        (
+            (
+                "Vhost",
+                "Domain",
+            ),
+            None,
+        ),
+    ),
+    not_together=(
+        (
+            (
+                "Domain",
+                "App",
+            ),
+            "InvalidParam.DomainAndApp",
+        ),
+    ),
+    required_if=(RequiredIf("AuthEnable", True, ("AuthKeyPrimary",), None),),
+    exact_ints=("TranscodeCallback",),
+)
