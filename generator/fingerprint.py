@@ -13,6 +13,7 @@ _GENERATION_MODULES = (
     "errors",
     "ir",
     "loader",
+    "model_layout",
     "models",
     "packaging",
     "parser",
@@ -23,6 +24,9 @@ _GENERATION_MODULES = (
     "versions",
 )
 """The generator's modules whose code shapes a package's content (the CLI, writer, emulator and others do not)."""
+NOT_SHAPING = frozenset({"answers", "cache", "fingerprint", "jobs"})
+"""Modules the generation imports whose code leaves what it writes as it is: how it caches and runs, and the types
+of the contract hooks that profiles declare."""
 
 
 def generator_fingerprint(profile: str, *, with_tests: bool = False) -> str:

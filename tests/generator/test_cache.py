@@ -307,3 +307,20 @@ def test_the_test_writer_is_in_the_fingerprint_of_packages_with_tests() -> None:
 
     assert "package_tests" not in _GENERATION_MODULES
     assert generator_fingerprint("plain", with_tests=True) != generator_fingerprint("plain")
+
+
+def test_every_module_generation_runs_is_in_the_fingerprint_or_said_not_to_shape_packages() -> None:
+    """A module the pipeline imports whose code is not in the fingerprint would leave stale packages (and cached
+    output) looking fresh after it changes."""
+    from generator.fingerprint import _GENERATION_MODULES, NOT_SHAPING
+
+    listed = subprocess.run(
+        [sys.executable, "-c", "import sys, generator.pipeline; print(*sorted(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    imported = {name.split(".")[1] for name in listed if name.startswith("generator.")}
+    folders = {"profiles", "runtime"}  # fingerprinted whole (a profile's own folder, the core runtime)
+    assert imported - folders - NOT_SHAPING == set(_GENERATION_MODULES) & imported
+    assert not set(_GENERATION_MODULES) & NOT_SHAPING
