@@ -64,15 +64,14 @@ package's own server (docs/packages.md); `tests/packaging/test_install.py` insta
 true."""
 
 
-def requirements(package: str, files: Mapping[str, bytes]) -> tuple[list[str], dict[str, list[str]]]:
-    """(dependencies, extras) of the package whose Python files are `files`; raises GenerationError for an import
-    `REQUIREMENTS` does not know (a generator bug: the package would not install what it needs)."""
+def requirements(package: str, imports: Mapping[str, Iterable[str]]) -> tuple[list[str], dict[str, list[str]]]:
+    """(dependencies, extras) of the package whose Python files import the third-party modules `imports` (by file,
+    `third_party_imports`); raises GenerationError for an import `REQUIREMENTS` does not know (a generator bug: the
+    package would not install what it needs)."""
     needed: dict[str, Requirement] = {}
     unknown: set[str] = set()
-    for name, data in files.items():
-        if not name.endswith(".py"):
-            continue
-        for module in _third_party(_import_statements(data.decode("utf-8"))):
+    for modules in imports.values():
+        for module in modules:
             if module in REQUIREMENTS:
                 needed[module] = REQUIREMENTS[module]
             else:
@@ -121,6 +120,11 @@ def _import_statements(source: str) -> ast.Module:
     return ast.parse(source)
 
 
+def third_party_imports(source: str) -> tuple[str, ...]:
+    """The top-level modules outside the standard library that a module's absolute imports name."""
+    return tuple(sorted(set(_third_party(_import_statements(source)))))
+
+
 def _third_party(tree: ast.Module) -> Iterable[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -135,11 +139,11 @@ def _third_party(tree: ast.Module) -> Iterable[str]:
                 yield top
 
 
-def pyproject(api: Api, files: Mapping[str, bytes]) -> bytes:
-    """The package's `pyproject.toml`."""
+def pyproject(api: Api, imports: Mapping[str, Iterable[str]]) -> bytes:
+    """The package's `pyproject.toml`, for Python files importing the third-party modules `imports` (by file)."""
     from generator.render import environment, header
 
-    dependencies, extras = requirements(api.package, files)
+    dependencies, extras = requirements(api.package, imports)
     text = (
         environment()
         .get_template("pyproject.toml.jinja")

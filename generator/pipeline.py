@@ -30,7 +30,7 @@ from generator.models import (
     run_chunks,
     with_copies,
 )
-from generator.packaging import PYPROJECT, pyproject
+from generator.packaging import PYPROJECT, pyproject, third_party_imports
 from generator.parser import parse_api
 from generator.profiles import PROFILES
 from generator.render import header, render
@@ -40,6 +40,7 @@ from generator.versions import NO_PREVIOUS, NO_REQUEST, Comparison, Previous, Re
 
 if TYPE_CHECKING:
     from generator.diff.engine import Parse
+    from generator.diff.python_api import Surface
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def build_packages(
             except Exception as exc:
                 failures[i] = exc
         # ruff formats (in its own processes) while the validator finishes; its work is thrown away if that fails.
-        formatting: Future[tuple[dict[str, str], dict[str, list[tuple[int, str]]]]] | None = None
+        formatting: Future[dict[str, Formatted]] | None = None
         if not failures and not problems and len(drafts) == len(specs):
             names = {api.package: display_path(spec.path) for (api, *_), spec in zip(drafts, specs, strict=True)}
             all_files = {f"{api.package}/{n}": t for api, _, files, _, _ in drafts for n, t in files.items()}
@@ -170,22 +171,24 @@ def build_packages(
         raise GenerationError(problems)
     if formatting is None:  # pragma: no cover - formatting started whenever nothing had failed
         raise AssertionError("nothing failed, yet nothing was formatted")
-    formatted, imports = formatting.result()
+    formatted = formatting.result()
     packages = []
     for i, ((api, model_count, files, document_json, warned), spec) in enumerate(zip(drafts, specs, strict=True)):
-        generated = {name: formatted[f"{api.package}/{name}"] for name in files}
+        ours = {name: formatted[f"{api.package}/{name}"] for name in files}
         # as seen from the package: `from .._runtime import x` in `models/_a.py` is `from ._runtime import x`
         imported = [
             (level - name.count("/") if level else 0, module)
-            for name in files
-            for level, module in imports[f"{api.package}/{name}"]
+            for name, f in ours.items()
+            for level, module in f.relative
         ]
         runtime = runtime_files(PROFILES[api.profile], api, imported, store)
-        out = {name: text.encode() for name, text in {**generated, **runtime}.items()}
+        out = {name: text.encode() for name, text in {**{n: f.text for n, f in ours.items()}, **runtime}.items()}
         out["py.typed"] = b""
         out["openapi.json"] = document_json.encode()
+        third_party = {name: f.third_party for name, f in ours.items()}
+        third_party |= {name: third_party_imports(text) for name, text in runtime.items() if name.endswith(".py")}
         try:
-            out[PYPROJECT] = pyproject(api, out)
+            out[PYPROJECT] = pyproject(api, third_party)
             done, release_files = release(
                 spec,
                 api,
@@ -211,27 +214,31 @@ def build_packages(
 
 
 def _parser(store: Cache, spec: LoadedSpec, parsed: tuple[Api, SchemaRegistry], served: str) -> Parse:
-    """`parse_api` for the version diff, which compares the previous package's spec (its `openapi.json`) with `spec`:
-    `spec` is parsed already, and the previous spec was parsed by the run that generated the previous package (its
-    IR is cached by the text served, which is that `openapi.json`). This run's IR is cached the same way for the next.
+    """What the version diff reads of each side's IR (`python_api.surface`), which compares the previous package's
+    spec (its `openapi.json`) with `spec`: `spec` is parsed already, and the previous spec was parsed by the run that
+    generated the previous package (its surface is cached by the text served, which is that `openapi.json`). This
+    run's is cached the same way for the next.
 
-    The IR is pickled (the cache, like `.pyc` files, is trusted as the user's own). An IR depends on the document
+    The surface is pickled (the cache, like `.pyc` files, is trusted as the user's own). It depends on the document
     only, through the generator's code, which is in every cache key: a cached one is what parsing would give.
     """
+    from generator.diff.python_api import surface
+
+    own = surface(parsed)
     key = content_key(served.encode("utf-8"))
     if store.enabled and not store.has("ir", key):
-        store.put("ir", key, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+        store.put("ir", key, pickle.dumps(own, protocol=pickle.HIGHEST_PROTOCOL))
 
-    def parse(side: LoadedSpec) -> tuple[Api, SchemaRegistry]:
+    def parse(side: LoadedSpec) -> Surface:
         if side is spec:
-            return parsed
+            return own
         cached = store.get("ir", content_key(side.raw))
         if isinstance(cached, bytes):
             with contextlib.suppress(Exception):  # unreadable: parsed instead
-                api, registry = pickle.loads(cached)
-                if isinstance(api, Api) and isinstance(registry, SchemaRegistry):
-                    return api, registry
-        return parse_api(side)
+                api, schemas = pickle.loads(cached)
+                if isinstance(api, Api) and isinstance(schemas, dict):
+                    return api, schemas
+        return surface(parse_api(side))
 
     return parse
 
@@ -407,12 +414,21 @@ PROJECT_RULES = "E,F,W,I,UP,B,SIM,RUF"
 """The ruff rules of this project's configuration (pyproject.toml), which generated code passes."""
 
 
-def _ruff(
-    files: dict[str, str], specs: dict[str, str], store: Cache | None = None
-) -> tuple[dict[str, str], dict[str, list[tuple[int, str]]]]:
+@dataclass(frozen=True)
+class Formatted:
+    """A Python file as ruff left it, with what it imports: read once, and cached with it."""
+
+    text: str
+    relative: tuple[tuple[int, str], ...]
+    """(level, module) of each relative import statement, as ruff reports them (`_relative_imports`)."""
+    third_party: tuple[str, ...]
+    """The third-party modules it imports (`packaging.third_party_imports`), for the package's requirements."""
+
+
+def _ruff(files: dict[str, str], specs: dict[str, str], store: Cache | None = None) -> dict[str, Formatted]:
     """Format and lint-fix the Python files with ruff, isolated from any project configuration (determinism); with
-    them, the relative imports of each formatted file as (level, module), which ruff reports as it parses them
-    (cheaper than parsing megabytes of generated code again here).
+    them, what each formatted file imports: the relative imports as ruff reports them as it parses them (cheaper
+    than parsing megabytes of generated code again here), the third-party ones from the file's head.
 
     ruff treats each file on its own, except that an import is first-party where a folder of its name is beside the
     packages: a file's result is cached by its path, its text and the packages' names, and ruff runs on the others
@@ -422,7 +438,7 @@ def _ruff(
     """
     packages = sorted({name.split("/", 1)[0] for name in files})
     keys = {name: content_key(name, "\0".join(packages), text) for name, text in files.items()}
-    done: dict[str, tuple[str, list[tuple[int, str]]]] = {}
+    done: dict[str, Formatted] = {}
     for name in files:
         cached = _cached_ruff(store.get("ruff", keys[name]) if store is not None else None)
         if cached is not None:
@@ -431,16 +447,19 @@ def _ruff(
     if todo:
         formatted, imports = _run_ruff_steps(todo, packages, specs)
         for name in todo:
-            done[name] = (formatted[name], imports[name])
+            text = formatted[name]
+            done[name] = Formatted(text, tuple(imports[name]), third_party_imports(text))
             if store is not None:
-                store.put("ruff", keys[name], (formatted[name], tuple(imports[name])))
-    return {name: done[name][0] for name in files}, {name: done[name][1] for name in files}
+                store.put("ruff", keys[name], (text, done[name].relative, done[name].third_party))
+    return {name: done[name] for name in files}
 
 
-def _cached_ruff(value: Any) -> tuple[str, list[tuple[int, str]]] | None:
+def _cached_ruff(value: Any) -> Formatted | None:
     try:
-        text, imports = value
-        return str(text), [(int(level), str(module)) for level, module in imports]
+        text, relative, third_party = value
+        return Formatted(
+            str(text), tuple((int(level), str(module)) for level, module in relative), tuple(map(str, third_party))
+        )
     except (TypeError, ValueError):
         return None
 

@@ -239,9 +239,8 @@ def _compare(
     previous_spec: bytes | None, spec: LoadedSpec, folder: Path, parse: Parse | None
 ) -> Report | _Unknown | None:
     """The diff from the previous package's spec to `spec`; None when the documents are equal."""
-    from generator.diff.engine import diff_specs
+    from generator.diff.engine import diff_specs, parse_surface
     from generator.loader import LoadedSpec
-    from generator.parser import parse_api
 
     if previous_spec is None:
         return _UNKNOWN
@@ -253,7 +252,7 @@ def _compare(
         return _UNKNOWN
     if document == spec.document:
         return None
-    return diff_specs(LoadedSpec(folder / SPEC_FILE, previous_spec, document), spec, parse=parse or parse_api)
+    return diff_specs(LoadedSpec(folder / SPEC_FILE, previous_spec, document), spec, parse=parse or parse_surface)
 
 
 def _previous_version(source: bytes, folder: Path) -> Version:

@@ -7,17 +7,20 @@ from dataclasses import dataclass, replace
 
 from generator.diff.compare import compare
 from generator.diff.model import Change, Finding, level_rank
-from generator.diff.python_api import python_changes
+from generator.diff.python_api import Surface, python_changes, surface
 from generator.diff.rules import judge
 from generator.diff.severity import Override, apply_overrides
 from generator.errors import GenerationError
-from generator.ir import Api
 from generator.loader import LoadedSpec
 from generator.parser import parse_api
-from generator.schemas import SchemaRegistry
 
-Parse = Callable[[LoadedSpec], tuple[Api, SchemaRegistry]]
-"""What turns a side of the diff into its IR: `parse_api`, or a caller's that knows a side already."""
+Parse = Callable[[LoadedSpec], Surface]
+"""What turns a side of the diff into what the Python API diff reads of its IR (`surface`): `parse_surface`, or a
+caller's that knows a side already."""
+
+
+def parse_surface(spec: LoadedSpec) -> Surface:
+    return surface(parse_api(spec))
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ def diff_specs(
     revision: LoadedSpec,
     overrides: Mapping[str, Override] | None = None,
     *,
-    parse: Parse = parse_api,
+    parse: Parse = parse_surface,
 ) -> Report:
     """Everything that changed from `base` to `revision`, judged. `parse` gives each side's IR (`parse_api`'s)."""
     changes = [*compare(base, revision), *_python_changes(base, revision, parse)]

@@ -11,7 +11,7 @@ by class name; fields by wire name.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from generator.diff.model import Change
@@ -25,11 +25,21 @@ _TYPING_KEYWORDS = frozenset(
 """The keywords that shape a field's Python type (bounds, patterns and defaults are checked, not typed)."""
 
 
-def python_changes(base: tuple[Api, SchemaRegistry], revision: tuple[Api, SchemaRegistry]) -> Iterator[Change]:
+Surface = tuple[Api, Mapping[str, Any]]
+"""What this module reads of a side: its IR's API and the registry's converted schemas (`surface`)."""
+
+
+def surface(parsed: tuple[Api, SchemaRegistry]) -> Surface:
+    """The part of `parse_api`'s result that the Python API diff reads: small to keep for the next diff."""
+    api, registry = parsed
+    return api, registry.schemas
+
+
+def python_changes(base: Surface, revision: Surface) -> Iterator[Change]:
     """Every change to the generated package's methods, models and exceptions."""
-    (b_api, b_registry), (r_api, r_registry) = base, revision
+    (b_api, b_models), (r_api, r_models) = base, revision
     yield from _methods(b_api, r_api)
-    yield from _models(b_registry, r_registry)
+    yield from _models(b_models, r_models)
     b_errors, r_errors = _exceptions(b_api), _exceptions(r_api)
     for name in sorted(r_errors - b_errors):
         yield Change("python-exception-added", "python", "", None, None, name)
@@ -125,8 +135,7 @@ def _fields(schema: dict[str, Any]) -> dict[str, Any]:
     return fields if isinstance(fields, dict) else {}
 
 
-def _models(base: SchemaRegistry, revision: SchemaRegistry) -> Iterator[Change]:
-    b_models, r_models = base.schemas, revision.schemas
+def _models(b_models: Mapping[str, Any], r_models: Mapping[str, Any]) -> Iterator[Change]:
     for model in sorted(r_models.keys() - b_models.keys()):
         yield Change("python-model-added", "python", "", None, None, f"models.{model}")
     for model in sorted(b_models.keys() - r_models.keys()):
