@@ -8,6 +8,7 @@ redactor (`generator.redact`).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -155,6 +156,7 @@ def _watch(args: argparse.Namespace) -> int:
             seen = _stats(specs)
             with Progress("generate") as progress:
                 _generate(args, progress)
+            _between_runs(args, specs)
             where = "the specs folder" if not args.specs else f"{len(specs)} spec(s)"
             print(f"watching {where} for changes; Ctrl-C to stop", flush=True)
             while not stop.asked:
@@ -175,6 +177,7 @@ def _watch(args: argparse.Namespace) -> int:
                     traceback.print_exc()
                     print("error: the run failed (above); nothing was written; still watching", file=sys.stderr)
                 sys.stdout.flush()
+                _between_runs(args, specs)
         status = 0
     except KeyboardInterrupt:
         status = 130
@@ -184,6 +187,20 @@ def _watch(args: argparse.Namespace) -> int:
                 signal.signal(signum, handler)
     print("stopped watching", flush=True)
     return status
+
+
+def _between_runs(args: argparse.Namespace, specs: Sequence[Path]) -> None:
+    """While `--watch` waits: collect what cycles the run left (it ran with the collector paused), and read each
+    package's spec as written, which the next run's version diff starts from."""
+    import gc
+
+    from generator.loader import package_name
+    from generator.versions import SPEC_FILE, expect_previous
+
+    gc.collect()
+    for spec in specs:
+        with contextlib.suppress(OSError):
+            expect_previous((Path(args.output) / package_name(spec) / SPEC_FILE).read_bytes())
 
 
 class _Stop:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from functools import lru_cache
 
 from generator.schemas import snake_name
 
@@ -35,12 +37,14 @@ _STRINGS_AND_COMMENTS = re.compile(
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 
-def names_used(code: str) -> set[str]:
-    """The identifiers `code` uses outside strings and comments: the models a definition names, among others."""
-    return set(_IDENTIFIER.findall(_STRINGS_AND_COMMENTS.sub(" ", code)))
+@lru_cache(maxsize=1 << 15)
+def names_used(code: str) -> frozenset[str]:
+    """The identifiers `code` uses outside strings and comments: the models a definition names, among others.
+    (Kept per definition: a long-lived process regenerates mostly the same ones.)"""
+    return frozenset(_IDENTIFIER.findall(_STRINGS_AND_COMMENTS.sub(" ", code)))
 
 
-def modules(order: Sequence[str], uses: Mapping[str, set[str]]) -> list[tuple[str, list[str]]]:
+def modules(order: Sequence[str], uses: Mapping[str, AbstractSet[str]]) -> list[tuple[str, list[str]]]:
     """The modules (name, the models it holds in `order`'s order), each after those it imports from; `uses` gives
     the other models each model names."""
     position = {name: i for i, name in enumerate(order)}
@@ -67,7 +71,7 @@ def _cut(name: str) -> bool:
     return int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) % MODULE_GROUPS == 0
 
 
-def _groups(names: Sequence[str], uses: Mapping[str, set[str]]) -> list[list[str]]:
+def _groups(names: Sequence[str], uses: Mapping[str, AbstractSet[str]]) -> list[list[str]]:
     """The strongly connected groups of the models, each sorted, every group after the groups it names (Tarjan's
     algorithm, walked without recursion: a spec's references can be deep)."""
     index: dict[str, int] = {}

@@ -18,7 +18,7 @@ from ruff import find_ruff_bin
 from generator.cache import Cache, content_key, open_cache, text_files, value_key
 from generator.errors import GenerationError, Problem, display_path
 from generator.ir import Api
-from generator.jobs import Submit, run_now, workers
+from generator.jobs import Submit, collector_paused, run_now, workers
 from generator.loader import LoadedSpec, indented_json, load_spec, package_name, validate_document
 from generator.models import (
     JOB_SCHEMAS,
@@ -70,6 +70,7 @@ def build_package(
     return build_packages([spec_path], lenient=lenient, previous={name: previous}, requests={name: request})[0]
 
 
+@collector_paused()
 def build_packages(
     spec_paths: Sequence[Path],
     *,
@@ -228,11 +229,17 @@ def _parser(store: Cache, spec: LoadedSpec, parsed: tuple[Api, SchemaRegistry], 
     key = content_key(served.encode("utf-8"))
     if store.enabled and not store.has("ir", key):
         store.put("ir", key, pickle.dumps(own, protocol=pickle.HIGHEST_PROTOCOL))
+    _SURFACES[key] = own  # a long-lived process's next run (`generate --watch`) compares with it, unpickled
+    while len(_SURFACES) > _SURFACES_KEPT:
+        del _SURFACES[next(iter(_SURFACES))]
 
     def parse(side: LoadedSpec) -> Surface:
         if side is spec:
             return own
-        cached = store.get("ir", content_key(side.raw))
+        side_key = content_key(side.raw)
+        if side_key in _SURFACES:
+            return _SURFACES[side_key]
+        cached = store.get("ir", side_key)
         if isinstance(cached, bytes):
             with contextlib.suppress(Exception):  # unreadable: parsed instead
                 api, schemas = pickle.loads(cached)
@@ -241,6 +248,11 @@ def _parser(store: Cache, spec: LoadedSpec, parsed: tuple[Api, SchemaRegistry], 
         return surface(parse_api(side))
 
     return parse
+
+
+_SURFACES: dict[str, Surface] = {}
+"""The diff's surfaces of the specs this process generated last, by their key in the cache (read-only)."""
+_SURFACES_KEPT = 8
 
 
 def _within(problem: Problem, others: Sequence[Problem]) -> bool:

@@ -22,7 +22,7 @@ import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from generator.errors import GenerationError, Problem
 
@@ -244,15 +244,37 @@ def _compare(
 
     if previous_spec is None:
         return _UNKNOWN
-    try:
-        document = json.loads(previous_spec)
-    except ValueError:
-        return _UNKNOWN
-    if not isinstance(document, dict):
+    document = _previous_document(previous_spec)
+    if document is None:
         return _UNKNOWN
     if document == spec.document:
         return None
     return diff_specs(LoadedSpec(folder / SPEC_FILE, previous_spec, document), spec, parse=parse or parse_surface)
+
+
+def _previous_document(previous_spec: bytes) -> dict[str, Any] | None:
+    """The previous package's spec as a document (None: not one), read once per content in this process."""
+    key = hashlib.sha256(previous_spec).digest()
+    if key not in _DOCUMENTS:
+        try:
+            document = json.loads(previous_spec)
+        except ValueError:
+            document = None
+        _DOCUMENTS[key] = document if isinstance(document, dict) else None
+        while len(_DOCUMENTS) > _DOCUMENTS_KEPT:
+            del _DOCUMENTS[next(iter(_DOCUMENTS))]
+    return _DOCUMENTS[key]
+
+
+def expect_previous(previous_spec: bytes) -> None:
+    """Read the spec of a package just written (its `openapi.json`) ahead of the next release's diff, which starts
+    from it: `generate --watch` calls this while it waits for the next edit. The diff only reads the document."""
+    _previous_document(previous_spec)
+
+
+_DOCUMENTS: dict[bytes, dict[str, Any] | None] = {}
+"""Previous specs' documents by the digest of their text, the latest `_DOCUMENTS_KEPT`."""
+_DOCUMENTS_KEPT = 8
 
 
 def _previous_version(source: bytes, folder: Path) -> Version:

@@ -3,6 +3,7 @@ warm-up run once per worker, and the same results in this process on a single co
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from pathlib import Path
@@ -102,3 +103,31 @@ def test_a_kept_worker_that_dies_fails_its_scope_and_the_next_gets_new_workers(m
             submit(die)()
         with jobs.workers() as submit:
             assert submit(where_and_whether_warm, 4)()[0] == 8
+
+
+def collecting() -> bool:
+    return gc.isenabled()
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_the_collector_is_paused_for_the_caller_and_on_for_jobs(count: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A generation runs with Python's cycle collector paused; jobs run with it on, in a worker forked meanwhile or
+    in this process, and the caller's pause holds after a job run here."""
+    monkeypatch.setattr(jobs, "cores", lambda: count)
+    assert gc.isenabled()
+    with jobs.collector_paused():
+        assert not gc.isenabled()
+        with jobs.workers() as submit:
+            assert submit(collecting)() is True
+        assert not gc.isenabled()
+        with jobs.collector_paused():  # nested: still off after
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with jobs.collector_paused():
+            pass
+        assert not gc.isenabled()  # left as it was
+    finally:
+        gc.enable()

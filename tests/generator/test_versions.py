@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import versions
 from generator.cli import main
 from generator.errors import GenerationError
 from generator.pipeline import build_package
@@ -231,3 +232,22 @@ def test_version_arithmetic() -> None:
     assert Version.parse("01.2.3") is None and Version.parse("1.2") is None
     assert Version(1, 10, 0) > Version(1, 9, 9)
     assert not ReleaseRequest() and ReleaseRequest(bump="patch")
+
+
+def test_a_previous_spec_is_read_once_per_content_and_the_latest_are_kept() -> None:
+    """`generate --watch` reads the spec it just wrote while it waits (`expect_previous`); the next diff then finds
+    it read. A text that is no JSON object is no document, and only the latest few are kept."""
+    text = b'{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}'
+    versions.expect_previous(text)
+    assert versions._previous_document(text) is versions._previous_document(text)
+    assert versions._previous_document(text) == {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+    }
+    assert versions._previous_document(b"[1, 2]") is None
+    assert versions._previous_document(b"{not json") is None
+    for n in range(versions._DOCUMENTS_KEPT + 1):
+        versions._previous_document(b'{"n": %d}' % n)
+    assert len(versions._DOCUMENTS) == versions._DOCUMENTS_KEPT
+    assert versions._previous_document(b'{"n": 0}') == {"n": 0}  # read again
