@@ -148,6 +148,7 @@ def _start_worker(parent: int, warm_up: Callable[[], None] | None, kept: bool) -
     die_with_parent(parent)
     if warm_up is not None:
         warm_up()
+        gc.freeze()  # what the imports and the warm-up made lives as long as the worker: not walked by every collection
 
 
 def die_with_parent(parent: int) -> None:
