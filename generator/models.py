@@ -780,7 +780,7 @@ def _problem(spec: str, message: str) -> GenerationError:
     return GenerationError([Problem(spec, "/components/schemas", "models.generator", message)])
 
 
-def render_rules(rules: dict[str, ModelRules], depth: int = 0) -> str:
+def render_rules(rules: dict[str, ModelRules], *, depth: int) -> str:
     """Python statements that attach each model's rules to its class, in a module `depth` folders below the
     package."""
     if not rules:
