@@ -192,6 +192,7 @@ class SchemaRegistry:
                 name += "Schema"
             taken[name] = raw
             self._component_names[raw] = name
+        self._component_classes = set(taken)
         for raw in components:
             self._define(self._component_names[raw], components[raw], pointer("components", "schemas", raw))
 
@@ -209,7 +210,7 @@ class SchemaRegistry:
 
     def _free(self, name: str) -> str:
         base, n = name, 2
-        while name in self.schemas or name in self._component_names.values() or name in self._pending:
+        while name in self.schemas or name in self._component_classes or name in self._pending:
             name = f"{base}{n}"
             n += 1
         return name
