@@ -1,8 +1,8 @@
 """A cache of generation's costly steps, keyed by content, so that regenerating after an edit redoes only what the edit
 changed: model chunks (by the schemas datamodel-code-generator is given), ruff's output (by each file's text),
 validation and the parsed document (by the spec's bytes), the rendered templates (by the IR, `value_key`), the
-runtime modules a package carries (by those its code imports) and the IR of each spec generated (by the text of the
-`openapi.json` it made: the next run's version diff compares with it).
+runtime modules a package carries (by those its code imports) and what the version diff reads of the IR of each spec
+generated (by the text of the `openapi.json` it made: the next run's version diff compares with it).
 
 Every key also holds a fingerprint of the generator itself: the source of every module and template under
 `generator/`, and the versions of Python and of every tool whose output it keeps (datamodel-code-generator, ruff,
@@ -33,7 +33,7 @@ import tempfile
 import time
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 CACHE_DIR_ENV = "STREAMSPEC_CACHE_DIR"
 SWITCH_ENV = "STREAMSPEC_CACHE"
@@ -193,6 +193,24 @@ class Cache:
             with contextlib.suppress(OSError):
                 os.unlink(path)
             total -= size
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Recent(dict[K, V]):
+    """What a long-lived process (`generate --watch`) made last, by key, kept in memory for its next run: beyond
+    `kept` entries, the oldest go."""
+
+    def __init__(self, kept: int) -> None:
+        super().__init__()
+        self.kept = kept
+
+    def __setitem__(self, key: K, value: V) -> None:
+        super().__setitem__(key, value)
+        while len(self) > self.kept:
+            del self[next(iter(self))]
 
 
 def _limit_mb() -> float:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ruff import find_ruff_bin
 
-from generator.cache import Cache, content_key, open_cache, text_files, value_key
+from generator.cache import Cache, Recent, content_key, open_cache, text_files, value_key
 from generator.errors import GenerationError, Problem, display_path
 from generator.ir import Api
 from generator.jobs import Submit, collector_paused, run_now, workers
@@ -230,8 +230,6 @@ def _parser(store: Cache, spec: LoadedSpec, parsed: tuple[Api, SchemaRegistry], 
     if store.enabled and not store.has("ir", key):
         store.put("ir", key, pickle.dumps(own, protocol=pickle.HIGHEST_PROTOCOL))
     _SURFACES[key] = own  # a long-lived process's next run (`generate --watch`) compares with it, unpickled
-    while len(_SURFACES) > _SURFACES_KEPT:
-        del _SURFACES[next(iter(_SURFACES))]
 
     def parse(side: LoadedSpec) -> Surface:
         if side is spec:
@@ -250,9 +248,8 @@ def _parser(store: Cache, spec: LoadedSpec, parsed: tuple[Api, SchemaRegistry], 
     return parse
 
 
-_SURFACES: dict[str, Surface] = {}
+_SURFACES: Recent[str, Surface] = Recent(8)
 """The diff's surfaces of the specs this process generated last, by their key in the cache (read-only)."""
-_SURFACES_KEPT = 8
 
 
 def _within(problem: Problem, others: Sequence[Problem]) -> bool:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from generator.cache import Recent
 from generator.errors import GenerationError, Problem
 
 if TYPE_CHECKING:
@@ -156,7 +157,7 @@ class Comparison:
     """The diff from the spec of the package a generation replaces (its `openapi.json`) to the new spec, worked out
     once, by whoever asks first: `release` when the code changed, or the pipeline ahead of it, while worker
     processes generate the models and this process would wait (the diff needs the two specs only). `parse` gives
-    the IR of each spec the diff compares (default: `parse_api`)."""
+    what the diff reads of each spec's IR (default: `parse_surface`, which parses it)."""
 
     def __init__(self, replaced: Previous, spec: LoadedSpec, folder: Path, parse: Parse | None = None) -> None:
         self._previous_spec = replaced.files.get(SPEC_FILE) if VERSION_FILE in replaced.files else None
@@ -261,8 +262,6 @@ def _previous_document(previous_spec: bytes) -> dict[str, Any] | None:
         except ValueError:
             document = None
         _DOCUMENTS[key] = document if isinstance(document, dict) else None
-        while len(_DOCUMENTS) > _DOCUMENTS_KEPT:
-            del _DOCUMENTS[next(iter(_DOCUMENTS))]
     return _DOCUMENTS[key]
 
 
@@ -272,9 +271,8 @@ def expect_previous(previous_spec: bytes) -> None:
     _previous_document(previous_spec)
 
 
-_DOCUMENTS: dict[bytes, dict[str, Any] | None] = {}
-"""Previous specs' documents by the digest of their text, the latest `_DOCUMENTS_KEPT`."""
-_DOCUMENTS_KEPT = 8
+_DOCUMENTS: Recent[bytes, dict[str, Any] | None] = Recent(8)
+"""Previous specs' documents by the digest of their text, the latest few."""
 
 
 def _previous_version(source: bytes, folder: Path) -> Version:

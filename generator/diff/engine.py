@@ -49,7 +49,8 @@ def diff_specs(
     *,
     parse: Parse = parse_surface,
 ) -> Report:
-    """Everything that changed from `base` to `revision`, judged. `parse` gives each side's IR (`parse_api`'s)."""
+    """Everything that changed from `base` to `revision`, judged. `parse` gives what the Python API diff reads of each
+    side's IR (`parse_surface`)."""
     changes = [*compare(base, revision), *_python_changes(base, revision, parse)]
     # one schema reached twice in one operation (two media types of one body) makes one finding, not two
     findings, ignored = apply_overrides(dict.fromkeys(judge(changes)), overrides or {})

@@ -247,7 +247,7 @@ def test_a_previous_spec_is_read_once_per_content_and_the_latest_are_kept() -> N
     }
     assert versions._previous_document(b"[1, 2]") is None
     assert versions._previous_document(b"{not json") is None
-    for n in range(versions._DOCUMENTS_KEPT + 1):
+    for n in range(versions._DOCUMENTS.kept + 1):
         versions._previous_document(b'{"n": %d}' % n)
-    assert len(versions._DOCUMENTS) == versions._DOCUMENTS_KEPT
+    assert len(versions._DOCUMENTS) == versions._DOCUMENTS.kept
     assert versions._previous_document(b'{"n": 0}') == {"n": 0}  # read again

@@ -64,6 +64,10 @@ class BodySpec:
     xml: XmlSchema | None = None
     """An XML body with a structure (`target` its model): where its schema is, to read the XML as it says."""
 
+    def structure(self) -> Any:
+        """The model or type alias of a structured body; None for any other."""
+        return self.target() if self.target is not None else None
+
 
 # --------------------------------------------------------------------------- client: encode
 
@@ -146,7 +150,7 @@ def encode_body(value: object, specs: Sequence[BodySpec], content_type: str | No
             files[name] = [_file_part(name, item) for item in (given if isinstance(given, list) else [given])]
             fields[name] = [b"" for _ in files[name]] if isinstance(given, list) else b""
         value = fields if isinstance(value, Mapping) else value
-    target = spec.target() if spec.target is not None else None
+    target = spec.structure()
     data = dump_value(target, validate_value(target, value))
     if spec.encoding == "json":
         return media, write_json(data)
@@ -204,7 +208,7 @@ def decode_body(content_type: str, body: bytes, specs: Sequence[BodySpec]) -> tu
         fields = unflatten(parse_qsl(body.decode(), keep_blank_values=True), guess=False)
     else:
         fields = _decode_multipart(content_type, body, spec.files)
-    return spec, typed_fields(spec.target() if spec.target is not None else None, fields)
+    return spec, typed_fields(spec.structure(), fields)
 
 
 def _decode_multipart(content_type: str, body: bytes, file_fields: Sequence[str]) -> dict[str, object]:
@@ -227,9 +231,9 @@ def _decode_multipart(content_type: str, body: bytes, file_fields: Sequence[str]
 def validated_body(spec: BodySpec, decoded: object) -> object:
     """What a handler receives for a decoded body (`decode_body`): a structured body validated as the spec's target
     (raising pydantic's ValidationError), an XML body its text once its content is valid, anything else as read."""
-    if spec.target is None:
+    target = spec.structure()
+    if target is None:
         return decoded
-    target = spec.target()
     if isinstance(decoded, XmlBody):
         validate_value(target, decoded.value, by_name=False)
         return decoded.text
