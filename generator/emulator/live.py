@@ -136,7 +136,7 @@ class LiveEmulator(HuaweiTenancy):
         tenant = huawei_tenant(ctx.principal, params.project_id, ServiceError)
         where = {k: v for k, v in dump(params).items() if k in ("publish_domain", "app")}
         page = self.store.find(SERVICE, tenant, where, offset=params.offset, limit=params.limit)
-        return models.ListRecordCallbackConfigsResponse(
+        return models.ListRecordCallbackConfigsResponse.model_construct(  # made here: see `_public`
             total=page.total, callback_config=[_public(doc) for doc in page.items]
         )
 

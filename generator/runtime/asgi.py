@@ -8,16 +8,27 @@ own shape (an API's error envelope, a receiver's rejection).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import anyio
+from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import request_response
 from starlette.types import Receive, Scope, Send
 
-__all__ = ["DEFAULT_LIMITS", "AnyMethod", "BodyRefused", "Limits", "announces_body", "read_body"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "AnyMethod",
+    "BodyRefused",
+    "Limits",
+    "ReceivedHeaders",
+    "announces_body",
+    "read_body",
+]
 
 
 @dataclass(frozen=True)
@@ -42,27 +53,37 @@ class BodyRefused(Exception):
         self.status, self.problem, self.message = status, problem, message
 
 
-async def read_body(request: Request, limits: Limits) -> bytes:
-    """The body within `limits`; a declared length over the limit is refused before anything is read."""
+async def read_body(request: Request, limits: Limits, headers: Mapping[str, str] | None = None) -> bytes:
+    """The body within `limits`; a declared length over the limit is refused before anything is read. `headers`:
+    the request's, when the caller has them decoded already."""
+    headers = request.headers if headers is None else headers
     limit = limits.max_body_size
-    too_large = BodyRefused(413, "too_large", f"the request body is larger than {limit} bytes")
-    declared = request.headers.get("content-length", "")
+    declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise too_large
+        raise _too_large(limit)
     received = bytearray()
 
-    async def read() -> None:
-        async for chunk in request.stream():
-            received.extend(chunk)
-            if len(received) > limit:
-                raise too_large
+    async def read() -> None:  # what Starlette's `request.stream()` does, without an async generator per request
+        while True:
+            message = await request.receive()
+            if message["type"] == "http.request":
+                received.extend(message.get("body", b""))
+                if len(received) > limit:
+                    raise _too_large(limit)
+                if not message.get("more_body", False):
+                    return
+            elif message["type"] == "http.disconnect":
+                raise ClientDisconnect
 
     try:
-        if announces_body(request):
+        if not announces_body(headers):  # no body follows the headers: nothing can stall (a timer costs)
+            await read()
+        elif _asyncio_running():  # asyncio's own timer: a fraction of anyio's cost, which finds its loop each time
+            async with asyncio.timeout(limits.body_timeout):
+                await read()
+        else:  # trio
             with anyio.fail_after(limits.body_timeout):
                 await read()
-        else:  # no body follows the headers: nothing can stall (and a timer per request costs)
-            await read()
     except TimeoutError:
         raise BodyRefused(408, "timeout", f"the request body did not arrive within {limits.body_timeout:g} s") from None
     except ClientDisconnect:  # nobody reads the answer; it keeps a dropped upload from being logged as a failure
@@ -70,9 +91,58 @@ async def read_body(request: Request, limits: Limits) -> bytes:
     return bytes(received)
 
 
-def announces_body(request: Request) -> bool:
+def _too_large(limit: int) -> BodyRefused:
+    return BodyRefused(413, "too_large", f"the request body is larger than {limit} bytes")
+
+
+def _asyncio_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def announces_body(headers: Mapping[str, str]) -> bool:
     """Whether a body follows the headers (one that is not read must not hold the connection open)."""
-    return request.headers.get("content-length", "0") != "0" or "transfer-encoding" in request.headers
+    return headers.get("content-length", "0") != "0" or "transfer-encoding" in headers
+
+
+class ReceivedHeaders(Headers):
+    """A request's headers as Starlette's `Headers` gives them, decoded once.
+
+    The verifier, the parameters and the handler each read a request's headers; Starlette's class decodes every
+    header again for each `items()` and scans them all for each look-up. Lookups give the first header of a name,
+    `items()` every header as received (repeated names too), as Starlette's do."""
+
+    def __init__(self, scope: Scope) -> None:
+        super().__init__(scope=scope)
+        self._items = [(key.decode("latin-1"), value.decode("latin-1")) for key, value in self._list]
+        first: dict[str, str] = {}
+        for key, value in self._items:
+            first.setdefault(key.lower(), value)
+        self._first = first
+
+    def items(self) -> list[tuple[str, str]]:  # type: ignore[override]
+        return list(self._items)
+
+    def keys(self) -> list[str]:  # type: ignore[override]
+        return [key for key, _ in self._items]
+
+    def values(self) -> list[str]:  # type: ignore[override]
+        return [value for _, value in self._items]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._first.get(key.lower(), default)
+
+    def __getitem__(self, key: str) -> str:
+        try:
+            return self._first[key.lower()]
+        except KeyError:
+            raise KeyError(key) from None
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key.lower() in self._first
 
 
 class AnyMethod:

