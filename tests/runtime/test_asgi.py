@@ -25,7 +25,7 @@ from tests.emulator.conftest import HUAWEI
 BACKENDS = ["asyncio", "trio"]
 
 
-def _request(headers: list[tuple[bytes, bytes]], messages: list[Message], stall: bool = False) -> Request:
+def _request(headers: list[tuple[bytes, bytes]], messages: list[dict[str, Any]], stall: bool = False) -> Request:
     """A request whose `receive` hands out `messages`, then waits forever (`stall`) or says the client left."""
     pending = list(messages)
 
@@ -45,7 +45,10 @@ def _run(backend: str, read: Callable[[], Awaitable[Any]]) -> Any:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_body_in_parts_is_read_whole(backend: str) -> None:
-    parts = [{"type": "http.request", "body": b"ab", "more_body": True}, {"type": "http.request", "body": b"cd"}]
+    parts: list[dict[str, Any]] = [
+        {"type": "http.request", "body": b"ab", "more_body": True},
+        {"type": "http.request", "body": b"cd"},
+    ]
     request = _request([(b"content-length", b"4")], parts)
     assert _run(backend, lambda: read_body(request, Limits())) == b"abcd"
 
@@ -60,7 +63,7 @@ def test_a_stalled_body_is_refused_in_time(backend: str) -> None:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_body_past_the_limit_is_refused_as_it_arrives(backend: str) -> None:
-    parts = [{"type": "http.request", "body": b"x" * 6, "more_body": True}] * 2
+    parts: list[dict[str, Any]] = [{"type": "http.request", "body": b"x" * 6, "more_body": True}] * 2
     request = _request([(b"transfer-encoding", b"chunked")], parts, stall=True)
     with pytest.raises(BodyRefused) as refused:
         _run(backend, lambda: read_body(request, Limits(max_body_size=10)))
