@@ -519,6 +519,7 @@ def _located_validator(version: str) -> Any:
     from openapi_spec_validator.validation import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
+    _quick_steps()
     base = OpenAPIV31SpecValidator if version.startswith("3.1.") else OpenAPIV30SpecValidator
     schema_cls = base.keyword_validators["schema"]
     default_cls = base.keyword_validators["default"]
@@ -565,6 +566,34 @@ def _located_validator(version: str) -> Any:
         keyword_validators: ClassVar = {**base.keyword_validators, "schema": LocatedSchema, "default": LocatedDefault}
 
     return Located
+
+
+def _quick_steps() -> None:
+    """Let jsonschema-path step into a dict or a list of the document without pathable's protocol check.
+
+    Every step the validator takes into the document goes through pathable's `SubscriptableAccessor._get_subnode`,
+    which first asks `isinstance(node, Subscriptable)`; that is a runtime-checkable `Protocol`, and on Python 3.11
+    each such check collects the protocol's members anew: a third of a validation of Stripe's document went to it.
+    A JSON document's containers are dicts and lists, which the check admits, so for them the step is taken
+    directly, with the library's errors; anything else goes the library's way. Done only while jsonschema-path's
+    classes still inherit the library's step unchanged (a later version may differ)."""
+    from jsonschema_path.accessors import SchemaAccessor
+    from jsonschema_path.nodes import SchemaNode
+    from pathable.accessors import SubscriptableAccessor
+
+    library = SubscriptableAccessor.__dict__["_get_subnode"].__func__
+
+    def step(cls: type[Any], node: Any, part: Any) -> Any:
+        if type(node) is dict or type(node) is list:
+            try:
+                return node[part]
+            except (KeyError, IndexError, TypeError) as exc:
+                raise KeyError(part) from exc
+        return library(cls, node, part)
+
+    for owner in (SchemaNode, SchemaAccessor):
+        if getattr(owner._get_subnode, "__func__", None) is library:
+            owner._get_subnode = classmethod(step)  # type: ignore[method-assign, assignment]
 
 
 def located_pointer(document: Any, tokens: Sequence[str | int]) -> str:

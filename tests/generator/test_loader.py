@@ -65,3 +65,38 @@ def test_indented_json_of_a_spec_and_of_what_json_cannot_write() -> None:
             json.dumps(unwritable)
         with pytest.raises(TypeError):
             indented_json(unwritable)
+
+
+_STEPS = [
+    ({"a": 1, "b": {"c": 2}}, "a"),
+    ({"a": 1}, "missing"),
+    ([10, 20], 1),
+    ([10, 20], 5),
+    ([10, 20], "0"),
+    ("text", "x"),
+    (3, "x"),
+    (None, "x"),
+]
+
+
+@pytest.mark.parametrize(("node", "part"), _STEPS)
+def test_the_validators_quick_step_answers_as_the_librarys(node: object, part: object) -> None:
+    """`_quick_steps` takes the validator's steps into dicts and lists itself: with the library's values and errors."""
+    from jsonschema_path.accessors import SchemaAccessor
+    from jsonschema_path.nodes import SchemaNode
+    from pathable.accessors import SubscriptableAccessor
+
+    from generator.loader import _quick_steps
+
+    def outcome(step: object) -> object:
+        try:
+            return ("value", step(node, part))  # type: ignore[operator]
+        except KeyError as exc:
+            return ("KeyError", exc.args)
+
+    library = outcome(SubscriptableAccessor._get_subnode)
+    _quick_steps()
+    for owner in (SchemaNode, SchemaAccessor):
+        taken_over = owner.__dict__.get("_get_subnode")
+        assert isinstance(taken_over, classmethod) and taken_over.__func__.__name__ == "step"
+        assert outcome(owner._get_subnode) == library
