@@ -20,6 +20,7 @@ from starlette.types import Message, Receive, Scope, Send
 from generator.emulator.app import create_emulator
 from generator.emulator.store import Store
 from generator.runtime.asgi import BodyRefused, Limits, ReceivedHeaders, read_body
+from tests.conftest import import_generated
 from tests.emulator.conftest import HUAWEI
 
 BACKENDS = ["asyncio", "trio"]
@@ -153,3 +154,17 @@ def test_a_route_added_to_the_app_is_served() -> None:
     app.router.routes.insert(0, Route("/ping", ping))  # type: ignore[attr-defined]
     assert anyio.run(_get, app, "/ping").text == "pong"
     assert anyio.run(_get, app, "/openapi.json").json()["openapi"].startswith("3.")
+
+
+def test_a_handler_result_that_is_no_json_value_is_answered_in_the_envelope() -> None:
+    """A handler bug met only when its result is serialised still gets the API's 500, not the server's plain one."""
+    package = import_generated("huaweicloud_live")
+
+    class Broken:
+        async def list_record_callback_configs(self, ctx: object, params: object) -> object:
+            return {"total": object()}
+
+    app = package.server.create_app(Broken())
+    answer = anyio.run(_get, app, f"/v1/{HUAWEI.project_id}/record/callbacks")
+    assert answer.status_code == 500 and answer.headers["x-request-id"]
+    assert answer.json()["error_code"] == "APIG.0202"

@@ -222,6 +222,7 @@ class _Api:
             self._params(route, route.auth_params, route.auth_params_model, {}, [], received)
             payload = self._body(route, received.get("content-type", ""), body)
             result = await route.invoke(self.handlers, ctx, params, payload)
+            return self._reply(route, result, request_id)  # a result that is no JSON value fails here, as a handler
         except _Failure as failure:
             headers = {"X-Request-Id": request_id}
             if failure.allow:
@@ -237,7 +238,6 @@ class _Api:
             logger.exception("handler failed (request id %s)", request_id)
             answer = self.envelope.error_body(context, route.internal_code, "internal error", None)
             return _json(500, answer, {"X-Request-Id": request_id})
-        return self._reply(route, result, request_id)
 
     def _match(self, method: str, raw_path: str, query: list[tuple[str, str]]) -> tuple[Route, dict[str, str]]:
         for pattern, names, template in self.patterns:
