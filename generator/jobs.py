@@ -1,9 +1,8 @@
 """Independent CPU-bound jobs on every core, in worker processes that can warm up while the caller prepares them.
 
 Generation is CPU-bound Python, so threads would not help. The workers start at once and can run a warm-up
-(imports, a first small run) while the caller is still busy, which would otherwise be paid after; the warm-up is told
-which worker it warms (0, 1, ...), so that workers can prepare for different jobs. On a single core the jobs run in
-this process when submitted, with the same results.
+(imports, a first small run) while the caller is still busy, which would otherwise be paid after. On a single
+core the jobs run in this process when submitted, with the same results.
 
 A long-lived caller (`generate --watch`) keeps the workers between runs (`kept_workers`): each `workers` scope then
 submits to them, already warm, and leaving a scope early cancels only that scope's jobs.
@@ -13,14 +12,12 @@ from __future__ import annotations
 
 import ctypes
 import gc
-import multiprocessing
 import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from multiprocessing.sharedctypes import Synchronized
 from typing import Any, ParamSpec, Protocol, TypeVar
 
 P = ParamSpec("P")
@@ -39,12 +36,8 @@ def cores() -> int:
     return len(affinity(0)) if affinity else os.cpu_count() or 1
 
 
-WarmUp = Callable[[int], None]
-"""What a worker runs before its first job, given the worker's index (0 for the first to start, and so on)."""
-
-
 @contextmanager
-def workers(warm_up: WarmUp | None = None) -> Iterator[Submit]:
+def workers(warm_up: Callable[[], None] | None = None) -> Iterator[Submit]:
     """One worker process per core, each running `warm_up` (if any) first; jobs and their results must pickle.
 
     Jobs are taken in the order they are submitted, so submit the longest first. A warm-up pays off only when the
@@ -63,7 +56,7 @@ def workers(warm_up: WarmUp | None = None) -> Iterator[Submit]:
 
 
 @contextmanager
-def kept_workers(warm_up: WarmUp | None = None) -> Iterator[None]:
+def kept_workers(warm_up: Callable[[], None] | None = None) -> Iterator[None]:
     """Keep one worker process per core, warmed up by `warm_up` at once, for every `workers` scope within; they
     stop when this ends. A worker that dies breaks the pool: its scope fails, and the next one starts new workers.
     On a single core the jobs run in this process, as without it."""
@@ -83,7 +76,7 @@ def kept_workers(warm_up: WarmUp | None = None) -> Iterator[None]:
 class _Kept:
     """The pool `kept_workers` keeps, replaced when broken."""
 
-    def __init__(self, count: int, warm_up: WarmUp | None) -> None:
+    def __init__(self, count: int, warm_up: Callable[[], None] | None) -> None:
         self.count, self.warm_up = count, warm_up
         self.pool = _pool(count, warm_up, kept=True)
 
@@ -117,11 +110,9 @@ def _scope(pool: ProcessPoolExecutor) -> Iterator[Submit]:
         raise
 
 
-def _pool(count: int, warm_up: WarmUp | None, *, kept: bool) -> ProcessPoolExecutor:
-    context = multiprocessing.get_context()
-    started = context.Value("i", 0)  # how many workers have started: the next one's index
-    initargs = (os.getpid(), warm_up, kept, started)
-    pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_start_worker, initargs=initargs)
+def _pool(count: int, warm_up: Callable[[], None] | None, *, kept: bool) -> ProcessPoolExecutor:
+    initargs = (os.getpid(), warm_up, kept)
+    pool = ProcessPoolExecutor(max_workers=count, initializer=_start_worker, initargs=initargs)
     if warm_up is not None:
         for _ in range(count):  # start every worker now, so that they warm up in the meantime
             pool.submit(os.getpid)
@@ -146,7 +137,7 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _start_worker(parent: int, warm_up: WarmUp | None, kept: bool, started: Synchronized[int]) -> None:
+def _start_worker(parent: int, warm_up: Callable[[], None] | None, kept: bool) -> None:
     """Tie the worker's life to the generator's, then warm up. Ctrl-C reaches the whole process group; a kept
     worker ignores it (the watching generator stops it when it stops: interrupted in its queue between runs, it
     would only print a traceback), a worker of one run stops at once with it. The collector is on (a worker forked
@@ -156,9 +147,7 @@ def _start_worker(parent: int, warm_up: WarmUp | None, kept: bool, started: Sync
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(parent)
     if warm_up is not None:
-        with started.get_lock():
-            index, started.value = started.value, started.value + 1
-        warm_up(index)
+        warm_up()
         gc.freeze()  # what the imports and the warm-up made lives as long as the worker: not walked by every collection
 
 

@@ -99,13 +99,10 @@ def build_packages(
     problems: list[Problem] = []
     failures: dict[int, BaseException] = {}
     drafts: list[tuple[Api, int, dict[str, str], str, tuple[Problem, ...]]] = []
-    # Warming the workers up pays where loading the specs takes long enough to hide it: large ones. Where this cache
-    # has not seen them, every worker prepares for everything (there are many chunks); where it has (an edit), one
-    # worker prepares to validate and the others to generate the few chunks there are.
+    # Warming the workers up pays where most of the work is to be done: large specs this cache has not seen before.
     seen = [str(path.absolute()) for path in spec_paths]
-    large = _total_bytes(spec_paths) > _WARM_UP_BYTES
-    known = large and all(store.get("seen", name) for name in seen)
-    with workers((warm_up_apart if known else warm_up) if large else None) as submit:
+    warm = _total_bytes(spec_paths) > _WARM_UP_BYTES and not all(store.get("seen", name) for name in seen)
+    with workers(warm_up if warm else None) as submit:
         specs: list[LoadedSpec] = []
         for path in spec_paths:
             try:
@@ -358,26 +355,10 @@ def _total_bytes(paths: Sequence[Path]) -> int:
     return sum(path.stat().st_size for path in paths if path.is_file())
 
 
-def warm_up(index: int) -> None:
+def warm_up() -> None:
     """What a worker pays before its first job: the validator's imports, datamodel-code-generator's first run."""
-    _ready_to_validate()
-    _ready_for_models()
-
-
-def warm_up_apart(index: int) -> None:
-    """The first worker to start readies itself to validate (validation is submitted first, and that worker is
-    ready first: its imports are the lighter), the others to generate models."""
-    if index == 0:
-        _ready_to_validate()
-    else:
-        _ready_for_models()
-
-
-def _ready_to_validate() -> None:
     import openapi_spec_validator.validation  # noqa: F401
 
-
-def _ready_for_models() -> None:
     generate_chunk(ModelChunk("", "3.1.0", {"WarmUp": {"type": "object", "properties": {"a": {"type": "string"}}}}))
 
 

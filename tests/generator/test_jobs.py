@@ -3,7 +3,6 @@ warm-up run once per worker, and the same results in this process on a single co
 
 from __future__ import annotations
 
-import functools
 import gc
 import os
 import time
@@ -17,13 +16,9 @@ from generator.errors import GenerationError, Problem
 _warmed_in: int | None = None
 
 
-def warm(index: int) -> None:
+def warm() -> None:
     global _warmed_in
     _warmed_in = os.getpid()
-
-
-def note_index(folder: Path, index: int) -> None:
-    (folder / f"{index}-{os.getpid()}").touch()
 
 
 def where_and_whether_warm(value: int) -> tuple[int, int, bool]:
@@ -56,15 +51,6 @@ def test_every_worker_warms_up_before_its_jobs(monkeypatch: pytest.MonkeyPatch) 
         results = [submit(where_and_whether_warm, n)() for n in range(4)]
     assert all(warmed for _, _, warmed in results)
     assert os.getpid() not in {pid for _, pid, _ in results}
-
-
-def test_each_worker_warms_up_told_its_own_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(jobs, "cores", lambda: 3)
-    with jobs.workers(functools.partial(note_index, tmp_path)) as submit:
-        submit(os.getpid)()
-    marks = [name.split("-") for name in os.listdir(tmp_path)]
-    assert sorted(int(index) for index, _ in marks) == [0, 1, 2]
-    assert len({pid for _, pid in marks}) == 3 and str(os.getpid()) not in {pid for _, pid in marks}
 
 
 def test_cores_counts_what_this_process_may_use() -> None:
