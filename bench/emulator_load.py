@@ -273,6 +273,8 @@ class Result:
     window: float
     server_cpu: float
     pinned: bool
+    driver_cpu: float = 0.0
+    """This process's CPU seconds over the window: the load's own cost, on the other core."""
 
     @property
     def every(self) -> list[float]:
@@ -293,6 +295,11 @@ class Result:
     def cpu_ms(self) -> float:
         """Server CPU milliseconds per request."""
         return self.server_cpu / len(self.every) * 1000
+
+    @property
+    def driver_ms(self) -> float:
+        """Driver CPU milliseconds per request."""
+        return self.driver_cpu / len(self.every) * 1000
 
 
 def measure(root: Path, args: argparse.Namespace) -> Result:
@@ -316,6 +323,12 @@ def measure(root: Path, args: argparse.Namespace) -> Result:
                     time.sleep(0.05)
             mix = LiveMix() if args.emulator == "huaweicloud_live" else MetaStudioMix()
             marks: list[float] = []
+            own: list[float] = []
+
+            def mark() -> None:
+                marks.append(sum(cpu_seconds(pid) for pid in family(server.pid)))
+                own.append(time.process_time())
+
             stats, window = asyncio.run(
                 drive(
                     "127.0.0.1",
@@ -324,7 +337,7 @@ def measure(root: Path, args: argparse.Namespace) -> Result:
                     args.connections,
                     args.warmup,
                     args.seconds,
-                    lambda: marks.append(sum(cpu_seconds(pid) for pid in family(server.pid))),
+                    mark,
                 )
             )
         finally:
@@ -334,7 +347,7 @@ def measure(root: Path, args: argparse.Namespace) -> Result:
             except subprocess.TimeoutExpired:
                 server.kill()
     _SIGNED.clear()  # signed for another port
-    return Result(stats, window, marks[1] - marks[0], pinned)
+    return Result(stats, window, marks[1] - marks[0], pinned, own[1] - own[0])
 
 
 def anchor_checkout(ref: str, folder: Path) -> Path:
@@ -390,19 +403,23 @@ def main() -> int:
         f"{'server and driver pinned to one CPU each' if first.pinned else 'CPUs not pinned'} ({os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f} at the end). Medians over the windows (min–max); server CPU per "
         "request is the server's own CPU time (well below 100 % busy means something else — the driver or other "
-        "load on the machine — was the limit):"
+        "load on the machine — was the limit); driver CPU per request is this process's, the load's own cost:"
     )
-    print("| server | requests/s | p50 ms | p99 ms | server CPU ms/request | server busy | unexpected answers |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| server | requests/s | p50 ms | p99 ms | server CPU ms/request | server busy | driver CPU ms/request "
+        "| unexpected answers |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for name, runs in results.items():
         rps = [r.rps for r in runs]
         p50 = [r.p(0.50) for r in runs]
         p99 = [r.p(0.99) for r in runs]
         cpu = [r.cpu_ms for r in runs]
         busy = [r.server_cpu / r.window * 100 / args.workers for r in runs]
+        driver = [r.driver_ms for r in runs]
         print(
             f"| {name} | {spread(rps)} | {spread(p50, 1)} | {spread(p99, 1)} | {spread(cpu, 3)} | {spread(busy)} % | "
-            f"{sum(r.errors for r in runs)} |"
+            f"{spread(driver, 3)} | {sum(r.errors for r in runs)} |"
         )
     if len(results) > 1:
         anchor = next(runs for name, runs in results.items() if name != "ours")
@@ -416,12 +433,12 @@ def main() -> int:
         )
         print(f"Ours by operation (first window): {per_kind}.")
     ours = results["ours"]
-    rps, p99 = statistics.median(r.rps for r in ours), statistics.median(r.p(0.99) for r in ours)
+    ours_rps, ours_p99 = statistics.median(r.rps for r in ours), statistics.median(r.p(0.99) for r in ours)
     errors = sum(r.errors for r in ours)
-    met = rps >= TARGET_RPS and p99 < TARGET_P99_MS and errors == 0
+    met = ours_rps >= TARGET_RPS and ours_p99 < TARGET_P99_MS and errors == 0
     print(
         f"Target ≥{TARGET_RPS:,} requests/s with p99 <{TARGET_P99_MS:.0f} ms at {args.connections} connections: "
-        f"{'met' if met else 'NOT met'} (ours: {rps:,.0f} requests/s, p99 {p99:.1f} ms)."
+        f"{'met' if met else 'NOT met'} (ours: {ours_rps:,.0f} requests/s, p99 {ours_p99:.1f} ms)."
     )
     return 0 if errors == 0 else 1
 
