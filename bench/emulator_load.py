@@ -312,15 +312,7 @@ def measure(root: Path, args: argparse.Namespace) -> Result:
         server = subprocess.Popen(command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             pinned = args.workers == 1 and pin(server.pid, 0) and pin(0, 1)
-            deadline = time.monotonic() + 20
-            while True:
-                try:
-                    httpx.get(f"http://127.0.0.1:{port}/_emulator/health", trust_env=False)
-                    break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        raise RuntimeError(f"the emulator of {root} did not start") from None
-                    time.sleep(0.05)
+            wait_for_workers(server, port, args.workers, root)
             mix = LiveMix() if args.emulator == "huaweicloud_live" else MetaStudioMix()
             marks: list[float] = []
             own: list[float] = []
@@ -348,6 +340,21 @@ def measure(root: Path, args: argparse.Namespace) -> Result:
                 server.kill()
     _SIGNED.clear()  # signed for another port
     return Result(stats, window, marks[1] - marks[0], pinned, own[1] - own[0])
+
+
+def wait_for_workers(server: subprocess.Popen[bytes], port: int, workers: int, root: Path) -> None:
+    """Until every worker process answers: the load's connections are kept alive for the whole window, so those
+    opened while only the first worker listens would all stay with it (the kernel spreads new connections over the
+    workers' sockets, `SO_REUSEPORT`). Each health check is a new connection; its answer names the process."""
+    deadline = time.monotonic() + 30
+    seen: set[int] = set()
+    while len(seen) < workers:
+        try:
+            seen.add(httpx.get(f"http://127.0.0.1:{port}/_emulator/health", trust_env=False).json()["pid"])
+        except httpx.TransportError:
+            time.sleep(0.05)
+        if time.monotonic() > deadline or server.poll() is not None:
+            raise RuntimeError(f"the emulator of {root} did not start {workers} worker(s): {len(seen)} answered")
 
 
 def anchor_checkout(ref: str, folder: Path) -> Path:
