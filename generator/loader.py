@@ -577,11 +577,15 @@ def _quick_steps() -> None:
     A JSON document's containers are dicts and lists, which the check admits, so for them the step is taken
     directly, with the library's errors; anything else goes the library's way. Done only while jsonschema-path's
     classes still inherit the library's step unchanged (a later version may differ)."""
-    from jsonschema_path.accessors import SchemaAccessor
-    from jsonschema_path.nodes import SchemaNode
-    from pathable.accessors import SubscriptableAccessor
-
-    library = SubscriptableAccessor.__dict__["_get_subnode"].__func__
+    try:
+        from jsonschema_path.accessors import SchemaAccessor
+        from jsonschema_path.nodes import SchemaNode
+        from pathable.accessors import SubscriptableAccessor
+    except ImportError:  # other versions, laid out otherwise: the libraries' own way
+        return
+    library = getattr(SubscriptableAccessor.__dict__.get("_get_subnode"), "__func__", None)
+    if library is None:
+        return
 
     def step(cls: type[Any], node: Any, part: Any) -> Any:
         if type(node) is dict or type(node) is list:
