@@ -100,3 +100,24 @@ def test_the_validators_quick_step_answers_as_the_librarys(node: object, part: o
         taken_over = owner.__dict__.get("_get_subnode")
         assert isinstance(taken_over, classmethod) and taken_over.__func__.__name__ == "step"
         assert outcome(owner._get_subnode) == library
+
+
+def test_libraries_laid_out_otherwise_leave_the_validators_steps_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A jsonschema-path or pathable without the step `_quick_steps` takes over: nothing taken, nothing broken."""
+    import sys
+
+    from jsonschema_path.nodes import SchemaNode
+    from pathable.accessors import SubscriptableAccessor
+
+    from generator.loader import _quick_steps
+
+    library = SubscriptableAccessor.__dict__["_get_subnode"]
+    monkeypatch.setattr(SchemaNode, "_get_subnode", library)
+    nodes = sys.modules["jsonschema_path.nodes"]
+    monkeypatch.setitem(sys.modules, "jsonschema_path.nodes", None)  # importing it raises ImportError
+    _quick_steps()
+    assert SchemaNode.__dict__["_get_subnode"] is library
+    sys.modules["jsonschema_path.nodes"] = nodes
+    monkeypatch.delattr(SubscriptableAccessor, "_get_subnode")
+    _quick_steps()
+    assert SchemaNode.__dict__["_get_subnode"] is library
