@@ -128,13 +128,20 @@ def collector_paused() -> Iterator[None]:
     document and IR are millions of objects), and each full collection walks all of them again (about 0.15 s of a
     Stripe edit's 1.8 s). What cycles a run leaves are collected once it is over (about 20 MB at the peak of a cold
     Stripe run). Jobs keep the collector on: worker processes, forked with it off, turn it on; `run_now` too."""
-    enabled = gc.isenabled()
-    gc.disable()
+    with _collector(on=False):
+        yield
+
+
+@contextmanager
+def _collector(*, on: bool) -> Iterator[None]:
+    """The cycle collector on or off within, as it was after."""
+    was = gc.isenabled()
+    (gc.enable if on else gc.disable)()
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        if was != on:
+            (gc.enable if was else gc.disable)()
 
 
 def _start_worker(parent: int, warm_up: Callable[[], None] | None, kept: bool) -> None:
@@ -177,10 +184,9 @@ def _watch_parent(parent: int) -> None:
 def run_now(job: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Callable[[], T]:
     """The `Submit` of one core: the job runs in this process, at once (its result or error kept for the getter), with
     the cycle collector on, as in a worker."""
-    paused = not gc.isenabled()
-    gc.enable()
     try:
-        result = job(*args, **kwargs)
+        with _collector(on=True):
+            result = job(*args, **kwargs)
     except Exception as exc:
         error = exc
 
@@ -188,7 +194,4 @@ def run_now(job: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Callab
             raise error
 
         return fail
-    finally:
-        if paused:
-            gc.disable()
     return lambda: result
