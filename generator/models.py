@@ -664,7 +664,7 @@ def assemble_models(registry: SchemaRegistry, parts: list[ChunkModels]) -> dict[
         body = "\n\n\n".join(texts[name] for name in names)
         selected = {name: registry.rules[name] for name in names if name in registry.rules}
         files[f"models/{module}.py"] = (
-            f"{_MODULE_DOC}\n\n" + "\n".join(head) + f"\n\n\n{body}\n" + render_rules(selected, depth=1)
+            f"{_MODULE_DOC}\n\n" + "\n".join(head) + f"\n\n\n{body}\n" + render_rules(selected, rules, depth=1)
         )
     return files
 
@@ -780,19 +780,24 @@ def _problem(spec: str, message: str) -> GenerationError:
     return GenerationError([Problem(spec, "/components/schemas", "models.generator", message)])
 
 
-def render_rules(rules: dict[str, ModelRules], *, depth: int) -> str:
-    """Python statements that attach each model's rules to its class, in a module `depth` folders below the
-    package."""
+def render_rules(rules: Mapping[str, ModelRules], lines: Mapping[str, str], *, depth: int) -> str:
+    """Python statements that attach each model's rules to its class (`lines`: each model's statement, `_rule_line`),
+    in a module `depth` folders below the package."""
     if not rules:
         return ""
     used = {"ModelRules"}
     used |= {"RequiredIf" for r in rules.values() if r.required_if}
     used |= {"PRESENT" for r in rules.values() for _, v, _, _ in r.required_if if is_present_condition(v)}
     used |= {"SchemaCheck" for r in rules.values() if r.checks}
-    lines = ["", "", "# Rules the field types cannot express (cross-field, formats, JSON in strings, unique items)."]
-    lines.append(f"from {'.' * (depth + 1)}_runtime.model import {', '.join(sorted(used))}  # noqa: E402")
-    lines += [_rule_line(name, rules[name]) for name in sorted(rules)]
-    return "\n".join(lines) + "\n"
+    head = "# Rules the field types cannot express (cross-field, formats, JSON in strings, unique items)."
+    statements = [
+        "",
+        "",
+        head,
+        f"from {'.' * (depth + 1)}_runtime.model import {', '.join(sorted(used))}  # noqa: E402",
+    ]
+    statements += [lines[name] for name in sorted(rules)]
+    return "\n".join(statements) + "\n"
 
 
 def _rule_line(name: str, r: ModelRules) -> str:
