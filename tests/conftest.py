@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -30,6 +31,18 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(_CACHE, ignore_errors=True)
+
+
+def mypy_strict_on(usage: Path, source: str) -> subprocess.CompletedProcess[str]:
+    """`mypy --strict` on a file `usage` holding `source`, code that uses the vendor packages (`generated/`)."""
+    usage.write_text(source, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(usage)],
+        cwd=usage.parent,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MYPYPATH": str(GENERATED)},
+    )
 
 
 def import_generated(name: str, folder: Path = GENERATED) -> ModuleType:

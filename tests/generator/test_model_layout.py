@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import pickle
 import random
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from generator import model_layout
 from generator.model_layout import modules, names_used
 from generator.pipeline import build_package
 from generator.writer import write_packages
-from tests.conftest import GENERATED
+from tests.conftest import mypy_strict_on
 from tests.generator.conftest import imported, write_spec
 
 
@@ -150,21 +148,13 @@ def test_module_names_are_short_and_distinct(monkeypatch: pytest.MonkeyPatch) ->
 def test_type_checkers_see_each_model_of_the_lazy_package(tmp_path: Path) -> None:
     """`models` loads lazily at run time only: mypy --strict sees every model with its own type, and no other name
     (a module `__getattr__` would make any name an Any)."""
-    usage = tmp_path / "usage.py"
-    usage.write_text(
+    done = mypy_strict_on(
+        tmp_path / "usage.py",
         "from huaweicloud_live import models\n"
         "from huaweicloud_live.models import RecordCallbackConfig\n\n"
         "config: RecordCallbackConfig = models.RecordCallbackConfig.model_validate({})\n"
         "wrong: int = models.RecordCallbackConfig.model_validate({})\n"
         "missing = models.NoSuchModel\n",
-        encoding="utf-8",
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(usage)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "MYPYPATH": str(GENERATED)},
     )
     errors = [line.split(": error: ")[1] for line in done.stdout.splitlines() if ": error: " in line]
     assert len(errors) == 2, done.stdout

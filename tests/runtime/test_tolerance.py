@@ -13,9 +13,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,7 +23,7 @@ from pydantic import ConfigDict
 
 from generator.runtime.model import ApiModel, from_json
 from generator.runtime.receiving import receiving
-from tests.conftest import GENERATED, import_generated
+from tests.conftest import import_generated, mypy_strict_on
 
 LIVE = import_generated("huaweicloud_live")
 VOLC = import_generated("volcengine_live")
@@ -381,8 +378,8 @@ def test_incomplete_credentials_raise_the_packages_own_error() -> None:
 
 def test_open_enums_type_check_for_callers_matching_on_the_known_values(tmp_path: Path) -> None:
     """mypy --strict accepts a match on the known values that also handles the others (and the unset sentinel)."""
-    usage = tmp_path / "usage.py"
-    usage.write_text(
+    done = mypy_strict_on(
+        tmp_path / "usage.py",
         "from huaweicloud_live import models\n\n\n"
         "def label(config: models.RecordCallbackConfig) -> str:\n"
         "    match config.sign_type:\n"
@@ -394,13 +391,5 @@ def test_open_enums_type_check_for_callers_matching_on_the_known_values(tmp_path
         "            return other\n"
         "        case _:\n"
         '            return "unset"\n',
-        encoding="utf-8",
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(usage)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "MYPYPATH": str(GENERATED)},
     )
     assert done.returncode == 0, done.stdout + done.stderr
