@@ -12,7 +12,9 @@ stale entry; nothing is ever looked up by name or date.
 - **Where**: `$STREAMSPEC_CACHE_DIR`, else `$XDG_CACHE_HOME/streamspec`, else `~/.cache/streamspec`.
   `STREAMSPEC_CACHE=off` (or `0`, `no`, `false`) turns it off; so does a folder that cannot be created.
 - **Bounded**: at most `$STREAMSPEC_CACHE_MB` megabytes (default 512); after a run that added entries, the least
-  recently used go first.
+  recently used go first. What the folder holds is counted by walking it (about 0.06 s for 4,500 entries) when the
+  count it recorded last, plus what runs added since, no longer fits, or is an hour old; otherwise the record is
+  added to.
 - **Safe**: an entry is written to a temporary file beside it and renamed into place, so concurrent runs (which
   would write the same bytes for the same key) and killed ones never leave a partial entry. Each entry carries a
   digest of its content: one that does not check out (a torn disk, a hand edit) is deleted and counts as a miss,
@@ -56,6 +58,11 @@ _TOOLS = (
 """Distributions whose behaviour shapes what is cached."""
 _STALE_TEMPORARY = 3600.0
 """Seconds after which a temporary file is taken for a crashed writer's and removed when pruning."""
+_USAGE = "usage"
+"""The file (in the cache's folder) that records its size in bytes, and when it was last counted."""
+_RECOUNT = 3600.0
+"""Seconds after which the recorded size is counted again, whatever it says (runs that wrote at once may each have
+added to the same record, entries deleted as corrupt are still in it, crashed writers leave temporary files)."""
 
 
 def cache_root() -> Path | None:
@@ -94,6 +101,7 @@ class Cache:
         self.root = root / f"v{_FORMAT}" if root is not None else None
         self.limit = int((limit_mb if limit_mb is not None else _limit_mb()) * 1024 * 1024)
         self.written = 0
+        self.written_bytes = 0
         if self.root is not None:
             try:
                 self.root.mkdir(parents=True, exist_ok=True)
@@ -166,15 +174,26 @@ class Cache:
         except OSError:
             return
         self.written += 1
+        self.written_bytes += 32 + len(payload)
 
     def prune(self) -> None:
-        """Remove the least recently used entries until the cache fits its limit, and crashed writers' leftovers."""
+        """Keep the cache within its limit: the least recently used entries go first, and crashed writers' leftovers.
+        The folder is walked only when its recorded size, with what this cache wrote, does not fit (or is old)."""
         if self.root is None:
             return
         now = time.time()
+        recorded = self._usage()
+        if recorded is not None:
+            size, counted = recorded
+            if 0 <= now - counted < _RECOUNT and size + self.written_bytes <= self.limit:
+                self._record_usage(size + self.written_bytes, counted)
+                self.written_bytes = 0
+                return
         entries: list[tuple[float, int, str]] = []
         for folder, _, files in os.walk(self.root):
             for name in files:
+                if folder == str(self.root) and name == _USAGE:
+                    continue
                 path = os.path.join(folder, name)
                 try:
                     info = os.stat(path)
@@ -193,6 +212,25 @@ class Cache:
             with contextlib.suppress(OSError):
                 os.unlink(path)
             total -= size
+        self._record_usage(total, now)
+        self.written_bytes = 0
+
+    def _usage(self) -> tuple[int, float] | None:
+        """(bytes, when counted) as recorded, or None: no record, or one that does not read as one."""
+        assert self.root is not None
+        try:
+            size, counted = (self.root / _USAGE).read_text(encoding="ascii").split()
+            return int(size), float(counted)
+        except (OSError, ValueError):
+            return None
+
+    def _record_usage(self, size: int, counted: float) -> None:
+        assert self.root is not None
+        with contextlib.suppress(OSError):
+            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.root)
+            with os.fdopen(handle, "w", encoding="ascii") as out:
+                out.write(f"{size} {counted!r}\n")
+            os.replace(temporary, self.root / _USAGE)
 
 
 K = TypeVar("K")

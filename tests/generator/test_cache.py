@@ -39,7 +39,8 @@ def outcome(spec: Path, store: Cache, previous: dict[str, bytes] | None = None) 
 
 
 def entries(root: Path) -> dict[str, bytes]:
-    return {str(p): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """The cache's entries (not the record of its size, `usage`), by path."""
+    return {str(p): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.parent.parent != root}
 
 
 def _schemas(document: dict[str, Any]) -> dict[str, Any]:
@@ -231,6 +232,48 @@ def test_the_cache_stays_within_its_size_least_recently_used_first(tmp_path: Pat
     kept = [i for i in range(20) if store._path("blob", str(i)).exists()]
     assert sum(p.stat().st_size for p in (tmp_path / "cache").rglob("*") if p.is_file()) <= 0.05 * 1024 * 1024
     assert 0 in kept and kept[1:] == list(range(20 - len(kept) + 1, 20))
+
+
+def test_pruning_walks_the_folder_only_when_the_recorded_size_does_not_fit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_walk = os.walk
+    walks: list[str] = []
+
+    def counted_walk(top: Any, *args: Any, **kwargs: Any) -> Any:
+        walks.append(str(top))
+        return real_walk(top, *args, **kwargs)
+
+    monkeypatch.setattr(cache_module.os, "walk", counted_walk)
+    store = Cache(tmp_path / "cache", limit_mb=0.05)  # about 52 KB
+    store.put("blob", "0", b"x" * 10_000)
+    store.prune()  # no record yet: counted
+    assert len(walks) == 1
+    usage = tmp_path / "cache" / "v1" / "usage"
+    size = int(usage.read_text().split()[0])
+    assert size == sum(p.stat().st_size for p in (tmp_path / "cache" / "v1" / "blob").rglob("*") if p.is_file())
+
+    again = Cache(tmp_path / "cache", limit_mb=0.05)  # another run: adds to the record, walks nothing
+    again.put("blob", "1", b"y" * 10_000)
+    again.prune()
+    assert len(walks) == 1
+    assert int(usage.read_text().split()[0]) == size + again._path("blob", "1").stat().st_size
+
+    for i in range(2, 8):  # beyond the limit: counted, and the oldest go
+        again.put("blob", str(i), b"z" * 10_000)
+        os.utime(again._path("blob", str(i)), (1000 + i, 1000 + i))
+    again.prune()
+    assert len(walks) == 2
+    on_disk = sum(p.stat().st_size for p in (tmp_path / "cache" / "v1").rglob("*") if p.is_file() and p != usage)
+    assert on_disk <= 0.05 * 1024 * 1024 and int(usage.read_text().split()[0]) == on_disk
+
+    counted = float(usage.read_text().split()[1])
+    usage.write_text(f"0 {counted - 3601}\n")  # an hour old: counted again, whatever it says
+    again.prune()
+    assert len(walks) == 3 and int(usage.read_text().split()[0]) == on_disk
+    usage.write_text("not a record")  # unreadable: counted
+    again.prune()
+    assert len(walks) == 4 and int(usage.read_text().split()[0]) == on_disk
 
 
 def test_where_it_lives_and_how_to_turn_it_off(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
