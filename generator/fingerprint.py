@@ -5,6 +5,7 @@ Kept apart from the pipeline so that a run that finds everything up to date impo
 from __future__ import annotations
 
 import hashlib
+from functools import cache
 from pathlib import Path
 
 from generator import __version__
@@ -29,11 +30,15 @@ NOT_SHAPING = frozenset({"answers", "cache", "fingerprint", "jobs"})
 of the contract hooks that profiles declare."""
 
 
+@cache
 def generator_fingerprint(profile: str, *, with_tests: bool = False) -> str:
     """A digest of everything besides the spec that shapes a package of `profile`: the generator's version and the
     versions of the tools it runs, its generation code, templates and core runtime, the profile registry and that
     profile's own folder (and with `--with-tests`, the test writer). Another profile's folder is not part of it, so
-    editing one vendor stales no other's packages."""
+    editing one vendor stales no other's packages.
+
+    Read once per process: the code a process runs is the code it loaded (a daemon whose generator changed on disk
+    stops, `generator.daemon`), and a package's stamp names that code."""
     import datamodel_code_generator
 
     digest = hashlib.sha256(f"{__version__}\0{datamodel_code_generator.get_version()}\0{_ruff_version()}".encode())
