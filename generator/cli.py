@@ -123,6 +123,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     if getattr(args, "watch", False):
         return _watch(args)
+    if not args.no_daemon and getattr(args, "command_line", None):
+        from generator.daemon import delegate
+
+        status = delegate(args.command_line)
+        if status is not None:
+            return status
     with Progress("generate") as progress:
         return _generate(args, progress)
 
@@ -156,7 +162,7 @@ def _watch(args: argparse.Namespace) -> int:
             seen = _stats(specs)
             with Progress("generate") as progress:
                 _generate(args, progress)
-            _between_runs(args, specs)
+            between_runs(args, specs)
             where = "the specs folder" if not args.specs else f"{len(specs)} spec(s)"
             print(f"watching {where} for changes; Ctrl-C to stop", flush=True)
             while not stop.asked:
@@ -177,7 +183,7 @@ def _watch(args: argparse.Namespace) -> int:
                     traceback.print_exc()
                     print("error: the run failed (above); nothing was written; still watching", file=sys.stderr)
                 sys.stdout.flush()
-                _between_runs(args, specs)
+                between_runs(args, specs)
         status = 0
     except KeyboardInterrupt:
         status = 130
@@ -189,9 +195,9 @@ def _watch(args: argparse.Namespace) -> int:
     return status
 
 
-def _between_runs(args: argparse.Namespace, specs: Sequence[Path]) -> None:
-    """While `--watch` waits: collect what cycles the run left (it ran with the collector paused), and read each
-    package's spec as written, which the next run's version diff starts from."""
+def between_runs(args: argparse.Namespace, specs: Sequence[Path]) -> None:
+    """While `--watch` or the daemon waits: collect what cycles the run left (it ran with the collector paused), and
+    read each package's spec as written, which the next run's version diff starts from."""
     import gc
 
     from generator.loader import package_name
@@ -201,6 +207,21 @@ def _between_runs(args: argparse.Namespace, specs: Sequence[Path]) -> None:
     for spec in specs:
         with contextlib.suppress(OSError):
             expect_previous((Path(args.output) / package_name(spec) / SPEC_FILE).read_bytes())
+
+
+def after_run(command_line: Sequence[str]) -> None:
+    """What the daemon does once it has answered a `generate` run (`between_runs`)."""
+    try:
+        args = build_parser("generate").parse_args(command_line)
+        between_runs(args, spec_paths(args.specs))
+    except (SystemExit, NoSpecs):  # the run said what was wrong
+        return
+
+
+def warm_imports() -> None:
+    """What a `generate` run imports, imported ahead by a process that will run several (the daemon)."""
+    for module in ("generator.pipeline", "generator.writer", "generator.versions", "generator.progress"):
+        importlib.import_module(module)
 
 
 class _Stop:
@@ -414,6 +435,7 @@ _MORE_VERBS = (
     ("generator.mock.cli", "add_parser"),
     ("generator.diff.cli", "add_parser"),
     ("generator.sdk_drift", "add_parser"),
+    ("generator.daemon", "add_parser"),
 )
 """The verbs whose modules register them (module, function): imported only when they may be the one asked for."""
 
@@ -449,6 +471,11 @@ def build_parser(verb: str | None = None) -> argparse.ArgumentParser:
         action="store_true",
         help="then regenerate each spec whenever it changes, with warm worker processes, until Ctrl-C",
     )
+    gen.add_argument(
+        "--no-daemon",
+        action="store_true",
+        help="run here even when a generation daemon runs (`daemon start`; STREAMSPEC_DAEMON=off does the same)",
+    )
     gen.set_defaults(func=cmd_generate)
     check = sub.add_parser("check", help="exit 1 and name the files when the output differs from a fresh generation")
     _specs_argument(check)
@@ -474,6 +501,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with install():  # every line any command prints goes through the redactor
         given = sys.argv[1:] if argv is None else list(argv)
         args = build_parser(given[0] if given and not given[0].startswith("-") else None).parse_args(given)
+        args.command_line = given  # what a `generate` hands to the generation daemon, if one runs
         try:
             result: int = args.func(args)
         except NoSpecs as exc:

@@ -24,9 +24,11 @@ _CACHE = tempfile.mkdtemp(prefix="streamspec-test-cache-")
 
 def pytest_configure(config: pytest.Config) -> None:
     """The generator's cache (`generator.cache`) in a folder of this run's own: tests never read or fill the user's,
-    and every entry they read was written by this run."""
+    and every entry they read was written by this run. No generation daemon (`generator.daemon`) a user started runs
+    the tests' `generate`s: the daemon's own tests start theirs."""
     os.environ["STREAMSPEC_CACHE_DIR"] = _CACHE
     os.environ.pop("STREAMSPEC_CACHE", None)
+    os.environ["STREAMSPEC_DAEMON"] = "off"
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
