@@ -196,17 +196,19 @@ def _watch(args: argparse.Namespace) -> int:
 
 
 def between_runs(args: argparse.Namespace, specs: Sequence[Path]) -> None:
-    """While `--watch` or the daemon waits: collect what cycles the run left (it ran with the collector paused), and
-    read each package's spec as written, which the next run's version diff starts from."""
+    """While `--watch` or the daemon waits: collect what cycles the run left (it ran with the collector paused), read
+    each package's spec as written, which the next run's version diff starts from, and each spec, whose next edit is
+    then read in part (`loader.remember`)."""
     import gc
 
-    from generator.loader import package_name
+    from generator.loader import package_name, remember
     from generator.versions import SPEC_FILE, expect_previous
 
     gc.collect()
     for spec in specs:
         with contextlib.suppress(OSError):
             expect_previous((Path(args.output) / package_name(spec) / SPEC_FILE).read_bytes())
+        remember(spec)
 
 
 def after_run(command_line: Sequence[str]) -> None:

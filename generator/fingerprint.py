@@ -23,6 +23,7 @@ _GENERATION_MODULES = (
     "runtime_files",
     "schemas",
     "versions",
+    "yaml_fast",
 )
 """The generator's modules whose code shapes a package's content (the CLI, writer, emulator and others do not)."""
 NOT_SHAPING = frozenset({"answers", "cache", "fingerprint", "jobs"})

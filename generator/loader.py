@@ -2,11 +2,12 @@
 
 Line numbers are computed only when there is something to report, so that the fast path (a valid spec) pays for
 one YAML parse and nothing more: LibYAML's events, built straight into exactly the values PyYAML's loader gives
-(`_fast_yaml`).
+(`fast_yaml`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import keyword
@@ -21,10 +22,9 @@ from typing import Any, ClassVar
 
 import yaml
 
-from generator.cache import Cache, content_key
+from generator.cache import Cache, Recent, content_key
 from generator.errors import GenerationError, Problem, display_path, escape_pointer_token
-
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from generator.yaml_fast import UNSURE, BaseLoader, ParsedText, SpecLoader, fast_yaml, parse_text, reparsed
 
 MAX_SPEC_BYTES = 64 << 20
 """Larger files are refused before reading: Stripe's spec, among the largest public ones, is 4 MB."""
@@ -35,34 +35,15 @@ MAX_DOCUMENT_DEPTH = 100
 """A document nesting objects and arrays deeper than this is refused: the validator, the generator and the
 hand-over to worker processes all recurse, and would fail at a depth that depends on the stack in use. The deepest
 spec of the corpus nests 15 levels."""
-_ANCHOR = re.compile(rb"(?<![^\s:\-\[{,])&[^\s,\[\]{}]")
-"""An anchor (`&name` at the start of a node): `(?<![^...])` is "at the start, or after one of these"."""
+_AMPERSAND = re.compile(rb"&[^\s,\[\]{}]")
+_BEFORE_ANCHOR = frozenset(b" \t\n\r\f\v:-[{,")
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc]
-    """PyYAML's safe loader with mapping keys as written: every OpenAPI key is a string, so `200:` is "200" and `on:`
-    is "on" (YAML 1.1 would make them an integer and True); and dates as written: `2020-01-01` is that text, not a
-    `datetime.date` (OpenAPI limits YAML to what JSON can say, where a date is a string: a date object could be
-    neither validated as the string it stands for nor served as JSON)."""
-
-    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
-        if isinstance(node, yaml.MappingNode):
-            self.flatten_mapping(node)
-        mapping: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                key: Any = key_node.value
-            else:
-                key = self.construct_object(key_node, deep=deep)
-                if not isinstance(key, str | int | float | bool | None):
-                    raise yaml.constructor.ConstructorError(
-                        "while constructing a mapping", node.start_mark, "found an unhashable key", key_node.start_mark
-                    )
-            mapping[key] = self.construct_object(value_node, deep=deep)
-        return mapping
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _BaseLoader.construct_scalar)
+def _anchored(raw: bytes) -> bool:
+    """Whether `raw` may hold an anchor (`&name` at the start of a node: at the start, or after a space or one of
+    `:-[{,`). The ampersands are found first (a literal search), then what precedes each is looked at: a pattern
+    with the look-behind first is tried at every position (60 ms for Stripe's 4 MB)."""
+    return any(m.start() == 0 or raw[m.start() - 1] in _BEFORE_ANCHOR for m in _AMPERSAND.finditer(raw))
 
 
 def package_name(path: Path) -> str:
@@ -93,7 +74,7 @@ class LoadedSpec:
     def _node_tree(self) -> yaml.Node | None:
         """YAML's node tree (with line marks), composed once and only when a problem needs a line number."""
         try:
-            return yaml.compose(self.raw, Loader=_BaseLoader)
+            return yaml.compose(self.raw, Loader=BaseLoader)
         except (yaml.YAMLError, RecursionError):
             return None
 
@@ -131,11 +112,11 @@ def read_spec_bytes(path: Path) -> bytes:
 def parse_document(raw: bytes, shown: str, *, as_json: bool) -> Any:
     """The document in `raw` (JSON or YAML); a GenerationError located at the line and column of a syntax error."""
     if not as_json:
-        fast = _fast_yaml(raw)
-        if fast is not _UNSURE:
+        fast = fast_yaml(raw)
+        if fast is not UNSURE:
             return fast
     try:
-        return json.loads(raw, parse_constant=_not_json) if as_json else yaml.load(raw, Loader=_Loader)
+        return json.loads(raw, parse_constant=_not_json) if as_json else yaml.load(raw, Loader=SpecLoader)
     except yaml.reader.ReaderError as exc:  # bytes that are no text: where they are, and why, on one line
         before = raw[: exc.position]
         at = before.count(b"\n") + 1, len(before) - before.rfind(b"\n")
@@ -163,126 +144,6 @@ def parse_document(raw: bytes, shown: str, *, as_json: bool) -> Any:
         ) from exc
 
 
-_UNSURE = object()
-"""`_fast_yaml` leaves the document to PyYAML's loader."""
-
-
-class _Unsure(Exception):
-    """A construct `_fast_yaml` leaves to PyYAML's loader (aliases, anchors, tags, merge keys, several documents)."""
-
-
-def _fast_yaml(raw: bytes) -> Any:
-    """The YAML document in `raw` exactly as `yaml.load(raw, Loader=_Loader)` gives it, several times faster; or
-    `_UNSURE`, for PyYAML's loader to read (and report any error, located, as it does).
-
-    The same C parser (LibYAML) reads the same events; what is skipped is the node graph PyYAML composes in Python
-    before constructing values from it. Values are built straight from the events, by the same rules: scalars
-    resolved by PyYAML's own resolver and constructed by its constructors (`yes` is True, `012` is 10, `2020-01-01`
-    a date), mapping keys as written, a repeated key's last value in its first place. What the events alone cannot
-    settle that way (aliases and anchors, explicit tags, `<<` merge keys, keys that are collections, several
-    documents) is left to PyYAML's loader, and so is a document that does not parse."""
-    parse = getattr(getattr(yaml, "cyaml", None), "CParser", None)
-    if parse is None:  # PyYAML without LibYAML: its own loader
-        return _UNSURE
-    try:
-        return _from_events(parse(raw))
-    except _Unsure:
-        return _UNSURE
-    except (yaml.YAMLError, ValueError, RecursionError, TypeError):  # PyYAML's loader reports it, located
-        return _UNSURE
-
-
-def _from_events(parser: Any) -> Any:
-    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
-    mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
-    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
-    document_start = yaml.DocumentStartEvent
-    plain = _plain_scalars()
-    no_key = _UNSURE
-    stack: list[tuple[Any, Any]] = []  # the enclosing collections, each with its pending key
-    top: Any = None  # the collection being filled: a dict or a list
-    key: Any = no_key  # in a mapping, the key whose value comes next, or `no_key` when a key comes next
-    root: Any = _UNSURE
-    documents = 0
-    get_event = parser.get_event
-    try:
-        while True:
-            event = get_event()
-            cls = event.__class__
-            if cls is scalar_event:
-                if event.anchor is not None or event.tag is not None:
-                    raise _Unsure
-                text = event.value
-                if top.__class__ is dict and key is no_key:  # a key: as written
-                    if event.implicit[0] and text == "<<":  # a merge key
-                        raise _Unsure
-                    key = text
-                    continue
-                if event.implicit[0]:
-                    value = plain.get(text, no_key)
-                    if value is no_key:
-                        value = plain[text] = _resolved(text)
-                else:
-                    value = text
-            elif cls is mapping_start or cls is sequence_start:
-                if event.anchor is not None or event.tag is not None:
-                    raise _Unsure
-                value = {} if cls is mapping_start else []
-            elif cls is mapping_end or cls is sequence_end:
-                top, key = stack.pop()
-                continue
-            elif cls is alias_event:
-                raise _Unsure
-            elif cls is document_start:
-                documents += 1
-                if documents > 1:
-                    raise _Unsure
-                continue
-            elif cls is yaml.StreamEndEvent:
-                return None if root is _UNSURE else root
-            else:  # stream start, document end
-                continue
-            if top is None:
-                root = value
-            elif top.__class__ is list:
-                top.append(value)
-            elif key is no_key:  # a collection as a key
-                raise _Unsure
-            else:
-                top[key] = value
-                key = no_key
-            if value.__class__ is dict or value.__class__ is list:
-                stack.append((top, key))
-                top, key = value, no_key
-    finally:
-        parser.dispose()
-
-
-@cache
-def _plain_scalars() -> dict[str, Any]:
-    """Plain scalars already resolved, by text (the same few recur throughout a document: `string`, `object`)."""
-    return {}
-
-
-@cache
-def _scalar_loader() -> Any:
-    return _Loader("")
-
-
-def _resolved(text: str) -> Any:
-    """A plain scalar's value as PyYAML's loader makes it: tag by its resolver, value by its constructor for the tag
-    (a tag without one, `=`'s, raises)."""
-    loader = _scalar_loader()
-    tag = loader.resolve(yaml.ScalarNode, text, (True, False))
-    construct = loader.yaml_constructors.get(tag)
-    if construct is None:  # PyYAML's loader refuses it
-        raise _Unsure
-    value = construct(loader, yaml.ScalarNode(tag, text))
-    if isinstance(value, list | dict | set):  # never for a scalar: not shared between documents, to be sure
-        raise _Unsure
-    return value
-
-
 def load_spec(path: Path, *, validate: bool = True, lenient: bool = False, cache: Cache | None = None) -> LoadedSpec:
     """Read and parse one spec, and validate it unless the caller validates elsewhere; raise GenerationError.
 
@@ -293,10 +154,15 @@ def load_spec(path: Path, *, validate: bool = True, lenient: bool = False, cache
     as_json = path.suffix == ".json"
     key = content_key(raw) if cache is not None and not as_json else ""
     cached = cache.get("document", key) if cache is not None and key else None
-    document = cached if isinstance(cached, dict) else parse_document(raw, shown, as_json=as_json)
+    if isinstance(cached, dict):
+        document = cached
+    elif cache is not None and cache.enabled and not as_json:
+        document = _read_yaml(path, raw, shown)
+    else:
+        document = parse_document(raw, shown, as_json=as_json)
     if not isinstance(document, dict):
         raise GenerationError([Problem(shown, "", "spec.not-a-mapping", "expected a mapping at the top level")])
-    anchored = _ANCHOR.search(raw) is not None
+    anchored = _anchored(raw)
     if cache is not None and key and cached is None and not anchored:  # no shared (aliased) values to keep shared
         cache.put("document", key, document)
     if anchored and expanded_size(document) > MAX_EXPANDED_NODES:
@@ -324,6 +190,47 @@ def load_spec(path: Path, *, validate: bool = True, lenient: bool = False, cache
     if problems:
         raise GenerationError(problems)
     return spec
+
+
+_READ: Recent[str, ParsedText] = Recent(4)
+"""The YAML specs this process read last, by absolute path, each with where its entries are (`yaml_fast`): a
+long-lived process (`generate --watch`, the daemon) reads an edit of one by parsing only the entry it changed."""
+
+
+def _read_yaml(path: Path, raw: bytes, shown: str) -> Any:
+    """`parse_document` of a YAML spec, and what the next read of an edit of it starts from: an edit of the text
+    this process read last at `path` is parsed as `yaml_fast.reparsed` can, the whole text otherwise."""
+    text = _utf8(raw)
+    if text is not None:
+        where = str(path.absolute())
+        previous = _READ.get(where)
+        parsed = reparsed(previous, text) if previous is not None else None
+        if parsed is None:
+            parsed = parse_text(text)
+        if parsed is not None:
+            _READ[where] = parsed
+            return parsed.document
+    return parse_document(raw, shown, as_json=False)
+
+
+def remember(path: Path) -> None:
+    """Read a YAML spec now, for its next edit to be read in part (see `_READ`): `generate --watch` and the daemon
+    call this while they wait, for specs whose document came from the cache (which keeps no entries)."""
+    with contextlib.suppress(OSError, GenerationError):
+        raw = read_spec_bytes(path)
+        previous = _READ.get(str(path.absolute()))
+        if path.suffix != ".json" and (previous is None or previous.text.encode() != raw):
+            _read_yaml(path, raw, display_path(path))
+
+
+def _utf8(raw: bytes) -> str | None:
+    """The text of UTF-8 bytes without a byte order mark (how LibYAML counts characters for its marks), or None."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def indented_json(document: Any) -> str:

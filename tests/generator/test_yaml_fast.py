@@ -1,9 +1,12 @@
-"""The fast YAML path (`loader._fast_yaml`, LibYAML's events built straight into values) gives exactly what PyYAML's
+"""The fast YAML path (`yaml_fast.fast_yaml`, LibYAML's events built straight into values) gives exactly what PyYAML's
 loader gives, or leaves the document to it: on every document of the corpus, Stripe's, the vendor specs and the
-fixtures, on YAML 1.1's odd scalars, and on random documents and random damage to real ones."""
+fixtures, on YAML 1.1's odd scalars, and on random documents and random damage to real ones. An edit read in part
+(`yaml_fast.reparsed`) gives what reading the whole edited text gives, and leaves the document it starts from as it
+was: over chains of random edits of real documents, structural ones included."""
 
 from __future__ import annotations
 
+import copy
 import math
 import random
 from pathlib import Path
@@ -15,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.errors import GenerationError
-from generator.loader import _UNSURE, _fast_yaml, _Loader, parse_document
+from generator.loader import parse_document
+from generator.yaml_fast import UNSURE, SpecLoader, fast_yaml, parse_text, reparsed
 from tests.corpus.harness import CORPUS, STRIPE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +35,7 @@ DOCUMENTS = sorted(
 
 def pyyaml(text: str | bytes) -> tuple[str, Any]:
     try:
-        return "ok", yaml.load(text, Loader=_Loader)
+        return "ok", yaml.load(text, Loader=SpecLoader)
     except Exception as exc:
         return "error", type(exc)
 
@@ -49,8 +53,8 @@ def same(a: Any, b: Any) -> bool:
 
 def agrees(text: str | bytes) -> bool:
     """The fast path agrees with PyYAML's loader: the same value, or it leaves the document to it."""
-    fast = _fast_yaml(text.encode() if isinstance(text, str) else text)
-    if fast is _UNSURE:
+    fast = fast_yaml(text.encode() if isinstance(text, str) else text)
+    if fast is UNSURE:
         return True
     outcome, value = pyyaml(text)
     return outcome == "ok" and same(fast, value)
@@ -59,13 +63,13 @@ def agrees(text: str | bytes) -> bool:
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
 def test_every_document_reads_as_pyyaml_reads_it(path: Path) -> None:
     raw = path.read_bytes()
-    fast = _fast_yaml(raw)
+    fast = fast_yaml(raw)
     outcome, value = pyyaml(raw)
     assert outcome == "ok"
     if path.name == "huaweicloud_live.yaml":  # its error responses are YAML anchors: PyYAML's loader reads it
-        assert fast is _UNSURE
+        assert fast is UNSURE
     else:
-        assert fast is not _UNSURE and same(fast, value)
+        assert fast is not UNSURE and same(fast, value)
 
 
 YAML_11 = """\
@@ -99,9 +103,9 @@ empty:
 
 
 def test_yaml_1_1_scalars_and_keys_as_written() -> None:
-    fast = _fast_yaml(YAML_11.encode())
-    assert fast is not _UNSURE
-    assert same(fast, yaml.load(YAML_11, Loader=_Loader))
+    fast = fast_yaml(YAML_11.encode())
+    assert fast is not UNSURE
+    assert same(fast, yaml.load(YAML_11, Loader=SpecLoader))
     assert fast["bools"] == [True, False, True, False, "y", "n", True, False]
     assert list(fast)[6:10] == ["200", "on", "~", "1.5"]
     assert fast["dup"] == "second" and list(fast).index("dup") < list(fast).index("multi")
@@ -125,7 +129,7 @@ def test_yaml_1_1_scalars_and_keys_as_written() -> None:
     ],
 )
 def test_what_it_leaves_to_pyyaml(text: str | bytes) -> None:
-    assert _fast_yaml(text.encode() if isinstance(text, str) else text) is _UNSURE
+    assert fast_yaml(text.encode() if isinstance(text, str) else text) is UNSURE
 
 
 def test_syntax_errors_are_located_as_before() -> None:
@@ -175,3 +179,81 @@ def test_random_damage_to_real_documents(seed: int) -> None:
             cut = rng.randint(0, 3)
             text = text[:i] + rng.choice(DAMAGE) + text[i + cut :]
         assert agrees(text), text
+
+
+def whole(text: str) -> Any:
+    """What reading the whole text gives: the fast path's value, or PyYAML's loader's (or the error it raises)."""
+    fast = fast_yaml(text.encode())
+    return pyyaml(text) if fast is UNSURE else ("ok", fast)
+
+
+EDITS = [*DAMAGE, "x", "word ", "\n    extra: 1", "\n  - item", "\n  key: value\n", "  \n", "# note\n"]
+
+
+def edited(text: str, rng: random.Random) -> str:
+    """One random edit: characters typed, deleted or replaced anywhere, a line duplicated (a repeated key), indented
+    or dedented, or removed."""
+    lines = text.split("\n")
+    choice = rng.randrange(6)
+    at = rng.randrange(len(lines))
+    if choice == 0:
+        lines.insert(at, lines[at])
+    elif choice == 1:
+        lines[at] = "  " + lines[at]
+    elif choice == 2:
+        lines[at] = lines[at][2:] if lines[at].startswith("  ") else lines[at]
+    elif choice == 3:
+        del lines[at]
+    else:
+        i = rng.randrange(len(text) + 1)
+        return text[:i] + rng.choice(EDITS) + text[i + rng.randint(0, 4) :]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("path", [p for p in DOCUMENTS if p.stat().st_size < 400_000], ids=lambda p: p.name)
+def test_an_edit_read_in_part_reads_as_the_whole_text(path: Path) -> None:
+    rng = random.Random(path.name)
+    original = path.read_text(encoding="utf-8")
+    previous = parse_text(original)
+    if previous is None:
+        pytest.skip("left to PyYAML's loader: never read in part")
+    text, in_part = original, 0
+    for _ in range(60):
+        text = edited(text, rng) if rng.random() < 0.8 else edited(original, rng)
+        before = copy.deepcopy(previous.document)
+        read = reparsed(previous, text)
+        assert same(previous.document, before)  # what it started from is untouched
+        if read is not None:
+            in_part += 1
+            outcome, value = whole(text)
+            assert outcome == "ok" and same(read.document, value), text
+            assert read.entries == parse_text(text).entries  # type: ignore[union-attr]
+        previous = read or parse_text(text) or parse_text(original)  # type: ignore[assignment]
+        if previous.text != text:
+            text = original
+    assert in_part >= 10, "too few edits read in part to tell anything"
+
+
+def test_what_is_never_read_in_part() -> None:
+    base = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      summary: one\n"
+    start = parse_text(base)
+    assert start is not None
+    assert [e.path for e in start.entries] == [
+        ("openapi",),
+        ("info",),
+        ("paths",),
+        ("paths", "/a"),
+        ("paths", "/a", "get"),
+    ]
+    inside = reparsed(start, base.replace("summary: one", "summary: two"))
+    assert inside is not None and inside.document["paths"]["/a"]["get"] == {"summary": "two"}
+    assert inside.document["info"] is start.document["info"]  # shared, not copied
+    flow = reparsed(start, base.replace("title: T", "title: U"))  # within a flow mapping: its whole entry
+    assert flow is not None and flow.document["info"] == {"title": "U", "version": "1"}
+    sibling = base.replace("      summary: one\n", "      summary: one\n    post:\n      summary: new\n")
+    assert reparsed(start, sibling) is None or same(reparsed(start, sibling).document, whole(sibling)[1])  # type: ignore[union-attr]
+    assert reparsed(start, base + "components: {}\n") is None  # after every entry: read whole
+    repeated = parse_text(base + "paths:\n  /b: {}\n")
+    assert repeated is not None and repeated.entries == ()  # a repeated key: entries unknown
+    anchored = base.replace("summary: one", "summary: &s one")
+    assert parse_text(anchored) is None and reparsed(start, anchored) is None
