@@ -11,10 +11,10 @@ stale entry; nothing is ever looked up by name or date.
 
 - **Where**: `$STREAMSPEC_CACHE_DIR`, else `$XDG_CACHE_HOME/streamspec`, else `~/.cache/streamspec`.
   `STREAMSPEC_CACHE=off` (or `0`, `no`, `false`) turns it off; so does a folder that cannot be created.
-- **Bounded**: at most `$STREAMSPEC_CACHE_MB` megabytes (default 512); after a run that added entries, the least
-  recently used go first. What the folder holds is counted by walking it (about 0.06 s for 4,500 entries) when the
-  count it recorded last, plus what runs added since, no longer fits, or is an hour old; otherwise the record is
-  added to.
+- **Bounded**: at most `$STREAMSPEC_CACHE_MB` megabytes (default 512); after a run that added entries beyond it,
+  the least recently used go first, down to 90 % of it (room for the next runs). What the folder holds is counted
+  by walking it (about 0.06 s for 4,500 entries) when the count it recorded last, plus what runs added since, no
+  longer fits, or is an hour old; otherwise the record is added to.
 - **Safe**: an entry is written to a temporary file beside it and renamed into place, so concurrent runs (which
   would write the same bytes for the same key) and killed ones never leave a partial entry. Each entry carries a
   digest of its content: one that does not check out (a torn disk, a hand edit) is deleted and counts as a miss,
@@ -58,6 +58,8 @@ _TOOLS = (
 """Distributions whose behaviour shapes what is cached."""
 _STALE_TEMPORARY = 3600.0
 """Seconds after which a temporary file is taken for a crashed writer's and removed when pruning."""
+_LOW_WATER = 0.9
+"""A cache over its limit is pruned to this share of it, so that the runs after have room before the next walk."""
 _USAGE = "usage"
 """The file (in the cache's folder) that records its size in bytes, and when it was last counted."""
 _RECOUNT = 3600.0
@@ -206,8 +208,9 @@ class Cache:
                     continue
                 entries.append((info.st_mtime, info.st_size, path))
         total = sum(size for _, size, _ in entries)
+        target = self.limit if total <= self.limit else int(self.limit * _LOW_WATER)
         for _, size, path in sorted(entries):
-            if total <= self.limit:
+            if total <= target:
                 break
             with contextlib.suppress(OSError):
                 os.unlink(path)

@@ -238,7 +238,8 @@ def test_the_cache_stays_within_its_size_least_recently_used_first(tmp_path: Pat
     assert store.get("blob", "0") is not None  # used now: the most recent
     store.prune()
     kept = [i for i in range(20) if store._path("blob", str(i)).exists()]
-    assert sum(p.stat().st_size for p in (tmp_path / "cache").rglob("*") if p.is_file()) <= 0.05 * 1024 * 1024
+    on_disk = sum(p.stat().st_size for p in (tmp_path / "cache").rglob("*") if p.is_file() and p.name != "usage")
+    assert on_disk <= 0.9 * 0.05 * 1024 * 1024  # pruned to 90 % of the limit: room for the next runs
     assert 0 in kept and kept[1:] == list(range(20 - len(kept) + 1, 20))
 
 
@@ -273,7 +274,7 @@ def test_pruning_walks_the_folder_only_when_the_recorded_size_does_not_fit(
     again.prune()
     assert len(walks) == 2
     on_disk = sum(p.stat().st_size for p in (tmp_path / "cache" / "v1").rglob("*") if p.is_file() and p != usage)
-    assert on_disk <= 0.05 * 1024 * 1024 and int(usage.read_text().split()[0]) == on_disk
+    assert on_disk <= 0.9 * 0.05 * 1024 * 1024 and int(usage.read_text().split()[0]) == on_disk
 
     counted = float(usage.read_text().split()[1])
     usage.write_text(f"0 {counted - 3601}\n")  # an hour old: counted again, whatever it says
