@@ -316,13 +316,16 @@ class _Daemon:
         import threading
         import traceback
 
-        from generator import cache, cli
+        from generator import cache
+
+        self.fingerprint = cache.fingerprint()  # before the generation's modules load: what they are read from
+
+        from generator import cli
         from generator.jobs import kept_workers
         from generator.pipeline import warm_up
 
         global _serving
         _serving = True
-        self.fingerprint = cache.fingerprint()
         signal.signal(signal.SIGINT, signal.default_int_handler)  # how a leaving client interrupts a run
         signal.signal(signal.SIGTERM, self._asked_to_stop)
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
@@ -427,9 +430,13 @@ class _Daemon:
         out_tty, err_tty = (bool(flag) for flag in request.get("tty", (False, False)))
         lock = threading.Lock()
         streams = _Frames(connection, "out", out_tty, lock), _Frames(connection, "err", err_tty, lock)
-        with _interrupted_when_client_leaves(connection) as done:
-            with _working_dir(cwd), _environment(request.get("env") or {}, cwd), _streams(*streams):
-                status = _run_command(cli, command_line)
+        with (
+            _interrupted_when_client_leaves(connection) as done,
+            _working_dir(cwd),
+            _environment(request.get("env") or {}, cwd),
+            _streams(*streams),
+        ):
+            status = _run_command(cli, command_line)
             done()
         with contextlib.suppress(OSError):
             _send(connection, {"exit": status})
