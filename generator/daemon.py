@@ -22,6 +22,7 @@ or dmypy, it is asked for (`daemon start`), never started behind the user's back
 - **Bounded**: one run at a time, in the order asked; it stops after `--idle-minutes` (default 60) without a request,
   on `daemon stop`, or on SIGTERM (after the run under way).
 
+`STREAMSPEC_DAEMON=auto` has `generate` start one (in the background) when none runs, for the runs after it.
 `generate --no-daemon`, or `STREAMSPEC_DAEMON=off` (`0`, `no`, `false`), runs the command here.
 """
 
@@ -43,6 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
+    import subprocess
     from threading import Lock
 
 SWITCH_ENV = "STREAMSPEC_DAEMON"
@@ -132,6 +134,8 @@ def delegate(command_line: Sequence[str]) -> int | None:
         return None
     connection = _connect()
     if connection is None:
+        if os.environ.get(SWITCH_ENV, "").strip().lower() == "auto":
+            _start_in_background()
         return None
     request = {
         "protocol": _PROTOCOL,
@@ -151,6 +155,14 @@ def delegate(command_line: Sequence[str]) -> int | None:
             pass
     print("note: the generation daemon did not finish the run; running it here", file=sys.stderr, flush=True)
     return None
+
+
+def _start_in_background() -> None:
+    """`STREAMSPEC_DAEMON=auto`: no daemon runs, so this run starts one for the next runs (and runs itself)."""
+    try:
+        _spawn(place(create=True), DEFAULT_IDLE_MINUTES)
+    except (OSError, DaemonError) as exc:
+        print(f"note: no generation daemon started: {exc}", file=sys.stderr)
 
 
 class _Declined(Exception):
@@ -608,8 +620,6 @@ def _describe(status: Mapping[str, Any]) -> str:
 
 
 def _start(idle_minutes: float) -> int:
-    import subprocess
-
     if idle_minutes <= 0:
         raise DaemonError("--idle-minutes must be more than 0")
     where = place(create=True)
@@ -617,18 +627,7 @@ def _start(idle_minutes: float) -> int:
     if running is not None:
         print(f"already running: {_describe(running)}")
         return 0
-    log = os.open(where.log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    try:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "generator", "daemon", "serve", "--idle-minutes", str(idle_minutes)],
-            cwd=Path(__file__).resolve().parents[1],  # this generator, whatever the caller's folder holds
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-            start_new_session=True,  # not the terminal's: its Ctrl-C is for the client
-        )
-    finally:
-        os.close(log)
+    process = _spawn(where, idle_minutes)
     deadline = time.monotonic() + _START_TIMEOUT
     while time.monotonic() < deadline:
         answer = _ask("status")
@@ -639,3 +638,21 @@ def _start(idle_minutes: float) -> int:
             raise DaemonError(f"the generation daemon did not start (exit {process.returncode}); see {where.log}")
         time.sleep(0.05)
     raise DaemonError(f"the generation daemon did not answer within {_START_TIMEOUT:g} s; see {where.log}")
+
+
+def _spawn(where: Place, idle_minutes: float) -> subprocess.Popen[bytes]:
+    """Start the daemon, detached (its output to its log), without waiting for it."""
+    import subprocess
+
+    log = os.open(where.log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "generator", "daemon", "serve", "--idle-minutes", str(idle_minutes)],
+            cwd=Path(__file__).resolve().parents[1],  # this generator, whatever the caller's folder holds
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,  # not the terminal's: its Ctrl-C is for the client
+        )
+    finally:
+        os.close(log)

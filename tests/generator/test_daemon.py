@@ -182,6 +182,20 @@ def test_switched_off_generate_runs_here(tmp_path: Path, daemon_env: Env) -> Non
     run("daemon", "stop", env=daemon_env, check=True)
 
 
+def test_auto_starts_one_for_the_runs_after(tmp_path: Path, daemon_env: Env) -> None:
+    spec = write_spec(tmp_path / "specs", "tiny.yaml", TINY_SPEC)
+    auto = {**daemon_env, "STREAMSPEC_DAEMON": "auto"}
+    first = run("generate", str(spec), "--output", str(tmp_path / "out"), env=auto, check=True)
+    assert "tiny: 1 operations" in first.stdout  # run here, a daemon started meanwhile
+    deadline = time.monotonic() + 60
+    while runs_served(daemon_env) is None:
+        assert time.monotonic() < deadline, "no daemon started"
+        time.sleep(0.1)
+    run("generate", str(spec), "--output", str(tmp_path / "out"), "--force", env=auto, check=True)
+    assert runs_served(daemon_env) == 1
+    run("daemon", "stop", env=daemon_env, check=True)
+
+
 def large_spec(folder: Path, schemas: int) -> Path:
     """A spec whose models take datamodel-code-generator seconds: many schemas of many fields."""
     lines = [
