@@ -160,9 +160,15 @@ def delegate(command_line: Sequence[str]) -> int | None:
 def _start_in_background() -> None:
     """`STREAMSPEC_DAEMON=auto`: no daemon runs, so this run starts one for the next runs (and runs itself)."""
     try:
-        _spawn(place(create=True), DEFAULT_IDLE_MINUTES)
+        process = _spawn(place(create=True), DEFAULT_IDLE_MINUTES)
     except (OSError, DaemonError) as exc:
         print(f"note: no generation daemon started: {exc}", file=sys.stderr)
+        return
+    print(
+        f"note: starting a generation daemon (pid {process.pid}) for the next runs; "
+        "`python -m generator daemon stop` stops it",
+        file=sys.stderr,
+    )
 
 
 class _Declined(Exception):

@@ -187,6 +187,7 @@ def test_auto_starts_one_for_the_runs_after(tmp_path: Path, daemon_env: Env) -> 
     auto = {**daemon_env, "STREAMSPEC_DAEMON": "auto"}
     first = run("generate", str(spec), "--output", str(tmp_path / "out"), env=auto, check=True)
     assert "tiny: 1 operations" in first.stdout  # run here, a daemon started meanwhile
+    assert "note: starting a generation daemon" in first.stderr
     deadline = time.monotonic() + 60
     while runs_served(daemon_env) is None:
         assert time.monotonic() < deadline, "no daemon started"
