@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
@@ -335,40 +336,32 @@ _BLOCK = 1 << 16
 
 
 def _common_prefix(a: str, b: str) -> int:
-    """How many characters `a` and `b` share from their start (block by block, then by halves: C-speed compares)."""
-    limit = min(len(a), len(b))
-    low = 0
-    while low < limit and a[low : low + _BLOCK] == b[low : low + _BLOCK]:
-        low += _BLOCK
-    if low >= limit:
-        return limit
-    high = min(low + _BLOCK, limit)
-    start = low
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[start:middle] == b[start:middle]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
+    """How many characters `a` and `b` share from their start."""
+    return _agreeing(lambda i, j: a[i:j] == b[i:j], min(len(a), len(b)))
 
 
 def _common_suffix(a: str, b: str, limit: int) -> int:
     """How many characters (at most `limit`) `a` and `b` share at their end."""
     la, lb = len(a), len(b)
+    return _agreeing(lambda i, j: a[la - j : la - i] == b[lb - j : lb - i], limit)
+
+
+def _agreeing(agree: Callable[[int, int], bool], limit: int) -> int:
+    """The largest n <= `limit` such that the texts agree on their first n characters (counted from wherever the
+    caller counts), `agree(i, j)` telling whether they agree on characters i to j: block by block, then by halves,
+    each a C-speed comparison of slices."""
     low = 0
     while low < limit:
         step = min(low + _BLOCK, limit)
-        if a[la - step : la - low] != b[lb - step : lb - low]:
+        if not agree(low, step):
             break
         low = step
     if low >= limit:
         return limit
-    high = min(low + _BLOCK, limit)
-    start = low
+    start, high = low, min(low + _BLOCK, limit)
     while low < high:
         middle = (low + high + 1) // 2
-        if a[la - middle : la - start] == b[lb - middle : lb - start]:
+        if agree(start, middle):
             low = middle
         else:
             high = middle - 1

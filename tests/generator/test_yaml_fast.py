@@ -17,6 +17,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator import yaml_fast
 from generator.errors import GenerationError
 from generator.loader import parse_document
 from generator.yaml_fast import UNSURE, SpecLoader, fast_yaml, parse_text, reparsed
@@ -257,3 +258,16 @@ def test_what_is_never_read_in_part() -> None:
     assert repeated is not None and repeated.entries == ()  # a repeated key: entries unknown
     anchored = base.replace("summary: one", "summary: &s one")
     assert parse_text(anchored) is None and reparsed(start, anchored) is None
+
+
+def test_where_two_texts_first_and_last_differ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Block by block, then by halves (blocks of 4 characters here, so that both steps are taken)."""
+    monkeypatch.setattr(yaml_fast, "_BLOCK", 4)
+    rng = random.Random(0)
+    for _ in range(5000):
+        a, b = ("".join(rng.choice("ab") for _ in range(rng.randint(0, 20))) for _ in range(2))
+        first = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+        assert yaml_fast._common_prefix(a, b) == first
+        limit = min(len(a), len(b)) - first
+        last = next((i for i in range(limit) if a[-1 - i] != b[-1 - i]), limit)
+        assert yaml_fast._common_suffix(a, b, limit) == last
