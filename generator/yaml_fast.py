@@ -62,14 +62,17 @@ def fast_yaml(raw: bytes) -> Any:
     a date), mapping keys as written, a repeated key's last value in its first place. What the events alone cannot
     settle that way (aliases and anchors, explicit tags, `<<` merge keys, keys that are collections, several
     documents) is left to PyYAML's loader, and so is a document that does not parse."""
+    return _parsed(raw)
+
+
+def _parsed(text: str | bytes, keys: list[tuple[tuple[str, ...], int]] | None = None, depth: int = 0) -> Any:
+    """`fast_yaml` of `text`, with the keys `_from_events` records."""
     parse = getattr(getattr(yaml, "cyaml", None), "CParser", None)
     if parse is None:  # PyYAML without LibYAML: its own loader
         return UNSURE
     try:
-        return _from_events(parse(raw))
-    except _Unsure:
-        return UNSURE
-    except (yaml.YAMLError, ValueError, RecursionError, TypeError):  # PyYAML's loader reports it, located
+        return _from_events(parse(text), keys, depth)
+    except (_Unsure, yaml.YAMLError, ValueError, RecursionError, TypeError):  # PyYAML's loader reports it, located
         return UNSURE
 
 
@@ -269,16 +272,6 @@ def reparsed(previous: ParsedText, text: str) -> ParsedText | None:
     keys_after = [(e.path, e.start + delta, e.key + delta) for e in entries[after:]]
     found = [(e.path, e.start, e.key) for e in entries[:index]] + inner + keys_after
     return ParsedText(text, _spliced(previous.document, entry.path, value[name]), _linked(found, len(text)))
-
-
-def _parsed(text: str, keys: list[tuple[tuple[str, ...], int]], depth: int) -> Any:
-    parse = getattr(getattr(yaml, "cyaml", None), "CParser", None)
-    if parse is None:
-        return UNSURE
-    try:
-        return _from_events(parse(text), keys, depth)
-    except (_Unsure, yaml.YAMLError, ValueError, RecursionError, TypeError):
-        return UNSURE
 
 
 _Key = tuple[tuple[str, ...], int, int]
