@@ -123,12 +123,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     if getattr(args, "watch", False):
         return _watch(args)
-    if not args.no_daemon and getattr(args, "command_line", None):
-        from generator.daemon import delegate
-
-        status = delegate(args.command_line)
-        if status is not None:
-            return status
+    status = _delegated(args)
+    if status is not None:
+        return status
     with Progress("generate") as progress:
         return _generate(args, progress)
 
@@ -212,9 +209,9 @@ def between_runs(args: argparse.Namespace, specs: Sequence[Path]) -> None:
 
 
 def after_run(command_line: Sequence[str]) -> None:
-    """What the daemon does once it has answered a `generate` run (`between_runs`)."""
+    """What the daemon does once it has answered a `generate` or `check` run (`between_runs`)."""
     try:
-        args = build_parser("generate").parse_args(command_line)
+        args = build_parser(command_line[0]).parse_args(command_line)
         between_runs(args, spec_paths(args.specs))
     except (SystemExit, NoSpecs):  # the run said what was wrong
         return
@@ -355,8 +352,22 @@ def _print_release(package: Package) -> None:
         print(f"    {summary(release.report)}")
 
 
+def _delegated(args: argparse.Namespace) -> int | None:
+    """The exit status of this command (`generate`, `check`) run by a generation daemon, or None when none ran it
+    (`generator.daemon`): then it runs here."""
+    if args.no_daemon or not getattr(args, "command_line", None):
+        return None
+    from generator.daemon import delegate
+
+    return delegate(args.command_line)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from generator.writer import diff_package, edited_since_written, leftovers
+
+    status = _delegated(args)
+    if status is not None:
+        return status
 
     output = Path(args.output)
     specs = spec_paths(args.specs)
@@ -424,6 +435,14 @@ def _lenient_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _no_daemon_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-daemon",
+        action="store_true",
+        help="run here even when a generation daemon runs (`daemon start`; STREAMSPEC_DAEMON=off does the same)",
+    )
+
+
 WITH_TESTS_HELP = (
     "also write tests/ in each package: every operation called through the package's client against its own "
     "server in process (pytest; needs the [server] extra)"
@@ -473,17 +492,14 @@ def build_parser(verb: str | None = None) -> argparse.ArgumentParser:
         action="store_true",
         help="then regenerate each spec whenever it changes, with warm worker processes, until Ctrl-C",
     )
-    gen.add_argument(
-        "--no-daemon",
-        action="store_true",
-        help="run here even when a generation daemon runs (`daemon start`; STREAMSPEC_DAEMON=off does the same)",
-    )
+    _no_daemon_argument(gen)
     gen.set_defaults(func=cmd_generate)
     check = sub.add_parser("check", help="exit 1 and name the files when the output differs from a fresh generation")
     _specs_argument(check)
     check.add_argument("--output", default=str(DEFAULT_OUTPUT), help="output folder to compare (default: generated)")
     check.add_argument("--with-tests", action="store_true", help="compare with packages generated --with-tests")
     _lenient_argument(check)
+    _no_daemon_argument(check)
     check.set_defaults(func=cmd_check)
     lst = sub.add_parser("list", help="list each spec's operations")
     _specs_argument(lst)

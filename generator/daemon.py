@@ -1,4 +1,5 @@
-"""`generate` in a process that outlives it: the generation daemon (`python -m generator daemon start`).
+"""`generate` (and `check`) in a process that outlives them: the generation daemon (`python -m generator daemon
+start`).
 
 A one-off `generate` pays for starting before it does anything: the imports (datamodel-code-generator's alone take
 about 0.45 s in a new process), the workers' warm-up, and what `--watch` keeps in memory between runs (the IR of the
@@ -123,13 +124,13 @@ _serving = False
 """True in the daemon itself: its runs are never handed on."""
 
 
-# The client side: `generate`, and `daemon stop` / `daemon status`.
+# The client side: `generate` and `check`, and `daemon stop` / `daemon status`.
 
 
 def delegate(command_line: Sequence[str]) -> int | None:
-    """Run `command_line` (a `generate` one) in this installation's daemon and print what it prints: its exit status,
-    or None when no daemon runs it (none running, switched off, declined, gone during the run): then the caller runs
-    it."""
+    """Run `command_line` (a `generate` or `check` one) in this installation's daemon and print what it prints: its
+    exit status, or None when no daemon runs it (none running, switched off, declined, gone during the run): then the
+    caller runs it."""
     if _serving or _switched_off():
         return None
     connection = _connect()
@@ -463,12 +464,12 @@ class _Daemon:
 
 
 def _run_command(cli: Any, command_line: Sequence[str]) -> int:
-    """`generate` as `python -m generator` runs it, its failures as a one-off run would report them."""
+    """`generate` or `check` as `python -m generator` runs it, its failures as a one-off run would report them."""
     import traceback
 
     given = list(command_line)
-    if not given or given[0] != "generate" or "--watch" in given:
-        print("error: the generation daemon runs `generate` (without --watch) only", file=sys.stderr)
+    if not given or given[0] not in ("generate", "check") or "--watch" in given:
+        print("error: the generation daemon runs `generate` (without --watch) and `check` only", file=sys.stderr)
         return 2
     try:
         return int(cli.main(given))
@@ -577,7 +578,7 @@ def _streams(out: _Frames, err: _Frames) -> Iterator[None]:
 def add_parser(sub: Any) -> None:
     daemon = sub.add_parser(
         "daemon",
-        help="keep a warm generation process for `generate` (start, stop, status)",
+        help="keep a warm generation process for `generate` and `check` (start, stop, status)",
         description=__doc__.split("\n\n")[1] if __doc__ else None,
     )
     actions = daemon.add_subparsers(dest="action", required=True, metavar="ACTION", help="what to do")
@@ -638,7 +639,7 @@ def _start(idle_minutes: float) -> int:
     while time.monotonic() < deadline:
         answer = _ask("status")
         if answer is not None:
-            print(f"started: {_describe(answer)}; `generate` runs in it")
+            print(f"started: {_describe(answer)}; `generate` and `check` run in it")
             return 0
         if process.poll() is not None and _ask("status") is None:
             raise DaemonError(f"the generation daemon did not start (exit {process.returncode}); see {where.log}")

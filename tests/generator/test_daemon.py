@@ -115,15 +115,20 @@ def test_generate_in_the_daemon_writes_and_prints_what_a_one_off_run_does(tmp_pa
     same(*both())  # nothing changed
     again = run("generate", "--output", "out-daemon", env=daemon_env, cwd=project)
     assert "volcengine_live: up to date" in again.stdout
+    checked = run("check", "--output", "out-daemon", env=daemon_env, cwd=project)  # `check` too
+    assert checked.returncode == 0 and "out-daemon/ is up to date (3 package(s))" in checked.stdout
 
     before = tree(project / "out-daemon")
+    spec.write_text(spec.read_text().replace("Callback receiver URL (edited)", "Callback receiver URL (again)", 1))
+    stale = run("check", "--output", "out-daemon", env=daemon_env, cwd=project)
+    assert stale.returncode == 1 and "stale: out-daemon/volcengine_live/" in stale.stdout
     spec.write_text(spec.read_text() + "\n  broken: [\n")  # a failed run: reported alike, nothing written
     served, here = both()
     same(served, here)
     assert served.returncode == 1 and "volcengine_live.yaml:" in served.stderr
     assert "nothing was written" in served.stderr
     assert tree(project / "out-daemon") == before
-    assert runs_served(daemon_env) == 5
+    assert runs_served(daemon_env) == 7
 
     stopped = run("daemon", "stop", env=daemon_env, check=True)
     assert "stops" in stopped.stdout
