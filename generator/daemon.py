@@ -59,6 +59,8 @@ _MAX_REQUEST = 1 << 20
 _POLL = 0.25
 """Seconds between the daemon's looks at whether it is asked to stop or has idled long enough."""
 _START_TIMEOUT = 120.0
+_MAX_SOCKET_PATH = 103
+"""Bytes of a Unix socket's path, the terminating NUL aside: 108 on Linux, 104 on macOS and the BSDs."""
 
 
 class DaemonError(Exception):
@@ -88,8 +90,11 @@ class Place:
 def place(*, create: bool = False) -> Place:
     """This installation's daemon place; with `create`, its folder is made (owner only) when missing.
 
-    Raises `DaemonError` for a folder others can enter or that is not its user's, and for a socket path too long for
-    a Unix socket; `OSError` (FileNotFoundError) for a folder that does not exist."""
+    Raises `DaemonError` where there are no Unix sockets (Windows), for a folder others can enter or that is not its
+    user's, and for a socket path too long for a Unix socket; `OSError` (FileNotFoundError) for a folder that does
+    not exist."""
+    if not hasattr(socket, "AF_UNIX") or not hasattr(os, "getuid"):
+        raise DaemonError("the generation daemon needs Unix sockets, which this system does not have")
     explicit = os.environ.get(DIR_ENV, "").strip()
     runtime = os.environ.get("XDG_RUNTIME_DIR", "").strip()
     if explicit:
@@ -111,7 +116,7 @@ def place(*, create: bool = False) -> Place:
         )
     where = f"{os.path.realpath(sys.prefix)}\0{Path(__file__).resolve().parent}".encode()
     found = Place(folder, f"{zlib.crc32(where):08x}{zlib.adler32(where):08x}")  # cheap to import: clients pay it
-    if len(os.fsencode(found.socket)) > 107:
+    if len(os.fsencode(found.socket)) > _MAX_SOCKET_PATH:
         raise DaemonError(f"{found.socket}: too long for a Unix socket's path; set {DIR_ENV} to a shorter folder")
     return found
 

@@ -176,6 +176,9 @@ def test_a_folder_others_can_enter_is_refused_and_generate_runs_here(tmp_path: P
     spec = write_spec(tmp_path / "specs", "tiny.yaml", TINY_SPEC)
     run("generate", str(spec), "--output", str(tmp_path / "out"), env=daemon_env, check=True)
     assert not list(folder.iterdir())
+    deep = folder / ("d" * 60) / ("e" * 60)  # a socket's path is at most 103 bytes
+    too_long = run("daemon", "start", env={**daemon_env, "STREAMSPEC_DAEMON_DIR": str(deep)})
+    assert too_long.returncode == 1 and "too long for a Unix socket's path" in too_long.stderr
 
 
 def test_switched_off_generate_runs_here(tmp_path: Path, daemon_env: Env) -> None:
