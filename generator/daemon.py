@@ -301,7 +301,8 @@ class _Daemon:
         self.started = time.time()
         self.last = time.monotonic()
         self.runs = 0
-        self.busy = False
+        self.running = False
+        """A run is under way (the answer's housekeeping after it is not)."""
         self.stop = False
         self.fingerprint = ""
         self.queue: queue.Queue[tuple[socket.socket, dict[str, Any]]] = queue.Queue()
@@ -356,7 +357,7 @@ class _Daemon:
         cli.warm_imports()
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
         with kept_workers(warm_up):
-            while not self.stop and (self.busy or time.monotonic() - self.last < self.idle):
+            while not self.stop and (not self.queue.empty() or time.monotonic() - self.last < self.idle):
                 try:
                     connection, request = self.queue.get(timeout=_POLL)
                 except queue.Empty:
@@ -371,7 +372,7 @@ class _Daemon:
                 except Exception:  # a bug outside the run: in the log; the client, cut off, runs it itself
                     traceback.print_exc()
                 finally:
-                    self.busy = False
+                    self.running = False
                     self.last = time.monotonic()
 
     def _asked_to_stop(self, signum: int, frame: object) -> None:
@@ -395,7 +396,6 @@ class _Daemon:
                 continue
             self.last = time.monotonic()
             if isinstance(request.get("run"), list) and not self.stop:
-                self.busy = True
                 self.queue.put((connection, request))
                 continue
             with connection, contextlib.suppress(OSError):
@@ -425,7 +425,7 @@ class _Daemon:
             "pid": os.getpid(),
             "since": self.started,
             "runs": self.runs,
-            "busy": self.busy,
+            "busy": self.running or not self.queue.empty(),
             "idle": self.idle,
         }
 
@@ -460,8 +460,10 @@ class _Daemon:
             _environment(request.get("env") or {}, cwd),
             _streams(*streams),
         ):
+            self.running = True
             status = _run_command(cli, command_line)
             done()
+            self.running = False
         with contextlib.suppress(OSError):
             _send(connection, {"exit": status})
         with _working_dir(cwd):
@@ -645,6 +647,8 @@ def _start(idle_minutes: float) -> int:
         answer = _ask("status")
         if answer is not None:
             print(f"started: {_describe(answer)}; `generate` and `check` run in it")
+            if _switched_off():
+                print(f"note: {SWITCH_ENV} is off here: `generate` and `check` run without it", file=sys.stderr)
             return 0
         if process.poll() is not None and _ask("status") is None:
             raise DaemonError(f"the generation daemon did not start (exit {process.returncode}); see {where.log}")

@@ -183,7 +183,8 @@ def test_a_folder_others_can_enter_is_refused_and_generate_runs_here(tmp_path: P
 
 def test_switched_off_generate_runs_here(tmp_path: Path, daemon_env: Env) -> None:
     spec = write_spec(tmp_path / "specs", "tiny.yaml", TINY_SPEC)
-    run("daemon", "start", env=daemon_env, check=True)
+    started = run("daemon", "start", env={**daemon_env, "STREAMSPEC_DAEMON": "off"}, check=True)
+    assert "note: STREAMSPEC_DAEMON is off here" in started.stderr
     run("generate", str(spec), "--output", str(tmp_path / "out"), env={**daemon_env, "STREAMSPEC_DAEMON": "off"})
     run("generate", str(spec), "--output", str(tmp_path / "out"), "--force", "--no-daemon", env=daemon_env)
     assert runs_served(daemon_env) == 0
