@@ -157,7 +157,7 @@ def load_spec(path: Path, *, validate: bool = True, lenient: bool = False, cache
     if isinstance(cached, dict):
         document = cached
     elif cache is not None and cache.enabled and not as_json:
-        document = _read_yaml(path, raw, shown)
+        document = _read_yaml(path, raw, shown, cache)
     else:
         document = parse_document(raw, shown, as_json=as_json)
     if not isinstance(document, dict):
@@ -193,24 +193,44 @@ def load_spec(path: Path, *, validate: bool = True, lenient: bool = False, cache
 
 
 _READ: Recent[str, ParsedText] = Recent(4)
-"""The YAML specs this process read last, by absolute path, each with where its entries are (`yaml_fast`): a
-long-lived process (`generate --watch`, the daemon) reads an edit of one by parsing only the entry it changed."""
+"""The YAML specs this process read last, by absolute path, each with where its entries are (`yaml_fast`): an edit of
+one is read by parsing only the entry it changed."""
 
 
-def _read_yaml(path: Path, raw: bytes, shown: str) -> Any:
-    """`parse_document` of a YAML spec, and what the next read of an edit of it starts from: an edit of the text
-    this process read last at `path` is parsed as `yaml_fast.reparsed` can, the whole text otherwise."""
+def _read_yaml(path: Path, raw: bytes, shown: str, store: Cache | None = None) -> Any:
+    """`parse_document` of a YAML spec, and what the next read of an edit of it starts from: an edit of the text read
+    last at `path` (by this process, or by the run that left it in `store`) is parsed as `yaml_fast.reparsed` can,
+    the whole text otherwise."""
     text = _utf8(raw)
     if text is not None:
         where = str(path.absolute())
-        previous = _READ.get(where)
+        previous = _READ.get(where) or _read_before(store, where)
         parsed = reparsed(previous, text) if previous is not None else None
         if parsed is None:
             parsed = parse_text(text)
         if parsed is not None:
             _READ[where] = parsed
+            if store is not None and parsed.entries and parsed is not previous:
+                store.put("yaml-read", content_key(where), (raw, parsed.keys(), content_key(raw)))
             return parsed.document
     return parse_document(raw, shown, as_json=False)
+
+
+def _read_before(store: Cache | None, where: str) -> ParsedText | None:
+    """The text read last at `where` by an earlier run, with its entries and its document (`store`'s entry of it,
+    kept by content: `load_spec` keeps every document it reads). It is a starting point only: `reparsed` compares
+    its text with the one read now, so an entry of another file, or of an older text, reads as one would from it."""
+    if store is None:
+        return None
+    try:
+        raw, keys, key = store.get("yaml-read", content_key(where))
+        document = store.get("document", str(key))
+        text = _utf8(bytes(raw))
+        if not isinstance(document, dict) or text is None:
+            return None
+        return ParsedText.from_keys(text, document, [(tuple(p), int(s), int(k)) for p, s, k in keys])
+    except (TypeError, ValueError):  # none kept, or of another shape
+        return None
 
 
 def remember(path: Path) -> None:

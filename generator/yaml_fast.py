@@ -217,6 +217,14 @@ class ParsedText:
     def starts(self) -> list[int]:
         return [entry.start for entry in self.entries]
 
+    def keys(self) -> list[tuple[tuple[str, ...], int, int]]:
+        """Its entries as `from_keys` takes them again: each one's path, where its line starts and its key starts."""
+        return [(entry.path, entry.start, entry.key) for entry in self.entries]
+
+    @classmethod
+    def from_keys(cls, text: str, document: Any, keys: list[tuple[tuple[str, ...], int, int]]) -> ParsedText:
+        return cls(text, document, _linked(keys, len(text)))
+
 
 def parse_text(text: str) -> ParsedText | None:
     """`text` parsed as `fast_yaml` parses it, with where its entries are (none where they cannot be told apart);

@@ -121,3 +121,33 @@ def test_libraries_laid_out_otherwise_leave_the_validators_steps_alone(monkeypat
     monkeypatch.delattr(SubscriptableAccessor, "_get_subnode")
     _quick_steps()
     assert SchemaNode.__dict__["_get_subnode"] is library
+
+
+def test_an_edit_is_read_in_part_from_what_an_earlier_run_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A one-off run reads an edit in part too: from the text, entries and document the run before left in the
+    cache. The kept text is only a starting point: a file replaced by another reads whole, and right."""
+    from generator import loader, yaml_fast
+    from generator.cache import Cache
+
+    original = (REPO / "specs" / "volcengine_live.yaml").read_text(encoding="utf-8")
+    spec = tmp_path / "api.yaml"
+    spec.write_text(original, encoding="utf-8")
+    load_spec(spec, validate=False, cache=Cache(tmp_path / "cache"))
+    whole: list[str] = []
+    monkeypatch.setattr(loader, "parse_text", lambda text: whole.append(text) or yaml_fast.parse_text(text))
+
+    def read_anew(text: str) -> dict[str, object]:
+        """`text` read by a new process (nothing in memory) with the cache the runs before filled."""
+        monkeypatch.setattr(loader, "_READ", loader.Recent(4))
+        spec.write_text(text, encoding="utf-8")
+        return load_spec(spec, validate=False, cache=Cache(tmp_path / "cache")).document
+
+    def as_read_whole(text: str) -> object:
+        return loader.parse_document(text.encode(), "api.yaml", as_json=False)
+
+    edited = original.replace("Callback receiver URL", "Callback receiver URL (edited)", 1)
+    assert read_anew(edited) == as_read_whole(edited) and not whole  # in part
+    again = edited.replace("(edited)", "(again)", 1)
+    assert read_anew(again) == as_read_whole(again) and not whole  # from the edit's own entry
+    other = (REPO / "specs" / "huaweicloud_metastudio.yaml").read_text(encoding="utf-8")
+    assert read_anew(other) == as_read_whole(other) and whole == [other]  # another file: whole
