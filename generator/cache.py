@@ -1,8 +1,10 @@
 """A cache of generation's costly steps, keyed by content, so that regenerating after an edit redoes only what the edit
 changed: model chunks (by the schemas datamodel-code-generator is given), ruff's output (by each file's text),
 validation and the parsed document (by the spec's bytes), the rendered templates (by the IR, `value_key`), the
-runtime modules a package carries (by those its code imports) and what the version diff reads of the IR of each spec
-generated (by the text of the `openapi.json` it made: the next run's version diff compares with it).
+runtime modules a package carries (by those its code imports), what the version diff reads of the IR of each spec
+generated (by the text of the `openapi.json` it made: the next run's version diff compares with it), and the text
+of each YAML spec read last with where its entries are (by its path: a starting point only, compared with the text
+read next, which is then parsed in part, `loader._read_yaml`).
 
 Every key also holds a fingerprint of the generator itself: the source of every module and template under
 `generator/`, and the versions of Python and of every tool whose output it keeps (datamodel-code-generator, ruff,
