@@ -3,8 +3,9 @@ start`).
 
 A one-off `generate` pays for starting before it does anything: the imports (datamodel-code-generator's alone take
 about 0.45 s in a new process), the workers' warm-up, and what `--watch` keeps in memory between runs (the IR of the
-packages' previous specs, which the version diff compares with). With a daemon running, `generate` hands its command
-line to it and prints what it answers: the run is a warm `--watch` run, without the watching. As with Gradle's daemon
+packages' previous specs, which the version diff compares with; the YAML read last, so that an edit is parsed in
+part). With a daemon running, `generate` hands its command line to it and prints what it answers: the run is a warm
+`--watch` run, without the watching. As with Gradle's daemon
 or dmypy, it is asked for (`daemon start`), never started behind the user's back.
 
 - **Where**: a Unix socket in `$STREAMSPEC_DAEMON_DIR`, else `$XDG_RUNTIME_DIR/streamspec`, else
@@ -24,7 +25,7 @@ or dmypy, it is asked for (`daemon start`), never started behind the user's back
   on `daemon stop`, or on SIGTERM (after the run under way).
 
 `STREAMSPEC_DAEMON=auto` has `generate` start one (in the background) when none runs, for the runs after it.
-`generate --no-daemon`, or `STREAMSPEC_DAEMON=off` (`0`, `no`, `false`), runs the command here.
+`--no-daemon`, or `STREAMSPEC_DAEMON=off` (`0`, `no`, `false`), runs the command here.
 """
 
 from __future__ import annotations
