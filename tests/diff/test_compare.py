@@ -173,13 +173,18 @@ def _mutate(document: dict[str, Any], rng: random.Random) -> None:
         node.pop(rng.randrange(len(node))) if rng.random() < 0.5 else node.append({"type": "string"})
         return
     key = rng.choice(sorted(node, key=str))
-    choice = rng.randrange(4)
+    choice = rng.randrange(6)
     if choice == 0:
         del node[key]
     elif choice == 1:
         node[key] = rng.choice([7, "x", True, {"type": "integer", "maximum": 3}, ["a", "b"]])
     elif choice == 2:
         node[f"x-added-{rng.randrange(100)}"] = {"type": "string", "enum": ["a"]}
+    elif choice == 3:  # prose, which no rule reads (`_PROSE`), or a key of that name holding something else
+        prose = rng.choice(["description", "summary", "title", "$comment"])
+        node[prose] = rng.choice(["Edited.", {"type": "integer"}, 3]) if rng.random() < 0.5 else f"Edited {key}."
+    elif choice == 4 and isinstance(node.get("properties"), dict):  # a property named as prose is
+        node["properties"]["description"] = rng.choice([{"type": "integer"}, {"type": "string", "maxLength": 2}])
     else:
         node["maxLength" if rng.random() < 0.5 else "enum"] = 5 if rng.random() < 0.5 else ["z"]
 
