@@ -151,3 +151,19 @@ def test_an_edit_is_read_in_part_from_what_an_earlier_run_left(tmp_path: Path, m
     assert read_anew(again) == as_read_whole(again) and not whole  # from the edit's own entry
     other = (REPO / "specs" / "huaweicloud_metastudio.yaml").read_text(encoding="utf-8")
     assert read_anew(other) == as_read_whole(other) and whole == [other]  # another file: whole
+
+
+def test_anchors_are_found_as_the_look_behind_pattern_finds_them() -> None:
+    """`_anchored` (ampersands found first, then what precedes each) says what the pattern it replaced said: an
+    `&name` at the start, or after a space or one of `:-[{,`."""
+    import random
+    import re
+
+    from generator.loader import _anchored
+
+    pattern = re.compile(rb"(?<![^\s:\-\[{,])&[^\s,\[\]{}]")
+    rng = random.Random(0)
+    alphabet = b" \t\n\r\f\v:-[{,&ab]}x"
+    for _ in range(20_000):
+        text = bytes(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert _anchored(text) == (pattern.search(text) is not None), text
