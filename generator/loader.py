@@ -157,7 +157,7 @@ def load_spec(path: Path, *, validate: bool = True, lenient: bool = False, cache
     if isinstance(cached, dict):
         document = cached
     elif cache is not None and cache.enabled and not as_json:
-        document = _read_yaml(path, raw, shown, cache)
+        document = _read_yaml(path, raw, shown, (cache, key))
     else:
         document = parse_document(raw, shown, as_json=as_json)
     if not isinstance(document, dict):
@@ -197,31 +197,30 @@ _READ: Recent[str, ParsedText] = Recent(4)
 one is read by parsing only the entry it changed."""
 
 
-def _read_yaml(path: Path, raw: bytes, shown: str, store: Cache | None = None) -> Any:
+def _read_yaml(path: Path, raw: bytes, shown: str, kept: tuple[Cache, str] | None = None) -> Any:
     """`parse_document` of a YAML spec, and what the next read of an edit of it starts from: an edit of the text read
-    last at `path` (by this process, or by the run that left it in `store`) is parsed as `yaml_fast.reparsed` can,
-    the whole text otherwise."""
+    last at `path` (by this process, or by the run that left it in the cache) is parsed as `yaml_fast.reparsed` can,
+    the whole text otherwise. `kept`: the cache, and the key `load_spec` keeps this text's document under."""
     text = _utf8(raw)
     if text is not None:
         where = str(path.absolute())
-        previous = _READ.get(where) or _read_before(store, where)
+        previous = _READ.get(where) or (_read_before(kept[0], where) if kept is not None else None)
         parsed = reparsed(previous, text) if previous is not None else None
         if parsed is None:
             parsed = parse_text(text)
         if parsed is not None:
             _READ[where] = parsed
-            if store is not None and parsed.entries and parsed is not previous:
-                store.put("yaml-read", content_key(where), (raw, parsed.keys(), content_key(raw)))
+            if kept is not None and parsed.entries and parsed is not previous:
+                store, key = kept
+                store.put("yaml-read", content_key(where), (raw, parsed.keys(), key))
             return parsed.document
     return parse_document(raw, shown, as_json=False)
 
 
-def _read_before(store: Cache | None, where: str) -> ParsedText | None:
+def _read_before(store: Cache, where: str) -> ParsedText | None:
     """The text read last at `where` by an earlier run, with its entries and its document (`store`'s entry of it,
     kept by content: `load_spec` keeps every document it reads). It is a starting point only: `reparsed` compares
     its text with the one read now, so an entry of another file, or of an older text, reads as one would from it."""
-    if store is None:
-        return None
     try:
         raw, keys, key = store.get("yaml-read", content_key(where))
         document = store.get("document", str(key))
