@@ -122,8 +122,10 @@ def place(*, create: bool = False) -> Place:
     return found
 
 
-def _switched_off() -> bool:
-    return os.environ.get(SWITCH_ENV, "").strip().lower() in ("off", "0", "no", "false")
+def _switch() -> str:
+    """`STREAMSPEC_DAEMON` as set: "off" (or `0`, `no`, `false`), "auto", or anything else (use one if it runs)."""
+    value = os.environ.get(SWITCH_ENV, "").strip().lower()
+    return "off" if value in ("off", "0", "no", "false") else value
 
 
 _serving = False
@@ -137,11 +139,12 @@ def delegate(command_line: Sequence[str]) -> int | None:
     """Run `command_line` (a `generate` or `check` one) in this installation's daemon and print what it prints: its
     exit status, or None when no daemon runs it (none running, switched off, declined, gone during the run): then the
     caller runs it."""
-    if _serving or _switched_off():
+    switch = _switch()
+    if _serving or switch == "off":
         return None
     connection = _connect()
     if connection is None:
-        if os.environ.get(SWITCH_ENV, "").strip().lower() == "auto":
+        if switch == "auto":
             _start_in_background()
         return None
     request = {
@@ -373,7 +376,6 @@ class _Daemon:
                 except Exception:  # a bug outside the run: in the log; the client, cut off, runs it itself
                     traceback.print_exc()
                 finally:
-                    self.running = False
                     self.last = time.monotonic()
 
     def _asked_to_stop(self, signum: int, frame: object) -> None:
@@ -438,14 +440,14 @@ class _Daemon:
                 _send(connection, {"declined": True})
 
     def _run(self, connection: socket.socket, request: dict[str, Any]) -> None:
+        import threading
+
         from generator import cache, cli
 
         if cache.fingerprint.__wrapped__() != self.fingerprint:  # the generator on disk is not the one loaded
             self.stop = True
             _send(connection, {"declined": True})
             return
-        import threading
-
         cwd = str(request["cwd"])
         if not os.path.isdir(cwd):  # a folder this process does not see (another mount namespace)
             _send(connection, {"declined": True})
@@ -462,9 +464,11 @@ class _Daemon:
             _streams(*streams),
         ):
             self.running = True
-            status = _run_command(cli, command_line)
-            done()
-            self.running = False
+            try:
+                status = _run_command(cli, command_line)
+                done()
+            finally:
+                self.running = False
         with contextlib.suppress(OSError):
             _send(connection, {"exit": status})
         with _working_dir(cwd):
@@ -648,7 +652,7 @@ def _start(idle_minutes: float) -> int:
         answer = _ask("status")
         if answer is not None:
             print(f"started: {_describe(answer)}; `generate` and `check` run in it")
-            if _switched_off():
+            if _switch() == "off":
                 print(f"note: {SWITCH_ENV} is off here: `generate` and `check` run without it", file=sys.stderr)
             return 0
         if process.poll() is not None and _ask("status") is None:
