@@ -115,13 +115,15 @@ def requests_adapter(status: int, headers: dict[str, str], body: bytes) -> Any:
 
 
 class CannedTransport(httpx.BaseTransport):
-    """An httpx transport answering every request with one canned response."""
+    """An httpx transport answering every request with one canned response, as `HTTPTransport.handle_request`
+    builds it from the wire: the headers received and the body as a stream, for the client to read (a response
+    made with `content=` instead is read at once, and gets content headers computed that no transport adds)."""
 
     def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
         self.status, self.headers, self.body = status, list(headers.items()), body
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        return httpx.Response(self.status, headers=self.headers, content=self.body, request=request)
+        return httpx.Response(self.status, headers=self.headers, stream=httpx.ByteStream(self.body), request=request)
 
 
 # --------------------------------------------------------------------------------------------- the four callers

@@ -34,7 +34,9 @@ from generator.runtime.client import (
     RequestOptions,
     RetryPolicy,
     SyncAPIClient,
+    _aread,
     _encoded_query,
+    _read,
     _request,
 )
 from generator.runtime.envelope import ErrorDetail, ErrorEnvelope
@@ -979,3 +981,143 @@ def test_direct_sending_refuses_a_closed_client_and_keeps_borrowed_behaviour() -
         assert client._direct is None
         client.request(SHOW, parse_json, path_params=SHOW_PARAMS)
     assert hooked == ["GET"]
+
+
+# --------------------------------------------------------------------------- reading answers from a transport's stream
+
+
+class PartsStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A transport's body stream, as httpx's own transports return it: the parts as they arrive, then perhaps a
+    read error; records being closed."""
+
+    def __init__(self, parts: list[bytes], error: bool = False) -> None:
+        self.parts, self.error, self.closed = parts, error, 0
+
+    def __iter__(self) -> Generator[bytes, None, None]:
+        yield from self.parts
+        if self.error:
+            raise httpx.ReadError("connection reset")
+
+    async def __aiter__(self) -> Any:
+        for part in self.parts:
+            yield part
+        if self.error:
+            raise httpx.ReadError("connection reset")
+
+    def close(self) -> None:
+        self.closed += 1
+
+    async def aclose(self) -> None:
+        self.closed += 1
+
+
+def _gzipped(data: bytes) -> list[bytes]:
+    import gzip
+
+    packed = gzip.compress(data)
+    return [packed[:7], packed[7:]]
+
+
+def _streamed(parts: list[bytes], encoding: str | None, error: bool = False) -> httpx.Response:
+    headers = [("Content-Type", "application/json")] + ([("Content-Encoding", encoding)] if encoding else [])
+    request = httpx.Request("GET", f"{BASE}/v1/p/things/1")
+    return httpx.Response(200, headers=headers, stream=PartsStream(parts, error), request=request)
+
+
+READ_CASES = [
+    ([], None),
+    ([b""], None),
+    ([b'{"id": 1}'], None),
+    ([b'{"id"', b"", b': "\xc3\xa9"}'], None),
+    (_gzipped(b'{"id": 2}'), "gzip"),
+    ([b'{"id": 3}'], "identity"),
+]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize(("parts", "encoding"), READ_CASES)
+def test_direct_reading_leaves_a_response_as_httpx_reading_does(
+    mode: str, parts: list[bytes], encoding: str | None
+) -> None:
+    """A body sent as is is joined straight from the stream; any other is read by httpx: either way the response
+    holds what `read()` leaves (content, bytes counted, consumed, closed, the stream closed once)."""
+    ours, theirs = _streamed(parts, encoding), _streamed(parts, encoding)
+    if mode == "sync":
+        _read(ours)
+        theirs.read()
+    else:
+        asyncio.run(_aread(ours))
+        asyncio.run(theirs.aread())
+    for response in (ours, theirs):
+        assert response.is_stream_consumed and response.is_closed
+        assert isinstance(response.stream, PartsStream) and response.stream.closed == 1
+    assert ours.content == theirs.content
+    assert ours.num_bytes_downloaded == theirs.num_bytes_downloaded == sum(map(len, parts))
+    assert ours.json() == theirs.json() if ours.content else not theirs.content
+    assert ours.read() == theirs.content  # reading again gives what was read
+    with pytest.raises(httpx.StreamConsumed):  # the raw stream is gone, as after httpx's reading
+        next(ours.iter_raw())
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("encoding", [None, "gzip"])
+def test_direct_reading_reports_a_broken_stream_as_httpx_does(mode: str, encoding: str | None) -> None:
+    """A read error while the body arrives carries the request, and the client retries or reports the connection
+    error as with httpx's reading; the stream is closed."""
+    streams: list[PartsStream] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        stream = PartsStream(_gzipped(b'{"id": 1}')[:1] if encoding else [b'{"id'], error=True)
+        streams.append(stream)
+        headers = [("Content-Encoding", encoding)] if encoding else []
+        return httpx.Response(200, headers=headers, stream=stream)
+
+    transport = httpx.MockTransport(handler)
+    settings: dict[str, Any] = {"base_url": BASE, "envelope": HuaweiEnvelope(), "transport": transport}
+    settings["retry"] = RetryPolicy(max_retries=0)
+    with pytest.raises(APIConnectionError) as caught:
+        if mode == "sync":
+            with SyncAPIClient(**settings) as client:
+                assert client._direct is not None
+                client.request(SHOW, parse_json, path_params=SHOW_PARAMS)
+        else:
+
+            async def main() -> None:
+                async with AsyncAPIClient(**settings) as client:
+                    assert client._direct is not None
+                    await client.request(SHOW, parse_json, path_params=SHOW_PARAMS)
+
+            asyncio.run(main())
+    cause = caught.value.__cause__
+    assert isinstance(cause, httpx.ReadError) and cause.request.url.path == "/v1/p1/record/callbacks/cb-1"
+    assert [stream.closed for stream in streams] == [1]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_direct_sending_parses_streamed_answers(mode: str) -> None:
+    """End to end: answers arriving in parts, plain and compressed, parse as whole ones do."""
+    bodies = [[b'{"id":', b" 7}"], _gzipped(b'{"id": 8}')]
+    answers = iter(bodies)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        parts = next(answers)
+        headers = [("Content-Encoding", "gzip")] if parts is bodies[1] else []
+        return httpx.Response(201, headers=headers, stream=PartsStream(parts))
+
+    settings: dict[str, Any] = {
+        "base_url": BASE,
+        "envelope": HuaweiEnvelope(),
+        "transport": httpx.MockTransport(handler),
+    }
+    body = {"path_params": {"project_id": "p"}, "json_body": {}}
+    if mode == "sync":
+        with SyncAPIClient(**settings) as client:
+            got = [client.request(CREATE, parse_json, **body).parse() for _ in bodies]
+    else:
+
+        async def main() -> list[Any]:
+            async with AsyncAPIClient(**settings) as client:
+                return [(await client.request(CREATE, parse_json, **body)).parse() for _ in bodies]
+
+        got = asyncio.run(main())
+    assert got == [{"id": 7}, {"id": 8}]
