@@ -22,6 +22,7 @@ _GENERATION_MODULES = (
     "render",
     "runtime_files",
     "schemas",
+    "served_json",
     "versions",
     "yaml_fast",
 )

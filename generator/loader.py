@@ -11,7 +11,6 @@ import contextlib
 import hashlib
 import json
 import keyword
-import math
 import re
 import stat
 from collections.abc import Iterator, Mapping, Sequence
@@ -53,6 +52,15 @@ def package_name(path: Path) -> str:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """A document read as an edit (`yaml_fast.reparsed`): equal to the document of the text read before, the one
+    `content_key` names `previous`, but for the value at `path` (mapping keys from the root)."""
+
+    previous: str
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class LoadedSpec:
     """A parsed spec document with what later stages need to cite it."""
 
@@ -61,10 +69,17 @@ class LoadedSpec:
     document: dict[str, Any]
     warnings: tuple[Problem, ...] = ()
     """Deviations `--lenient` repaired, located (see `generator.lenient`)."""
+    edit: Edit | None = None
+    """How the document was read, when it was read as an edit of one read before (see `Edit`)."""
 
     @property
     def name(self) -> str:
         return package_name(self.path)
+
+    @cached_property
+    def digest(self) -> str:
+        """`content_key` of its bytes: what `Edit.previous` names a document by."""
+        return content_key(self.raw)
 
     @property
     def display(self) -> str:
@@ -154,10 +169,11 @@ def load_spec(path: Path, *, validate: bool = True, lenient: bool = False, cache
     as_json = path.suffix == ".json"
     key = content_key(raw) if cache is not None and not as_json else ""
     cached = cache.get("document", key) if cache is not None and key else None
+    edit: Edit | None = None
     if isinstance(cached, dict):
         document = cached
     elif cache is not None and cache.enabled and not as_json:
-        document = _read_yaml(path, raw, shown, (cache, key))
+        document, edit = _read_yaml(path, raw, shown, (cache, key))
     else:
         document = parse_document(raw, shown, as_json=as_json)
     if not isinstance(document, dict):
@@ -179,8 +195,8 @@ def load_spec(path: Path, *, validate: bool = True, lenient: bool = False, cache
     if nests_deeper(document, MAX_DOCUMENT_DEPTH):
         message = f"objects and arrays nest deeper than {MAX_DOCUMENT_DEPTH} levels: refused"
         raise GenerationError([Problem(shown, "", "spec.too-deep", message)])
-    spec = LoadedSpec(path, raw, document)
-    if lenient:
+    spec = LoadedSpec(path, raw, document, edit=edit)
+    if lenient:  # (a repair of one place may depend on others: the edit is not told)
         from generator.lenient import repaired
 
         fixed, repairs = repaired(document)
@@ -192,42 +208,47 @@ def load_spec(path: Path, *, validate: bool = True, lenient: bool = False, cache
     return spec
 
 
-_READ: Recent[str, ParsedText] = Recent(4)
-"""The YAML specs this process read last, by absolute path, each with where its entries are (`yaml_fast`): an edit of
-one is read by parsing only the entry it changed."""
+_READ: Recent[str, tuple[ParsedText, str]] = Recent(4)
+"""The YAML specs this process read last, by absolute path, each with where its entries are (`yaml_fast`) and the
+`content_key` of its text: an edit of one is read by parsing only the entry it changed."""
 
 
-def _read_yaml(path: Path, raw: bytes, shown: str, kept: tuple[Cache, str] | None = None) -> Any:
+def _read_yaml(path: Path, raw: bytes, shown: str, kept: tuple[Cache, str] | None = None) -> tuple[Any, Edit | None]:
     """`parse_document` of a YAML spec, and what the next read of an edit of it starts from: an edit of the text read
     last at `path` (by this process, or by the run that left it in the cache) is parsed as `yaml_fast.reparsed` can,
-    the whole text otherwise. `kept`: the cache, and the key `load_spec` keeps this text's document under."""
+    the whole text otherwise; with the document, the `Edit` it was read as, if it was. `kept`: the cache, and the key
+    `load_spec` keeps this text's document under (`content_key(raw)`)."""
     text = _utf8(raw)
     if text is not None:
         where = str(path.absolute())
         previous = _READ.get(where) or (_read_before(kept[0], where) if kept is not None else None)
-        parsed = reparsed(previous, text) if previous is not None else None
+        parsed = reparsed(previous[0], text) if previous is not None else None
+        edit: Edit | None = None
+        if previous is not None and parsed is not None and parsed is not previous[0]:
+            edit = Edit(previous[1], parsed.edited)
         if parsed is None:
             parsed = parse_text(text)
         if parsed is not None:
-            _READ[where] = parsed
-            if kept is not None and parsed.entries and parsed is not previous:
-                store, key = kept
-                store.put("yaml-read", content_key(where), (raw, parsed.keys(), key))
-            return parsed.document
-    return parse_document(raw, shown, as_json=False)
+            key = kept[1] if kept is not None else content_key(raw)
+            _READ[where] = (parsed, key)
+            if kept is not None and parsed.entries and (previous is None or parsed is not previous[0]):
+                kept[0].put("yaml-read", content_key(where), (raw, parsed.keys(), key))
+            return parsed.document, edit
+    return parse_document(raw, shown, as_json=False), None
 
 
-def _read_before(store: Cache, where: str) -> ParsedText | None:
+def _read_before(store: Cache, where: str) -> tuple[ParsedText, str] | None:
     """The text read last at `where` by an earlier run, with its entries and its document (`store`'s entry of it,
-    kept by content: `load_spec` keeps every document it reads). It is a starting point only: `reparsed` compares
-    its text with the one read now, so an entry of another file, or of an older text, reads as one would from it."""
+    kept by content: `load_spec` keeps every document it reads), and its key. It is a starting point only:
+    `reparsed` compares its text with the one read now, so an entry of another file, or of an older text, reads as
+    one would from it."""
     try:
         raw, keys, key = store.get("yaml-read", content_key(where))
         document = store.get("document", str(key))
         text = _utf8(bytes(raw))
         if not isinstance(document, dict) or text is None:
             return None
-        return ParsedText.from_keys(text, document, [(tuple(p), int(s), int(k)) for p, s, k in keys])
+        return ParsedText.from_keys(text, document, [(tuple(p), int(s), int(k)) for p, s, k in keys]), str(key)
     except (TypeError, ValueError):  # none kept, or of another shape
         return None
 
@@ -238,7 +259,7 @@ def remember(path: Path) -> None:
     with contextlib.suppress(OSError, GenerationError):
         raw = read_spec_bytes(path)
         previous = _READ.get(str(path.absolute()))
-        if path.suffix != ".json" and (previous is None or previous.text.encode() != raw):
+        if path.suffix != ".json" and (previous is None or previous[0].text.encode() != raw):
             _read_yaml(path, raw, display_path(path))
 
 
@@ -250,77 +271,6 @@ def _utf8(raw: bytes) -> str | None:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
-
-
-def indented_json(document: Any) -> str:
-    """`json.dumps(document, indent=2, ensure_ascii=False)`, the same text, in about 40 % of its time: with an indent
-    the standard library encodes in Python generators, and a large spec served by a generated server (Stripe's, 5 MB)
-    is written by every run that changes it. Containers are JSON's (dicts, lists, tuples); the recursion is as deep
-    as the document, which the loader bounds (`MAX_DOCUMENT_DEPTH`)."""
-    parts: list[str] = []
-    write = parts.append
-    text = json.encoder.encode_basestring
-
-    def emit(value: Any, indent: str) -> None:
-        if isinstance(value, str):
-            write(text(value))
-        elif value is None:
-            write("null")
-        elif value is True:
-            write("true")
-        elif value is False:
-            write("false")
-        elif isinstance(value, int):
-            write(int.__repr__(value))
-        elif isinstance(value, float):
-            write(_float_text(value))
-        elif isinstance(value, list | tuple):
-            if not value:
-                write("[]")
-                return
-            inner = indent + "  "
-            write("[" + inner)
-            for i, item in enumerate(value):
-                if i:
-                    write("," + inner)
-                emit(item, inner)
-            write(indent + "]")
-        elif isinstance(value, dict):
-            if not value:
-                write("{}")
-                return
-            inner = indent + "  "
-            write("{" + inner)
-            for i, (key, item) in enumerate(value.items()):
-                if i:
-                    write("," + inner)
-                write(text(key if isinstance(key, str) else _key_text(key)) + ": ")
-                emit(item, inner)
-            write(indent + "}")
-        else:
-            raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-    emit(document, "\n")
-    return "".join(parts)
-
-
-def _float_text(value: float) -> str:
-    if value != value:
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    return float.__repr__(value)
-
-
-def _key_text(key: Any) -> str:
-    """A key that is no string, as `json.dumps` writes it (YAML reads `200:` as the integer 200)."""
-    if key is True or key is False or key is None:
-        return json.dumps(key)
-    if isinstance(key, int):
-        return int.__repr__(key)
-    if isinstance(key, float):
-        return _float_text(key)
-    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
 def nests_deeper(document: Any, limit: int) -> bool:

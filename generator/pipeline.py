@@ -19,7 +19,7 @@ from generator.cache import Cache, Recent, content_key, open_cache, text_files, 
 from generator.errors import GenerationError, Problem, display_path
 from generator.ir import Api
 from generator.jobs import Submit, collector_paused, run_now, workers
-from generator.loader import LoadedSpec, indented_json, load_spec, package_name, validate_document
+from generator.loader import LoadedSpec, load_spec, package_name, validate_document
 from generator.models import (
     JOB_SCHEMAS,
     ChunkModels,
@@ -36,6 +36,7 @@ from generator.profiles import PROFILES
 from generator.render import header, render
 from generator.runtime_files import runtime_files
 from generator.schemas import SchemaRegistry
+from generator.served_json import Spans, spanned_json, spliced_json
 from generator.versions import NO_PREVIOUS, NO_REQUEST, Comparison, Previous, Release, ReleaseRequest, release
 
 if TYPE_CHECKING:
@@ -389,14 +390,22 @@ def _render(api: Api, store: Cache) -> dict[str, str]:
 
 
 def _served(spec: LoadedSpec, lenient: bool, store: Cache) -> str:
-    """The spec as the generated server serves it at `/openapi.json`."""
-    key = content_key("lenient" if lenient else "strict", spec.raw)
-    cached = store.get("served", key)
-    if isinstance(cached, str):
-        return cached
-    text = indented_json(spec.document) + "\n"
-    store.put("served", key, text)
-    return text
+    """The spec as the generated server serves it at `/openapi.json` (`served_json`). Cached with where its entries
+    are: the text of an edit read in part (`spec.edit`) is then the text served before, with the edited entry's value
+    written again."""
+    mode = "lenient" if lenient else "strict"
+    cached = store.get("served", content_key(mode, spec.digest))
+    if isinstance(cached, tuple | list) and len(cached) == 2 and isinstance(cached[0], str):
+        return cached[0] + "\n"
+    written: tuple[str, Spans] | None = None
+    if spec.edit is not None:
+        before = store.get("served", content_key(mode, spec.edit.previous))
+        spans = Spans.from_kept(before[1]) if isinstance(before, tuple | list) and len(before) == 2 else None
+        if spans is not None and isinstance(before[0], str):
+            written = spliced_json(before[0], spans, spec.document, spec.edit.path)
+    text, spans = written or spanned_json(spec.document)
+    store.put("served", content_key(mode, spec.digest), (text, spans.kept()))
+    return text + "\n"
 
 
 def _validate_each(specs: Sequence[LoadedSpec], store: Cache) -> list[list[Problem]]:

@@ -212,6 +212,9 @@ class ParsedText:
     text: str
     document: Any
     entries: tuple[_Entry, ...]
+    edited: tuple[str, ...] = ()
+    """For an edit read in part (`reparsed`), the path of the entry read: the document is the one read before but
+    for the value there."""
 
     @cached_property
     def starts(self) -> list[int]:
@@ -279,7 +282,8 @@ def reparsed(previous: ParsedText, text: str) -> ParsedText | None:
         after += 1
     keys_after = [(e.path, e.start + delta, e.key + delta) for e in entries[after:]]
     found = [(e.path, e.start, e.key) for e in entries[:index]] + inner + keys_after
-    return ParsedText(text, _spliced(previous.document, entry.path, value[name]), _linked(found, len(text)))
+    document = _spliced(previous.document, entry.path, value[name])
+    return ParsedText(text, document, _linked(found, len(text)), entry.path)
 
 
 _Key = tuple[tuple[str, ...], int, int]

@@ -90,9 +90,17 @@ def edit(document: dict[str, Any], rng: random.Random) -> str:
 
 
 @pytest.mark.parametrize("source", [VENDOR_SPECS[-1], GENERALITY], ids=lambda p: p.stem)
-def test_cached_and_uncached_output_agree_over_random_edits(source: Path, tmp_path: Path) -> None:
+def test_cached_and_uncached_output_agree_over_random_edits(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each edit is generated with the cache that every earlier version filled, and without any cache, each run
-    following the package the previous edit made (so the version diff runs, with the previous spec's IR cached)."""
+    following the package the previous edit made (so the version diff runs, with the previous spec's IR cached;
+    edits read in part have their `openapi.json` spliced into the one served before)."""
+    from generator import pipeline
+
+    spliced: list[object] = []
+    real_splice = pipeline.spliced_json
+    monkeypatch.setattr(pipeline, "spliced_json", lambda *a: spliced.append(real_splice(*a)) or spliced[-1])
     rng = random.Random(source.stem)
     document = yaml.safe_load(source.read_text(encoding="utf-8"))
     store = Cache(tmp_path / "cache")
@@ -107,6 +115,7 @@ def test_cached_and_uncached_output_agree_over_random_edits(source: Path, tmp_pa
         done.append(edit(document, rng))
     assert store.written > 0
     assert previous is not None and b"## 1.0.0" in previous["CHANGELOG.md"]
+    assert sum(s is not None for s in spliced) >= 3, "too few edits served spliced to tell anything"
 
 
 def test_value_keys_are_equal_for_equal_values_in_any_process() -> None:

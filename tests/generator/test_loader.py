@@ -6,10 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from generator.loader import follow_refs, indented_json, load_spec
+from generator.loader import follow_refs, load_spec
 from generator.pipeline import build_package
 from tests.generator.conftest import REPO, TINY_SPEC, write_spec
 
@@ -38,33 +36,6 @@ def test_unquoted_dates_are_the_text_written(tmp_path: Path) -> None:
     package = build_package(spec)
     served = json.loads(package.files["openapi.json"])
     assert "2020-01-01" in json.dumps(served) and "2020-01-02" in json.dumps(served)
-
-
-_JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | st.text()
-_JSON_VALUES = st.recursive(
-    _JSON_SCALARS,
-    lambda inner: (
-        st.lists(inner, max_size=4)
-        | st.tuples(inner, inner)
-        | st.dictionaries(st.text() | st.integers() | st.booleans() | st.none() | st.floats(), inner, max_size=4)
-    ),
-    max_leaves=30,
-)
-
-
-@given(_JSON_VALUES)
-def test_indented_json_is_json_dumps_with_an_indent_of_two(value: object) -> None:
-    assert indented_json(value) == json.dumps(value, indent=2, ensure_ascii=False)
-
-
-def test_indented_json_of_a_spec_and_of_what_json_cannot_write() -> None:
-    document = load_spec(REPO / "specs" / "huaweicloud_live.yaml", validate=False).document
-    assert indented_json(document) == json.dumps(document, indent=2, ensure_ascii=False)
-    for unwritable in ({"a": {1, 2}}, {(1, 2): "tuple key"}, [b"bytes"]):
-        with pytest.raises(TypeError):
-            json.dumps(unwritable)
-        with pytest.raises(TypeError):
-            indented_json(unwritable)
 
 
 _STEPS = [
@@ -127,7 +98,7 @@ def test_an_edit_is_read_in_part_from_what_an_earlier_run_left(tmp_path: Path, m
     """A one-off run reads an edit in part too: from the text, entries and document the run before left in the
     cache. The kept text is only a starting point: a file replaced by another reads whole, and right."""
     from generator import loader, yaml_fast
-    from generator.cache import Cache
+    from generator.cache import Cache, content_key
 
     original = (REPO / "specs" / "volcengine_live.yaml").read_text(encoding="utf-8")
     spec = tmp_path / "api.yaml"
@@ -136,11 +107,16 @@ def test_an_edit_is_read_in_part_from_what_an_earlier_run_left(tmp_path: Path, m
     whole: list[str] = []
     monkeypatch.setattr(loader, "parse_text", lambda text: whole.append(text) or yaml_fast.parse_text(text))
 
+    edits: list[loader.Edit | None] = []
+
     def read_anew(text: str) -> dict[str, object]:
         """`text` read by a new process (nothing in memory) with the cache the runs before filled."""
         monkeypatch.setattr(loader, "_READ", loader.Recent(4))
         spec.write_text(text, encoding="utf-8")
-        return load_spec(spec, validate=False, cache=Cache(tmp_path / "cache")).document
+        read = load_spec(spec, validate=False, cache=Cache(tmp_path / "cache"))
+        edits.append(read.edit)
+        assert read.digest == content_key(text.encode())
+        return read.document
 
     def as_read_whole(text: str) -> object:
         return loader.parse_document(text.encode(), "api.yaml", as_json=False)
@@ -151,6 +127,13 @@ def test_an_edit_is_read_in_part_from_what_an_earlier_run_left(tmp_path: Path, m
     assert read_anew(again) == as_read_whole(again) and not whole  # from the edit's own entry
     other = (REPO / "specs" / "huaweicloud_metastudio.yaml").read_text(encoding="utf-8")
     assert read_anew(other) == as_read_whole(other) and whole == [other]  # another file: whole
+    # each edit read in part names the text it was read from and where it differs; the text read whole, none
+    entry = ("components", "schemas", "CallbackDetail")
+    assert edits == [
+        loader.Edit(content_key(original.encode()), entry),
+        loader.Edit(content_key(edited.encode()), entry),
+        None,
+    ]
 
 
 def test_anchors_are_found_as_the_look_behind_pattern_finds_them() -> None:

@@ -229,6 +229,11 @@ def test_an_edit_read_in_part_reads_as_the_whole_text(path: Path) -> None:
             outcome, value = whole(text)
             assert outcome == "ok" and same(read.document, value), text
             assert read.entries == parse_text(text).entries  # type: ignore[union-attr]
+            if read is not previous:  # what it says it read: the document before but for the value there
+                old = previous.document
+                for key in read.edited:
+                    old = old[key]
+                assert same(yaml_fast._spliced(read.document, read.edited, old), previous.document), text
         previous = read or parse_text(text) or parse_text(original)  # type: ignore[assignment]
         if previous.text != text:
             text = original
@@ -248,9 +253,10 @@ def test_what_is_never_read_in_part() -> None:
     ]
     inside = reparsed(start, base.replace("summary: one", "summary: two"))
     assert inside is not None and inside.document["paths"]["/a"]["get"] == {"summary": "two"}
+    assert inside.edited == ("paths", "/a", "get")
     assert inside.document["info"] is start.document["info"]  # shared, not copied
     flow = reparsed(start, base.replace("title: T", "title: U"))  # within a flow mapping: its whole entry
-    assert flow is not None and flow.document["info"] == {"title": "U", "version": "1"}
+    assert flow is not None and flow.document["info"] == {"title": "U", "version": "1"} and flow.edited == ("info",)
     sibling = base.replace("      summary: one\n", "      summary: one\n    post:\n      summary: new\n")
     assert reparsed(start, sibling) is None or same(reparsed(start, sibling).document, whole(sibling)[1])  # type: ignore[union-attr]
     assert reparsed(start, base + "components: {}\n") is None  # after every entry: read whole
