@@ -184,6 +184,7 @@ class SchemaRegistry:
         self._component_names: dict[str, str] = {}
         self._deep_refs: dict[str, str] = {}
         self._pending: list[str] = []
+        self._units: list[list[str]] | None = None
         components = spec.document.get("components", {}).get("schemas", {}) or {}
         taken: dict[str, str] = {}
         for raw in components:
@@ -231,6 +232,7 @@ class SchemaRegistry:
         converted = shared if shared is not None else self._convert(schema, ptr, name, rules, top=True)
         self._pending.remove(name)
         self.schemas[name] = converted
+        self._units = None
         if rules:
             self.rules[name] = rules
         if is_alias_schema(converted):
@@ -697,7 +699,15 @@ class SchemaRegistry:
         datamodel-code-generator reads rather than names (`_lazy_field`): a default, an `allOf` to merge, an array
         whose fixed length makes a tuple, keywords beside a `$ref`; and a field of a base that the class declares
         or requires again, whose schemas datamodel-code-generator reads to redeclare it.
+
+        Worked out once for the schemas registered so far (planning the chunks and assembling the modules both ask);
+        the lists are shared: read them, never change them.
         """
+        if self._units is None:
+            self._units = self._grouped()
+        return self._units
+
+    def _grouped(self) -> list[list[str]]:
         parent = {name: name for name in self.schemas}
 
         def root(name: str) -> str:
