@@ -132,6 +132,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 WATCH_INTERVAL = 0.05
 """Seconds between looks at the watched specs."""
+CODE_INTERVAL = 1.0
+"""Seconds between looks at the generator's own files while `--watch` waits."""
 
 
 def _watch(args: argparse.Namespace) -> int:
@@ -139,9 +141,18 @@ def _watch(args: argparse.Namespace) -> int:
     SIGTERM. The process and its worker processes stay warm between runs (imports done, datamodel-code-generator's
     first run behind them), so that an edit regenerates in a fraction of a one-off run's time; a run that fails
     reports its problems, writes nothing, and the watching goes on. A stop asked during a run takes effect when the
-    run is done (a second one at once): 0 then, 130 when a run was cut short."""
+    run is done (a second one at once): 0 then, 130 when a run was cut short.
+
+    The code it runs is the code it loaded: when the generator changes on disk (its modules or templates, or a tool
+    it runs: `cache.fingerprint`), it says so and starts again as a new process (`_Restart`), which regenerates what
+    the new code makes differently."""
     import signal
     import traceback
+
+    from generator.cache import fingerprint
+
+    loaded = fingerprint()  # before the generation's modules load: what they are read from
+    code = _code_stats()
 
     from generator.jobs import kept_workers
     from generator.pipeline import warm_up
@@ -154,6 +165,18 @@ def _watch(args: argparse.Namespace) -> int:
     stop = _Stop()
     # Set here, not inherited: a shell that starts a command in the background leaves it ignoring SIGINT.
     previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+
+    def changed_code(now: bool) -> bool:
+        """Whether the generator on disk is not the one loaded: looked at `now`, or when its files changed."""
+        nonlocal code
+        if not now:
+            stats = _code_stats()
+            if stats == code:
+                return False
+            code = stats
+        return fingerprint.__wrapped__() != loaded
+
+    restart = False
     try:
         with kept_workers(warm_up):
             seen = _stats(specs)
@@ -162,8 +185,14 @@ def _watch(args: argparse.Namespace) -> int:
             between_runs(args, specs)
             where = "the specs folder" if not args.specs else f"{len(specs)} spec(s)"
             print(f"watching {where} for changes; Ctrl-C to stop", flush=True)
+            looked = time.monotonic()
             while not stop.asked:
                 time.sleep(WATCH_INTERVAL)
+                if time.monotonic() - looked >= CODE_INTERVAL:
+                    looked = time.monotonic()
+                    if changed_code(now=False):
+                        restart = True
+                        break
                 now = _stats(_watched(args, specs))
                 if now == seen or stop.asked:
                     continue
@@ -171,6 +200,9 @@ def _watch(args: argparse.Namespace) -> int:
                 settled = _stats(_watched(args, specs))
                 if settled != now:
                     continue
+                if changed_code(now=True):  # a tool upgraded, say: its files are not looked at
+                    restart = True
+                    break
                 seen, specs = settled, list(settled)
                 again = argparse.Namespace(**{**vars(args), "force": False, "specs": [str(spec) for spec in specs]})
                 try:
@@ -188,8 +220,28 @@ def _watch(args: argparse.Namespace) -> int:
         for signum, handler in previous.items():
             if handler is not None:  # None: set outside Python, and not restorable from it
                 signal.signal(signum, handler)
+    if restart:
+        _restart()
+        status = 1
     print("stopped watching", flush=True)
     return status
+
+
+def _restart() -> None:
+    """Start this command again in this process (its pid, terminal and streams kept), from the code on disk; returns
+    only when that could not be done."""
+    print("the generator changed on disk: starting again with it", flush=True)
+    sys.stderr.flush()
+    try:
+        os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
+    except OSError as exc:
+        print(f"error: could not start again ({exc}); run the command again", file=sys.stderr)
+
+
+def _code_stats() -> dict[Path, tuple[int, int, int] | None]:
+    """`_stats` of the generator's own modules and templates (a file added shows as a new path)."""
+    root = Path(__file__).parent
+    return _stats(sorted(p for p in root.rglob("*") if p.suffix in (".py", ".jinja")))
 
 
 def between_runs(args: argparse.Namespace, specs: Sequence[Path]) -> None:

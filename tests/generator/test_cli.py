@@ -187,12 +187,12 @@ class _Watcher:
     """`python -m generator generate ... --watch` in a process of its own, its output lines read as they come (a
     thread per stream); killed, if still running, when the `with` block ends."""
 
-    def __init__(self, args: list[str], cwd: Path, *, ignore_sigint: bool = False) -> None:
+    def __init__(self, args: list[str], cwd: Path, *, ignore_sigint: bool = False, python_path: Path = REPO) -> None:
         import os
         import queue
         import signal
 
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO)}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(python_path)}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "generator", "generate", *args, "--watch"],
             cwd=cwd,
@@ -288,6 +288,30 @@ def test_generate_watch_replaces_a_worker_that_died_between_runs(tmp_path: Path)
         seen = watcher.until(DONE.pattern)
         assert ("out", "  version 1.0.0 -> 1.0.1 (patch)") in seen and _clean(seen)
         assert _clean(watcher.stop(signal.SIGTERM))
+
+
+def test_generate_watch_starts_again_when_the_generator_changes_on_disk(tmp_path: Path) -> None:
+    """A watch runs the generator code it loaded; when that code changes on disk (a template here), it says so and
+    starts again as a new process (the same pid), which generates what the new code makes, and watches on."""
+    import shutil
+    import signal
+
+    copy = tmp_path / "checkout"
+    shutil.copytree(REPO / "generator", copy / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    spec, out = write_spec(tmp_path, "tiny.yaml", TINY_SPEC), tmp_path / "out"
+    with _Watcher([str(spec), "--output", str(out)], copy, python_path=copy) as watcher:
+        watcher.until("^watching 1 spec")
+        pid = watcher.process.pid
+        template = copy / "generator" / "templates" / "client.py.jinja"
+        template.write_text(template.read_text(encoding="utf-8") + "\n# edited while watching\n", encoding="utf-8")
+        seen = watcher.until("^watching 1 spec")
+        assert ("out", "the generator changed on disk: starting again with it") in seen
+        assert ("out", "  version 1.0.0 -> 1.0.1 (patch)") in seen and _clean(seen)
+        assert "# edited while watching" in (out / "tiny" / "client.py").read_text(encoding="utf-8")
+        spec.write_text(TINY_SPEC.replace("summary: Show a thing.", "summary: Show one thing."), encoding="utf-8")
+        assert ("out", "  version 1.0.1 -> 1.0.2 (patch)") in watcher.until(DONE.pattern)
+        assert watcher.process.pid == pid
+        assert _clean(watcher.stop(signal.SIGINT))
 
 
 def test_generate_watch_without_specs_watches_the_specs_folder_and_generates_a_spec_added(tmp_path: Path) -> None:
