@@ -661,10 +661,18 @@ def _start(idle_minutes: float) -> int:
     raise DaemonError(f"the generation daemon did not answer within {_START_TIMEOUT:g} s; see {where.log}")
 
 
+LOG_LIMIT = 1 << 20
+"""A log larger than this (bytes) when a daemon starts is kept as `<key>.log.1`, in place of the one kept before,
+and the new daemon writes a new one: two logs at most, each about this size unless one daemon wrote more."""
+
+
 def _spawn(where: Place, idle_minutes: float) -> subprocess.Popen[bytes]:
     """Start the daemon, detached (its output to its log), without waiting for it."""
     import subprocess
 
+    with contextlib.suppress(OSError):  # none yet, or not ours to move: written to as it is
+        if where.log.stat().st_size > LOG_LIMIT:
+            os.replace(where.log, where.log.with_name(where.log.name + ".1"))
     log = os.open(where.log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
         return subprocess.Popen(

@@ -257,3 +257,28 @@ def test_an_interrupted_client_interrupts_its_run_and_the_daemon_goes_on(tmp_pat
     tiny = write_spec(tmp_path / "specs", "tiny.yaml", TINY_SPEC)
     run("generate", str(tiny), "--output", str(out), env=daemon_env, check=True)
     assert runs_served(daemon_env) == 2
+
+
+def test_a_large_log_is_kept_once_and_a_new_one_started(daemon_env: Env) -> None:
+    """The log (the daemon's own tracebacks) is never trimmed while a daemon writes it: one over `LOG_LIMIT` when
+    a daemon starts is kept as `.log.1`, replacing the one kept before, and the daemon starts a new one."""
+    from generator.daemon import LOG_LIMIT
+
+    folder = Path(daemon_env["STREAMSPEC_DAEMON_DIR"])
+    run("daemon", "start", env=daemon_env, check=True)
+    run("daemon", "stop", env=daemon_env, check=True)
+    assert gone(daemon_env)
+    (log,) = folder.glob("*.log")
+    log.write_bytes(b"old traceback\n" * (LOG_LIMIT // 14 + 1))
+    kept = log.with_name(log.name + ".1")
+    kept.write_bytes(b"older\n")
+    run("daemon", "start", env=daemon_env, check=True)
+    run("daemon", "stop", env=daemon_env, check=True)
+    assert gone(daemon_env)
+    assert kept.read_bytes().startswith(b"old traceback\n") and kept.stat().st_size > LOG_LIMIT
+    assert log.stat().st_size < 1000  # the new daemon's: nothing written but what it says, if anything
+    assert sorted(p.name for p in folder.glob("*.log*")) == [log.name, kept.name]
+    log.write_bytes(b"small\n")
+    run("daemon", "start", env=daemon_env, check=True)  # under the limit: written on
+    run("daemon", "stop", env=daemon_env, check=True)
+    assert log.read_bytes().startswith(b"small\n") and kept.stat().st_size > LOG_LIMIT
