@@ -122,14 +122,30 @@ def build_packages(
         rendered: dict[int, dict[str, str]] = {}
         served: dict[int, str] = {}
         comparisons: dict[int, Comparison] = {}
-        for i, (api, registry, _) in parsed.items():
+        for i, (api, _, _) in parsed.items():
             try:
                 rendered[i] = _render(api, store)
+            except Exception as exc:  # a template tripping over an invalid spec is noise, as above
+                failures[i] = exc
+        # ruff formats (in its own processes, waited on by this thread) what is ready: the templates' files now,
+        # while the models are generated (one of them can be the largest file: Stripe's client, 1.7 MB, which ruff
+        # reads on one core), the models once assembled. Its work is thrown away if the validator rejects a spec.
+        names = {api.package: display_path(specs[i].path) for i, (api, _, _) in parsed.items()}
+        formatter = ThreadPoolExecutor(max_workers=1)
+        templated: Future[dict[str, Formatted]] | None = None
+        formatting: Future[dict[str, Formatted]] | None = None
+        if not failures and not problems and len(rendered) == len(specs):
+            ready = {f"{parsed[i][0].package}/{n}": t for i, files in rendered.items() for n, t in files.items()}
+            templated = formatter.submit(_ruff, ready, names, store)
+        for i, (api, registry, _) in parsed.items():
+            if i in failures:
+                continue
+            try:
                 served[i] = _served(specs[i], lenient, store)
                 replaced = (previous or {}).get(api.package, NO_PREVIOUS)
                 parse = _parser(store, specs[i], (api, registry), served[i])
                 comparisons[i] = Comparison(replaced, specs[i], output / api.package, parse)
-            except Exception as exc:  # a template tripping over an invalid spec is noise, as above
+            except Exception as exc:  # noise for an invalid spec, as above
                 failures[i] = exc
         if generating:  # this process would wait for the workers: it works out the version diffs meanwhile
             for comparison in comparisons.values():
@@ -146,19 +162,14 @@ def build_packages(
                 drafts.append((api, len(registry.schemas), files, served[i], warned))
             except Exception as exc:
                 failures[i] = exc
-        # ruff formats (in its own processes) while the validator finishes; its work is thrown away if that fails.
-        formatting: Future[dict[str, Formatted]] | None = None
         if not failures and not problems and len(drafts) == len(specs):
-            names = {api.package: display_path(spec.path) for (api, *_), spec in zip(drafts, specs, strict=True)}
             all_files = {f"{api.package}/{n}": t for api, _, files, _, _ in drafts for n, t in files.items()}
-            formatter = ThreadPoolExecutor(max_workers=1)
-            formatting = formatter.submit(_ruff, all_files, names, store)
-            formatter.shutdown(wait=False)
+            formatting = formatter.submit(_ruff_rest, templated, all_files, names, store)
+        formatter.shutdown(wait=False)
         try:
             invalid = validation()
         finally:
-            if formatting is not None:
-                wait([formatting])
+            wait([f for f in (templated, formatting) if f is not None])
     for i, failure in sorted(failures.items()):
         rejected = invalid.get(str(specs[i].path))
         if rejected is not None:  # a spec the validator rejects: its problems, and whatever else is independent
@@ -454,7 +465,7 @@ def _ruff(files: dict[str, str], specs: dict[str, str], store: Cache | None = No
 
     A file ruff cannot parse is a template bug met by this spec: the problem names the spec and the file.
     """
-    packages = sorted({name.split("/", 1)[0] for name in files})
+    packages = sorted(specs)  # every package's, whichever of their files these are
     keys = {name: content_key(name, "\0".join(packages), text) for name, text in files.items()}
     done: dict[str, Formatted] = {}
     for name in files:
@@ -470,6 +481,14 @@ def _ruff(files: dict[str, str], specs: dict[str, str], store: Cache | None = No
             if store is not None:
                 store.put("ruff", keys[name], (text, done[name].relative, done[name].third_party))
     return {name: done[name] for name in files}
+
+
+def _ruff_rest(
+    first: Future[dict[str, Formatted]] | None, files: dict[str, str], specs: dict[str, str], store: Cache
+) -> dict[str, Formatted]:
+    """`_ruff` of `files`, those `first` formatted (when it succeeded) taken from it."""
+    done = first.result() if first is not None else {}
+    return {**done, **_ruff({name: text for name, text in files.items() if name not in done}, specs, store)}
 
 
 def _cached_ruff(value: Any) -> Formatted | None:
