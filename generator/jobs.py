@@ -148,7 +148,11 @@ def _start_worker(parent: int, warm_up: Callable[[], None] | None, kept: bool) -
     """Tie the worker's life to the generator's, then warm up. Ctrl-C reaches the whole process group; a kept
     worker ignores it (the watching generator stops it when it stops: interrupted in its queue between runs, it
     would only print a traceback), a worker of one run stops at once with it. The collector is on (a worker forked
-    within `collector_paused` starts with it off): datamodel-code-generator's runs leave cycles."""
+    within `collector_paused` starts with it off): datamodel-code-generator's runs leave cycles. What the worker
+    inherits from the generator (forked for a run's first job: its document and IR, millions of objects) is frozen
+    first: not the worker's to collect, and its collections would walk it all (a tenth of a Stripe chunk's time, and
+    each walk copies the pages it touches)."""
+    gc.freeze()
     gc.enable()
     if kept:
         signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -131,3 +131,20 @@ def test_the_collector_is_paused_for_the_caller_and_on_for_jobs(count: int, monk
         assert not gc.isenabled()  # left as it was
     finally:
         gc.enable()
+
+
+def collector_state() -> tuple[int, bool]:
+    return gc.get_freeze_count(), gc.isenabled()
+
+
+@pytest.mark.skipif(
+    __import__("multiprocessing").get_start_method() != "fork", reason="only a forked worker inherits the caller's"
+)
+def test_a_worker_freezes_what_it_inherits_and_collects_what_it_makes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forked for a run's first job, a worker holds a copy of everything the caller had (a spec's document and IR):
+    frozen, so that its collections do not walk it; the collector is on for what its jobs make."""
+    monkeypatch.setattr(jobs, "cores", lambda: 2)
+    inherited = [[index] for index in range(100_000)]  # containers the collector tracks
+    with jobs.collector_paused(), jobs.workers() as submit:
+        frozen, enabled = submit(collector_state)()
+    assert frozen >= len(inherited) and enabled
