@@ -147,7 +147,8 @@ def build_packages(
                 comparisons[i] = Comparison(replaced, specs[i], output / api.package, parse)
             except Exception as exc:  # noise for an invalid spec, as above
                 failures[i] = exc
-        if generating:  # this process would wait for the workers: it works out the version diffs meanwhile
+        if generating or (templated is not None and not templated.done()):
+            # this process would wait for the workers or for ruff: it works out the version diffs meanwhile
             for comparison in comparisons.values():
                 if comparison.needed:
                     with contextlib.suppress(Exception):  # raised again where the release asks, if it does
