@@ -271,7 +271,7 @@ def after_run(command_line: Sequence[str]) -> None:
 
 def warm_imports() -> None:
     """What a `generate` run imports, imported ahead by a process that will run several (the daemon)."""
-    for module in ("generator.pipeline", "generator.writer", "generator.versions", "generator.progress"):
+    for module in ("generator.pipeline", "generator.writer", "generator.versions", "generator.progress", "jinja2"):
         importlib.import_module(module)
 
 

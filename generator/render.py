@@ -7,11 +7,11 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jinja2
-
 from generator.ir import Api, Operation, Parameter, Response, ResponseVariant, exception_name
 
 if TYPE_CHECKING:
+    import jinja2
+
     from generator.profiles.base import Profile
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -31,6 +31,10 @@ def header(api: Api) -> str:
 
 @cache
 def environment() -> jinja2.Environment:
+    """The templates' environment, made on first use: a run whose templates' output the cache holds renders none
+    (and imports no Jinja2)."""
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
@@ -56,6 +60,7 @@ def environment() -> jinja2.Environment:
         body_specs,
         handler_body,
         parse_function,
+        content_parsers,
     ):
         env.globals[helper.__name__] = helper
     return env
@@ -355,6 +360,3 @@ def content_parsers(api: Api) -> list[tuple[str, str, str, str, str]]:
         )
         for name, (hook, field, model) in zip(names, fields, strict=True)
     ]
-
-
-environment().globals["content_parsers"] = content_parsers
