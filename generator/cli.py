@@ -144,7 +144,7 @@ def _watch(args: argparse.Namespace) -> int:
     run is done (a second one at once): 0 then, 130 when a run was cut short.
 
     The code it runs is the code it loaded: when the generator changes on disk (its modules or templates, or a tool
-    it runs: `cache.fingerprint`), it says so and starts again as a new process (`_Restart`), which regenerates what
+    it runs: `cache.fingerprint`), it says so and starts again as a new process (`_restart`), which regenerates what
     the new code makes differently."""
     import signal
     import traceback

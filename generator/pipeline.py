@@ -8,7 +8,7 @@ import re
 import subprocess
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -129,48 +129,45 @@ def build_packages(
                 failures[i] = exc
         # ruff formats (in its own processes, waited on by this thread) what is ready: the templates' files now,
         # while the models are generated (one of them can be the largest file: Stripe's client, 1.7 MB, which ruff
-        # reads on one core), the models once assembled. Its work is thrown away if the validator rejects a spec.
+        # reads on one core), the models once assembled. Its work is thrown away if the validator rejects a spec;
+        # leaving the block waits for it, whatever happened.
         names = {api.package: display_path(specs[i].path) for i, (api, _, _) in parsed.items()}
-        formatter = ThreadPoolExecutor(max_workers=1)
-        templated: Future[dict[str, Formatted]] | None = None
-        formatting: Future[dict[str, Formatted]] | None = None
-        if not failures and not problems and len(rendered) == len(specs):
-            ready = {f"{parsed[i][0].package}/{n}": t for i, files in rendered.items() for n, t in files.items()}
-            templated = formatter.submit(_ruff, ready, names, store)
-        for i, (api, registry, _) in parsed.items():
-            if i in failures:
-                continue
-            try:
-                served[i] = _served(specs[i], lenient, store)
-                replaced = (previous or {}).get(api.package, NO_PREVIOUS)
-                parse = _parser(store, specs[i], (api, registry), served[i])
-                comparisons[i] = Comparison(replaced, specs[i], output / api.package, parse)
-            except Exception as exc:  # noise for an invalid spec, as above
-                failures[i] = exc
-        if generating or (templated is not None and not templated.done()):
-            # this process would wait for the workers or for ruff: it works out the version diffs meanwhile
-            for comparison in comparisons.values():
-                if comparison.needed:
-                    with contextlib.suppress(Exception):  # raised again where the release asks, if it does
-                        comparison.result()
-        for i, (api, registry, _) in parsed.items():
-            if i in failures:
-                continue
-            try:
-                models = assemble_models(registry, models_of(i))
-                files = {**rendered[i], **{path: header(api) + text for path, text in models.items()}}
-                warned = (*specs[i].warnings, *(p for p in registry.problems if p.level != "error"))
-                drafts.append((api, len(registry.schemas), files, served[i], warned))
-            except Exception as exc:
-                failures[i] = exc
-        if not failures and not problems and len(drafts) == len(specs):
-            all_files = {f"{api.package}/{n}": t for api, _, files, _, _ in drafts for n, t in files.items()}
-            formatting = formatter.submit(_ruff_rest, templated, all_files, names, store)
-        formatter.shutdown(wait=False)
-        try:
+        with ThreadPoolExecutor(max_workers=1) as formatter:
+            templated: Future[dict[str, Formatted]] | None = None
+            formatting: Future[dict[str, Formatted]] | None = None
+            if not failures and not problems and len(rendered) == len(specs):
+                ready = {f"{parsed[i][0].package}/{n}": t for i, files in rendered.items() for n, t in files.items()}
+                templated = formatter.submit(_ruff, ready, names, store)
+            for i, (api, registry, _) in parsed.items():
+                if i in failures:
+                    continue
+                try:
+                    served[i] = _served(specs[i], lenient, store)
+                    replaced = (previous or {}).get(api.package, NO_PREVIOUS)
+                    parse = _parser(store, specs[i], (api, registry), served[i])
+                    comparisons[i] = Comparison(replaced, specs[i], output / api.package, parse)
+                except Exception as exc:  # noise for an invalid spec, as above
+                    failures[i] = exc
+            if generating or (templated is not None and not templated.done()):
+                # this process would wait for the workers or for ruff: it works out the version diffs meanwhile
+                for comparison in comparisons.values():
+                    if comparison.needed:
+                        with contextlib.suppress(Exception):  # raised again where the release asks, if it does
+                            comparison.result()
+            for i, (api, registry, _) in parsed.items():
+                if i in failures:
+                    continue
+                try:
+                    models = assemble_models(registry, models_of(i))
+                    files = {**rendered[i], **{path: header(api) + text for path, text in models.items()}}
+                    warned = (*specs[i].warnings, *(p for p in registry.problems if p.level != "error"))
+                    drafts.append((api, len(registry.schemas), files, served[i], warned))
+                except Exception as exc:
+                    failures[i] = exc
+            if not failures and not problems and len(drafts) == len(specs):
+                all_files = {f"{api.package}/{n}": t for api, _, files, _, _ in drafts for n, t in files.items()}
+                formatting = formatter.submit(_ruff_rest, templated, all_files, names, store)
             invalid = validation()
-        finally:
-            wait([f for f in (templated, formatting) if f is not None])
     for i, failure in sorted(failures.items()):
         rejected = invalid.get(str(specs[i].path))
         if rejected is not None:  # a spec the validator rejects: its problems, and whatever else is independent
@@ -487,7 +484,7 @@ def _ruff(files: dict[str, str], specs: dict[str, str], store: Cache | None = No
 def _ruff_rest(
     first: Future[dict[str, Formatted]] | None, files: dict[str, str], specs: dict[str, str], store: Cache
 ) -> dict[str, Formatted]:
-    """`_ruff` of `files`, those `first` formatted (when it succeeded) taken from it."""
+    """`_ruff` of `files`, those `first` formatted taken from it (its error raised, if it failed)."""
     done = first.result() if first is not None else {}
     return {**done, **_ruff({name: text for name, text in files.items() if name not in done}, specs, store)}
 
