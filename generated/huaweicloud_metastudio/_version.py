@@ -2,4 +2,4 @@
 # Do not edit: change the spec or the generator and run `python -m generator generate`.
 """The package's version: raised by `generate` from what changed in the spec (see CHANGELOG.md)."""
 
-__version__ = "1.0.15"
+__version__ = "1.0.16"

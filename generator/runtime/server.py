@@ -17,6 +17,7 @@ never costs the server its body. A refused request whose body was not read close
 from __future__ import annotations
 
 import logging
+import os
 import random
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -358,8 +359,16 @@ class _Api:
 
 def _request_id() -> str:
     """32 random hex digits, as `uuid4().hex` gave them: from Python's generator, not the system's (a system call
-    per request, a few percent of a busy server's time); a request id is told apart, never guessed at."""
-    return f"{random.getrandbits(128):032x}"
+    per request, a few percent of a busy server's time); a request id is told apart, never guessed at. A generator
+    of its own (`_IDS`), so that code seeding `random` (a test, `pytest-randomly`) does not make ids repeat."""
+    return f"{_IDS.getrandbits(128):032x}"
+
+
+_IDS = random.Random()
+"""Seeded from the system when created, and again in a forked child (as `random`'s own is): workers forked from one
+process draw different ids."""
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_IDS.seed)
 
 
 _PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")

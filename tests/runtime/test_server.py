@@ -225,3 +225,30 @@ def test_every_signer_managed_header_is_checked_as_declared_without_a_verifier(n
             if "pattern" in declared[spec.name]:
                 sent = client.request(route.method, _url(route), headers={spec.name: "not valid!"})
                 assert spec.name in _refused(sent, route.invalid_status), (route.operation_id, spec.name)
+
+
+def test_request_ids_do_not_repeat_when_random_is_seeded_or_the_process_forks() -> None:
+    """Request ids come from a generator of the server's own: seeding `random` (a test, `pytest-randomly`) repeats
+    none, and a forked child (a server worker) draws other ids than its parent."""
+    import os
+    import random
+
+    from generator.runtime.server import _request_id
+
+    random.seed(7)
+    first = _request_id()
+    random.seed(7)
+    assert _request_id() != first
+    assert re.fullmatch(r"[0-9a-f]{32}", first)
+    if not hasattr(os, "fork"):
+        return
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe
+        os.write(writer, _request_id().encode())
+        os._exit(0)
+    os.close(writer)
+    os.waitpid(child, 0)
+    theirs = os.read(reader, 64).decode()
+    os.close(reader)
+    assert len(theirs) == 32 and theirs != _request_id()
