@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -618,6 +618,14 @@ def _is_rebuild(node: ast.stmt) -> bool:
     )
 
 
+def read_ahead(parts: Iterable[ChunkModels]) -> None:
+    """What `assemble_models` reads of each definition (`names_used`, kept by text), read ahead: by a process that
+    would otherwise wait for the parts still being generated."""
+    for part in parts:
+        for _, text in part.definitions:
+            names_used(text)
+
+
 def assemble_models(registry: SchemaRegistry, parts: list[ChunkModels]) -> dict[str, str]:
     """The files of the `models` package by their path in the package, without the file header: `__init__.py`,
     which names every model and loads each on first use, and the modules that define them (`model_layout`), each
@@ -644,7 +652,8 @@ def assemble_models(registry: SchemaRegistry, parts: list[ChunkModels]) -> dict[
     imports = _Imports.merged([i for part in parts for i in part.imports] + marked)
     rules = {name: _rule_line(name, registry.rules[name]) for name in order if name in registry.rules}
     known = set(order)
-    identifiers = {name: names_used(texts[name] + rules.get(name, "")) for name in order}
+    # each text on its own (the rule line written after the definition, joined to it, could run two names into one)
+    identifiers = {name: names_used(texts[name]) | names_used(rules.get(name, "")) for name in order}
     uses = {name: (identifiers[name] & known) - {name} for name in order}
     layout = model_layout.modules(order, uses)
     module_of = {name: module for module, names in layout for name in names}

@@ -27,6 +27,7 @@ from generator.models import (
     assemble_models,
     generate_chunk,
     plan_chunks,
+    read_ahead,
     run_chunks,
     with_copies,
 )
@@ -293,6 +294,9 @@ def _submit_models(
     results = [submit(run_chunks, [chunk for _, _, chunk in batch]) for batch in batches]
 
     def models_of(spec: int) -> list[ChunkModels]:
+        """The parts, those the workers generate waited for: what the cache had (or they gave already) is read for
+        the assembly meanwhile (`read_ahead`)."""
+        read_ahead(part for (owner, _), part in found.items() if owner == spec)
         for batch, get in zip(batches, results, strict=True):
             if not any(owner == spec for owner, _, _ in batch):
                 continue
@@ -303,6 +307,7 @@ def _submit_models(
                     raise part
                 store.put("chunk", chunk.key(), (part.imports, part.definitions, tuple(sorted(part.external))))
                 found[owner, c] = part
+                read_ahead([part])
         return [with_copies(found[spec, c], chunk.copies) for c, chunk in enumerate(planned[spec])]
 
     return models_of, bool(batches) and submit is not run_now

@@ -285,3 +285,42 @@ def test_a_schema_named_like_the_placeholder_keeps_its_name(tmp_path: Path, monk
     assert "home: StreamspecElsewhereAddress | MISSING = MISSING" in chunked
     monkeypatch.setattr(SchemaRegistry, "units", lambda self: [sorted(self.schemas)])
     assert sorted(chunked.splitlines()) == sorted(models_code(registry, 1).splitlines())
+
+
+RULED_LAST_FIELD = """\
+openapi: 3.1.0
+info: {title: Ruled, version: "1"}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Thing"}
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [count]
+      properties:
+        mail: {type: string, format: email}
+        count: {type: integer}
+"""
+
+
+def test_a_name_a_definition_ends_with_is_imported_though_rules_follow_it(tmp_path: Path) -> None:
+    """A model with rules has its rule statement written after its definition; the names each uses are read from
+    each on its own. Read joined, a definition ending in a type (`count: StrictInt`) ran into the statement's first
+    name (`StrictIntThing`), and a type used nowhere else in the module went unimported: the module failed to load."""
+    package = build_package(write_spec(tmp_path, "ruled.yaml", RULED_LAST_FIELD))
+    module = package.files["models/_thing.py"].decode()
+    assert "    count: StrictInt\n" in module and "ModelRules(formats=" in module
+    write_packages(tmp_path / "out", [("ruled_under_test", package.files, "")])
+    with imported(tmp_path / "out", "ruled_under_test") as loaded:
+        thing = loaded.models.Thing.model_validate({"count": 3, "mail": "a@example.com"})
+        assert thing.count == 3
+        with pytest.raises(ValidationError):
+            loaded.models.Thing.model_validate({"count": 3, "mail": "not an address"})
