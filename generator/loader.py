@@ -545,7 +545,28 @@ class _RefError:
 
 
 def _dangling_refs_first(spec: LoadedSpec) -> list[_RefError]:
-    """Unresolvable local references, found before the validator (which stops at the first one)."""
+    """Unresolvable local references, found before the validator (which stops at the first one).
+
+    The references are read first, alone, each distinct one resolved once; the document is walked again for where
+    each bad one is only when there is one (building the path of every node costs more than the walk)."""
+    refs: set[str] = set()
+    stack: list[Any] = [spec.document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                refs.add(ref)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    if all(ref.startswith("#") and resolve_pointer(spec.document, ref[1:]) is not _MISSING for ref in refs):
+        return []
+    return _located_ref_errors(spec)
+
+
+def _located_ref_errors(spec: LoadedSpec) -> list[_RefError]:
+    """Every external or unresolvable reference, with where it is."""
     errors: list[_RefError] = []
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(spec.document, ())]
     while stack:

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.loader import follow_refs, load_spec
 from generator.pipeline import build_package
@@ -150,3 +152,23 @@ def test_anchors_are_found_as_the_look_behind_pattern_finds_them() -> None:
     for _ in range(20_000):
         text = bytes(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         assert _anchored(text) == (pattern.search(text) is not None), text
+
+
+_REF_TARGETS = st.sampled_from(["#/a", "#/a/b", "#/c/0", "#/missing", "other.yaml#/a", "/a", "#", "#/a~1b", 7])
+_REF_DOCUMENTS = st.recursive(
+    st.none() | st.integers() | st.text(max_size=3) | st.builds(lambda ref: {"$ref": ref}, _REF_TARGETS),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["a", "b", "c", "a/b"]), inner, max_size=3)
+    ),
+    max_leaves=15,
+)
+
+
+@given(_REF_DOCUMENTS)
+def test_dangling_references_are_found_as_the_located_walk_finds_them(document: object) -> None:
+    """The quick look (references read alone, each resolved once) answers what the walk that locates every bad
+    reference answers: none when it finds none, and its findings otherwise."""
+    from generator.loader import LoadedSpec, _dangling_refs_first, _located_ref_errors
+
+    spec = LoadedSpec(Path("refs.yaml"), b"", {"root": document, "a": {"b": 1}, "c": [2]})
+    assert _dangling_refs_first(spec) == _located_ref_errors(spec)
