@@ -408,18 +408,26 @@ def _served(spec: LoadedSpec, lenient: bool, store: Cache) -> str:
     are: the text of an edit read in part (`spec.edit`) is then the text served before, with the edited entry's value
     written again."""
     mode = "lenient" if lenient else "strict"
-    cached = store.get("served", content_key(mode, spec.digest))
-    if isinstance(cached, tuple | list) and len(cached) == 2 and isinstance(cached[0], str):
+    key = content_key(mode, spec.digest)
+    cached = _cached_served(store.get("served", key))
+    if cached is not None:
         return cached[0] + "\n"
     written: tuple[str, Spans] | None = None
     if spec.edit is not None:
-        before = store.get("served", content_key(mode, spec.edit.previous))
-        spans = Spans.from_kept(before[1]) if isinstance(before, tuple | list) and len(before) == 2 else None
-        if spans is not None and isinstance(before[0], str):
-            written = spliced_json(before[0], spans, spec.document, spec.edit.path)
+        before = _cached_served(store.get("served", content_key(mode, spec.edit.previous)))
+        if before is not None:
+            written = spliced_json(*before, spec.document, spec.edit.path)
     text, spans = written or spanned_json(spec.document)
-    store.put("served", content_key(mode, spec.digest), (text, spans.kept()))
+    store.put("served", key, (text, spans.kept()))
     return text + "\n"
+
+
+def _cached_served(value: Any) -> tuple[str, Spans] | None:
+    """A cached served text with where its entries are, or None for anything of another shape."""
+    if not (isinstance(value, tuple | list) and len(value) == 2 and isinstance(value[0], str)):
+        return None
+    spans = Spans.from_kept(value[1])
+    return (value[0], spans) if spans is not None else None
 
 
 def _validate_each(specs: Sequence[LoadedSpec], store: Cache) -> list[list[Problem]]:

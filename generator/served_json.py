@@ -131,10 +131,8 @@ def _write_spanned(
             end = _write_spanned(item, inner, (*path, key), depth - 1, parts, found, at)
             found[place] = ((*path, key), at, end)
             at = end
-        else:  # a key YAML read as a number, a boolean or null: not one a path of strings names
-            written = _written(item, inner)
-            parts.append(written)
-            at += len(written)
+        else:  # a key YAML read as a number, a boolean or null: not one a path of strings names, nor what it holds
+            at = _write_spanned(item, inner, path, 0, parts, found, at)
     parts.append(indent + "}")
     return at + len(indent) + 1
 
