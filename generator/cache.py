@@ -92,10 +92,16 @@ def fingerprint() -> str:
         except PackageNotFoundError:
             digest.update(f"{name}=-\0".encode())
     root = Path(__file__).parent
-    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".jinja") and p.is_file()):
+    for path in generator_sources():
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def generator_sources() -> list[Path]:
+    """The generator's own modules and templates, sorted: what its fingerprint reads (and `generate --watch` looks at
+    to tell that the generator changed)."""
+    return sorted(p for p in Path(__file__).parent.rglob("*") if p.suffix in (".py", ".jinja") and p.is_file())
 
 
 class Cache:

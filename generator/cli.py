@@ -240,8 +240,9 @@ def _restart() -> None:
 
 def _code_stats() -> dict[Path, tuple[int, int, int] | None]:
     """`_stats` of the generator's own modules and templates (a file added shows as a new path)."""
-    root = Path(__file__).parent
-    return _stats(sorted(p for p in root.rglob("*") if p.suffix in (".py", ".jinja")))
+    from generator.cache import generator_sources
+
+    return _stats(generator_sources())
 
 
 def between_runs(args: argparse.Namespace, specs: Sequence[Path]) -> None:
