@@ -25,6 +25,13 @@ def where_and_whether_warm(value: int) -> tuple[int, int, bool]:
     return value * 2, os.getpid(), _warmed_in == os.getpid()
 
 
+def slowly_where_and_whether_warm(value: int) -> tuple[int, int, bool]:
+    """`where_and_whether_warm` taking long enough that jobs submitted together go to every worker (one run after
+    another would mostly go to whichever worker finished last)."""
+    time.sleep(0.2)
+    return where_and_whether_warm(value)
+
+
 def fail(message: str) -> None:
     raise GenerationError([Problem("spec.yaml", "/x", "test.code", message, 3)])
 
@@ -80,14 +87,14 @@ def test_kept_workers_serve_every_scope_warm_and_outlive_a_failed_one(
 ) -> None:
     monkeypatch.setattr(jobs, "cores", lambda: 2)
     with jobs.kept_workers(warm):
-        with jobs.workers() as submit:
-            first = [submit(where_and_whether_warm, n)() for n in range(4)]
+        with jobs.workers() as submit:  # submitted together, taking a while: every worker takes some
+            first = [get() for get in [submit(slowly_where_and_whether_warm, n) for n in range(4)]]
         with pytest.raises(KeyError), jobs.workers() as submit:
             for index in range(40):
                 submit(leave_mark, tmp_path, index)
             raise KeyError("caller failed")
         with jobs.workers() as submit:  # queued behind whatever the failed scope left: none of it
-            second = [submit(where_and_whether_warm, n)() for n in range(4)]
+            second = [get() for get in [submit(slowly_where_and_whether_warm, n) for n in range(4)]]
         assert len(list(tmp_path.iterdir())) < 10  # the few already handed to a worker, not all 40
     assert all(warmed for _, _, warmed in first + second)
     assert {pid for _, pid, _ in first} & {pid for _, pid, _ in second}, "the same workers, kept"
