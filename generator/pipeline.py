@@ -523,34 +523,33 @@ def _run_ruff_steps(
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).write_text(text, encoding="utf-8")
         settings = ["--isolated", "--line-length", "120", "--target-version", "py311"]
-        lint = [*settings, "--select", "I,F401,UP,RUF022,RUF036", "--fix", "--exit-zero", "--quiet"]
+        # The fixes, and every relative import statement reported as they leave it (formatting keeps each
+        # statement's level and module).
+        lint = [*settings, "--select", "I,F401,UP,RUF022,RUF036,TID252", *_REPORT_RELATIVE, "--fix", "--exit-zero"]
+        imports = _relative_imports(_run_ruff(["check", *lint, "."], root, files, specs), root)
         # `noqa` comments nothing needs (a models module without long lines) go, judged by the rules this
         # project's configuration enables, so that generated code passes them.
         unused = [*settings, "--select", PROJECT_RULES, "--ignore", "RUF001,RUF002,RUF003", "--fixable", "RUF100"]
         unused += ["--fix", "--exit-zero", "--quiet"]
-        steps = (["check", *lint, "."], ["format", *settings, "."], ["check", *unused, "."])
-        for args in steps:
+        for args in (["format", *settings, "."], ["check", *unused, "."]):
             _run_ruff(args, root, files, specs)
-        imports = _relative_imports(_run_ruff(["check", *_IMPORTS, "."], root, files, specs), root)
         # The header's `noqa` line, where ruff removed it as unused, leaves blank lines behind.
         formatted = {name: _LEADING_BLANKS.sub(r"\1", (root / name).read_text(encoding="utf-8")) for name in files}
         return formatted, {name: imports.get(name, []) for name in files}
 
 
-_IMPORTS = [
-    "--isolated",
-    "--target-version",
-    "py311",
-    "--select",
-    "TID252",
+_REPORT_RELATIVE = [
     "--config",
     'lint.flake8-tidy-imports.ban-relative-imports = "all"',
+    "--unfixable",
+    "TID252",
     "--ignore-noqa",
     "--output-format",
     "concise",
-    "--exit-zero",
 ]
-"""ruff reporting every relative import statement (rule TID252 with all relative imports banned), noqa or not."""
+"""Every relative import statement reported (rule TID252 with all relative imports banned, not fixed), noqa or
+not: generated code has no `noqa` comment for the rules fixed beside it (its only ones are for E501 and E402)."""
+
 _RELATIVE_IMPORT = re.compile(r"from\s+(\.+)\s*([\w.]*)\s+import\b")
 
 
@@ -574,7 +573,8 @@ def _run_ruff(args: list[str], root: Path, files: dict[str, str], specs: dict[st
 
 
 def _relative_imports(report: str, root: Path) -> dict[str, list[tuple[int, str]]]:
-    """(level, module) of each import statement ruff reported, by file: read from the statement's first line.
+    """(level, module) of each import statement ruff reported, by file: read from the statement's first line, in the
+    file as ruff left it when it reported.
 
     ruff reports `from . import a, b` once per name, each at the statement: a place is read once."""
     found: dict[str, list[tuple[int, str]]] = {}
@@ -592,8 +592,8 @@ def _relative_imports(report: str, root: Path) -> dict[str, list[tuple[int, str]
     return found
 
 
-_DIAGNOSTIC = re.compile(r"^(.+?\.py):(\d+):(\d+): ", re.M)
-"""A diagnostic of ruff's concise output: the file, the row and the column (both from 1)."""
+_DIAGNOSTIC = re.compile(r"^(.+?\.py):(\d+):(\d+): TID252\b", re.M)
+"""A relative import in ruff's concise output: the file, the row and the column (both from 1)."""
 
 
 _LEADING_BLANKS = re.compile(r"\A((?:#[^\n]*\n)+)\n+")
