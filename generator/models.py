@@ -17,7 +17,7 @@ import json
 import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator import model_layout
@@ -61,6 +61,18 @@ class ModelChunk:
     schemas: dict[str, Any]
     copies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Schemas generated once for several names: the name in `schemas` (`_SHARED_PREFIX`...) -> the real names."""
+    descriptions: tuple[str, ...] = ()
+    """The descriptions `schemas` holds as placeholders, the n-th for those of `_held(n, ...)` (`hold_descriptions`)."""
+
+    def revealed(self) -> ModelChunk:
+        """The chunk with its descriptions in place of their placeholders."""
+        if not self.descriptions:
+            return self
+        lines = _lines(self.descriptions)
+        schemas = {
+            name: _described(schema, lambda text: _HELD_LINE.sub(lines, text)) for name, schema in self.schemas.items()
+        }
+        return ModelChunk(self.spec, self.openapi, schemas, self.copies)
 
     def names(self) -> list[str]:
         """The registry's names this chunk generates."""
@@ -83,6 +95,102 @@ class ChunkModels:
     imports: tuple[str, ...]
     definitions: tuple[tuple[str, str], ...]
     external: frozenset[str]
+    revealed: bool = False
+    """Generated from the chunk's descriptions themselves (`ModelChunk.revealed`), not from their placeholders: a
+    result of these descriptions only, not of the chunk's key."""
+
+
+# Descriptions are documentation: datamodel-code-generator writes them into docstrings (and comments) as they are,
+# and they decide nothing else in its output. A chunk holds each plain one as placeholders, one per line, which the
+# code is given its text back for (`with_descriptions`): an edit of descriptions alone leaves the chunk's key, and
+# the cached code, as they were. Only plain text is held (`_plain`); whitespace around a line stays outside its
+# placeholder, so that whatever is done to whitespace is done alike. Where the code holds the placeholders' prefix
+# in another form than a placeholder, the chunk is generated from its descriptions instead (`run_chunk`).
+_HELD_PREFIX = "zzStreamspecDoc"
+_HELD_LINE = re.compile(rf"{_HELD_PREFIX}(\d+)L(\d+)zz")
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas", "$defs", "definitions"})
+_SCHEMA_VALUES = frozenset(
+    {
+        "items",
+        "additionalProperties",
+        "not",
+        "if",
+        "then",
+        "else",
+        "contains",
+        "propertyNames",
+        "unevaluatedProperties",
+        "unevaluatedItems",
+        "contentSchema",
+    }
+)
+_SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems", "items"})
+
+
+def _held(n: int, i: int) -> str:
+    return f"{_HELD_PREFIX}{n}L{i}zz"
+
+
+def _plain(text: str) -> bool:
+    """Text a docstring, a comment and a double-quoted literal (the code's) write as it is: printable lines, no double
+    quote or backslash. (The tests check that such text gives the code it gives held.)"""
+    return bool(text.strip()) and '"' not in text and "\\" not in text and text.replace("\n", " ").isprintable()
+
+
+def _lines(descriptions: tuple[str, ...]) -> Callable[[re.Match[str]], str]:
+    """The text of a placeholder line: its description's line, without the whitespace around it."""
+    split = [text.split("\n") for text in descriptions]
+    return lambda found: split[int(found[1])][int(found[2])].strip()
+
+
+def _described(schema: Any, change: Callable[[str], str]) -> Any:
+    """`schema` with `change` made to its description and to that of every schema within it (not to values: a
+    default, an example, an enum can hold a `description` key); the same object where nothing changed."""
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    changed = False
+    for key, value in schema.items():
+        new = value
+        if key == "description" and isinstance(value, str):
+            new = change(value)
+        elif key in _SCHEMA_MAPS and isinstance(value, dict):
+            new = {k: _described(v, change) for k, v in value.items()}
+            new = value if all(new[k] is value[k] for k in value) else new
+        elif key in _SCHEMA_VALUES and isinstance(value, dict):
+            new = _described(value, change)
+        elif key in _SCHEMA_LISTS and isinstance(value, list):
+            new = [_described(v, change) for v in value]
+            new = value if all(a is b for a, b in zip(new, value, strict=True)) else new
+        changed = changed or new is not value
+        out[key] = new
+    return out if changed else schema
+
+
+def hold_descriptions(chunk: ModelChunk) -> ModelChunk:
+    """The chunk with each plain description held as placeholders (equal descriptions, equal placeholders)."""
+    order: dict[str, int] = {}
+
+    def hold(text: str) -> str:
+        if not _plain(text):
+            return text
+        n = order.setdefault(text, len(order))
+        return "\n".join(
+            line.replace(line.strip(), _held(n, i), 1) if line.strip() else line
+            for i, line in enumerate(text.split("\n"))
+        )
+
+    schemas = {name: _described(schema, hold) for name, schema in chunk.schemas.items()}
+    return replace(chunk, schemas=schemas, descriptions=tuple(order)) if order else chunk
+
+
+def with_descriptions(models: ChunkModels, descriptions: tuple[str, ...]) -> ChunkModels:
+    """`models` generated from held descriptions (`hold_descriptions`) with their text given back."""
+    if not descriptions or models.revealed:
+        return models
+    lines = _lines(descriptions)
+    definitions = tuple((name, _HELD_LINE.sub(lines, text)) for name, text in models.definitions)
+    return ChunkModels(models.imports, definitions, models.external)
 
 
 def plan_chunks(registry: SchemaRegistry, size: int = CHUNK_SCHEMAS) -> list[ModelChunk]:
@@ -130,7 +238,11 @@ def plan_chunks(registry: SchemaRegistry, size: int = CHUNK_SCHEMAS) -> list[Mod
                 parts.append(({}, {}))
             parts[-1][0].update(schemas)
             parts[-1][1].update(copies)
-        chunks += [ModelChunk(registry.spec.display, version, schemas, copies) for schemas, copies in parts if schemas]
+        chunks += [
+            hold_descriptions(ModelChunk(registry.spec.display, version, schemas, copies))
+            for schemas, copies in parts
+            if schemas
+        ]
     return chunks
 
 
@@ -182,12 +294,17 @@ def _admits_null(schema: dict[str, Any]) -> bool:
 
 def generate_chunk(chunk: ModelChunk) -> ChunkModels:
     """Run datamodel-code-generator on one chunk and split its module into imports and each name's definition."""
-    return with_copies(run_chunk(chunk), chunk.copies)
+    return with_copies(with_descriptions(run_chunk(chunk), chunk.descriptions), chunk.copies)
 
 
 def run_chunk(chunk: ModelChunk) -> ChunkModels:
-    """datamodel-code-generator's code for the chunk, split, its shared schemas still under their generated names:
-    a function of `chunk.key()` alone."""
+    """datamodel-code-generator's code for the chunk, split, its shared schemas still under their generated names
+    and its held descriptions still placeholders: a function of `chunk.key()` alone, unless `revealed`.
+
+    Generated from the descriptions themselves where the placeholders could be mistaken: the chunk's text holds
+    the placeholders' prefix elsewhere, or the code does in another form than a placeholder's."""
+    if chunk.descriptions and _HELD_PREFIX.lower() in _text(chunk.revealed().schemas).lower():
+        return replace(run_chunk(chunk.revealed()), revealed=True)
     from datamodel_code_generator import InputFileType, LiteralType, PythonVersion, generate
     from datamodel_code_generator.enums import DataModelType, StrictTypes, TargetPydanticVersion
 
@@ -230,13 +347,19 @@ def run_chunk(chunk: ModelChunk) -> ChunkModels:
             raise _problem(chunk.spec, str(exc).strip()) from exc
     if not isinstance(code, str):
         raise _problem(chunk.spec, "expected one models module")
+    if chunk.descriptions and code.lower().count(_HELD_PREFIX.lower()) != len(_HELD_LINE.findall(code)):
+        return replace(run_chunk(chunk.revealed()), revealed=True)
     # Where the chunk mentions the placeholder prefix only in the references made external, every use of it in the
     # code is an imported name (`_split_module` finds them as text); otherwise as syntax (`_unprefixed`).
-    text = json.dumps(chunk.schemas, ensure_ascii=False, default=_unjsonable)
+    text = _text(chunk.schemas)
     by_text = text.count(_ELSEWHERE_PREFIX) == text.count(f"{_ELSEWHERE_FILE}#/{_ELSEWHERE_PREFIX}")
     by_text = by_text and not _LINE_BREAKS.search(code)
     wanted = frozenset(p for p in _patterns(chunk.schemas) if not runtime_pattern(p))
     return _split_module(code, chunk.spec, by_text=by_text and not wanted, python_patterns=wanted)
+
+
+def _text(schemas: dict[str, Any]) -> str:
+    return json.dumps(schemas, ensure_ascii=False, default=_unjsonable)
 
 
 def _enum_edits(code: str, tree: ast.Module) -> list[tuple[int, int, int, int, str]]:

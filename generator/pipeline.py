@@ -30,6 +30,7 @@ from generator.models import (
     read_ahead,
     run_chunks,
     with_copies,
+    with_descriptions,
 )
 from generator.packaging import PYPROJECT, pyproject, third_party_imports
 from generator.parser import parse_api
@@ -286,7 +287,7 @@ def _submit_models(
         for c, chunk in enumerate(chunks):
             cached = _cached_chunk(store.get("chunk", chunk.key()))
             if cached is not None:
-                found[i, c] = cached
+                found[i, c] = with_descriptions(cached, chunk.descriptions)
                 continue
             if not batches or sum(len(b.schemas) for _, _, b in batches[-1]) + len(chunk.schemas) > JOB_SCHEMAS:
                 batches.append([])
@@ -305,8 +306,9 @@ def _submit_models(
                     continue
                 if isinstance(part, GenerationError):
                     raise part
-                store.put("chunk", chunk.key(), (part.imports, part.definitions, tuple(sorted(part.external))))
-                found[owner, c] = part
+                if not part.revealed:  # the code of its descriptions only (`run_chunk`) is not kept
+                    store.put("chunk", chunk.key(), (part.imports, part.definitions, tuple(sorted(part.external))))
+                found[owner, c] = part = with_descriptions(part, chunk.descriptions)
                 read_ahead([part])
         return [with_copies(found[spec, c], chunk.copies) for c, chunk in enumerate(planned[spec])]
 

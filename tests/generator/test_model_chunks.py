@@ -9,6 +9,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+import generator.jobs
+import generator.pipeline
+from generator.cache import Cache
 from generator.errors import GenerationError
 from generator.loader import load_spec
 from generator.models import (
@@ -19,9 +22,10 @@ from generator.models import (
     generate_chunk,
     generate_chunks,
     plan_chunks,
+    run_chunk,
 )
 from generator.parser import parse_api
-from generator.pipeline import build_package
+from generator.pipeline import build_package, build_packages
 from generator.schemas import SchemaRegistry
 from generator.writer import write_packages
 from tests.generator.conftest import ALL_SPECS, imported, write_spec
@@ -324,3 +328,105 @@ def test_a_name_a_definition_ends_with_is_imported_though_rules_follow_it(tmp_pa
         assert thing.count == 3
         with pytest.raises(ValidationError):
             loaded.models.Thing.model_validate({"count": 3, "mail": "not an address"})
+
+
+# Descriptions of every shape: multi-line with indented and blank lines, whitespace around lines, beyond ASCII,
+# equal in two places, on fields, classes, items, union members and aliases; descriptions no placeholder stands for
+# (quotes, backslashes, tabs, blank); `description` keys inside values, which are no descriptions; a property named
+# `description`.
+DESCRIBED = """\
+openapi: 3.1.0
+info: {title: Described, version: "1"}
+paths: {}
+components:
+  schemas:
+    Pet:
+      description: "A pet.\\n\\n  - kept by an owner\\n  - fed twice a day  \\n\\n"
+      type: object
+      required: [name]
+      properties:
+        name: {type: string, description: 名前 (the pet's name), maxLength: 20}
+        tags:
+          type: array
+          description: Tags.
+          items: {type: string, description: "One tag,\\n  indented"}
+        quoted: {type: string, description: 'Say "hi" \\\\ then'}
+        tabbed: {type: string, description: "a\\tb"}
+        blank: {type: string, description: "   "}
+        description: {type: string, description: The pet's own description.}
+        meta:
+          type: object
+          description: Tags.
+          default: {description: a value, not a description}
+          properties:
+            kind: {type: string, enum: [a, b], description: The kind.}
+          example: {description: an example}
+    Owner:
+      description: An owner.
+      oneOf:
+        - {type: object, description: A person., properties: {name: {type: string}}}
+        - {type: object, description: A company., properties: {vat: {type: string}}}
+    Code: {type: string, description: A code., pattern: "^[A-Z]+$"}
+"""
+
+
+def chunks_of(tmp_path: Path, name: str, text: str) -> list[ModelChunk]:
+    return plan_chunks(registry_of(write_spec(tmp_path, name, text)), 2)
+
+
+def test_held_descriptions_give_the_code_the_descriptions_give(tmp_path: Path) -> None:
+    chunks = chunks_of(tmp_path, "described.yaml", DESCRIBED)
+    held = [chunk for chunk in chunks if chunk.descriptions]
+    assert held, "no description was held"
+    for chunk in chunks:
+        ours, theirs = generate_chunk(chunk), generate_chunk(chunk.revealed())
+        assert ours == theirs
+        assert "zzStreamspecDoc" not in str(ours)
+    descriptions = {text for chunk in chunks for text in chunk.descriptions}
+    assert {"Tags.", "The kind.", "The pet's own description.", "名前 (the pet's name)"} <= descriptions
+    assert any(text.startswith("A pet.\n\n  - kept by an owner\n") for text in descriptions)
+    assert not {'Say "hi" \\ then', "   ", "a value, not a description", "an example"} & descriptions
+    assert all(text.count("Tags.") <= 1 for chunk in chunks for text in chunk.descriptions)  # equal: held once
+
+
+def test_an_edit_of_descriptions_alone_keeps_every_chunk(tmp_path: Path) -> None:
+    """A docs change (a description's words) leaves the chunks' keys, and so the code the cache keeps, as they
+    were; so does one that makes two descriptions equal. Its lines are in the key (a placeholder a line), and a
+    description that is no plain text is in it as it is."""
+    before = {chunk.key() for chunk in chunks_of(tmp_path, "a.yaml", DESCRIBED)}
+    edited = DESCRIBED.replace("Tags.", "Labels, each a word.").replace("An owner.", "An owner of pets, or a firm's.")
+    assert {chunk.key() for chunk in chunks_of(tmp_path, "b.yaml", edited)} == before
+    lines = DESCRIBED.replace("An owner.", "An owner\\nof pets.")
+    assert len({chunk.key() for chunk in chunks_of(tmp_path, "lines.yaml", lines)} - before) == 1
+    unplain = DESCRIBED.replace("Tags.", 'The "tags".')
+    assert {chunk.key() for chunk in chunks_of(tmp_path, "c.yaml", unplain)} != before
+
+
+def test_the_placeholders_prefix_elsewhere_has_the_descriptions_generated(tmp_path: Path) -> None:
+    """Text that reads like a placeholder (an enum value here) could be taken for one: that chunk is generated
+    from its descriptions themselves (and that code is not kept under the chunk's key)."""
+    text = DESCRIBED.replace("enum: [a, b]", "enum: [zzStreamspecDoc0L0zz, b]")
+    chunks = chunks_of(tmp_path, "prefix.yaml", text)
+    [chunk] = [c for c in chunks if "PetMeta" in c.names()]
+    assert chunk.descriptions
+    raw = run_chunk(chunk)
+    assert raw.revealed and raw.definitions == run_chunk(chunk.revealed()).definitions
+    assert "zzStreamspecDoc0L0zz" in str(generate_chunk(chunk)) and "The kind." in str(generate_chunk(chunk))
+
+
+def test_a_description_edit_generates_no_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The code the cache keeps for the chunks serves the edited descriptions: datamodel-code-generator does not
+    run, and the package says the new words."""
+    store = Cache(tmp_path / "cache")
+    spec = write_spec(tmp_path / "specs", "described.yaml", DESCRIBED)
+    build_packages([spec], cache=store)
+    spec.write_text(DESCRIBED.replace("The kind.", "The kind of pet it is (a or b)."), encoding="utf-8")
+
+    def refuse(chunks: list[ModelChunk]) -> list[ChunkModels | GenerationError]:
+        raise AssertionError(f"datamodel-code-generator ran for {[c.names() for c in chunks]}")
+
+    monkeypatch.setattr(generator.jobs, "cores", lambda: 1)  # jobs run here, where `refuse` is
+    monkeypatch.setattr(generator.pipeline, "run_chunks", refuse)
+    [package] = build_packages([spec], cache=store)
+    models = "".join(text.decode() for name, text in package.files.items() if name.startswith("models/"))
+    assert '    """\n    The kind of pet it is (a or b).\n    """\n' in models
