@@ -14,7 +14,7 @@ import keyword
 import re
 import stat
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, ClassVar
@@ -54,10 +54,53 @@ def package_name(path: Path) -> str:
 @dataclass(frozen=True)
 class Edit:
     """A document read as an edit (`yaml_fast.reparsed`): equal to the document of the text read before, the one
-    `content_key` names `previous`, but for the value at `path` (mapping keys from the root)."""
+    `content_key` names `previous`, but for the value at `path` (mapping keys from the root), which was `before`."""
 
     previous: str
     path: tuple[str, ...]
+    before: Any = field(default=None, compare=False, repr=False)
+    """The value at `path` in the document before (`ABSENT`: none)."""
+
+    def describes_only(self, document: dict[str, Any]) -> bool:
+        """Whether `document` (the edited one) differs from the one before in descriptions' text alone: strings under
+        `description` keys outside values (defaults, examples, enums, extensions, links, discriminator mappings).
+        Where the document before was valid, a string there is the description keyword (or an OAuth scope's), of
+        which openapi-spec-validator checks only that it is a string: its verdict stands for this one."""
+        after = _value_at(document, self.path)
+        return ABSENT not in (after, self.before) and _same_but_descriptions(self.before, after, self.path)
+
+
+ABSENT: Any = object()
+"""No value at a path (`Edit.before`)."""
+_VALUE_KEYS = frozenset({"default", "example", "examples", "enum", "const", "mapping", "links", "value"})
+"""Keys whose value holds values, or names to resolve, rather than the spec's own objects."""
+
+
+def _value_at(document: Any, path: Sequence[str]) -> Any:
+    for key in path:
+        if not isinstance(document, dict) or key not in document:
+            return ABSENT
+        document = document[key]
+    return document
+
+
+def _same_but_descriptions(a: Any, b: Any, path: tuple[str | int, ...]) -> bool:
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same_but_descriptions(a[k], b[k], (*path, k)) for k in a)
+    if isinstance(a, list):
+        pairs = enumerate(zip(a, b, strict=True)) if len(a) == len(b) else None
+        return pairs is not None and all(_same_but_descriptions(x, y, (*path, i)) for i, (x, y) in pairs)
+    if a == b:
+        return True
+    return (
+        isinstance(a, str)
+        and path[-1] == "description"
+        and not any(isinstance(k, str) and (k in _VALUE_KEYS or k.startswith("x-")) for k in path)
+    )
 
 
 @dataclass(frozen=True)
@@ -225,7 +268,7 @@ def _read_yaml(path: Path, raw: bytes, shown: str, kept: tuple[Cache, str] | Non
         parsed = reparsed(previous[0], text) if previous is not None else None
         edit: Edit | None = None
         if previous is not None and parsed is not None and parsed is not previous[0]:
-            edit = Edit(previous[1], parsed.edited)
+            edit = Edit(previous[1], parsed.edited, _value_at(previous[0].document, parsed.edited))
         if parsed is None:
             parsed = parse_text(text)
         if parsed is not None:

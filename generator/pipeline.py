@@ -333,10 +333,14 @@ def _submit_validation(
 ) -> Callable[[], dict[str, list[Problem]]]:
     """Validate the specs the cache has no verdict on (in a worker); the getter gives the problems of the specs the
     validator rejects, by path, and caches every verdict (a clean one too)."""
-    keys = [content_key("lenient" if lenient else "strict", spec.raw) for spec in specs]
+    mode = "lenient" if lenient else "strict"
+    keys = [content_key(mode, spec.digest) for spec in specs]
     known: dict[int, list[Problem]] = {}
     for i, (spec, key) in enumerate(zip(specs, keys, strict=True)):
         cached = _cached_problems(spec, store.get("validation", key))
+        if cached is None and _docs_edit_of_valid(spec, mode, store):
+            cached = []
+            store.put("validation", key, ())
         if cached is not None:
             known[i] = cached
     todo = [i for i in range(len(specs)) if i not in known]
@@ -353,6 +357,15 @@ def _submit_validation(
         return {str(specs[i].path): found for i, found in sorted(known.items()) if found}
 
     return invalid
+
+
+def _docs_edit_of_valid(spec: LoadedSpec, mode: str, store: Cache) -> bool:
+    """Whether `spec` was read as an edit of descriptions alone (`Edit.describes_only`) of a document the validator
+    found valid: its verdict stands. (One with problems does not: they name lines the edit may move.)"""
+    edit = spec.edit
+    if edit is None or not edit.describes_only(spec.document):
+        return False
+    return _cached_problems(spec, store.get("validation", content_key(mode, edit.previous))) == []
 
 
 def _cached_problems(spec: LoadedSpec, value: Any) -> list[Problem] | None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator import loader
 from generator.loader import follow_refs, load_spec
 from generator.pipeline import build_package
 from tests.generator.conftest import REPO, TINY_SPEC, write_spec
@@ -136,6 +140,12 @@ def test_an_edit_is_read_in_part_from_what_an_earlier_run_left(tmp_path: Path, m
         loader.Edit(content_key(edited.encode()), entry),
         None,
     ]
+    # with the value the entry had before, which alone tells whether the edit is one of descriptions
+    read = [cast(dict[str, Any], as_read_whole(text)) for text in (original, edited, again)]
+    assert [edit.before for edit in edits[:2] if edit] == [
+        r["components"]["schemas"]["CallbackDetail"] for r in read[:2]
+    ]
+    assert all(edit and edit.describes_only(r) for edit, r in zip(edits[:2], read[1:], strict=True))
 
 
 def test_anchors_are_found_as_the_look_behind_pattern_finds_them() -> None:
@@ -172,3 +182,38 @@ def test_dangling_references_are_found_as_the_located_walk_finds_them(document: 
 
     spec = LoadedSpec(Path("refs.yaml"), b"", {"root": document, "a": {"b": 1}, "c": [2]})
     assert _dangling_refs_first(spec) == _located_ref_errors(spec)
+
+
+def test_an_edit_describes_only_where_descriptions_alone_differ() -> None:
+    """Strings under `description` keys differ, and nothing else: but not inside values (a default, an example,
+    an enum, an extension, a link, a discriminator's mapping), where the text is data or a name."""
+    before = {
+        "type": "object",
+        "description": "A pet.",
+        "properties": {
+            "name": {"type": "string", "description": "Its name."},
+            "description": {"type": "string"},
+            "meta": {"type": "object", "default": {"description": "a value"}, "x-note": {"description": "x"}},
+        },
+        "discriminator": {"propertyName": "kind", "mapping": {"description": "#/components/schemas/A"}},
+    }
+    path = ("components", "schemas", "Pet")
+
+    def edited(change: Callable[[dict[str, Any]], None]) -> bool:
+        after = copy.deepcopy(before)
+        change(after)
+        document = {"components": {"schemas": {"Pet": after}}}
+        return loader.Edit("previous", path, before).describes_only(document)
+
+    assert edited(lambda s: s.update(description="A pet, kept by an owner."))
+    assert edited(lambda s: s["properties"]["name"].update(description="Its name,\nas given."))
+    assert edited(lambda s: None)
+    assert not edited(lambda s: s["properties"]["name"].update(type="integer"))
+    assert not edited(lambda s: s["properties"]["name"].update(title="Name"))
+    assert not edited(lambda s: s["properties"].update(description={"type": "integer"}))
+    assert not edited(lambda s: s["properties"]["meta"]["default"].update(description="another value"))
+    assert not edited(lambda s: s["properties"]["meta"]["x-note"].update(description="y"))
+    assert not edited(lambda s: s["discriminator"]["mapping"].update(description="#/components/schemas/B"))
+    assert not edited(lambda s: s.update(description=["A pet."]))
+    assert not loader.Edit("previous", path, loader.ABSENT).describes_only({"components": {"schemas": {"Pet": before}}})
+    assert not loader.Edit("previous", path, before).describes_only({"components": {"schemas": {}}})

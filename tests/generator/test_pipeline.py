@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 import pytest
 
-from generator.errors import GenerationError
-from generator.pipeline import _ruff
+from generator import jobs, pipeline
+from generator.cache import Cache
+from generator.errors import GenerationError, Problem
+from generator.loader import LoadedSpec
+from generator.pipeline import _ruff, build_packages
+from tests.generator.conftest import REPO, write_spec
 
 MODULE = '''"""Imports of every shape: \\
 from .in_a_docstring import nothing
@@ -44,3 +51,31 @@ def test_a_file_ruff_cannot_parse_names_the_spec_and_the_file() -> None:
         _ruff({"pkg/client.py": "def broken(:\n"}, {"pkg": "specs/pkg.yaml"})
     [problem] = caught.value.problems
     assert problem.code == "render.ruff" and "pkg/client.py" in problem.message
+
+
+def test_a_docs_edit_of_a_valid_spec_keeps_its_verdict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A spec edited in its descriptions alone is not validated again (the verdict of the valid spec before stands),
+    nor are its models generated again; any other edit is validated, and an invalid one refused."""
+    store = Cache(tmp_path / "cache")
+    original = (REPO / "specs" / "volcengine_live.yaml").read_text(encoding="utf-8")
+    spec = write_spec(tmp_path / "specs", "volcengine_live.yaml", original)
+    build_packages([spec], cache=store)
+    validated: list[str] = []
+    real = pipeline._validate_each
+
+    def validate(specs: Sequence[LoadedSpec], store: Cache) -> list[list[Problem]]:
+        validated.extend(spec.display for spec in specs)
+        return real(specs, store)
+
+    monkeypatch.setattr(jobs, "cores", lambda: 1)  # jobs run here, where the stand-ins are
+    monkeypatch.setattr(pipeline, "_validate_each", validate)
+    monkeypatch.setattr(pipeline, "run_chunks", None)  # a chunk generated would call it
+    assert original.count("description: Callback receiver URL.") == 1
+    spec.write_text(original.replace("Callback receiver URL.", "Where callbacks are sent.", 1), encoding="utf-8")
+    [package] = build_packages([spec], cache=store)
+    assert not validated
+    assert any(b"Where callbacks are sent." in text for name, text in package.files.items() if "models" in name)
+    spec.write_text(original.replace("type: string", "type: strin", 1), encoding="utf-8")
+    with pytest.raises(GenerationError) as caught:
+        build_packages([spec], cache=store)
+    assert validated and {p.code for p in caught.value.problems} == {"spec.invalid"}
