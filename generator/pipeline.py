@@ -151,11 +151,7 @@ def build_packages(
                 except Exception as exc:  # noise for an invalid spec, as above
                     failures[i] = exc
             if generating or (templated is not None and not templated.done()):
-                # this process would wait for the workers or for ruff: it works out the version diffs meanwhile
-                for comparison in comparisons.values():
-                    if comparison.needed:
-                        with contextlib.suppress(Exception):  # raised again where the release asks, if it does
-                            comparison.result()
+                _work_out(comparisons)  # this process would wait for the workers or for ruff
             for i, (api, registry, _) in parsed.items():
                 if i in failures:
                     continue
@@ -169,6 +165,7 @@ def build_packages(
             if not failures and not problems and len(drafts) == len(specs):
                 all_files = {f"{api.package}/{n}": t for api, _, files, _, _ in drafts for n, t in files.items()}
                 formatting = formatter.submit(_ruff_rest, templated, all_files, names, store)
+                _work_out(comparisons)  # while ruff formats the models (and a worker may still validate)
             invalid = validation()
     for i, failure in sorted(failures.items()):
         rejected = invalid.get(str(specs[i].path))
@@ -273,6 +270,15 @@ def _within(problem: Problem, others: Sequence[Problem]) -> bool:
         or not other.pointer
         for other in others
     )
+
+
+def _work_out(comparisons: Mapping[int, Comparison]) -> None:
+    """Work out the version diffs the releases will ask for, while this process would wait for others (the workers,
+    ruff): each is worked out once, and an error is raised again where the release asks, if it does."""
+    for comparison in comparisons.values():
+        if comparison.needed:
+            with contextlib.suppress(Exception):
+                comparison.result()
 
 
 def _submit_models(
