@@ -69,9 +69,12 @@ class ModelChunk:
         if not self.descriptions:
             return self
         lines = _lines(self.descriptions)
-        schemas = {
-            name: _described(schema, lambda text: _HELD_LINE.sub(lines, text)) for name, schema in self.schemas.items()
-        }
+
+        def reveal(text: str) -> str:  # a held one is placeholders alone: text that holds one besides is the spec's
+            held = all(_HELD_LINE.fullmatch(line.strip()) for line in text.split("\n") if line.strip())
+            return _HELD_LINE.sub(lines, text) if held else text
+
+        schemas = {name: _described(schema, reveal) for name, schema in self.schemas.items()}
         return ModelChunk(self.spec, self.openapi, schemas, self.copies)
 
     def names(self) -> list[str]:

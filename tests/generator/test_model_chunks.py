@@ -412,6 +412,12 @@ def test_the_placeholders_prefix_elsewhere_has_the_descriptions_generated(tmp_pa
     raw = run_chunk(chunk)
     assert raw.revealed and raw.definitions == run_chunk(chunk.revealed()).definitions
     assert "zzStreamspecDoc0L0zz" in str(generate_chunk(chunk)) and "The kind." in str(generate_chunk(chunk))
+    # a description written as a placeholder is a description like any other, given back as written
+    text = DESCRIBED.replace("description: The kind.", "description: zzStreamspecDoc0L0zz")
+    [chunk] = [c for c in chunks_of(tmp_path, "held.yaml", text) if "PetMeta" in c.names()]
+    assert "zzStreamspecDoc0L0zz" in chunk.descriptions
+    assert "\n    zzStreamspecDoc0L0zz\n" in "".join(text for _, text in generate_chunk(chunk).definitions)
+    assert generate_chunk(chunk).definitions == generate_chunk(chunk.revealed()).definitions
 
 
 def test_a_description_edit_generates_no_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
