@@ -12,8 +12,8 @@ load.
 **Cold** means an empty cache (`generator.cache`: a new folder each run), which is what target 1 measures; **warm**
 means the cache the previous runs filled, which is what regenerating after an edit meets. Each edit row makes a new
 edit every run, so that no run finds its own edit cached: a new word in a description (a docs edit: no model is
-generated, nothing validated again), or a field's `maxLength` one more (a model generated and the spec validated
-again); the output after the edits is compared, byte for byte, with a generation from scratch.
+generated, nothing validated again), or a field's `maxLength` made larger (a model generated and the spec
+validated again); the output after the edits is compared, byte for byte, with a generation from scratch.
 
 Targets: (1) Stripe and the largest corpus documents, cold, models + client + server: wall <= 0.4x and CPU <= 0.8x of
 `datamodel-codegen` (models only, its default formatting); (2) Stripe, one schema or one operation edited, warm:
@@ -203,12 +203,14 @@ def edited(path: Path, old: str, new: Callable[[str], str]) -> None:
 
 
 def bumped(path: Path, pattern: str) -> None:
-    """The number `pattern`'s group 1 matches (the first match) one more: an edit of a constraint, new every time."""
+    """The number `pattern`'s group 1 matches (the first match) made larger by a random amount: an edit of a
+    constraint, new every time (as the description edits' random words are)."""
     text = path.read_text(encoding="utf-8")
     found = re.search(pattern, text)
     if found is None:
         raise SystemExit(f"{path.name}: the constraint to edit is not there: {pattern!r}")
-    path.write_text(text[: found.start(1)] + str(int(found[1]) + 1) + text[found.end(1) :], encoding="utf-8")
+    number = int(found[1]) + 1 + int(uuid.uuid4().hex[:6], 16)
+    path.write_text(text[: found.start(1)] + str(number) + text[found.end(1) :], encoding="utf-8")
 
 
 def same_as_from_scratch(specs: Sequence[Path], output: Path, tmp: Path) -> str:
