@@ -51,6 +51,10 @@ def package_name(path: Path) -> str:
     return f"api_{name}" if name[0].isdigit() or keyword.iskeyword(name) else name
 
 
+ABSENT: Any = object()
+"""No value at a path (`Edit.before`)."""
+
+
 @dataclass(frozen=True)
 class Edit:
     """A document read as an edit (`yaml_fast.reparsed`): equal to the document of the text read before, the one
@@ -58,8 +62,8 @@ class Edit:
 
     previous: str
     path: tuple[str, ...]
-    before: Any = field(default=None, compare=False, repr=False)
-    """The value at `path` in the document before (`ABSENT`: none)."""
+    before: Any = field(default=ABSENT, compare=False, repr=False)
+    """The value at `path` in the document before (`ABSENT`: none, or not known)."""
 
     def describes_only(self, document: dict[str, Any]) -> bool:
         """Whether `document` (the edited one) differs from the one before in descriptions' text alone: strings under
@@ -70,8 +74,6 @@ class Edit:
         return ABSENT not in (after, self.before) and _same_but_descriptions(self.before, after, self.path)
 
 
-ABSENT: Any = object()
-"""No value at a path (`Edit.before`)."""
 _VALUE_KEYS = frozenset({"default", "example", "examples", "enum", "const", "mapping", "links", "value"})
 """Keys whose value holds values, or names to resolve, rather than the spec's own objects."""
 
