@@ -1,4 +1,5 @@
-"""The pipeline's ruff step: formatting, fixes, and the relative imports each file is left with."""
+"""The pipeline: its ruff step (formatting, fixes, the relative imports each file is left with), and what a docs edit
+skips."""
 
 from __future__ import annotations
 
