@@ -250,7 +250,8 @@ def _compare(
         return _UNKNOWN
     if document == spec.document:
         return None
-    return diff_specs(LoadedSpec(folder / SPEC_FILE, previous_spec, document), spec, parse=parse or parse_surface)
+    previous = LoadedSpec(folder / SPEC_FILE, previous_spec, document)
+    return diff_specs(previous, spec, parse=parse or parse_surface, located=False)  # the changelog names no line
 
 
 def _previous_document(previous_spec: bytes) -> dict[str, Any] | None:
