@@ -78,6 +78,17 @@ _VALUE_KEYS = frozenset({"default", "example", "examples", "enum", "const", "map
 """Keys whose value holds values, or names to resolve, rather than the spec's own objects."""
 
 
+def description_at(tokens: Sequence[str | int]) -> bool:
+    """Whether a string at `tokens` (from the root) is a description: under a `description` key, outside values
+    (defaults, examples, enums, extensions, links, discriminator mappings). In a valid document such a string is the
+    description keyword (or an OAuth scope's): documentation, which nothing checks or compares but as a string."""
+    return (
+        bool(tokens)
+        and tokens[-1] == "description"
+        and not any(isinstance(k, str) and (k in _VALUE_KEYS or k.startswith("x-")) for k in tokens)
+    )
+
+
 def _value_at(document: Any, path: Sequence[str]) -> Any:
     for key in path:
         if not isinstance(document, dict) or key not in document:
@@ -96,13 +107,7 @@ def _same_but_descriptions(a: Any, b: Any, path: tuple[str | int, ...]) -> bool:
     if isinstance(a, list):
         pairs = enumerate(zip(a, b, strict=True)) if len(a) == len(b) else None
         return pairs is not None and all(_same_but_descriptions(x, y, (*path, i)) for i, (x, y) in pairs)
-    if a == b:
-        return True
-    return (
-        isinstance(a, str)
-        and path[-1] == "description"
-        and not any(isinstance(k, str) and (k in _VALUE_KEYS or k.startswith("x-")) for k in path)
-    )
+    return a == b or (isinstance(a, str) and description_at(path))
 
 
 @dataclass(frozen=True)

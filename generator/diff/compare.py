@@ -24,7 +24,7 @@ from typing import Any, Final, TypeGuard
 from generator.diff.model import Change
 from generator.errors import escape_pointer_token
 from generator.ir import HTTP_METHODS
-from generator.loader import LoadedSpec, resolve_pointer
+from generator.loader import LoadedSpec, description_at, resolve_pointer
 from generator.runtime.media import essence
 
 BOUNDS: Final[dict[str, tuple[str, str]]] = {
@@ -323,7 +323,8 @@ class _Unchanged:
 
 
 def _differences(base: Any, revision: Any, ptr: str, found: list[str]) -> None:
-    """The pointers where two documents differ, as deep as they can be told apart."""
+    """The pointers where two documents differ, as deep as they can be told apart; a description's words
+    (`loader.description_at`) are no difference, since no rule reads them (schemas are compared without them)."""
     if base == revision and type(base) is type(revision):
         return
     if isinstance(base, dict) and isinstance(revision, dict):
@@ -335,7 +336,7 @@ def _differences(base: Any, revision: Any, ptr: str, found: list[str]) -> None:
     elif isinstance(base, list) and isinstance(revision, list) and len(base) == len(revision):
         for index, (b, r) in enumerate(zip(base, revision, strict=True)):
             _differences(b, r, _child(ptr, index), found)
-    else:
+    elif not (isinstance(base, str) and isinstance(revision, str) and description_at(ptr.split("/"))):
         found.append(ptr)
 
 

@@ -297,3 +297,30 @@ def test_a_schema_in_a_list_that_changed_length_is_compared() -> None:
     revision = document([{"type": "string", "maxLength": 3}, {"type": "integer"}])
     changes = compare(LoadedSpec(Path("base.yaml"), b"", base), LoadedSpec(Path("new.yaml"), b"", revision))
     assert "max-length-decreased" in [c.kind for c in changes], changes
+
+
+def test_a_description_reworded_is_no_difference() -> None:
+    """No rule reads a description's words, so a schema whose only change they are is the same as before (and the
+    operations that reach it are not compared again); a `description` key inside a value is data, and differs."""
+    from generator.diff.compare import _Unchanged
+
+    base: dict[str, Any] = {
+        "components": {
+            "schemas": {
+                "A": {
+                    "type": "object",
+                    "description": "An A.",
+                    "properties": {"d": {"type": "object", "default": {"description": "a value"}}},
+                }
+            }
+        }
+    }
+    reworded = copy.deepcopy(base)
+    reworded["components"]["schemas"]["A"]["description"] = "An A, reworded."
+    assert "/components/schemas/A" in _Unchanged(base, reworded)
+    data = copy.deepcopy(base)
+    data["components"]["schemas"]["A"]["properties"]["d"]["default"]["description"] = "another value"
+    assert "/components/schemas/A" not in _Unchanged(base, data)
+    retyped = copy.deepcopy(base)
+    retyped["components"]["schemas"]["A"]["description"] = ["An A."]
+    assert "/components/schemas/A" not in _Unchanged(base, retyped)
