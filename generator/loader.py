@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 import yaml
 
 from generator.cache import Cache, Recent, content_key
-from generator.errors import GenerationError, Problem, display_path, escape_pointer_token
+from generator.errors import GenerationError, Problem, display_path, escape_pointer_token, pointer
 from generator.yaml_fast import UNSURE, BaseLoader, ParsedText, SpecLoader, fast_yaml, parse_text, reparsed
 
 MAX_SPEC_BYTES = 64 << 20
@@ -52,7 +52,7 @@ def package_name(path: Path) -> str:
 
 
 ABSENT: Any = object()
-"""No value at a path (`Edit.before`)."""
+"""No value at a place (`resolve_pointer`, `Edit.before`)."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class Edit:
         `description` keys outside values (defaults, examples, enums, extensions, links, discriminator mappings).
         Where the document before was valid, a string there is the description keyword (or an OAuth scope's), of
         which openapi-spec-validator checks only that it is a string: its verdict stands for this one."""
-        after = _value_at(document, self.path)
+        after = resolve_pointer(document, pointer(*self.path))
         return ABSENT not in (after, self.before) and _same_but_descriptions(self.before, after, self.path)
 
 
@@ -87,14 +87,6 @@ def description_at(tokens: Sequence[str | int]) -> bool:
         and tokens[-1] == "description"
         and not any(isinstance(k, str) and (k in _VALUE_KEYS or k.startswith("x-")) for k in tokens)
     )
-
-
-def _value_at(document: Any, path: Sequence[str]) -> Any:
-    for key in path:
-        if not isinstance(document, dict) or key not in document:
-            return ABSENT
-        document = document[key]
-    return document
 
 
 def _same_but_descriptions(a: Any, b: Any, path: tuple[str | int, ...]) -> bool:
@@ -275,7 +267,7 @@ def _read_yaml(path: Path, raw: bytes, shown: str, kept: tuple[Cache, str] | Non
         parsed = reparsed(previous[0], text) if previous is not None else None
         edit: Edit | None = None
         if previous is not None and parsed is not None and parsed is not previous[0]:
-            edit = Edit(previous[1], parsed.edited, _value_at(previous[0].document, parsed.edited))
+            edit = Edit(previous[1], parsed.edited, resolve_pointer(previous[0].document, pointer(*parsed.edited)))
         if parsed is None:
             parsed = parse_text(text)
         if parsed is not None:
@@ -558,11 +550,11 @@ def _locate(document: dict[str, Any], error: object, message: str) -> str:
     if isinstance(located, tuple):
         return located_pointer(document, located)
     path = [str(p) for p in getattr(error, "absolute_path", ())]
-    relative = "".join("/" + escape_pointer_token(p) for p in path)
-    if path and resolve_pointer(document, relative) is not _MISSING:
+    relative = pointer(*path)
+    if path and resolve_pointer(document, relative) is not ABSENT:
         return relative
     if path:
-        instance = getattr(error, "instance", _MISSING)
+        instance = getattr(error, "instance", ABSENT)
         for root in _schema_roots(document, ""):
             if resolve_pointer(document, root + relative) == instance:
                 return root + relative
@@ -610,7 +602,7 @@ def _dangling_refs_first(spec: LoadedSpec) -> list[_RefError]:
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
-    if all(ref.startswith("#") and resolve_pointer(spec.document, ref[1:]) is not _MISSING for ref in refs):
+    if all(ref.startswith("#") and resolve_pointer(spec.document, ref[1:]) is not ABSENT for ref in refs):
         return []
     return _located_ref_errors(spec)
 
@@ -626,7 +618,7 @@ def _located_ref_errors(spec: LoadedSpec) -> list[_RefError]:
             if isinstance(ref, str):
                 if not ref.startswith("#"):
                     errors.append(_RefError((*path, "$ref"), f"external reference {ref!r} is not supported"))
-                elif resolve_pointer(spec.document, ref[1:]) is _MISSING:
+                elif resolve_pointer(spec.document, ref[1:]) is ABSENT:
                     errors.append(_RefError((*path, "$ref"), f"reference {ref!r} does not resolve"))
             stack.extend((v, (*path, k)) for k, v in node.items())
         elif isinstance(node, list):
@@ -634,11 +626,8 @@ def _located_ref_errors(spec: LoadedSpec) -> list[_RefError]:
     return sorted(errors, key=lambda e: [str(p) for p in e.absolute_path])
 
 
-_MISSING = object()
-
-
 def resolve_pointer(document: Any, ptr: str) -> Any:
-    """The value at `ptr` (RFC 6901) or the `_MISSING` sentinel."""
+    """The value at `ptr` (RFC 6901) or the `ABSENT` sentinel."""
     node = document
     if not ptr:
         return node
@@ -649,7 +638,7 @@ def resolve_pointer(document: Any, ptr: str) -> Any:
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
             node = node[int(token)]
         else:
-            return _MISSING
+            return ABSENT
     return node
 
 
@@ -667,7 +656,7 @@ def follow_refs(document: Any, node: Any) -> Any:
 
 
 def pointer_exists(document: Any, ptr: str) -> bool:
-    return resolve_pointer(document, ptr) is not _MISSING
+    return resolve_pointer(document, ptr) is not ABSENT
 
 
 def line_in(node: yaml.Node | None, ptr: str) -> int | None:
