@@ -83,14 +83,11 @@ def cache_root() -> Path | None:
 @cache
 def fingerprint() -> str:
     """A digest of the generator's own source and of the versions of the tools it runs."""
-    from importlib.metadata import PackageNotFoundError, version
+    from generator.fingerprint import installed_versions
 
     digest = hashlib.sha256(f"{_FORMAT}\0{sys.version}\0".encode())
-    for name in _TOOLS:
-        try:
-            digest.update(f"{name}={version(name)}\0".encode())
-        except PackageNotFoundError:
-            digest.update(f"{name}=-\0".encode())
+    for name, version in installed_versions(_TOOLS).items():
+        digest.update(f"{name}={version}\0".encode())
     root = Path(__file__).parent
     for path in generator_sources():
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")

@@ -5,6 +5,10 @@ Kept apart from the pipeline so that a run that finds everything up to date impo
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import sys
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -41,9 +45,8 @@ def generator_fingerprint(profile: str, *, with_tests: bool = False) -> str:
 
     Read once per process: the code a process runs is the code it loaded (a daemon whose generator changed on disk
     stops, `generator.daemon`), and a package's stamp names that code."""
-    import datamodel_code_generator
-
-    digest = hashlib.sha256(f"{__version__}\0{datamodel_code_generator.get_version()}\0{_ruff_version()}".encode())
+    tools = installed_versions(("datamodel-code-generator", "ruff"))
+    digest = hashlib.sha256(f"{__version__}\0{tools['datamodel-code-generator']}\0{tools['ruff']}".encode())
     root = Path(__file__).parent
     modules = (*_GENERATION_MODULES, "package_tests") if with_tests else _GENERATION_MODULES
     paths = [root / f"{name}.py" for name in modules]
@@ -56,7 +59,48 @@ def generator_fingerprint(profile: str, *, with_tests: bool = False) -> str:
     return digest.hexdigest()
 
 
-def _ruff_version() -> str:
-    from importlib.metadata import version
+def installed_versions(names: Iterable[str]) -> dict[str, str]:
+    """The installed version of each distribution named ("-" for one not installed): the version in the name of its
+    first `.dist-info` folder on `sys.path` (the one imported), which changes whenever the distribution is installed
+    in another version. Read from folder names because the first stage of every run needs it, and importing
+    `importlib.metadata` (or a tool, to ask it) takes longer than such a run's own work (about 40 ms of a 0.13 s run
+    that finds everything up to date). A name whose folder does not say it (an `.egg-info` found first, two versions
+    in one folder) is asked of `importlib.metadata`."""
+    wanted = {_normalized(name): name for name in names}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            listed = os.listdir(entry or ".")
+        except OSError:
+            continue
+        here: dict[str, set[str]] = {}
+        for folder in listed:
+            match = _DIST_INFO.fullmatch(folder)
+            version = match[2] if match else ""  # an `.egg-info` folder's name does not always hold its version
+            match = match or _EGG_INFO.fullmatch(folder)
+            if match is not None and _normalized(match[1]) in wanted:
+                here.setdefault(wanted[_normalized(match[1])], set()).add(version)
+        for name, versions in here.items():
+            found.setdefault(name, versions.pop() if len(versions) == 1 else "")
+        if len(found) == len(wanted):
+            break
+    return {name: found.get(name) or _metadata_version(name) for name in wanted.values()}
 
-    return version("ruff")
+
+_DIST_INFO = re.compile(r"([^-]+)-([^-]+)\.dist-info")
+"""A wheel's installed metadata folder: `{name}-{version}.dist-info`, each with `-` escaped as `_` (PEP 427)."""
+_EGG_INFO = re.compile(r"([^-]+?)(?:-.*)?\.egg-info")
+"""An older installation's metadata folder: `{name}.egg-info`, `{name}-{version}-py{python}.egg-info`."""
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _metadata_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "-"
