@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import jobs, pipeline
+from generator import jobs, pipeline, render
 from generator.cache import Cache
 from generator.errors import GenerationError, Problem
 from generator.loader import LoadedSpec
@@ -56,7 +56,8 @@ def test_a_file_ruff_cannot_parse_names_the_spec_and_the_file() -> None:
 
 def test_a_docs_edit_of_a_valid_spec_keeps_its_verdict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A spec edited in its descriptions alone is not validated again (the verdict of the valid spec before stands),
-    nor are its models generated again; any other edit is validated, and an invalid one refused."""
+    nor are its models generated again, nor any template rendered (`pyproject.toml`'s included: Jinja2 need not
+    be imported); any other edit is validated, and an invalid one refused."""
     store = Cache(tmp_path / "cache")
     original = (REPO / "specs" / "volcengine_live.yaml").read_text(encoding="utf-8")
     spec = write_spec(tmp_path / "specs", "volcengine_live.yaml", original)
@@ -71,6 +72,7 @@ def test_a_docs_edit_of_a_valid_spec_keeps_its_verdict(tmp_path: Path, monkeypat
     monkeypatch.setattr(jobs, "cores", lambda: 1)  # jobs run here, where the stand-ins are
     monkeypatch.setattr(pipeline, "_validate_each", validate)
     monkeypatch.setattr(pipeline, "run_chunks", None)  # a chunk generated would call it
+    monkeypatch.setattr(render, "environment", None)  # and a template rendered, this
     assert original.count("description: Callback receiver URL.") == 1
     spec.write_text(original.replace("Callback receiver URL.", "Where callbacks are sent.", 1), encoding="utf-8")
     [package] = build_packages([spec], cache=store)
