@@ -17,8 +17,6 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
-from pydantic_core import SchemaError, SchemaValidator, core_schema
-
 from generator.errors import Problem, pointer
 from generator.loader import LoadedSpec, resolve_pointer
 from generator.runtime.media import media_encoding
@@ -977,7 +975,10 @@ def _admits_null_value(schema: dict[str, Any]) -> bool:
 @cache
 def runtime_pattern(pattern: str) -> bool:
     """Whether the generated models can check `pattern`: pydantic compiles it with Rust's regex engine, which has no
-    look-around or back-references and a size limit (AWS's `[\\w+=,.@-]{1,1000}`, Unicode-aware, exceeds it)."""
+    look-around or back-references and a size limit (AWS's `[\\w+=,.@-]{1,1000}`, Unicode-aware, exceeds it).
+    Asked where models are generated only: the process that parses the spec need not import pydantic."""
+    from pydantic_core import SchemaError, SchemaValidator, core_schema
+
     try:
         SchemaValidator(core_schema.str_schema(pattern=pattern))
     except SchemaError:
