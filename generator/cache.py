@@ -35,6 +35,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -99,6 +100,50 @@ def generator_sources() -> list[Path]:
     """The generator's own modules and templates, sorted: what its fingerprint reads (and `generate --watch` looks at
     to tell that the generator changed)."""
     return sorted(p for p in Path(__file__).parent.rglob("*") if p.suffix in (".py", ".jinja") and p.is_file())
+
+
+FileStats = dict[Path, tuple[int, int, int] | None]
+"""What tells that a file changed, by path: its inode, modification time and size (None: unreadable or gone)."""
+
+
+def file_stats(paths: Iterable[Path]) -> FileStats:
+    """`FileStats` of `paths`."""
+    found: FileStats = {}
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            found[path] = None
+            continue
+        found[path] = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+class LoadedGenerator:
+    """The generator a long-lived process loaded (`generate --watch`, the daemon), to tell when the one on disk is
+    another: then the process must start again, since the code it runs is the code it loaded."""
+
+    def __init__(self) -> None:
+        from generator.fingerprint import installed_versions
+
+        # Looked at before the fingerprint is read: a change in between shows as a change, never the reverse.
+        self._stats, self._versions = file_stats(generator_sources()), installed_versions(_TOOLS)
+        self.fingerprint = fingerprint()
+        """Read (once per process) before the generation's modules load: what they are read from."""
+
+    def changed(self) -> bool:
+        """Whether the generator on disk is not the one loaded. Its files' stats and the tools' versions are looked
+        at first (a few ms); the fingerprint is read again only when they differ (every file read: up to 80 ms after
+        an idle spell, which every run of a watching process or a daemon would pay)."""
+        from generator.fingerprint import installed_versions
+
+        stats, versions = file_stats(generator_sources()), installed_versions(_TOOLS)
+        if stats == self._stats and versions == self._versions:
+            return False
+        if fingerprint.__wrapped__() != self.fingerprint:
+            return True
+        self._stats, self._versions = stats, versions  # written again, or touched, the same
+        return False
 
 
 class Cache:

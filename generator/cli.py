@@ -149,10 +149,9 @@ def _watch(args: argparse.Namespace) -> int:
     import signal
     import traceback
 
-    from generator.cache import fingerprint
+    from generator.cache import LoadedGenerator, file_stats
 
-    loaded = fingerprint()  # before the generation's modules load: what they are read from
-    code = _code_stats()
+    loaded = LoadedGenerator()  # before the generation's modules load: what they are read from
 
     from generator.jobs import kept_workers
     from generator.pipeline import warm_up
@@ -166,20 +165,10 @@ def _watch(args: argparse.Namespace) -> int:
     # Set here, not inherited: a shell that starts a command in the background leaves it ignoring SIGINT.
     previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
 
-    def changed_code(now: bool) -> bool:
-        """Whether the generator on disk is not the one loaded: looked at `now`, or when its files changed."""
-        nonlocal code
-        if not now:
-            stats = _code_stats()
-            if stats == code:
-                return False
-            code = stats
-        return fingerprint.__wrapped__() != loaded
-
     restart = False
     try:
         with kept_workers(warm_up):
-            seen = _stats(specs)
+            seen = file_stats(specs)
             with Progress("generate") as progress:
                 _generate(args, progress)
             between_runs(args, specs)
@@ -190,17 +179,17 @@ def _watch(args: argparse.Namespace) -> int:
                 time.sleep(WATCH_INTERVAL)
                 if time.monotonic() - looked >= CODE_INTERVAL:
                     looked = time.monotonic()
-                    if changed_code(now=False):
+                    if loaded.changed():
                         restart = True
                         break
-                now = _stats(_watched(args, specs))
+                now = file_stats(_watched(args, specs))
                 if now == seen or stop.asked:
                     continue
                 time.sleep(WATCH_INTERVAL)  # an editor may write in steps: wait until the files hold still
-                settled = _stats(_watched(args, specs))
+                settled = file_stats(_watched(args, specs))
                 if settled != now:
                     continue
-                if changed_code(now=True):  # a tool upgraded, say: its files are not looked at
+                if loaded.changed():
                     restart = True
                     break
                 seen, specs = settled, list(settled)
@@ -236,13 +225,6 @@ def _restart() -> None:
         os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
     except OSError as exc:
         print(f"error: could not start again ({exc}); run the command again", file=sys.stderr)
-
-
-def _code_stats() -> dict[Path, tuple[int, int, int] | None]:
-    """`_stats` of the generator's own modules and templates (a file added shows as a new path)."""
-    from generator.cache import generator_sources
-
-    return _stats(generator_sources())
 
 
 def between_runs(args: argparse.Namespace, specs: Sequence[Path]) -> None:
@@ -295,19 +277,6 @@ def _watched(args: argparse.Namespace, specs: Sequence[Path]) -> Sequence[Path]:
         return spec_paths([])
     except NoSpecs:
         return specs
-
-
-def _stats(paths: Sequence[Path]) -> dict[Path, tuple[int, int, int] | None]:
-    """What tells that a file changed, by path: its inode, modification time and size (None: unreadable or gone)."""
-    found: dict[Path, tuple[int, int, int] | None] = {}
-    for path in paths:
-        try:
-            stat = path.stat()
-        except OSError:
-            found[path] = None
-            continue
-        found[path] = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-    return found
 
 
 def _generate(args: argparse.Namespace, progress: Progress) -> int:

@@ -16,8 +16,9 @@ or dmypy, it is asked for (`daemon start`), never started behind the user's back
   variables that steer generation (the cache's, `generator.cache`); what it writes and prints is what a one-off run
   writes and prints, every line through the redactor.
 - **Never stale**: before each run the daemon compares the generator's fingerprint (its modules and templates, the
-  versions of Python and of the tools it runs: `generator.cache.fingerprint`) with the one it started with; when they
-  differ, it stops, and the client runs the command itself.
+  versions of Python and of the tools it runs: `generator.cache.fingerprint`) with the one it started with, read
+  again when its files' stats or the tools' versions changed (`cache.LoadedGenerator`); when they differ, it stops,
+  and the client runs the command itself.
 - **Fails safe**: no daemon, one that cannot be reached, or one that dies during the run: the client runs the command
   itself. A client interrupted (Ctrl-C) interrupts its run as Ctrl-C interrupts a one-off run, and waits until it
   has.
@@ -48,6 +49,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     import subprocess
     from threading import Lock
+
+    from generator.cache import LoadedGenerator
 
 SWITCH_ENV = "STREAMSPEC_DAEMON"
 DIR_ENV = "STREAMSPEC_DAEMON_DIR"
@@ -308,7 +311,7 @@ class _Daemon:
         self.running = False
         """A run is under way (the answer's housekeeping after it is not)."""
         self.stop = False
-        self.fingerprint = ""
+        self.loaded: LoadedGenerator | None = None
         self.queue: queue.Queue[tuple[socket.socket, dict[str, Any]]] = queue.Queue()
 
     def serve(self) -> int:
@@ -347,7 +350,7 @@ class _Daemon:
 
         from generator import cache
 
-        self.fingerprint = cache.fingerprint()  # before the generation's modules load: what they are read from
+        self.loaded = cache.LoadedGenerator()  # before the generation's modules load: what they are read from
 
         from generator import cli
         from generator.jobs import kept_workers
@@ -442,9 +445,9 @@ class _Daemon:
     def _run(self, connection: socket.socket, request: dict[str, Any]) -> None:
         import threading
 
-        from generator import cache, cli
+        from generator import cli
 
-        if cache.fingerprint.__wrapped__() != self.fingerprint:  # the generator on disk is not the one loaded
+        if self.loaded is None or self.loaded.changed():  # the generator on disk is not the one loaded
             self.stop = True
             _send(connection, {"declined": True})
             return

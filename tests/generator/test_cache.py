@@ -192,6 +192,44 @@ def test_the_fingerprint_changes_with_a_generator_file(monkeypatch: pytest.Monke
     assert fingerprint.__wrapped__() != before
 
 
+def test_a_loaded_generator_reads_the_fingerprint_again_only_when_its_files_or_tools_look_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`LoadedGenerator.changed` (the watch's and the daemon's check before each run): files' stats and tools'
+    versions as they were, no file is read; a file written again with the same content, or a tool's version changing
+    back and forth, reads the fingerprint once and counts as no change; another fingerprint is a change."""
+    from generator import fingerprint as fingerprint_module
+
+    stats = {Path("a.py"): (1, 1, 1)}
+    versions = {"ruff": "1"}
+    digest = ["loaded"]
+    reads: list[str] = []
+
+    class Fingerprint:
+        def __call__(self) -> str:
+            return "loaded"
+
+        def __wrapped__(self) -> str:
+            reads.append(digest[0])
+            return digest[0]
+
+    monkeypatch.setattr(cache_module, "fingerprint", Fingerprint())
+    monkeypatch.setattr(cache_module, "file_stats", lambda paths: dict(stats))
+    monkeypatch.setattr(fingerprint_module, "installed_versions", lambda names: dict(versions))
+    loaded = cache_module.LoadedGenerator()
+    assert loaded.fingerprint == "loaded"
+    assert not loaded.changed() and not reads
+    stats[Path("a.py")] = (1, 2, 1)  # written again, the same
+    assert not loaded.changed() and reads == ["loaded"]
+    assert not loaded.changed() and reads == ["loaded"]  # the new stats taken as the loaded code's
+    versions["ruff"] = "2"
+    assert not loaded.changed() and len(reads) == 2
+    digest[0] = "another"
+    assert not loaded.changed() and len(reads) == 2  # nothing looks changed: the files are not read
+    stats[Path("b.py")] = (2, 1, 1)
+    assert loaded.changed() and reads[-1] == "another"
+
+
 def test_concurrent_runs_share_the_cache_safely(tmp_path: Path) -> None:
     spec = VENDOR_SPECS[0]
     env = {**os.environ, "STREAMSPEC_CACHE_DIR": str(tmp_path / "cache")}
