@@ -11,13 +11,16 @@ import contextlib
 import hashlib
 import json
 import keyword
+import math
 import re
 import stat
+from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import unquote
 
 import yaml
 
@@ -70,8 +73,19 @@ class Edit:
         `description` keys outside values (defaults, examples, enums, extensions, links, discriminator mappings).
         Where the document before was valid, a string there is the description keyword (or an OAuth scope's), of
         which openapi-spec-validator checks only that it is a string: its verdict stands for this one."""
+        return self.constraints_changed(document) == ()
+
+    def constraints_changed(self, document: dict[str, Any]) -> tuple[str, ...] | None:
+        """Where `document` (the edited one) differs from the one before in schemas' numeric constraints alone, and
+        perhaps descriptions' text: the pointers of the constraints given another value of their kind (none for a
+        docs edit), or None where it differs otherwise. Where the document before was valid, openapi-spec-validator
+        checks such a value for its kind alone, except in validating a default against a schema that holds it
+        (`default_reach`)."""
         after = resolve_pointer(document, pointer(*self.path))
-        return ABSENT not in (after, self.before) and _same_but_descriptions(self.before, after, self.path)
+        if ABSENT in (after, self.before):
+            return None
+        found: list[str] = []
+        return tuple(found) if _checked_alone(self.before, after, self.path, found) else None
 
 
 _VALUE_KEYS = frozenset({"default", "example", "examples", "enum", "const", "mapping", "links", "value"})
@@ -89,17 +103,113 @@ def description_at(tokens: Sequence[str | int]) -> bool:
     )
 
 
-def _same_but_descriptions(a: Any, b: Any, path: tuple[str | int, ...]) -> bool:
+_COUNTS = frozenset({"maxLength", "minLength", "maxItems", "minItems", "maxProperties", "minProperties"})
+"""Constraints whose value is an integer >= 0, in OpenAPI 3.0 and in every JSON Schema draft."""
+_BOUNDS = frozenset({"maximum", "minimum"})
+"""Constraints whose value is a number, in OpenAPI 3.0 and in every JSON Schema draft."""
+
+
+def constraint_at(tokens: Sequence[str | int], value: Any) -> bool:
+    """Whether `value` at `tokens` (from the root) is a numeric constraint of the kind its keyword asks for (a count:
+    an integer >= 0; a bound: a finite number), outside values. In a valid OpenAPI 3 document a number under such a
+    key is a schema's (parameters and headers have no such keys), or a 3.1 schema's unknown keyword's, which nothing
+    checks: another value of that kind is as valid there."""
+    if not tokens or isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if any(isinstance(k, str) and (k in _VALUE_KEYS or k.startswith("x-")) for k in tokens):
+        return False
+    if tokens[-1] in _COUNTS:
+        return isinstance(value, int) and value >= 0
+    return tokens[-1] in _BOUNDS and math.isfinite(value)
+
+
+def _checked_alone(a: Any, b: Any, path: tuple[str | int, ...], constraints: list[str]) -> bool:
+    """Whether `b` differs from `a` in descriptions' text and numeric constraints alone (`Edit.constraints_changed`);
+    the pointers of the constraints that differ are added to `constraints`."""
     if a is b:
         return True
     if type(a) is not type(b):
         return False
     if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same_but_descriptions(a[k], b[k], (*path, k)) for k in a)
+        return a.keys() == b.keys() and all(_checked_alone(a[k], b[k], (*path, k), constraints) for k in a)
     if isinstance(a, list):
         pairs = enumerate(zip(a, b, strict=True)) if len(a) == len(b) else None
-        return pairs is not None and all(_same_but_descriptions(x, y, (*path, i)) for i, (x, y) in pairs)
-    return a == b or (isinstance(a, str) and description_at(path))
+        return pairs is not None and all(_checked_alone(x, y, (*path, i), constraints) for i, (x, y) in pairs)
+    if a == b or (isinstance(a, str) and description_at(path)):
+        return True
+    if constraint_at(path, b):
+        constraints.append(pointer(*path))
+        return True
+    return False
+
+
+def default_reach(document: dict[str, Any]) -> tuple[str, ...] | None:
+    """The pointers of the parts of a valid `document` that openapi-spec-validator validates a default against: each
+    object holding a `default` key (outside values, and but for the responses of an operation), with what its
+    references reach, transitively; a `discriminator` reaches every component schema (the default's own value may
+    name one). None where a reference could resolve elsewhere than the document's JSON pointers: one into another
+    document, a dynamic or recursive one, or beside an `$id` or an anchor."""
+    holders: list[str] = []
+    refs: list[tuple[str, str]] = []  # (where, the pointer it names)
+    pending: list[tuple[Any, tuple[str | int, ...]]] = [(document, ())]
+    while pending:
+        node, tokens = pending.pop()
+        if isinstance(node, list):
+            pending += [(item, (*tokens, i)) for i, item in enumerate(node) if isinstance(item, dict | list)]
+            continue
+        if not _RESOLVED_ELSEWHERE.isdisjoint(node):
+            return None
+        if "default" in node and not _responses(tokens):
+            holders.append(pointer(*tokens))
+        for key, value in node.items():
+            if key == "$ref":
+                if not isinstance(value, str) or not value.startswith("#"):
+                    return None
+                refs.append((pointer(*tokens), unquote(value[1:])))
+            elif key == "discriminator":
+                refs.append((pointer(*tokens), "/components/schemas"))
+            if isinstance(value, dict | list) and not (key in _VALUE_KEYS or str(key).startswith("x-")):
+                pending.append((value, (*tokens, key)))
+    refs.sort()
+    where = [location for location, _ in refs]
+    reached: set[str] = set()
+    while holders:
+        root = holders.pop()
+        if root in reached:
+            continue
+        reached.add(root)
+        start = bisect_left(where, root)
+        end = bisect_left(where, f"{root}/\U0010ffff")
+        holders += [target for location, target in refs[start:end] if reaches((root,), location)]
+    return tuple(sorted(reached))
+
+
+def reaches(roots: Sequence[str], at: str) -> bool:
+    """Whether pointer `at` is within the part of the document at one of the pointers `roots`."""
+    return any(not root or at == root or at.startswith(f"{root}/") for root in roots)
+
+
+_RESOLVED_ELSEWHERE = frozenset(
+    {"$id", "$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor"}
+)
+"""Keywords beside which a reference may resolve elsewhere than the document's own JSON pointers."""
+_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
+def _responses(tokens: tuple[str | int, ...]) -> bool:
+    """Whether `tokens` are those of a map of responses (whose `default` is a response, not a default value)."""
+    if tokens == ("components", "responses"):
+        return True
+    return len(tokens) >= 3 and tokens[-1] == "responses" and tokens[-2] in _METHODS and _path_item(tokens[:-2])
+
+
+def _path_item(tokens: tuple[str | int, ...]) -> bool:
+    """Whether `tokens` are those of a path item: of `paths`, `webhooks`, components, or a callback's."""
+    if len(tokens) == 2 and tokens[0] in ("paths", "webhooks"):
+        return True
+    if tokens[:2] in (("components", "pathItems"), ("components", "callbacks")):
+        return len(tokens) == (3 if tokens[1] == "pathItems" else 4)
+    return len(tokens) >= 5 and tokens[-3] == "callbacks" and tokens[-4] in _METHODS and _path_item(tokens[:-4])
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from generator.cache import Cache, Recent, content_key, open_cache, text_files, 
 from generator.errors import GenerationError, Problem, display_path
 from generator.ir import Api
 from generator.jobs import Submit, collector_paused, run_now, workers
-from generator.loader import LoadedSpec, load_spec, package_name, validate_document
+from generator.loader import LoadedSpec, default_reach, load_spec, package_name, reaches, validate_document
 from generator.models import (
     JOB_SCHEMAS,
     ChunkModels,
@@ -339,14 +339,15 @@ def _cached_chunk(value: Any) -> ChunkModels | None:
 def _submit_validation(
     submit: Submit, specs: Sequence[LoadedSpec], lenient: bool, store: Cache
 ) -> Callable[[], dict[str, list[Problem]]]:
-    """Validate the specs the cache has no verdict on (in a worker); the getter gives the problems of the specs the
-    validator rejects, by path, and caches every verdict (a clean one too)."""
+    """Validate the specs the cache has no verdict on (in a worker), and that no edit leaves one for
+    (`_verdict_stands`); the getter gives the problems of the specs the validator rejects, by path, and caches every
+    verdict (a clean one too, with the parts of the spec its defaults are validated against: `default_reach`)."""
     mode = "lenient" if lenient else "strict"
     keys = [content_key(mode, spec.digest) for spec in specs]
     known: dict[int, list[Problem]] = {}
     for i, (spec, key) in enumerate(zip(specs, keys, strict=True)):
         cached = _cached_problems(spec, store.get("validation", key))
-        if cached is None and _docs_edit_of_valid(spec, mode, store):
+        if cached is None and _verdict_stands(spec, mode, store):
             cached = []
             store.put("validation", key, ())
         if cached is not None:
@@ -361,19 +362,40 @@ def _submit_validation(
                 keys[i],
                 tuple((p.pointer, p.code, p.message, p.line, p.level, p.column) for p in found),
             )
+            reach = default_reach(specs[i].document) if not found else None
+            if reach is not None:  # for the next edits' verdicts (`_verdict_stands`)
+                store.put("default-reach", keys[i], reach)
             known[i] = found
         return {str(specs[i].path): found for i, found in sorted(known.items()) if found}
 
     return invalid
 
 
-def _docs_edit_of_valid(spec: LoadedSpec, mode: str, store: Cache) -> bool:
-    """Whether `spec` was read as an edit of descriptions alone (`Edit.describes_only`) of a document the validator
-    found valid: its verdict stands. (One with problems does not: they name lines the edit may move.)"""
+def _verdict_stands(spec: LoadedSpec, mode: str, store: Cache) -> bool:
+    """Whether `spec` was read as an edit (`loader.Edit`) of a document the validator found valid that leaves the
+    verdict standing: descriptions' text changed alone, or numeric constraints too, given values of their kind
+    (`Edit.constraints_changed`), where no default is validated against them (`loader.default_reach` of the document
+    before, which such an edit leaves as it was: it is the new document's too). A verdict with problems does not
+    stand: they name lines the edit may move."""
     edit = spec.edit
-    if edit is None or not edit.describes_only(spec.document):
+    changed = edit.constraints_changed(spec.document) if edit is not None else None
+    if edit is None or changed is None:
         return False
-    return _cached_problems(spec, store.get("validation", content_key(mode, edit.previous))) == []
+    before = content_key(mode, edit.previous)
+    if _cached_problems(spec, store.get("validation", before)) != []:
+        return False
+    reach = _cached_reach(store.get("default-reach", before))
+    if changed and (reach is None or any(reaches(reach, at) for at in changed)):
+        return False
+    if reach is not None:
+        store.put("default-reach", content_key(mode, spec.digest), reach)
+    return True
+
+
+def _cached_reach(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, tuple) and all(isinstance(item, str) for item in value):
+        return value
+    return None
 
 
 def _cached_problems(spec: LoadedSpec, value: Any) -> list[Problem] | None:

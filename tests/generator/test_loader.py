@@ -217,3 +217,93 @@ def test_an_edit_describes_only_where_descriptions_alone_differ() -> None:
     assert not edited(lambda s: s.update(description=["A pet."]))
     assert not loader.Edit("previous", path, loader.ABSENT).describes_only({"components": {"schemas": {"Pet": before}}})
     assert not loader.Edit("previous", path, before).describes_only({"components": {"schemas": {}}})
+
+
+def test_an_edit_of_constraints_names_them_where_values_of_their_kind_replace_them() -> None:
+    """Numeric constraints given another value of the kind their keyword asks for (a count: an integer >= 0; a
+    bound: a finite number) are named, with descriptions' text changed beside them; another kind, another keyword,
+    or a number inside a value is no such edit."""
+    before = {
+        "type": "object",
+        "description": "A pet.",
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 64, "description": "Its name."},
+            "age": {"type": "number", "minimum": 0, "maximum": 40.5, "multipleOf": 0.5},
+            "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 5, "example": {"maxItems": 3}},
+        },
+        "x-limits": {"maxLength": 3},
+    }
+    path = ("components", "schemas", "Pet")
+    at = "/components/schemas/Pet/properties"
+
+    def changed(change: Callable[[dict[str, Any]], None]) -> tuple[str, ...] | None:
+        after = copy.deepcopy(before)
+        change(after)
+        return loader.Edit("previous", path, before).constraints_changed({"components": {"schemas": {"Pet": after}}})
+
+    properties: Callable[[dict[str, Any]], dict[str, Any]] = lambda s: s["properties"]  # noqa: E731
+    assert changed(lambda s: properties(s)["name"].update(maxLength=128)) == (f"{at}/name/maxLength",)
+    assert changed(lambda s: properties(s)["name"].update(minLength=0, description="Its name, as given.")) == (
+        f"{at}/name/minLength",
+    )
+    assert changed(lambda s: properties(s)["age"].update(maximum=50.25)) == (f"{at}/age/maximum",)
+    assert changed(lambda s: properties(s)["tags"].update(maxItems=0)) == (f"{at}/tags/maxItems",)
+    assert changed(lambda s: s.update(description="Another pet.")) == ()
+    assert changed(lambda s: properties(s)["name"].update(maxLength=-1)) is None  # not a count
+    assert changed(lambda s: properties(s)["name"].update(maxLength=64.5)) is None  # another type
+    assert changed(lambda s: properties(s)["name"].update(maxLength=True)) is None
+    assert changed(lambda s: properties(s)["age"].update(maximum=40)) is None  # a float before
+    assert changed(lambda s: properties(s)["age"].update(maximum=float("inf"))) is None
+    assert changed(lambda s: properties(s)["age"].update(multipleOf=0.25)) is None  # not a count or a bound
+    assert changed(lambda s: properties(s)["tags"]["example"].update(maxItems=4)) is None  # a value
+    assert changed(lambda s: s["x-limits"].update(maxLength=4)) is None  # an extension's
+    assert changed(lambda s: properties(s)["name"].update(type="integer", maxLength=10)) is None
+
+
+def test_the_default_reach_is_each_default_holder_and_what_it_refers_to() -> None:
+    """What openapi-spec-validator validates defaults against: each object holding a `default` with what its
+    references reach, transitively; an operation's responses are no holder (their `default` is a response), though a
+    property named `responses` is; a discriminator reaches every component schema; a reference that could resolve
+    elsewhere makes the reach unknown."""
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "paths": {
+            "/a": {
+                "get": {
+                    "parameters": [{"name": "n", "in": "query", "schema": {"$ref": "#/components/schemas/N"}}],
+                    "responses": {"default": {"description": "x", "content": {}}},
+                    "callbacks": {"cb": {"{$url}": {"post": {"responses": {"default": {"description": "y"}}}}}},
+                }
+            }
+        },
+        "components": {
+            "responses": {"default": {"description": "a response named default"}},
+            "schemas": {
+                "N": {"type": "integer", "maximum": 9},
+                "Holder": {"allOf": [{"$ref": "#/components/schemas/Middle"}], "default": {"m": 1}},
+                "Middle": {"properties": {"m": {"$ref": "#/components/schemas/Le%7E0af"}}},
+                "Le~af": {"type": "integer", "maximum": 5},
+                "Envelope": {"properties": {"responses": {"type": "integer", "default": 1, "maximum": 3}}},
+                "Free": {"type": "string", "maxLength": 3, "example": {"default": 1, "$ref": "elsewhere.json"}},
+            },
+        },
+    }
+    reach = loader.default_reach(document)
+    assert reach == (
+        "/components/schemas/Envelope/properties/responses",
+        "/components/schemas/Holder",
+        "/components/schemas/Le~0af",
+        "/components/schemas/Middle",
+    )
+    assert loader.reaches(reach, "/components/schemas/Le~0af/maximum")
+    assert loader.reaches(reach, "/components/schemas/Envelope/properties/responses/maximum")
+    assert not loader.reaches(reach, "/components/schemas/N/maximum")  # a parameter's schema holds no default
+    assert not loader.reaches(reach, "/components/schemas/Free/maxLength")
+    assert not loader.reaches(reach, "/components/schemas/Holder2/maxLength")  # a name that merely starts alike
+    with_discriminator = copy.deepcopy(document)
+    with_discriminator["components"]["schemas"]["Middle"]["discriminator"] = {"propertyName": "m"}
+    assert loader.reaches(loader.default_reach(with_discriminator) or (), "/components/schemas/N/maximum")
+    for elsewhere in ({"$ref": "other.yaml#/N"}, {"$id": "https://example.com/n"}, {"$dynamicRef": "#meta"}):
+        unknown = copy.deepcopy(document)
+        unknown["components"]["schemas"]["N"].update(elsewhere)
+        assert loader.default_reach(unknown) is None

@@ -1,19 +1,32 @@
-"""The pipeline: its ruff step (formatting, fixes, the relative imports each file is left with), and what a docs edit
-skips."""
+"""The pipeline: its ruff step (formatting, fixes, the relative imports each file is left with), and what an edit
+skips: a docs edit validates and generates nothing again, an edit of constraints validates nothing again where no
+default is validated against them, and a verdict so kept is the validator's (over random edits)."""
 
 from __future__ import annotations
 
+import copy
+import random
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator import jobs, pipeline, render
-from generator.cache import Cache
+from generator.cache import Cache, content_key
 from generator.errors import GenerationError, Problem
-from generator.loader import LoadedSpec
+from generator.loader import (
+    _BOUNDS,
+    _COUNTS,
+    _VALUE_KEYS,
+    Edit,
+    LoadedSpec,
+    default_reach,
+    load_spec,
+    validate_document,
+)
 from generator.pipeline import _ruff, build_packages
-from tests.generator.conftest import REPO, write_spec
+from tests.generator.conftest import REPO, VENDOR_SPECS, write_spec
 
 MODULE = '''"""Imports of every shape: \\
 from .in_a_docstring import nothing
@@ -82,3 +95,128 @@ def test_a_docs_edit_of_a_valid_spec_keeps_its_verdict(tmp_path: Path, monkeypat
     with pytest.raises(GenerationError) as caught:
         build_packages([spec], cache=store)
     assert validated and {p.code for p in caught.value.problems} == {"spec.invalid"}
+
+
+LIMITS = """\
+openapi: 3.0.3
+info: {title: Limits, version: "1"}
+paths:
+  /things:
+    post:
+      operationId: createThing
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Thing'}
+      responses:
+        "200": {description: Created.}
+        default: {description: Refused.}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        name: {type: string, maxLength: 64}
+        code: {$ref: '#/components/schemas/Code'}
+        label:
+          allOf: [{$ref: '#/components/schemas/Label'}]
+          default: abcdef
+        size: {type: integer, minimum: 1, maximum: 10, default: 5}
+    Code: {type: string, maxLength: 8}
+    Label: {type: string, maxLength: 10}
+"""
+
+
+def test_a_constraint_edit_of_a_valid_spec_keeps_its_verdict_where_no_default_is_checked_against_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A `maxLength` made larger, where no default is validated against it, is not validated again (and its model
+    is generated); one that a default is validated against, through references (`Label`), is, and refused where the
+    default no longer fits; so is a value not of the keyword's kind."""
+    store = Cache(tmp_path / "cache")
+    spec = write_spec(tmp_path / "specs", "limits.yaml", LIMITS)
+    build_packages([spec], cache=store)
+    validated: list[str] = []
+    real = pipeline._validate_each
+
+    def validate(specs: Sequence[LoadedSpec], store: Cache) -> list[list[Problem]]:
+        validated.extend(spec.display for spec in specs)
+        return real(specs, store)
+
+    monkeypatch.setattr(jobs, "cores", lambda: 1)  # jobs run here, where the stand-in is
+    monkeypatch.setattr(pipeline, "_validate_each", validate)
+    spec.write_text(LIMITS.replace("maxLength: 64", "maxLength: 128"), encoding="utf-8")
+    [package] = build_packages([spec], cache=store)
+    assert not validated
+    assert any(b"max_length=128" in text for name, text in package.files.items() if "models" in name)
+    spec.write_text(LIMITS.replace("maxLength: 64", "maxLength: 256").replace("maxLength: 8", "maxLength: 9"))
+    build_packages([spec], cache=store)  # an edit of the edit: the verdict and the default reach carried on
+    assert not validated
+    for old, new, refused in (("maxLength: 10", "maxLength: 3", True), ("maxLength: 10", "maxLength: 12", False)):
+        spec.write_text(LIMITS.replace(old, new), encoding="utf-8")  # `Label`, which the default of `label` reaches
+        validated.clear()
+        if refused:
+            with pytest.raises(GenerationError) as caught:
+                build_packages([spec], cache=store)
+            assert {p.code for p in caught.value.problems} == {"spec.invalid"}
+        else:
+            build_packages([spec], cache=store)
+        assert len(validated) == 1
+    spec.write_text(LIMITS.replace("maxLength: 10", "maxLength: 12").replace("maxLength: 8", "maxLength: -1"))  # `Code`
+    validated.clear()
+    with pytest.raises(GenerationError):
+        build_packages([spec], cache=store)
+    assert len(validated) == 1
+
+
+def _constraints(node: Any, path: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], Any]]:
+    """Every numeric constraint of a document, outside values, with its path."""
+    if isinstance(node, list):
+        return [found for i, item in enumerate(node) for found in _constraints(item, (*path, i))]
+    if not isinstance(node, dict):
+        return []
+    found = []
+    for key, value in node.items():
+        if key in _VALUE_KEYS or str(key).startswith("x-"):
+            continue
+        if key in _COUNTS | _BOUNDS and isinstance(value, int | float) and not isinstance(value, bool):
+            found.append(((*path, key), value))
+        found += _constraints(value, (*path, key))
+    return found
+
+
+def test_a_kept_verdict_is_the_validators_over_random_constraint_edits(tmp_path: Path) -> None:
+    """Random constraint edits of valid specs (the vendor specs and one whose defaults reach constraints through
+    references): wherever the pipeline keeps the verdict before (`_verdict_stands`), the validator finds the edited
+    document valid; and some edits the validator refuses are among those not kept."""
+    rng = random.Random(14)
+    kept = refused = 0
+    store = Cache(tmp_path / "cache")
+    for path in [*VENDOR_SPECS, write_spec(tmp_path, "limits.yaml", LIMITS)]:
+        loaded = load_spec(path, validate=False)
+        assert validate_document(loaded) == []
+        reach = default_reach(loaded.document)
+        assert reach is not None
+        store.put("validation", content_key("strict", loaded.digest), ())
+        store.put("default-reach", content_key("strict", loaded.digest), reach)
+        places = _constraints(loaded.document)
+        for _ in range(25):
+            tokens, old = rng.choice(places)
+            new = rng.choice([0, 1, 2, 3, -1, old + 1, old * 2, rng.randint(0, 200)])
+            new = float(new) + 0.5 if isinstance(old, float) and rng.random() < 0.5 else new
+            edited = copy.deepcopy(loaded.document)
+            parent = edited
+            for token in tokens[:-1]:
+                parent = parent[token]
+            parent[tokens[-1]] = new
+            keys = tokens[: next((i for i, t in enumerate(tokens) if not isinstance(t, str)), len(tokens))]
+            before: Any = loaded.document
+            for token in keys:
+                before = before[token]
+            edit = Edit(loaded.digest, tuple(str(k) for k in keys), before)
+            stands = pipeline._verdict_stands(LoadedSpec(path, b"", edited, edit=edit), "strict", store)
+            valid = validate_document(LoadedSpec(path, loaded.raw, edited)) == []
+            assert valid or not stands, f"{path.name}: {tokens} {old!r} -> {new!r} kept an invalid document's verdict"
+            kept += stands
+            refused += not valid
+    assert kept > 20 and refused > 5
