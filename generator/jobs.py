@@ -37,21 +37,23 @@ def cores() -> int:
 
 
 @contextmanager
-def workers(warm_up: Callable[[], None] | None = None) -> Iterator[Submit]:
-    """One worker process per core, each running `warm_up` (if any) first; jobs and their results must pickle.
+def workers(warm_up: Callable[[], None] | None = None, *, count: int | None = None) -> Iterator[Submit]:
+    """One worker process per core (or `count` of them), each running `warm_up` (if any) first; jobs and their
+    results must pickle.
 
     Jobs are taken in the order they are submitted, so submit the longest first. A warm-up pays off only when the
     caller has enough to do meanwhile: otherwise every worker pays it before its first job. Within `kept_workers`,
-    the kept workers run the jobs (they warmed up when they started).
+    the kept workers run the jobs (they warmed up when they started). On one core the jobs run in this process.
     """
     if _kept:
         yield from _scope(_kept[-1].renewed())
         return
-    count = cores()
-    if count < 2:
+    if cores() < 2:
         yield run_now
         return
-    with _pool(count, warm_up, kept=False) as pool:  # leaving it waits for the jobs running, then stops the workers
+    with _pool(
+        count or cores(), warm_up, kept=False
+    ) as pool:  # leaving it waits for the jobs running, then stops the workers
         yield from _scope(pool)
 
 

@@ -105,14 +105,24 @@ def build_packages(
     # Warming the workers up pays where most of the work is to be done: large specs this cache has not seen before.
     seen = [str(path.absolute()) for path in spec_paths]
     warm = _total_bytes(spec_paths) > _WARM_UP_BYTES and not all(store.get("seen", name) for name in seen)
-    with workers(warm_up if warm else None) as submit:
+    mode = "lenient" if lenient else "strict"
+    with contextlib.ExitStack() as scope:
+        submit = scope.enter_context(workers(warm_up)) if warm else None
         specs: list[LoadedSpec] = []
         for path in spec_paths:
             try:
                 specs.append(load_spec(path, validate=False, lenient=lenient, cache=store))
             except GenerationError as exc:
                 problems.extend(exc.problems)
-        validation = _submit_validation(submit, specs, lenient, store)
+        known = _known_verdicts(specs, mode, store)
+        if submit is None:
+            # Edits of constraints whose verdicts stand leave a chunk or two of models to generate, and nothing else
+            # to the workers: one worker, importing datamodel-code-generator at once, while this process parses.
+            few = len(known) == len(specs) and any(
+                spec.edit and spec.edit.constraints_changed(spec.document) for spec in specs
+            )
+            submit = scope.enter_context(workers(warm_models, count=1) if few else workers())
+        validation = _submit_validation(submit, specs, known, mode, store)
         parsed: dict[int, tuple[Api, SchemaRegistry, list[ModelChunk]]] = {}
         for i, spec in enumerate(specs):
             try:
@@ -336,22 +346,28 @@ def _cached_chunk(value: Any) -> ChunkModels | None:
         return None
 
 
-def _submit_validation(
-    submit: Submit, specs: Sequence[LoadedSpec], lenient: bool, store: Cache
-) -> Callable[[], dict[str, list[Problem]]]:
-    """Validate the specs the cache has no verdict on (in a worker), and that no edit leaves one for
-    (`_verdict_stands`); the getter gives the problems of the specs the validator rejects, by path, and caches every
-    verdict (a clean one too, with the parts of the spec its defaults are validated against: `default_reach`)."""
-    mode = "lenient" if lenient else "strict"
-    keys = [content_key(mode, spec.digest) for spec in specs]
+def _known_verdicts(specs: Sequence[LoadedSpec], mode: str, store: Cache) -> dict[int, list[Problem]]:
+    """The validator's problems with each spec, by index, where the cache has its verdict or an edit leaves the
+    verdict before standing (`_verdict_stands`): the others are to be validated."""
     known: dict[int, list[Problem]] = {}
-    for i, (spec, key) in enumerate(zip(specs, keys, strict=True)):
+    for i, spec in enumerate(specs):
+        key = content_key(mode, spec.digest)
         cached = _cached_problems(spec, store.get("validation", key))
         if cached is None and _verdict_stands(spec, mode, store):
             cached = []
             store.put("validation", key, ())
         if cached is not None:
             known[i] = cached
+    return known
+
+
+def _submit_validation(
+    submit: Submit, specs: Sequence[LoadedSpec], known: dict[int, list[Problem]], mode: str, store: Cache
+) -> Callable[[], dict[str, list[Problem]]]:
+    """Validate the specs whose verdicts are not `known` (in a worker); the getter gives the problems of the specs
+    the validator rejects, by path, and caches every verdict (a clean one too, with the parts of the spec its
+    defaults are validated against: `default_reach`)."""
+    keys = [content_key(mode, spec.digest) for spec in specs]
     todo = [i for i in range(len(specs)) if i not in known]
     result = submit(_validate_each, [specs[i] for i in todo], store) if todo else (lambda: [])
 
@@ -419,6 +435,11 @@ def warm_up() -> None:
     """What a worker pays before its first job: the validator's imports, datamodel-code-generator's first run."""
     import openapi_spec_validator.validation  # noqa: F401
 
+    warm_models()
+
+
+def warm_models() -> None:
+    """What a worker pays before its first model chunk: datamodel-code-generator's imports and first run."""
     generate_chunk(ModelChunk("", "3.1.0", {"WarmUp": {"type": "object", "properties": {"a": {"type": "string"}}}}))
 
 
