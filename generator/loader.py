@@ -344,9 +344,11 @@ def load_spec(path: Path, *, validate: bool = True, lenient: bool = False, cache
                 )
             ]
         )
-    if nests_deeper(document, MAX_DOCUMENT_DEPTH):
+    if _too_deep(document, edit, cache):
         message = f"objects and arrays nest deeper than {MAX_DOCUMENT_DEPTH} levels: refused"
         raise GenerationError([Problem(shown, "", "spec.too-deep", message)])
+    if cache is not None and key:
+        cache.put("shallow", key, True)
     spec = LoadedSpec(path, raw, document, edit=edit)
     if lenient:  # (a repair of one place may depend on others: the edit is not told)
         from generator.lenient import repaired
@@ -423,6 +425,15 @@ def _utf8(raw: bytes) -> str | None:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
+
+
+def _too_deep(document: dict[str, Any], edit: Edit | None, cache: Cache | None) -> bool:
+    """Whether `document` nests deeper than `MAX_DOCUMENT_DEPTH`: for an edit of a document that did not (as the
+    cache remembers), within the value edited alone (walking the rest is about 0.04 s of an edit of Stripe's spec)."""
+    if edit is not None and cache is not None and cache.has("shallow", edit.previous):
+        value = resolve_pointer(document, pointer(*edit.path))
+        return nests_deeper(value, MAX_DOCUMENT_DEPTH - len(edit.path))
+    return nests_deeper(document, MAX_DOCUMENT_DEPTH)
 
 
 def nests_deeper(document: Any, limit: int) -> bool:

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator import loader
+from generator.errors import GenerationError
 from generator.loader import follow_refs, load_spec
 from generator.pipeline import build_package
 from tests.generator.conftest import REPO, TINY_SPEC, write_spec
@@ -182,6 +183,34 @@ def test_dangling_references_are_found_as_the_located_walk_finds_them(document: 
 
     spec = LoadedSpec(Path("refs.yaml"), b"", {"root": document, "a": {"b": 1}, "c": [2]})
     assert _dangling_refs_first(spec) == _located_ref_errors(spec)
+
+
+def test_an_edit_read_in_part_is_checked_for_depth_in_the_value_edited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit of a document that did not nest too deep walks only the value edited for depth, and is refused where
+    that value nests too deep for where it is."""
+    from generator.cache import Cache
+
+    original = (REPO / "specs" / "volcengine_live.yaml").read_text(encoding="utf-8")
+    spec = tmp_path / "api.yaml"
+    spec.write_text(original, encoding="utf-8")
+    load_spec(spec, validate=False, cache=Cache(tmp_path / "cache"))
+    walked: list[object] = []
+    real = loader.nests_deeper
+    monkeypatch.setattr(loader, "nests_deeper", lambda value, limit: walked.append(value) or real(value, limit))
+    spec.write_text(original.replace("Callback receiver URL", "Callback receiver URL (edited)", 1), encoding="utf-8")
+    read = load_spec(spec, validate=False, cache=Cache(tmp_path / "cache"))
+    assert read.edit is not None and walked == [read.document["components"]["schemas"]["CallbackDetail"]]
+    deep = "{a: " * 97 + "1" + "}" * 97  # the entry is at the fourth level: 3 + 97 levels fit, 98 do not
+    fits = original.replace("\n  schemas:\n", f"\n  schemas:\n    Deep: {deep}\n", 1)
+    spec.write_text(fits, encoding="utf-8")
+    load_spec(spec, validate=False, cache=Cache(tmp_path / "cache"))
+    spec.write_text(fits.replace(deep, "{a: " + deep + "}"), encoding="utf-8")
+    with pytest.raises(GenerationError) as caught:
+        load_spec(spec, validate=False, cache=Cache(tmp_path / "cache"))
+    assert [p.code for p in caught.value.problems] == ["spec.too-deep"]
+    assert len(walked) == 3 and isinstance(walked[-1], dict) and "openapi" not in walked[-1]  # read in part
 
 
 def test_an_edit_describes_only_where_descriptions_alone_differ() -> None:
