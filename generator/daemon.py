@@ -135,6 +135,11 @@ _serving = False
 """True in the daemon itself: its runs are never handed on."""
 
 
+def serving() -> bool:
+    """Whether this process is a generation daemon (its runs are never handed on, and it outlives them)."""
+    return _serving
+
+
 # The client side: `generate` and `check`, and `daemon stop` / `daemon status`.
 
 

@@ -332,3 +332,25 @@ def test_generate_watch_takes_no_release_request(tmp_path: Path, capsys: pytest.
     assert main(["generate", str(spec), "--output", str(tmp_path / "out"), "--watch", "--bump", "minor"]) == 2
     assert "--watch" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("one_off", "serving", "left_on"), [(True, False, False), (False, False, True), (True, True, True)]
+)
+def test_a_process_that_ends_with_its_run_leaves_the_collector_off(
+    one_off: bool, serving: bool, left_on: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a one-off process (`entry`) leaves its run's garbage to the exit; the daemon, which outlives its runs,
+    and a caller of `main` (these tests) keep the cycle collector on."""
+    import gc
+
+    from generator import cli, daemon
+
+    monkeypatch.setattr(cli, "_ONE_OFF", one_off)
+    monkeypatch.setattr(daemon, "_serving", serving)
+    assert gc.isenabled()
+    try:
+        cli._collector_off_to_the_end()
+        assert gc.isenabled() == left_on
+    finally:
+        gc.enable()
