@@ -594,7 +594,9 @@ def _ruff_others(
     specs: dict[str, str],
     store: Cache | None,
 ) -> dict[str, Formatted]:
-    """`_ruff` of the files not `done` (cached), with `first`'s results (its error raised, if it failed)."""
+    """`_ruff` of the files not `done` (cached), with `first`'s results (its error raised, if it failed: it ran
+    before in the same thread)."""
+    earlier = first.result() if first is not None else {}
     todo = {name: text for name, text in files.items() if name not in done}
     if todo:
         formatted, imports = _run_ruff_steps(todo, sorted(specs), specs)
@@ -603,7 +605,6 @@ def _ruff_others(
             done[name] = Formatted(text, tuple(imports[name]), third_party_imports(text))
             if store is not None:
                 store.put("ruff", keys[name], (text, done[name].relative, done[name].third_party))
-    earlier = first.result() if first is not None else {}
     return {**earlier, **{name: done[name] for name in files}}
 
 
