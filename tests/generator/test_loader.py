@@ -146,7 +146,7 @@ def test_an_edit_is_read_in_part_from_what_an_earlier_run_left(tmp_path: Path, m
     assert [edit.before for edit in edits[:2] if edit] == [
         r["components"]["schemas"]["CallbackDetail"] for r in read[:2]
     ]
-    assert all(edit and edit.describes_only(r) for edit, r in zip(edits[:2], read[1:], strict=True))
+    assert all(edit and edit.constraints_changed(r) == () for edit, r in zip(edits[:2], read[1:], strict=True))
 
 
 def test_anchors_are_found_as_the_look_behind_pattern_finds_them() -> None:
@@ -213,7 +213,7 @@ def test_an_edit_read_in_part_is_checked_for_depth_in_the_value_edited(
     assert len(walked) == 3 and isinstance(walked[-1], dict) and "openapi" not in walked[-1]  # read in part
 
 
-def test_an_edit_describes_only_where_descriptions_alone_differ() -> None:
+def test_an_edit_of_descriptions_names_no_constraint_where_descriptions_alone_differ() -> None:
     """Strings under `description` keys differ, and nothing else: but not inside values (a default, an example,
     an enum, an extension, a link, a discriminator's mapping), where the text is data or a name."""
     before = {
@@ -232,7 +232,7 @@ def test_an_edit_describes_only_where_descriptions_alone_differ() -> None:
         after = copy.deepcopy(before)
         change(after)
         document = {"components": {"schemas": {"Pet": after}}}
-        return loader.Edit("previous", path, before).describes_only(document)
+        return loader.Edit("previous", path, before).constraints_changed(document) == ()
 
     assert edited(lambda s: s.update(description="A pet, kept by an owner."))
     assert edited(lambda s: s["properties"]["name"].update(description="Its name,\nas given."))
@@ -244,8 +244,11 @@ def test_an_edit_describes_only_where_descriptions_alone_differ() -> None:
     assert not edited(lambda s: s["properties"]["meta"]["x-note"].update(description="y"))
     assert not edited(lambda s: s["discriminator"]["mapping"].update(description="#/components/schemas/B"))
     assert not edited(lambda s: s.update(description=["A pet."]))
-    assert not loader.Edit("previous", path, loader.ABSENT).describes_only({"components": {"schemas": {"Pet": before}}})
-    assert not loader.Edit("previous", path, before).describes_only({"components": {"schemas": {}}})
+    assert (
+        loader.Edit("previous", path, loader.ABSENT).constraints_changed({"components": {"schemas": {"Pet": before}}})
+        is None
+    )
+    assert loader.Edit("previous", path, before).constraints_changed({"components": {"schemas": {}}}) is None
 
 
 def test_an_edit_of_constraints_names_them_where_values_of_their_kind_replace_them() -> None:
