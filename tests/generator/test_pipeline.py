@@ -67,6 +67,21 @@ def test_a_file_ruff_cannot_parse_names_the_spec_and_the_file() -> None:
     assert problem.code == "render.ruff" and "pkg/client.py" in problem.message
 
 
+def _validations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The specs validated from now on, as the validator is asked (the jobs run in this process, where the
+    stand-ins are)."""
+    validated: list[str] = []
+    real = pipeline._validate_each
+
+    def validate(specs: Sequence[LoadedSpec], store: Cache) -> list[list[Problem]]:
+        validated.extend(spec.display for spec in specs)
+        return real(specs, store)
+
+    monkeypatch.setattr(jobs, "cores", lambda: 1)
+    monkeypatch.setattr(pipeline, "_validate_each", validate)
+    return validated
+
+
 def test_a_docs_edit_of_a_valid_spec_keeps_its_verdict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A spec edited in its descriptions alone is not validated again (the verdict of the valid spec before stands),
     nor are its models generated again, nor any template rendered (`pyproject.toml`'s included: Jinja2 need not
@@ -75,15 +90,7 @@ def test_a_docs_edit_of_a_valid_spec_keeps_its_verdict(tmp_path: Path, monkeypat
     original = (REPO / "specs" / "volcengine_live.yaml").read_text(encoding="utf-8")
     spec = write_spec(tmp_path / "specs", "volcengine_live.yaml", original)
     build_packages([spec], cache=store)
-    validated: list[str] = []
-    real = pipeline._validate_each
-
-    def validate(specs: Sequence[LoadedSpec], store: Cache) -> list[list[Problem]]:
-        validated.extend(spec.display for spec in specs)
-        return real(specs, store)
-
-    monkeypatch.setattr(jobs, "cores", lambda: 1)  # jobs run here, where the stand-ins are
-    monkeypatch.setattr(pipeline, "_validate_each", validate)
+    validated = _validations(monkeypatch)
     monkeypatch.setattr(pipeline, "run_chunks", None)  # a chunk generated would call it
     monkeypatch.setattr(render, "environment", None)  # and a template rendered, this
     assert original.count("description: Callback receiver URL.") == 1
@@ -137,13 +144,7 @@ def test_a_constraint_edit_of_a_valid_spec_keeps_its_verdict_where_no_default_is
     store = Cache(tmp_path / "cache")
     spec = write_spec(tmp_path / "specs", "limits.yaml", LIMITS)
     build_packages([spec], cache=store)
-    validated: list[str] = []
-    real = pipeline._validate_each
-
-    def validate(specs: Sequence[LoadedSpec], store: Cache) -> list[list[Problem]]:
-        validated.extend(spec.display for spec in specs)
-        return real(specs, store)
-
+    validated = _validations(monkeypatch)
     pools: list[tuple[object, int | None]] = []
     real_workers = pipeline.workers
 
@@ -151,8 +152,6 @@ def test_a_constraint_edit_of_a_valid_spec_keeps_its_verdict_where_no_default_is
         pools.append((warm_up, count))
         return real_workers(warm_up, count=count)
 
-    monkeypatch.setattr(jobs, "cores", lambda: 1)  # jobs run here, where the stand-in is
-    monkeypatch.setattr(pipeline, "_validate_each", validate)
     monkeypatch.setattr(pipeline, "workers", workers)
     spec.write_text(LIMITS.replace("maxLength: 64", "maxLength: 128"), encoding="utf-8")
     [package] = build_packages([spec], cache=store)
