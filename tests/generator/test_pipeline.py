@@ -229,3 +229,20 @@ def test_a_kept_verdict_is_the_validators_over_random_constraint_edits(tmp_path:
             kept += stands
             refused += not valid
     assert kept > 20 and refused > 5
+
+
+def test_the_validator_checks_defaults_against_constraints_and_nothing_else() -> None:
+    """What keeping a verdict over a constraint edit rests on (`_verdict_stands`): openapi-spec-validator validates a
+    schema's default against its constraints, and not its examples; should a version validate examples too, this
+    fails, and the edits' reach must take examples in."""
+    for key, refused in (("default", True), ("example", False), ("examples", False)):
+        value: Any = ["too long"] if key == "examples" else "too long"
+        schema = {"type": "string", "maxLength": 3, key: value}
+        document = {
+            "openapi": "3.1.0" if key == "examples" else "3.0.3",
+            "info": {"title": "T", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {"S": schema}},
+        }
+        found = validate_document(LoadedSpec(Path("t.yaml"), b"", document))
+        assert bool(found) == refused, (key, found)
