@@ -342,7 +342,7 @@ def load_spec(path: Path, *, validate: bool = True, lenient: bool = False, cache
     if _too_deep(document, edit, cache):
         message = f"objects and arrays nest deeper than {MAX_DOCUMENT_DEPTH} levels: refused"
         raise GenerationError([Problem(shown, "", "spec.too-deep", message)])
-    if cache is not None and key:
+    if cache is not None and key and cached is None:  # (a document read from the cache was told so when parsed)
         cache.put("shallow", key, True)
     spec = LoadedSpec(path, raw, document, edit=edit)
     if lenient:  # (a repair of one place may depend on others: the edit is not told)
