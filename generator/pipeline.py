@@ -107,7 +107,7 @@ def build_packages(
     warm = _total_bytes(spec_paths) > _WARM_UP_BYTES and not all(store.get("seen", name) for name in seen)
     mode = "lenient" if lenient else "strict"
     with contextlib.ExitStack() as scope:
-        submit = scope.enter_context(workers(warm_up)) if warm else None
+        submit = scope.enter_context(workers(warm_models)) if warm else None  # the validator: where it validates
         specs: list[LoadedSpec] = []
         for path in spec_paths:
             try:
@@ -432,7 +432,8 @@ def _total_bytes(paths: Sequence[Path]) -> int:
 
 
 def warm_up() -> None:
-    """What a worker pays before its first job: the validator's imports, datamodel-code-generator's first run."""
+    """What a kept worker (`generate --watch`, the daemon), which may validate or generate in any run, pays once: the
+    validator's imports, datamodel-code-generator's first run."""
     import openapi_spec_validator.validation  # noqa: F401
 
     warm_models()
