@@ -282,12 +282,15 @@ def _external_fields(schemas: dict[str, Any], name: str, unit_of: dict[str, int]
                     if nullable_here and _admits_null(schemas[target]):
                         return {**siblings, "anyOf": [external, {"type": "null"}]}
                     return {**siblings, **external}
-            return {key: rewrite(value) for key, value in node.items()}
+            new = {key: rewrite(value) for key, value in node.items()}
+            return node if all(new[key] is node[key] for key in node) else new
         if isinstance(node, list):
-            return [rewrite(item) for item in node]
+            items = [rewrite(item) for item in node]
+            return node if all(a is b for a, b in zip(items, node, strict=True)) else items
         return node
 
-    return {**schema, "properties": rewrite(schema["properties"])}
+    properties = rewrite(schema["properties"])
+    return schema if properties is schema["properties"] else {**schema, "properties": properties}
 
 
 def _admits_null(schema: dict[str, Any]) -> bool:
