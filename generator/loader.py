@@ -91,11 +91,12 @@ def description_at(tokens: Sequence[str | int]) -> bool:
     """Whether a string at `tokens` (from the root) is a description: under a `description` key, outside values
     (defaults, examples, enums, extensions, links, discriminator mappings). In a valid document such a string is the
     description keyword (or an OAuth scope's): documentation, which nothing checks or compares but as a string."""
-    return (
-        bool(tokens)
-        and tokens[-1] == "description"
-        and not any(isinstance(k, str) and (k in _VALUE_KEYS or k.startswith("x-")) for k in tokens)
-    )
+    return bool(tokens) and tokens[-1] == "description" and not any(_holds_values(k) for k in tokens)
+
+
+def _holds_values(key: str | int) -> bool:
+    """Whether what is under `key` holds values, or names to resolve (`_VALUE_KEYS`), or is an extension's."""
+    return isinstance(key, str) and (key in _VALUE_KEYS or key.startswith("x-"))
 
 
 _COUNTS = frozenset({"maxLength", "minLength", "maxItems", "minItems", "maxProperties", "minProperties"})
@@ -111,7 +112,7 @@ def constraint_at(tokens: Sequence[str | int], value: Any) -> bool:
     checks: another value of that kind is as valid there."""
     if not tokens or isinstance(value, bool) or not isinstance(value, int | float):
         return False
-    if any(isinstance(k, str) and (k in _VALUE_KEYS or k.startswith("x-")) for k in tokens):
+    if any(_holds_values(k) for k in tokens):
         return False
     if tokens[-1] in _COUNTS:
         return isinstance(value, int) and value >= 0
@@ -163,7 +164,7 @@ def default_reach(document: dict[str, Any]) -> tuple[str, ...] | None:
                 refs.append((pointer(*tokens), unquote(value[1:])))
             elif key == "discriminator":
                 refs.append((pointer(*tokens), "/components/schemas"))
-            if isinstance(value, dict | list) and not (key in _VALUE_KEYS or str(key).startswith("x-")):
+            if isinstance(value, dict | list) and not _holds_values(key):
                 pending.append((value, (*tokens, key)))
     refs.sort()
     where = [location for location, _ in refs]
@@ -188,23 +189,26 @@ _RESOLVED_ELSEWHERE = frozenset(
     {"$id", "$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor"}
 )
 """Keywords beside which a reference may resolve elsewhere than the document's own JSON pointers."""
-_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
 
 def _responses(tokens: tuple[str | int, ...]) -> bool:
     """Whether `tokens` are those of a map of responses (whose `default` is a response, not a default value)."""
+    from generator.ir import HTTP_METHODS  # (not at the top: a run that finds everything up to date reads this module)
+
     if tokens == ("components", "responses"):
         return True
-    return len(tokens) >= 3 and tokens[-1] == "responses" and tokens[-2] in _METHODS and _path_item(tokens[:-2])
+    return len(tokens) >= 3 and tokens[-1] == "responses" and tokens[-2] in HTTP_METHODS and _path_item(tokens[:-2])
 
 
 def _path_item(tokens: tuple[str | int, ...]) -> bool:
     """Whether `tokens` are those of a path item: of `paths`, `webhooks`, components, or a callback's."""
+    from generator.ir import HTTP_METHODS
+
     if len(tokens) == 2 and tokens[0] in ("paths", "webhooks"):
         return True
     if tokens[:2] in (("components", "pathItems"), ("components", "callbacks")):
         return len(tokens) == (3 if tokens[1] == "pathItems" else 4)
-    return len(tokens) >= 5 and tokens[-3] == "callbacks" and tokens[-4] in _METHODS and _path_item(tokens[:-4])
+    return len(tokens) >= 5 and tokens[-3] == "callbacks" and tokens[-4] in HTTP_METHODS and _path_item(tokens[:-4])
 
 
 @dataclass(frozen=True)
