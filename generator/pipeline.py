@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +35,7 @@ from generator.models import (
 from generator.packaging import PYPROJECT, pyproject, third_party_imports
 from generator.parser import parse_api
 from generator.profiles import PROFILES
-from generator.render import header, render
+from generator.render import header, hold_texts, marks_written, render, reveal_texts
 from generator.runtime_files import runtime_files
 from generator.schemas import SchemaRegistry
 from generator.served_json import Spans, spanned_json, spliced_json
@@ -132,11 +132,12 @@ def build_packages(
                 failures[i] = exc
         models_of, generating = _submit_models(submit, {i: chunks for i, (_, _, chunks) in parsed.items()}, store)
         rendered: dict[int, dict[str, str]] = {}
+        texts: dict[int, tuple[str, ...]] = {}
         served: dict[int, str] = {}
         comparisons: dict[int, Comparison] = {}
         for i, (api, _, _) in parsed.items():
             try:
-                rendered[i] = _render(api, store)
+                rendered[i], texts[i] = _render(api, store)
             except Exception as exc:  # a template tripping over an invalid spec is noise, as above
                 failures[i] = exc
         # ruff formats (in its own processes, waited on by this thread) what is ready: the templates' files now,
@@ -197,6 +198,7 @@ def build_packages(
     packages = []
     for i, ((api, model_count, files, document_json, warned), spec) in enumerate(zip(drafts, specs, strict=True)):
         ours = {name: formatted[f"{api.package}/{name}"] for name in files}
+        ours |= {name: replace(ours[name], text=reveal_texts(ours[name].text, texts[i])) for name in rendered[i]}
         # as seen from the package: `from .._runtime import x` in `models/_a.py` is `from ._runtime import x`
         imported = [
             (level - name.count("/") if level else 0, module)
@@ -456,29 +458,52 @@ def _pyproject(api: Api, imports: Mapping[str, tuple[str, ...]], store: Cache) -
     return text
 
 
-def _render(api: Api, store: Cache) -> dict[str, str]:
-    """The package's Python files except its `models`, unformatted. The runtime modules they need are added once ruff
-    has removed the imports they do not use (`runtime_files`).
+def _render(api: Api, store: Cache) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The package's Python files except its `models`, unformatted, with the marks of the IR's held texts in their
+    docstrings (`render.hold_texts`), and those texts (`render.reveal_texts` gives them back). The runtime modules
+    they need are added once ruff has removed the imports they do not use (`runtime_files`).
 
-    Cached by the IR's content: the templates and the profiles, which they also depend on, are the generator's code,
-    in every key. An edit of a schema's fields changes the models only, and renders nothing again."""
-    try:
-        key: str | None = value_key(api)
-    except TypeError:  # a value in the IR without a canonical form (see `value_key`): rendered, not cached
-        key = None
+    Cached by the held IR's content: the templates and the profiles, which they also depend on, are the generator's
+    code, in every key. An edit of a schema's fields changes the models only, and an edit of documentation only the
+    texts: neither renders anything again. Files whose texts are not all marks as the filter wrote them are not
+    kept, and are rendered again from the texts themselves."""
+    held, texts = hold_texts(api)
+    if texts:
+        key = _render_key(("held texts", held))
+        cached = text_files(store.get("render", key)) if key is not None else None
+        if cached is not None:
+            return cached, texts
+        marks: list[int] = []
+        files = _render_files(held, marks)
+        if marks_written(files, marks):
+            if key is not None:
+                store.put("render", key, files)
+            return files, texts
+    key = _render_key(api)
     cached = text_files(store.get("render", key)) if key is not None else None
-    if cached is not None:
-        return cached
+    if cached is None:
+        cached = _render_files(api, None)
+        if key is not None:
+            store.put("render", key, cached)
+    return cached, ()
+
+
+def _render_key(value: object) -> str | None:
+    try:
+        return value_key(value)
+    except TypeError:  # a value in the IR without a canonical form (see `value_key`): rendered, not cached
+        return None
+
+
+def _render_files(api: Api, marks: list[int] | None) -> dict[str, str]:
     profile = PROFILES[api.profile]
     files: dict[str, str] = {
-        "__init__.py": render("__init__.py.jinja", api, profile),
-        "client.py": render("client.py.jinja", api, profile),
-        "server.py": render("server.py.jinja", api, profile),
+        "__init__.py": render("__init__.py.jinja", api, profile, marks),
+        "client.py": render("client.py.jinja", api, profile, marks),
+        "server.py": render("server.py.jinja", api, profile, marks),
     }
     if api.webhooks:
-        files["webhooks.py"] = render("webhooks.py.jinja", api, profile)
-    if key is not None:
-        store.put("render", key, files)
+        files["webhooks.py"] = render("webhooks.py.jinja", api, profile, marks)
     return files
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.ir import Api, Operation, Parameter, Response, ResponseVariant, exception_name
+from generator.ir import Api, Operation, Parameter, Response, ResponseVariant, Webhook, exception_name
 
 if TYPE_CHECKING:
     import jinja2
@@ -44,7 +47,7 @@ def environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["pyrepr"] = pyrepr
-    env.filters["docstring"] = _docstring
+    env.filters["docstring"] = jinja2.pass_context(_docstring_or_mark)
     env.filters["tomlstr"] = _toml_string
     env.globals["arg_annotation"] = arg_annotation
     env.globals["result_annotation"] = result_annotation
@@ -66,13 +69,17 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render(template: str, api: Api, profile: Profile) -> str:
-    """A generated file: the template over the IR and the profile's decisions for it."""
+def render(template: str, api: Api, profile: Profile, marks: list[int] | None = None) -> str:
+    """A generated file: the template over the IR and the profile's decisions for it.
+
+    `marks`: the IR's texts are held (`hold_texts`); the `docstring` filter writes a mark for each held one it is
+    given alone, and records it there."""
     return (
         environment()
         .get_template(template)
         .render(
             api=api,
+            held_marks=marks,
             header=header(api),
             profile=profile,
             client=profile.client(api),
@@ -291,6 +298,111 @@ def _docstring(text: str, indent: int = 4) -> str:
     lines.append(line)
     pad = "\n" + " " * indent
     return pad.join(lines)
+
+
+# The IR's summaries and descriptions are documentation: the templates write them into docstrings through the
+# `docstring` filter, and they decide nothing else in the output. Rendering holds each plain one as a token
+# (`hold_texts`), which the filter, given it alone, writes as a mark with the docstring's indent; the marks survive
+# ruff as they are, and the formatted files get the texts back (`reveal_texts`). An edit of documentation alone
+# leaves the held IR, the rendered files and ruff's output (all cached by content) as they were. Plain text is what
+# ruff leaves as the filter writes it: printable words without a double quote or backslash, in lines that stay
+# within ruff's limit (the files' `noqa: E501` header goes where nothing is that long). A token met anywhere but
+# alone in the filter, or a mark the filter did not write, has the files rendered from the texts themselves
+# (`pipeline._render`). A webhook's description is written after its name, in one docstring: it is not held.
+_TEXT_PREFIX = "zzStreamspecText"
+_TEXT_TOKEN = re.compile(rf"{_TEXT_PREFIX}(\d+)zz")
+_TEXT_MARK = re.compile(rf"{_TEXT_PREFIX}(\d+)I(\d+)zz")
+_HELD_FIELDS = frozenset({"summary", "description"})
+_WIDEST_LINE, _DEEPEST_INDENT = 100, 8
+"""A held text's docstring lines are at most this wide, at most this indented: with the quotes, 114 columns."""
+
+
+def _width(text: str) -> int:
+    """Columns, counting East Asian wide and full-width characters twice (ruff's line length counts them so)."""
+    return len(text) if text.isascii() else sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _holdable(text: str) -> bool:
+    words = text.split()
+    return (
+        bool(words)
+        and '"' not in text
+        and "\\" not in text
+        and all(word.isprintable() for word in words)
+        and all(_width(line) <= _WIDEST_LINE for line in _docstring(text, 0).split("\n"))
+    )
+
+
+def hold_texts(api: Api) -> tuple[Api, tuple[str, ...]]:
+    """`api` with each plain summary and description (`_holdable`) held as a token, equal texts as equal tokens, and
+    the texts in the order of their tokens' numbers; `(api, ())` where none is. What changes is copied, the rest
+    shared."""
+    order: dict[str, int] = {}
+    kept: set[str] = set()  # texts not held
+
+    def held_text(text: str) -> str:
+        if text not in order and (text in kept or not _holdable(text)):
+            kept.add(text)
+            return text
+        return f"{_TEXT_PREFIX}{order.setdefault(text, len(order))}zz"
+
+    def hold(value: Any) -> Any:
+        if isinstance(value, tuple):  # the IR's tuples are of one kind: of dataclasses, of tuples, or of neither
+            if not value or not (isinstance(value[0], tuple) or _field_names(type(value[0]))):
+                return value
+            held = tuple(hold(item) for item in value)
+            return value if all(a is b for a, b in zip(held, value, strict=True)) else held
+        changes: dict[str, Any] = {}
+        for name in _field_names(type(value)):
+            old = getattr(value, name)
+            if name in _HELD_FIELDS and isinstance(old, str):
+                new = held_text(old)
+            elif isinstance(old, tuple) or _field_names(type(old)):
+                new = hold(old)
+            else:
+                continue
+            if new is not old:
+                changes[name] = new
+        if not changes:
+            return value
+        copy = object.__new__(type(value))  # a frozen dataclass: `replace` would run its `__init__` again
+        copy.__dict__.update(value.__dict__, **changes)
+        return copy
+
+    held = hold(api)
+    return (held, tuple(order)) if order else (api, ())
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """A dataclass's fields, where `hold_texts` looks for texts; none for other types, and for a webhook."""
+    return (
+        () if kind is Webhook or not dataclasses.is_dataclass(kind) else tuple(f.name for f in dataclasses.fields(kind))
+    )
+
+
+def _docstring_or_mark(context: Any, text: str, indent: int = 4) -> str:
+    """The `docstring` filter: a held text's mark where the IR's texts are held (`render`'s `marks`)."""
+    marks: list[int] | None = context.get("held_marks")
+    found = _TEXT_TOKEN.fullmatch(text)
+    if marks is None or found is None or indent > _DEEPEST_INDENT:
+        return _docstring(text, indent)
+    marks.append(int(found[1]))
+    return f"{_TEXT_PREFIX}{found[1]}I{indent}zz"
+
+
+def marks_written(files: dict[str, str], marks: list[int]) -> bool:
+    """Whether the held texts are in the rendered `files` as the marks the filter wrote (`marks`), and only so."""
+    return not any(_TEXT_TOKEN.search(text) for text in files.values()) and sorted(
+        int(found[1]) for text in files.values() for found in _TEXT_MARK.finditer(text)
+    ) == sorted(marks)
+
+
+def reveal_texts(text: str, texts: tuple[str, ...]) -> str:
+    """A rendered file (formatted or not) with each held text's docstring in place of its mark."""
+    if not texts:
+        return text
+    return _TEXT_MARK.sub(lambda found: _docstring(texts[int(found[1])], int(found[2])), text)
 
 
 def handler_result(op: Operation) -> str:
