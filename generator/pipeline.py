@@ -473,7 +473,7 @@ def _render(api: Api, store: Cache) -> tuple[dict[str, str], tuple[str, ...]]:
         cached = text_files(store.get("render", key)) if key is not None else None
         if cached is not None:
             return cached, texts
-        marks: list[int] = []
+        marks: list[str] = []
         files = _render_files(held, marks)
         if marks_written(files, marks):
             if key is not None:
@@ -495,7 +495,7 @@ def _render_key(value: object) -> str | None:
         return None
 
 
-def _render_files(api: Api, marks: list[int] | None) -> dict[str, str]:
+def _render_files(api: Api, marks: list[str] | None) -> dict[str, str]:
     profile = PROFILES[api.profile]
     files: dict[str, str] = {
         "__init__.py": render("__init__.py.jinja", api, profile, marks),

@@ -69,7 +69,7 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render(template: str, api: Api, profile: Profile, marks: list[int] | None = None) -> str:
+def render(template: str, api: Api, profile: Profile, marks: list[str] | None = None) -> str:
     """A generated file: the template over the IR and the profile's decisions for it.
 
     `marks`: the IR's texts are held (`hold_texts`); the `docstring` filter writes a mark for each held one it is
@@ -302,16 +302,21 @@ def _docstring(text: str, indent: int = 4) -> str:
 
 # The IR's summaries and descriptions are documentation: the templates write them into docstrings through the
 # `docstring` filter, and they decide nothing else in the output. Rendering holds each plain one as a token
-# (`hold_texts`), which the filter, given it alone, writes as a mark with the docstring's indent; the marks survive
-# ruff as they are, and the formatted files get the texts back (`reveal_texts`). An edit of documentation alone
-# leaves the held IR, the rendered files and ruff's output (all cached by content) as they were. Plain text is what
-# ruff leaves as the filter writes it: printable words without a double quote or backslash, in lines that stay
-# within ruff's limit (the files' `noqa: E501` header goes where nothing is that long). A token met anywhere but
-# alone in the filter, or a mark the filter did not write, has the files rendered from the texts themselves
-# (`pipeline._render`). A webhook's description is written after its name, in one docstring: it is not held.
+# (`hold_texts`), which the filter, given it alone, writes as a mark; the marks survive ruff as they are, and the
+# formatted files get the texts back (`reveal_texts`). An edit of documentation alone leaves the held IR, the
+# rendered files and ruff's output (all cached by content) as they were.
+#
+# Plain text is what ruff leaves as the filter writes it: printable words without a double quote or backslash, in
+# lines that stay within ruff's limit (the files' `noqa: E501` header goes where nothing is that long). ruff decides
+# one thing by the text: a docstring of one line gets its closing quotes on that line. So a text the filter writes
+# in several lines is marked in two, its first and the rest, and ruff's indent of the second is the rest's. A token
+# met anywhere but alone in the filter, or a mark the filter did not write, has the files rendered from the texts
+# themselves (`pipeline._render`). A webhook's description is written after its name, in one docstring: not held.
 _TEXT_PREFIX = "zzStreamspecText"
-_TEXT_TOKEN = re.compile(rf"{_TEXT_PREFIX}(\d+)zz")
-_TEXT_MARK = re.compile(rf"{_TEXT_PREFIX}(\d+)I(\d+)zz")
+_TEXT_TOKEN = re.compile(rf"{_TEXT_PREFIX}(\d+)([SM])zz")
+"""A held text in the IR: its number, and whether the filter writes it in a single line or in several."""
+_TEXT_MARK = re.compile(rf"{_TEXT_PREFIX}(\d+)Dzz(?:\n( *){_TEXT_PREFIX}\1Czz)?")
+"""A held text's docstring in a file: its first line's mark, and the mark of the rest with their indent."""
 _HELD_FIELDS = frozenset({"summary", "description"})
 _WIDEST_LINE, _DEEPEST_INDENT = 100, 8
 """A held text's docstring lines are at most this wide, at most this indented: with the quotes, 114 columns."""
@@ -322,29 +327,28 @@ def _width(text: str) -> int:
     return len(text) if text.isascii() else sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _holdable(text: str) -> bool:
-    words = text.split()
-    return (
-        bool(words)
-        and '"' not in text
-        and "\\" not in text
-        and all(word.isprintable() for word in words)
-        and all(_width(line) <= _WIDEST_LINE for line in _docstring(text, 0).split("\n"))
-    )
+def _held_lines(text: str) -> str:
+    """How a text is held: `S` written in a single line, `M` in several; empty where it is not plain."""
+    if '"' in text or "\\" in text or not all(word.isprintable() for word in text.split()):
+        return ""
+    lines = _docstring(text, 0).split("\n")
+    if not lines[0] or any(_width(line) > _WIDEST_LINE for line in lines):
+        return ""
+    return "M" if len(lines) > 1 else "S"
 
 
 def hold_texts(api: Api) -> tuple[Api, tuple[str, ...]]:
-    """`api` with each plain summary and description (`_holdable`) held as a token, equal texts as equal tokens, and
-    the texts in the order of their tokens' numbers; `(api, ())` where none is. What changes is copied, the rest
-    shared."""
+    """`api` with each plain summary and description (`_held_lines`) held as a token, equal texts as equal tokens,
+    and the texts in the order of their tokens' numbers; `(api, ())` where none is. What changes is copied, the
+    rest shared."""
     order: dict[str, int] = {}
-    kept: set[str] = set()  # texts not held
+    kinds: dict[str, str] = {}
 
     def held_text(text: str) -> str:
-        if text not in order and (text in kept or not _holdable(text)):
-            kept.add(text)
-            return text
-        return f"{_TEXT_PREFIX}{order.setdefault(text, len(order))}zz"
+        kind = kinds.get(text)
+        if kind is None:
+            kind = kinds[text] = _held_lines(text)
+        return f"{_TEXT_PREFIX}{order.setdefault(text, len(order))}{kind}zz" if kind else text
 
     def hold(value: Any) -> Any:
         if isinstance(value, tuple):  # the IR's tuples are of one kind: of dataclasses, of tuples, or of neither
@@ -373,36 +377,56 @@ def hold_texts(api: Api) -> tuple[Api, tuple[str, ...]]:
     return (held, tuple(order)) if order else (api, ())
 
 
-@cache
 def _field_names(kind: type) -> tuple[str, ...]:
     """A dataclass's fields, where `hold_texts` looks for texts; none for other types, and for a webhook."""
-    return (
-        () if kind is Webhook or not dataclasses.is_dataclass(kind) else tuple(f.name for f in dataclasses.fields(kind))
-    )
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = (
+            ()
+            if kind is Webhook or not dataclasses.is_dataclass(kind)
+            else tuple(f.name for f in dataclasses.fields(kind))
+        )
+        _FIELD_NAMES[kind] = names
+    return names
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def _docstring_or_mark(context: Any, text: str, indent: int = 4) -> str:
     """The `docstring` filter: a held text's mark where the IR's texts are held (`render`'s `marks`)."""
-    marks: list[int] | None = context.get("held_marks")
+    marks: list[str] | None = context.get("held_marks")
     found = _TEXT_TOKEN.fullmatch(text)
     if marks is None or found is None or indent > _DEEPEST_INDENT:
         return _docstring(text, indent)
-    marks.append(int(found[1]))
-    return f"{_TEXT_PREFIX}{found[1]}I{indent}zz"
+    mark = f"{_TEXT_PREFIX}{found[1]}Dzz"
+    if found[2] == "M":
+        mark += f"\n{' ' * indent}{_TEXT_PREFIX}{found[1]}Czz"
+    marks.append(mark)
+    return mark
 
 
-def marks_written(files: dict[str, str], marks: list[int]) -> bool:
+def marks_written(files: dict[str, str], marks: list[str]) -> bool:
     """Whether the held texts are in the rendered `files` as the marks the filter wrote (`marks`), and only so."""
-    return not any(_TEXT_TOKEN.search(text) for text in files.values()) and sorted(
-        int(found[1]) for text in files.values() for found in _TEXT_MARK.finditer(text)
-    ) == sorted(marks)
+    found = [m[0] for text in files.values() for m in _TEXT_MARK.finditer(text)]
+    rests = sum(len(re.findall(rf"{_TEXT_PREFIX}\d+Czz", text)) for text in files.values())
+    return (
+        not any(_TEXT_TOKEN.search(text) for text in files.values())
+        and sorted(found) == sorted(marks)
+        and rests == sum("\n" in mark for mark in marks)
+    )
 
 
 def reveal_texts(text: str, texts: tuple[str, ...]) -> str:
-    """A rendered file (formatted or not) with each held text's docstring in place of its mark."""
+    """A formatted file with each held text's docstring in place of its mark, its lines after the first at the
+    indent ruff gave the mark's second."""
     if not texts:
         return text
-    return _TEXT_MARK.sub(lambda found: _docstring(texts[int(found[1])], int(found[2])), text)
+
+    def reveal(found: re.Match[str]) -> str:
+        return ("\n" + (found[2] or "")).join(_docstring(texts[int(found[1])], 0).split("\n"))
+
+    return _TEXT_MARK.sub(reveal, text)
 
 
 def handler_result(op: Operation) -> str:

@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from generator import pipeline, render
@@ -15,7 +15,7 @@ from generator.cache import Cache
 from generator.loader import load_spec
 from generator.parser import parse_api
 from generator.pipeline import _ruff, build_packages
-from generator.render import _docstring, _holdable, hold_texts, reveal_texts
+from generator.render import _docstring, _docstring_or_mark, _held_lines, hold_texts, reveal_texts
 from tests.generator.conftest import write_spec
 
 
@@ -38,10 +38,11 @@ _TEXTS = st.lists(_WORDS, min_size=1, max_size=40).map(" ".join) | st.lists(_WOR
 
 
 def _module(docs: list[str]) -> str:
-    """Docstrings as the templates write them: alone in one line, and a summary above a description."""
+    """Docstrings as the templates write them: in one line, a summary alone, and a summary above a description."""
     methods = [
-        f'    def f{i}(self) -> None:\n        """{doc}"""\n\n    def g{i}(self) -> None:\n        """{doc}\n\n'
-        f'        {doc}\n        """\n'
+        f'    def f{i}(self) -> None:\n        """{doc}"""\n\n'
+        f'    def g{i}(self) -> None:\n        """{doc}\n        """\n\n'
+        f'    def h{i}(self) -> None:\n        """{doc}\n\n        {doc}\n        """\n'
         for i, doc in enumerate(docs)
     ]
     return "class Api:\n" + "\n".join(methods)
@@ -49,10 +50,12 @@ def _module(docs: list[str]) -> str:
 
 @settings(max_examples=15, deadline=None)
 @given(st.lists(_TEXTS, min_size=1, max_size=30))
+@example([" ".join(["wörd"] * 30), "A line.", "名前 " * 40])  # in several lines, in one
 def test_ruff_leaves_a_held_texts_docstring_as_it_leaves_its_mark(texts: list[str]) -> None:
-    held = tuple(dict.fromkeys(text for text in texts if _holdable(text)))
+    held = tuple(dict.fromkeys(text for text in texts if _held_lines(text)))
     assume(held)
-    marks = [f"zzStreamspecText{n}I8zz" for n in range(len(held))]
+    context = {"held_marks": []}
+    marks = [_docstring_or_mark(context, f"zzStreamspecText{n}{_held_lines(t)}zz", 8) for n, t in enumerate(held)]
     written = [_docstring(text, 8) for text in held]
     packages = {"pkg": "spec.yaml"}
     formatted = _ruff({"pkg/m.py": _module(marks)}, packages)["pkg/m.py"].text
@@ -60,11 +63,12 @@ def test_ruff_leaves_a_held_texts_docstring_as_it_leaves_its_mark(texts: list[st
 
 
 def test_plain_texts_are_held_and_only_they() -> None:
-    assert _holdable("Lists the streams. 名前 'quoted' `code` é")
-    assert _holdable("x" * 100) and not _holdable("x" * 101)  # one word is one line
-    assert _holdable("名" * 50) and not _holdable("名" * 51)  # twice as wide
+    assert _held_lines("Lists the streams. 名前 'quoted' `code` é") == "S"
+    assert _held_lines(" ".join(["word"] * 30)) == "M"  # more than a line's 100 characters
+    assert _held_lines("x" * 100) == "S" and not _held_lines("x" * 101)  # one word is one line
+    assert _held_lines("名" * 50) and not _held_lines("名" * 51)  # twice as wide
     for text in ['Say "hi"', "a \\ b", "", "   ", "tab\there\x00"]:
-        assert not _holdable(text), text
+        assert not _held_lines(text), text
 
 
 TEXTS = """\
@@ -115,7 +119,7 @@ def test_held_texts_give_the_files_the_texts_give(
 ) -> None:
     spec = _texts_spec(tmp_path / "specs")
     if not marked:  # a text not held (its double quote) writing a mark: every text rendered as it is
-        spec.write_text(spec.read_text(encoding="utf-8").replace("Say ", "Say zzStreamspecText1I8zz "))
+        spec.write_text(spec.read_text(encoding="utf-8").replace("Say ", "Say zzStreamspecText1Dzz "))
     api, _ = parse_api(load_spec(spec, validate=False))
     _, texts = hold_texts(api)
     assert {_LONG, "Same text.", "What to look for.", "Listed."} <= set(texts)
@@ -129,7 +133,7 @@ def test_held_texts_give_the_files_the_texts_give(
     assert held.files == whole.files
     client = held.files["client.py"].decode()
     assert "a rather long sentence that wraps a rather" in client
-    assert ("Say zzStreamspecText1I8zz" in client) is not marked  # the spec's text, as it is
+    assert ("Say zzStreamspecText1Dzz" in client) is not marked  # the spec's text, as it is
 
 
 def test_an_edit_of_texts_alone_renders_and_formats_nothing_again(
@@ -138,10 +142,14 @@ def test_an_edit_of_texts_alone_renders_and_formats_nothing_again(
     store = Cache(tmp_path / "cache")
     spec = _texts_spec(tmp_path / "specs")
     build_packages([spec], cache=store, output=tmp_path / "out")
-    edited = _texts_spec(tmp_path / "specs", "Lists the streams.", "Newest first.\n\n          indented, paged")
+    # each text written in as many lines as before (one, or several): a text that goes from one to several renders
+    # again, as its docstring's closing quotes move
+    words = _LONG.replace("rather", "fairly")
+    edited = _texts_spec(tmp_path / "specs", words, "Newest first.\n\n          indented, paged")
     [fresh] = build_packages([edited], cache=Cache(tmp_path / "fresh"), output=tmp_path / "out")
     monkeypatch.setattr(render, "environment", None)  # a template rendered would call it
     monkeypatch.setattr(pipeline, "_run_ruff_steps", None)  # and a file formatted, this
     [package] = build_packages([edited], cache=store, output=tmp_path / "out")
     assert package.files == fresh.files
+    assert "a fairly long sentence" in package.files["client.py"].decode()
     assert "Newest first. indented, paged Second paragraph" in package.files["client.py"].decode()
