@@ -291,14 +291,15 @@ V = TypeVar("V")
 
 
 class Recent(dict[K, V]):
-    """What a long-lived process (`generate --watch`) made last, by key, kept in memory for its next run: beyond
-    `kept` entries, the oldest go."""
+    """What a long-lived process (`generate --watch`, the daemon) made last, by key, kept in memory for its next run:
+    beyond `kept` entries, the least recently set go."""
 
     def __init__(self, kept: int) -> None:
         super().__init__()
         self.kept = kept
 
     def __setitem__(self, key: K, value: V) -> None:
+        self.pop(key, None)
         super().__setitem__(key, value)
         while len(self) > self.kept:
             del self[next(iter(self))]

@@ -241,7 +241,8 @@ def between_runs(args: argparse.Namespace, specs: Sequence[Path]) -> None:
     gc.collect()
     for spec in specs:
         with contextlib.suppress(OSError):
-            expect_previous((Path(args.output) / package_name(spec) / SPEC_FILE).read_bytes())
+            folder = Path(args.output) / package_name(spec)
+            expect_previous((folder / SPEC_FILE).read_bytes(), folder)
         remember(spec)
 
 

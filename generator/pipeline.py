@@ -252,14 +252,16 @@ def _parser(store: Cache, spec: LoadedSpec, parsed: tuple[Api, SchemaRegistry], 
     key = content_key(served.encode("utf-8"))
     if store.enabled and not store.has("ir", key):
         store.put("ir", key, pickle.dumps(own, protocol=pickle.HIGHEST_PROTOCOL))
-    _SURFACES[key] = own  # a long-lived process's next run (`generate --watch`) compares with it, unpickled
+    owner = str(spec.path.absolute())
+    before = _SURFACES.get(owner)  # the spec's previous run's, which this run's diff compares with
+    _SURFACES[owner] = (key, own)  # and this one, the next run's (`generate --watch`, the daemon), unpickled
 
     def parse(side: LoadedSpec) -> Surface:
         if side is spec:
             return own
         side_key = content_key(side.raw)
-        if side_key in _SURFACES:
-            return _SURFACES[side_key]
+        if before is not None and before[0] == side_key:
+            return before[1]
         cached = store.get("ir", side_key)
         if isinstance(cached, bytes):
             with contextlib.suppress(Exception):  # unreadable: parsed instead
@@ -271,8 +273,10 @@ def _parser(store: Cache, spec: LoadedSpec, parsed: tuple[Api, SchemaRegistry], 
     return parse
 
 
-_SURFACES: Recent[str, Surface] = Recent(8)
-"""The diff's surfaces of the specs this process generated last, by their key in the cache (read-only)."""
+_SURFACES: Recent[str, tuple[str, Surface]] = Recent(16)
+"""The diff's surface of each spec as this process generated it last, by the spec's path: its key in the cache, and
+the surface (read-only). One a spec: those before it are asked for only when an edit is undone (then read from the
+cache), and a spec edited ten times kept ten of Stripe's, with as many documents (`versions._DOCUMENTS`): 200 MB."""
 
 
 def _within(problem: Problem, others: Sequence[Problem]) -> bool:

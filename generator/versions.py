@@ -245,7 +245,7 @@ def _compare(
 
     if previous_spec is None:
         return _UNKNOWN
-    document = _previous_document(previous_spec)
+    document = _previous_document(previous_spec, folder)
     if document is None:
         return _UNKNOWN
     if document == spec.document:
@@ -254,26 +254,32 @@ def _compare(
     return diff_specs(previous, spec, parse=parse or parse_surface, located=False)  # the changelog names no line
 
 
-def _previous_document(previous_spec: bytes) -> dict[str, Any] | None:
-    """The previous package's spec as a document (None: not one), read once per content in this process."""
+def _previous_document(previous_spec: bytes, folder: Path) -> dict[str, Any] | None:
+    """The previous package's spec as a document (None: not one), read once per content in this process: the one
+    read last for the package in `folder` is kept."""
     key = hashlib.sha256(previous_spec).digest()
-    if key not in _DOCUMENTS:
-        try:
-            document = json.loads(previous_spec)
-        except ValueError:
-            document = None
-        _DOCUMENTS[key] = document if isinstance(document, dict) else None
-    return _DOCUMENTS[key]
+    owner = str(folder.absolute())
+    held = _DOCUMENTS.get(owner)
+    if held is not None and held[0] == key:
+        return held[1]
+    try:
+        document = json.loads(previous_spec)
+    except ValueError:
+        document = None
+    found = document if isinstance(document, dict) else None
+    _DOCUMENTS[owner] = (key, found)
+    return found
 
 
-def expect_previous(previous_spec: bytes) -> None:
-    """Read the spec of a package just written (its `openapi.json`) ahead of the next release's diff, which starts
-    from it: `generate --watch` calls this while it waits for the next edit. The diff only reads the document."""
-    _previous_document(previous_spec)
+def expect_previous(previous_spec: bytes, folder: Path) -> None:
+    """Read the spec of the package just written in `folder` (its `openapi.json`) ahead of the next release's diff,
+    which starts from it: `generate --watch` and the daemon call this while they wait. The diff only reads the
+    document."""
+    _previous_document(previous_spec, folder)
 
 
-_DOCUMENTS: Recent[bytes, dict[str, Any] | None] = Recent(8)
-"""Previous specs' documents by the digest of their text, the latest few."""
+_DOCUMENTS: Recent[str, tuple[bytes, dict[str, Any] | None]] = Recent(16)
+"""The previous spec's document of each package, by its folder: the digest of its text, and the document."""
 
 
 def _previous_version(source: bytes, folder: Path) -> Version:

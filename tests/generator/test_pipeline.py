@@ -26,6 +26,7 @@ from generator.loader import (
     validate_document,
 )
 from generator.pipeline import _ruff, build_packages
+from generator.versions import Previous
 from tests.generator.conftest import REPO, VENDOR_SPECS, write_spec
 
 MODULE = '''"""Imports of every shape: \\
@@ -246,3 +247,35 @@ def test_the_validator_checks_defaults_against_constraints_and_nothing_else() ->
         }
         found = validate_document(LoadedSpec(Path("t.yaml"), b"", document))
         assert bool(found) == refused, (key, found)
+
+
+class _Asked(Cache):
+    """A cache that records the kinds of entries this process asked it for."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.asked: list[str] = []
+
+    def get(self, kind: str, key: str) -> Any:
+        self.asked.append(kind)
+        return super().get(kind, key)
+
+
+def test_a_long_lived_process_keeps_each_specs_latest_surface_and_diffs_with_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The version diff of an edit compares with the surface the run before made, kept in memory (not read back
+    from the cache); one surface a spec is kept, the latest."""
+    monkeypatch.setattr(pipeline, "_SURFACES", type(pipeline._SURFACES)(pipeline._SURFACES.kept))
+    store = _Asked(tmp_path / "cache")
+    original = (REPO / "specs" / "volcengine_live.yaml").read_text(encoding="utf-8")
+    spec = write_spec(tmp_path / "specs", "volcengine_live.yaml", original)
+    output = tmp_path / "out"
+    previous: dict[str, Previous] = {}
+    for n in range(3):
+        spec.write_text(original.replace("Callback receiver URL", f"Callback receiver URL {n}", 1), encoding="utf-8")
+        [package] = build_packages([spec], cache=store, output=output, previous=previous)
+        previous = {package.name: Previous(package.files)}
+    assert "ir" not in store.asked  # each diff's previous side was in memory
+    [(key, _)] = pipeline._SURFACES.values()
+    assert key == content_key(package.files["openapi.json"])

@@ -234,23 +234,30 @@ def test_version_arithmetic() -> None:
     assert not ReleaseRequest() and ReleaseRequest(bump="patch")
 
 
-def test_a_previous_spec_is_read_once_per_content_and_the_latest_are_kept() -> None:
+def test_a_previous_spec_is_read_once_per_content_and_the_latest_of_each_package_is_kept(tmp_path: Path) -> None:
     """`generate --watch` reads the spec it just wrote while it waits (`expect_previous`); the next diff then finds
-    it read. A text that is no JSON object is no document, and only the latest few are kept."""
+    it read. A text that is no JSON object is no document; one document a package is kept, the latest, for the
+    latest few packages."""
     text = b'{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}'
-    versions.expect_previous(text)
-    assert versions._previous_document(text) is versions._previous_document(text)
-    assert versions._previous_document(text) == {
+    folder = tmp_path / "pkg"
+    versions.expect_previous(text, folder)
+    assert versions._previous_document(text, folder) is versions._previous_document(text, folder)
+    assert versions._previous_document(text, folder) == {
         "openapi": "3.1.0",
         "info": {"title": "t", "version": "1"},
         "paths": {},
     }
-    assert versions._previous_document(b"[1, 2]") is None
-    assert versions._previous_document(b"{not json") is None
+    assert versions._previous_document(b"[1, 2]", folder) is None
+    assert versions._previous_document(b"{not json", folder) is None
+    versions._DOCUMENTS.clear()
+    for n in range(3):  # a package's spec edited: only the latest kept
+        versions._previous_document(b'{"n": %d}' % n, folder)
+    assert list(versions._DOCUMENTS.values())[0][1] == {"n": 2} and len(versions._DOCUMENTS) == 1
     for n in range(versions._DOCUMENTS.kept + 1):
-        versions._previous_document(b'{"n": %d}' % n)
+        versions._previous_document(b'{"n": %d}' % n, tmp_path / f"pkg{n}")
     assert len(versions._DOCUMENTS) == versions._DOCUMENTS.kept
-    assert versions._previous_document(b'{"n": 0}') == {"n": 0}  # read again
+    assert str((tmp_path / "pkg0").absolute()) not in versions._DOCUMENTS  # the least recent went
+    assert versions._previous_document(b'{"n": 0}', tmp_path / "pkg0") == {"n": 0}  # read again
 
 
 def test_a_release_diff_reads_no_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
