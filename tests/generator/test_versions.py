@@ -252,7 +252,8 @@ def test_a_previous_spec_is_read_once_per_content_and_the_latest_of_each_package
     versions._DOCUMENTS.clear()
     for n in range(3):  # a package's spec edited: only the latest kept
         versions._previous_document(b'{"n": %d}' % n, folder)
-    assert list(versions._DOCUMENTS.values())[0][1] == {"n": 2} and len(versions._DOCUMENTS) == 1
+    [(_, latest)] = versions._DOCUMENTS.values()
+    assert latest == {"n": 2}
     for n in range(versions._DOCUMENTS.kept + 1):
         versions._previous_document(b'{"n": %d}' % n, tmp_path / f"pkg{n}")
     assert len(versions._DOCUMENTS) == versions._DOCUMENTS.kept
