@@ -135,6 +135,7 @@ def build_packages(
         texts: dict[int, tuple[str, ...]] = {}
         served: dict[int, str] = {}
         comparisons: dict[int, Comparison] = {}
+        made: dict[str, tuple[str, Surface]] = {}  # each spec's surface, kept once its package is made
         for i, (api, _, _) in parsed.items():
             try:
                 rendered[i], texts[i] = _render(api, store)
@@ -158,7 +159,7 @@ def build_packages(
                 try:
                     served[i] = _served(specs[i], lenient, store)
                     replaced = (previous or {}).get(api.package, NO_PREVIOUS)
-                    parse = _parser(store, specs[i], (api, registry), served[i])
+                    parse = _parser(store, specs[i], (api, registry), served[i], made)
                     comparisons[i] = Comparison(replaced, specs[i], output / api.package, parse)
                 except Exception as exc:  # noise for an invalid spec, as above
                     failures[i] = exc
@@ -234,10 +235,18 @@ def build_packages(
         store.prune()
     if problems:
         raise GenerationError(problems)
+    for owner, made_last in made.items():  # the packages are made: the next run's diffs compare with them
+        _SURFACES[owner] = made_last
     return packages
 
 
-def _parser(store: Cache, spec: LoadedSpec, parsed: tuple[Api, SchemaRegistry], served: str) -> Parse:
+def _parser(
+    store: Cache,
+    spec: LoadedSpec,
+    parsed: tuple[Api, SchemaRegistry],
+    served: str,
+    made: dict[str, tuple[str, Surface]],
+) -> Parse:
     """What the version diff reads of each side's IR (`python_api.surface`), which compares the previous package's
     spec (its `openapi.json`) with `spec`: `spec` is parsed already, and the previous spec was parsed by the run that
     generated the previous package (its surface is cached by the text served, which is that `openapi.json`). This
@@ -254,7 +263,7 @@ def _parser(store: Cache, spec: LoadedSpec, parsed: tuple[Api, SchemaRegistry], 
         store.put("ir", key, pickle.dumps(own, protocol=pickle.HIGHEST_PROTOCOL))
     owner = str(spec.path.absolute())
     before = _SURFACES.get(owner)  # the spec's previous run's, which this run's diff compares with
-    _SURFACES[owner] = (key, own)  # and this one, the next run's (`generate --watch`, the daemon), unpickled
+    made[owner] = (key, own)  # and this one, the next run's once the package is made (`_SURFACES`), unpickled
 
     def parse(side: LoadedSpec) -> Surface:
         if side is spec:
@@ -274,9 +283,10 @@ def _parser(store: Cache, spec: LoadedSpec, parsed: tuple[Api, SchemaRegistry], 
 
 
 _SURFACES: Recent[str, tuple[str, Surface]] = Recent(16)
-"""The diff's surface of each spec as this process generated it last, by the spec's path: its key in the cache, and
-the surface (read-only). One a spec: those before it are asked for only when an edit is undone (then read from the
-cache), and a spec edited ten times kept ten of Stripe's, with as many documents (`versions._DOCUMENTS`): 200 MB."""
+"""The diff's surface of each spec as this process last made its package, by the spec's path: its key in the cache,
+and the surface (read-only). One a spec: those before it are asked for only when an edit is undone (then read from
+the cache), and a spec edited ten times kept ten of Stripe's, with as many documents (`versions._DOCUMENTS`): 200 MB.
+A run that fails keeps none of its own: the package on disk is still the one before."""
 
 
 def _within(problem: Problem, others: Sequence[Problem]) -> bool:

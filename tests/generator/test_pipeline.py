@@ -265,7 +265,7 @@ def test_a_long_lived_process_keeps_each_specs_latest_surface_and_diffs_with_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The version diff of an edit compares with the surface the run before made, kept in memory (not read back
-    from the cache); one surface a spec is kept, the latest."""
+    from the cache); one surface a spec is kept, the latest package's: a run the validator refuses keeps none."""
     monkeypatch.setattr(pipeline, "_SURFACES", type(pipeline._SURFACES)(pipeline._SURFACES.kept))
     store = _Asked(tmp_path / "cache")
     original = (REPO / "specs" / "volcengine_live.yaml").read_text(encoding="utf-8")
@@ -276,6 +276,10 @@ def test_a_long_lived_process_keeps_each_specs_latest_surface_and_diffs_with_it(
         spec.write_text(original.replace("Callback receiver URL", f"Callback receiver URL {n}", 1), encoding="utf-8")
         [package] = build_packages([spec], cache=store, output=output, previous=previous)
         previous = {package.name: Previous(package.files)}
+        refused = original.replace("Callback receiver URL", "Refused", 1).replace("maxLength: 100", "maxLength: -1", 1)
+        spec.write_text(refused, encoding="utf-8")
+        with pytest.raises(GenerationError):
+            build_packages([spec], cache=store, output=output, previous=previous)
     assert "ir" not in store.asked  # each diff's previous side was in memory
     [(key, _)] = pipeline._SURFACES.values()
     assert key == content_key(package.files["openapi.json"])
