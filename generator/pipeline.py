@@ -483,30 +483,31 @@ def _render(api: Api, store: Cache) -> tuple[dict[str, str], tuple[str, ...]]:
     kept, and are rendered again from the texts themselves."""
     held, texts = hold_texts(api)
     if texts:
-        key = _render_key(("held texts", held))
-        cached = text_files(store.get("render", key)) if key is not None else None
-        if cached is not None:
-            return cached, texts
-        marks: list[str] = []
-        files = _render_files(held, marks)
-        if marks_written(files, marks):
-            if key is not None:
-                store.put("render", key, files)
+        files = _rendered(held, ("held texts", held), store, held=True)
+        if files is not None:
             return files, texts
-    key = _render_key(api)
-    cached = text_files(store.get("render", key)) if key is not None else None
-    if cached is None:
-        cached = _render_files(api, None)
-        if key is not None:
-            store.put("render", key, cached)
-    return cached, ()
+    files = _rendered(api, api, store, held=False)
+    assert files is not None  # (only held texts can refuse the files)
+    return files, ()
 
 
-def _render_key(value: object) -> str | None:
+def _rendered(api: Api, key_of: object, store: Cache, *, held: bool) -> dict[str, str] | None:
+    """`_render`'s files from `api` as it is (`held`: its texts held, the files None unless the filter wrote them as
+    marks, and only so), cached under `key_of`'s key."""
     try:
-        return value_key(value)
+        key: str | None = value_key(key_of)
     except TypeError:  # a value in the IR without a canonical form (see `value_key`): rendered, not cached
+        key = None
+    cached = text_files(store.get("render", key)) if key is not None else None
+    if cached is not None:
+        return cached
+    marks: list[str] | None = [] if held else None
+    files = _render_files(api, marks)
+    if marks is not None and not marks_written(files, marks):
         return None
+    if key is not None:
+        store.put("render", key, files)
+    return files
 
 
 def _render_files(api: Api, marks: list[str] | None) -> dict[str, str]:

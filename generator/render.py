@@ -317,6 +317,7 @@ _TEXT_TOKEN = re.compile(rf"{_TEXT_PREFIX}(\d+)([SM])zz")
 """A held text in the IR: its number, and whether the filter writes it in a single line or in several."""
 _TEXT_MARK = re.compile(rf"{_TEXT_PREFIX}(\d+)Dzz(?:\n( *){_TEXT_PREFIX}\1Czz)?")
 """A held text's docstring in a file: its first line's mark, and the mark of the rest with their indent."""
+_TEXT_REST = re.compile(rf"{_TEXT_PREFIX}\d+Czz")
 _HELD_FIELDS = frozenset({"summary", "description"})
 _WIDEST_LINE, _DEEPEST_INDENT = 100, 8
 """A held text's docstring lines are at most this wide, at most this indented: with the quotes, 114 columns."""
@@ -409,7 +410,7 @@ def _docstring_or_mark(context: Any, text: str, indent: int = 4) -> str:
 def marks_written(files: dict[str, str], marks: list[str]) -> bool:
     """Whether the held texts are in the rendered `files` as the marks the filter wrote (`marks`), and only so."""
     found = [m[0] for text in files.values() for m in _TEXT_MARK.finditer(text)]
-    rests = sum(len(re.findall(rf"{_TEXT_PREFIX}\d+Czz", text)) for text in files.values())
+    rests = sum(len(_TEXT_REST.findall(text)) for text in files.values())
     return (
         not any(_TEXT_TOKEN.search(text) for text in files.values())
         and sorted(found) == sorted(marks)
