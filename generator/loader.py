@@ -61,12 +61,13 @@ ABSENT: Any = object()
 @dataclass(frozen=True)
 class Edit:
     """A document read as an edit (`yaml_fast.reparsed`): equal to the document of the text read before, the one
-    `content_key` names `previous`, but for the value at `path` (mapping keys from the root), which was `before`."""
+    `content_key` names `previous`, but for the values at `paths` (each mapping keys from the root, none within
+    another), which were `before`."""
 
     previous: str
-    path: tuple[str, ...]
-    before: Any = field(default=ABSENT, compare=False, repr=False)
-    """The value at `path` in the document before (`ABSENT`: none, or not known)."""
+    paths: tuple[tuple[str, ...], ...]
+    before: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+    """The value at each of `paths` in the document before (`ABSENT`: none, or not known; none known when empty)."""
 
     def constraints_changed(self, document: dict[str, Any]) -> tuple[str, ...] | None:
         """Where `document` (the edited one) differs from the one before in schemas' numeric constraints alone, and
@@ -76,11 +77,14 @@ class Edit:
         valid, openapi-spec-validator checks such a string only for being one (the description keyword, or an OAuth
         scope's), and such a number for its kind alone, except in validating a default against a schema that holds
         it (`default_reach`)."""
-        after = resolve_pointer(document, pointer(*self.path))
-        if ABSENT in (after, self.before):
+        if len(self.before) != len(self.paths):
             return None
         found: list[str] = []
-        return tuple(found) if _checked_alone(self.before, after, self.path, found) else None
+        for path, before in zip(self.paths, self.before, strict=True):
+            after = resolve_pointer(document, pointer(*path))
+            if after is ABSENT or before is ABSENT or not _checked_alone(before, after, path, found):
+                return None
+        return tuple(found)
 
 
 _VALUE_KEYS = frozenset({"default", "example", "examples", "enum", "const", "mapping", "links", "value"})
@@ -378,7 +382,8 @@ def _read_yaml(path: Path, raw: bytes, shown: str, kept: tuple[Cache, str] | Non
         parsed = reparsed(previous[0], text) if previous is not None else None
         edit: Edit | None = None
         if previous is not None and parsed is not None and parsed is not previous[0]:
-            edit = Edit(previous[1], parsed.edited, resolve_pointer(previous[0].document, pointer(*parsed.edited)))
+            before = tuple(resolve_pointer(previous[0].document, pointer(*path)) for path in parsed.edited)
+            edit = Edit(previous[1], parsed.edited, before)
         if parsed is None:
             parsed = parse_text(text)
         if parsed is not None:
@@ -428,10 +433,10 @@ def _utf8(raw: bytes) -> str | None:
 
 def _too_deep(document: dict[str, Any], edit: Edit | None, cache: Cache | None) -> bool:
     """Whether `document` nests deeper than `MAX_DOCUMENT_DEPTH`: for an edit of a document that did not (as the
-    cache remembers), within the value edited alone (walking the rest is 0.02-0.04 s of an edit of Stripe's spec)."""
+    cache remembers), within the values edited alone (walking the rest is 0.02-0.04 s of an edit of Stripe's spec)."""
     if edit is not None and cache is not None and cache.has("shallow", edit.previous):
-        value = resolve_pointer(document, pointer(*edit.path))
-        return nests_deeper(value, MAX_DOCUMENT_DEPTH - len(edit.path))
+        values = ((resolve_pointer(document, pointer(*path)), path) for path in edit.paths)
+        return any(nests_deeper(value, MAX_DOCUMENT_DEPTH - len(path)) for value, path in values)
     return nests_deeper(document, MAX_DOCUMENT_DEPTH)
 
 

@@ -524,8 +524,8 @@ def _render_files(api: Api, marks: list[str] | None) -> dict[str, str]:
 
 def _served(spec: LoadedSpec, lenient: bool, store: Cache) -> str:
     """The spec as the generated server serves it at `/openapi.json` (`served_json`). Cached with where its entries
-    are: the text of an edit read in part (`spec.edit`) is then the text served before, with the edited entry's value
-    written again."""
+    are: the text of an edit read in part (`spec.edit`) is then the text served before, with the edited entries'
+    values written again."""
     mode = "lenient" if lenient else "strict"
     key = content_key(mode, spec.digest)
     cached = _cached_served(store.get("served", key))
@@ -533,9 +533,9 @@ def _served(spec: LoadedSpec, lenient: bool, store: Cache) -> str:
         return cached[0] + "\n"
     written: tuple[str, Spans] | None = None
     if spec.edit is not None:
-        before = _cached_served(store.get("served", content_key(mode, spec.edit.previous)))
-        if before is not None:
-            written = spliced_json(*before, spec.document, spec.edit.path)
+        written = _cached_served(store.get("served", content_key(mode, spec.edit.previous)))
+        for path in spec.edit.paths:
+            written = spliced_json(*written, spec.document, path) if written is not None else None
     text, spans = written or spanned_json(spec.document)
     store.put("served", key, (text, spans.kept()))
     return text + "\n"

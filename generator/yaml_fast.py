@@ -1,7 +1,7 @@
 """YAML documents exactly as PyYAML's safe loader gives them (with OpenAPI's reading of keys and dates), faster.
 
-`fast_yaml` builds the values straight from LibYAML's events; `Reparser` reads an edited document again by parsing
-only the mapping entry the edit falls in, and sharing the rest with the document it read before.
+`fast_yaml` builds the values straight from LibYAML's events; `reparsed` reads an edited document again by parsing
+only the mapping entries the edit falls in, and sharing the rest with the document it read before.
 """
 
 from __future__ import annotations
@@ -184,7 +184,7 @@ def _resolved(text: str) -> Any:
     return value
 
 
-# Reading an edited document again: only the entry the edit falls in.
+# Reading an edited document again: only the entries the edit falls in.
 
 _DEPTH = 3
 """How many mappings deep entries are recorded: an OpenAPI document's paths and each path's operations, its
@@ -212,9 +212,9 @@ class ParsedText:
     text: str
     document: Any
     entries: tuple[_Entry, ...]
-    edited: tuple[str, ...] = ()
-    """For an edit read in part (`reparsed`), the path of the entry read: the document is the one read before but
-    for the value there."""
+    edited: tuple[tuple[str, ...], ...] = ()
+    """For an edit read in part (`reparsed`), the paths of the entries read: the document is the one read before but
+    for the values there."""
 
     @cached_property
     def starts(self) -> list[int]:
@@ -241,49 +241,135 @@ def parse_text(text: str) -> ParsedText | None:
 
 
 def reparsed(previous: ParsedText, text: str) -> ParsedText | None:
-    """`text`, an edit of `previous.text`, parsed by parsing only the innermost entry that holds every changed
-    character, whose value replaces the previous one in a copy of the mappings that lead to it (everything else is
-    shared with `previous.document`, which stays as it was). None when no entry holds the change, or the entry's new
-    text is not that entry alone (a key added beside it, a line that leaves it): then parse the whole text.
+    """`text`, an edit of `previous.text`, parsed by parsing only the entries that hold its changes: each value read
+    replaces the previous one in a copy of the mappings that lead to it (everything else is shared with
+    `previous.document`, which stays as it was). None when a change is outside every entry, or no entry holding it reads
+    alone as itself (a key renamed or added at the top level), or the changes are too many (`_MAX_READ`): then parse the
+    whole text.
 
-    An entry's text is its key's line up to the next entry at its depth or above; parsed alone at the same
-    indentation, it means what it means in place, since YAML's block structure is told by relative indentation and
-    the text around it is unchanged. What could mean otherwise is never read in parts: anchors and aliases, tags,
-    merge keys (`fast_yaml` refuses them), repeated keys and keys within flow collections (never recorded)."""
+    From the first character where the texts differ, the innermost entry holding it is read (the entry just before it,
+    where that reads, for a change at the start of a line: lines added at the entry's end); the texts agree after it to
+    the next change, read the same way. An entry that does not read as itself (its key renamed, a key added beside it)
+    has the entry holding it read instead. An entry's text runs from its key's line to the next line that starts neither
+    deeper than the key, nor at its column with a block sequence's item (a mapping's value may be one, at its key's
+    indentation), nor with a comment, nor is blank: parsed alone, at the same indentation, it means what it means in
+    place, since YAML's block structure is told by relative indentation (a line that would continue a flow scalar or
+    collection of the entry there is cut off, and the rest does not parse alone). It is read only where it reads as one
+    key, the entry's, at the entry's column. What could mean otherwise is never read in parts: anchors and aliases,
+    tags, merge keys (`fast_yaml` refuses them), repeated keys and keys within flow collections (never recorded), line
+    breaks other than `\\n` and `\\r\\n`."""
     old = previous.text
     if old == text:
         return previous
-    first = _common_prefix(old, text)
-    old_end = len(old) - _common_suffix(old, text, min(len(old), len(text)) - first)
-    delta = len(text) - len(old)
     entries = previous.entries
-    index = bisect.bisect_right(previous.starts, first) - 1
-    while index >= 0 and entries[index].end < old_end:
-        index = entries[index].parent
-    if index < 0:
+    reads: list[_Read] = []
+    at = delta = 0  # the texts agree from `at` in the old one, `at + delta` in the new one, to the next change
+    while True:
+        first = at + _common_prefix(old, text, at, at + delta)
+        if first == len(old) and first + delta == len(text):
+            break
+        index = bisect.bisect_right(previous.starts, first) - 1
+        while index >= 0 and not (first < entries[index].end or first == entries[index].end == len(old)):
+            index = entries[index].parent
+        read = _appended(previous, text, first, at, delta)
+        while index >= 0 and read is None:
+            entry = entries[index]
+            while reads and entries[reads[-1].index].start >= entry.start:  # within it: read again with it
+                reads.pop()
+            read = _read_entry(previous, text, index, reads[-1].delta if reads else 0, first + delta)
+            index = entry.parent
+        if read is None or len(reads) == _MAX_READ:
+            return None
+        reads.append(read)
+        at, delta = entries[read.index].end, read.delta
+    found: list[_Key] = []
+    shift = after = 0
+    for read in reads:
+        found += [(e.path, e.start + shift, e.key + shift) for e in entries[after : read.index]]
+        found += read.keys
+        after = read.index + 1
+        while after < len(entries) and entries[after].start < entries[read.index].end:  # the entry's own entries
+            after += 1
+        shift = read.delta
+    found += [(e.path, e.start + shift, e.key + shift) for e in entries[after:]]
+    values = {entries[read.index].path: read.value for read in reads}
+    return ParsedText(text, _spliced(previous.document, values), _linked(found, len(text)), tuple(values))
+
+
+_MAX_READ = 16
+"""Changes read in part at most: more make a rewrite, which the whole text's parse reads at once."""
+
+
+@dataclass(frozen=True)
+class _Read:
+    """An entry read alone in an edit's text (`reparsed`)."""
+
+    index: int
+    """The entry's index in the text before."""
+    delta: int
+    """How much later than before the text after the entry starts."""
+    value: Any
+    keys: list[_Key]
+    """The recorded keys it holds, itself first, where they are in the edit's text."""
+
+
+def _appended(previous: ParsedText, text: str, first: int, at: int, delta: int) -> _Read | None:
+    """Where a change starts at a line's indentation, just after an entry (lines added at its end, say), the innermost
+    entry ending there that reads with it (see `reparsed`); None if none does. `at`: where the texts agree from (no
+    entry before it is read again); `delta`: how much later than before the text there starts."""
+    line = previous.text.rfind("\n", 0, first) + 1
+    if line <= at or previous.text[line:first].strip(" "):
         return None
-    entry = entries[index]
-    end = entry.end + delta
-    if end < len(text) and text[end - 1] != "\n":  # the line after it joined to its last one
+    index = bisect.bisect_left(previous.starts, line) - 1
+    while index >= 0 and previous.entries[index].end == line and previous.entries[index].start >= at:
+        read = _read_entry(previous, text, index, delta, first + delta)
+        if read is not None:
+            return read
+        index = previous.entries[index].parent
+    return None
+
+
+def _read_entry(previous: ParsedText, text: str, index: int, delta: int, change: int) -> _Read | None:
+    """The entry `index` of `previous` read alone in `text`, where it starts `delta` characters later than before;
+    None where its text there is not that entry alone (see `reparsed`), or ends before `change` (where the change
+    being read starts in `text`)."""
+    entry = previous.entries[index]
+    column = entry.key - entry.start
+    start = entry.start + delta
+    end = _entry_end(text, start, column)
+    if end <= change:
         return None
-    segment = text[entry.start : end]
-    if _MARKER.search(segment):  # where a document ends or starts: the whole text has several, or none
+    segment = text[start:end]
+    if _MARKER.search(segment) or _OTHER_BREAK.search(segment):
         return None
     keys: list[tuple[tuple[str, ...], int]] = []
     value = _parsed(segment, keys, _DEPTH - len(entry.path) + 1)
     name = entry.path[-1]
     if not isinstance(value, dict) or len(value) != 1 or name not in value:
         return None
-    inner = _key_lines(segment, keys, entry.path[:-1], entry.start)
-    if not inner or _column(segment, keys[0][1]) != _column(old, entry.key):  # dedented out of its mapping, say
+    inner = _key_lines(segment, keys, entry.path[:-1], start)
+    if not inner or _column(segment, keys[0][1]) != column:  # indented otherwise: a key of another mapping
         return None
-    after = index + 1
-    while after < len(entries) and entries[after].start < entry.end:  # the entry's own entries
-        after += 1
-    keys_after = [(e.path, e.start + delta, e.key + delta) for e in entries[after:]]
-    found = [(e.path, e.start, e.key) for e in entries[:index]] + inner + keys_after
-    document = _spliced(previous.document, entry.path, value[name])
-    return ParsedText(text, document, _linked(found, len(text)), entry.path)
+    return _Read(index, end - entry.end, value[name], inner)
+
+
+def _entry_end(text: str, start: int, column: int) -> int:
+    """Where the entry whose key's line starts at `start`, at `column`, ends in `text` (see `reparsed`)."""
+    found = _ends(column).search(text, start)
+    return found.start() + 1 if found is not None else len(text)
+
+
+@cache
+def _ends(column: int) -> re.Pattern[str]:
+    """A line break followed by a line that ends an entry whose key is at `column` (see `reparsed`)."""
+    starts = "[^ \\n\\r\\t#\\x85\\u2028\\u2029\\ufeff]"
+    above = f" {{0,{column - 1}}}{starts}|" if column else ""
+    return re.compile(f"\\n(?:{above} {{{column}}}(?!-(?:[ \\t\\n]|$)){starts})")
+
+
+_OTHER_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029\ufeff]")
+"""A line break other than `\\n` and `\\r\\n` (YAML 1.1's others, which PyYAML's reader follows), or a byte order
+mark: where lines are not told by `\\n` alone."""
 
 
 _Key = tuple[tuple[str, ...], int, int]
@@ -321,16 +407,20 @@ def _linked(keys: list[_Key], length: int) -> tuple[_Entry, ...]:
     return tuple(_Entry(path, start, ends[i], parents[i], key) for i, (path, start, key) in enumerate(keys))
 
 
-def _spliced(document: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
-    """A copy of `document` with the value at `path` replaced: the mappings on the way copied (their keys in their
-    order), the rest shared."""
+def _spliced(document: dict[str, Any], values: dict[tuple[str, ...], Any]) -> dict[str, Any]:
+    """A copy of `document` with the value at each path of `values` replaced (no path within another): the mappings
+    on the way copied once (their keys in their order), the rest shared."""
     root = dict(document)
-    node = root
-    for key in path[:-1]:
-        child = dict(node[key])
-        node[key] = child
-        node = child
-    node[path[-1]] = value
+    copies: dict[tuple[str, ...], dict[str, Any]] = {(): root}
+    for path, value in values.items():
+        node = root
+        for depth in range(1, len(path)):
+            child = copies.get(path[:depth])
+            if child is None:
+                child = copies[path[:depth]] = dict(node[path[depth - 1]])
+                node[path[depth - 1]] = child
+            node = child
+        node[path[-1]] = value
     return root
 
 
@@ -340,15 +430,9 @@ _BLOCK = 1 << 16
 """Characters compared at once while looking for where two texts first differ."""
 
 
-def _common_prefix(a: str, b: str) -> int:
-    """How many characters `a` and `b` share from their start."""
-    return _agreeing(lambda i, j: a[i:j] == b[i:j], min(len(a), len(b)))
-
-
-def _common_suffix(a: str, b: str, limit: int) -> int:
-    """How many characters (at most `limit`) `a` and `b` share at their end."""
-    la, lb = len(a), len(b)
-    return _agreeing(lambda i, j: a[la - j : la - i] == b[lb - j : lb - i], limit)
+def _common_prefix(a: str, b: str, at_a: int = 0, at_b: int = 0) -> int:
+    """How many characters `a` from `at_a` and `b` from `at_b` share."""
+    return _agreeing(lambda i, j: a[at_a + i : at_a + j] == b[at_b + i : at_b + j], min(len(a) - at_a, len(b) - at_b))
 
 
 def _agreeing(agree: Callable[[int, int], bool], limit: int) -> int:

@@ -93,9 +93,9 @@ def edit(document: dict[str, Any], rng: random.Random) -> str:
 def test_cached_and_uncached_output_agree_over_random_edits(
     source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each edit is generated with the cache that every earlier version filled, and without any cache, each run
-    following the package the previous edit made (so the version diff runs, with the previous spec's IR cached;
-    edits read in part have their `openapi.json` spliced into the one served before)."""
+    """Each edit (of one place or two) is generated with the cache that every earlier version filled, and without any
+    cache, each run following the package the previous edit made (so the version diff runs, with the previous spec's
+    IR cached; edits read in part have their `openapi.json` spliced into the one served before)."""
     from generator import pipeline
 
     spliced: list[object] = []
@@ -112,7 +112,7 @@ def test_cached_and_uncached_output_agree_over_random_edits(
         cached = outcome(spec, store, previous)
         assert cached == outcome(spec, Cache(None), previous), f"after: {done}"
         previous = cached if isinstance(cached, dict) else previous
-        done.append(edit(document, rng))
+        done.append(" and ".join(edit(document, rng) for _ in range(rng.choice([1, 1, 2]))))
     assert store.written > 0
     assert previous is not None and b"## 1.0.0" in previous["CHANGELOG.md"]
     assert sum(s is not None for s in spliced) >= 3, "too few edits served spliced to tell anything"

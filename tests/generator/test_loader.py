@@ -132,20 +132,25 @@ def test_an_edit_is_read_in_part_from_what_an_earlier_run_left(tmp_path: Path, m
     assert read_anew(edited) == as_read_whole(edited) and not whole  # in part
     again = edited.replace("(edited)", "(again)", 1)
     assert read_anew(again) == as_read_whole(again) and not whole  # from the edit's own entry
+    both = again.replace("(again)", "(both)", 1).replace("Adds or updates the", "Adds (edited) or updates the", 1)
+    assert read_anew(both) == as_read_whole(both) and not whole  # two places: each entry alone
     other = (REPO / "specs" / "huaweicloud_metastudio.yaml").read_text(encoding="utf-8")
     assert read_anew(other) == as_read_whole(other) and whole == [other]  # another file: whole
     # each edit read in part names the text it was read from and where it differs; the text read whole, none
     entry = ("components", "schemas", "CallbackDetail")
+    operation = ("paths", "/#Action=UpdateCallback", "post")
     assert edits == [
-        loader.Edit(content_key(original.encode()), entry),
-        loader.Edit(content_key(edited.encode()), entry),
+        loader.Edit(content_key(original.encode()), (entry,)),
+        loader.Edit(content_key(edited.encode()), (entry,)),
+        loader.Edit(content_key(again.encode()), (operation, entry)),
         None,
     ]
     # with the value the entry had before, which alone tells whether the edit is one of descriptions
     read = [cast(dict[str, Any], as_read_whole(text)) for text in (original, edited, again)]
     assert [edit.before for edit in edits[:2] if edit] == [
-        r["components"]["schemas"]["CallbackDetail"] for r in read[:2]
+        (r["components"]["schemas"]["CallbackDetail"],) for r in read[:2]
     ]
+    assert edits[2] is not None and edits[2].constraints_changed(cast(dict[str, Any], as_read_whole(both))) == ()
     assert all(edit and edit.constraints_changed(r) == () for edit, r in zip(edits[:2], read[1:], strict=True))
 
 
@@ -232,7 +237,7 @@ def test_an_edit_of_descriptions_names_no_constraint_where_descriptions_alone_di
         after = copy.deepcopy(before)
         change(after)
         document = {"components": {"schemas": {"Pet": after}}}
-        return loader.Edit("previous", path, before).constraints_changed(document) == ()
+        return loader.Edit("previous", (path,), (before,)).constraints_changed(document) == ()
 
     assert edited(lambda s: s.update(description="A pet, kept by an owner."))
     assert edited(lambda s: s["properties"]["name"].update(description="Its name,\nas given."))
@@ -245,10 +250,12 @@ def test_an_edit_of_descriptions_names_no_constraint_where_descriptions_alone_di
     assert not edited(lambda s: s["discriminator"]["mapping"].update(description="#/components/schemas/B"))
     assert not edited(lambda s: s.update(description=["A pet."]))
     assert (
-        loader.Edit("previous", path, loader.ABSENT).constraints_changed({"components": {"schemas": {"Pet": before}}})
+        loader.Edit("previous", (path,), (loader.ABSENT,)).constraints_changed(
+            {"components": {"schemas": {"Pet": before}}}
+        )
         is None
     )
-    assert loader.Edit("previous", path, before).constraints_changed({"components": {"schemas": {}}}) is None
+    assert loader.Edit("previous", (path,), (before,)).constraints_changed({"components": {"schemas": {}}}) is None
 
 
 def test_an_edit_of_constraints_names_them_where_values_of_their_kind_replace_them() -> None:
@@ -271,7 +278,8 @@ def test_an_edit_of_constraints_names_them_where_values_of_their_kind_replace_th
     def changed(change: Callable[[dict[str, Any]], None]) -> tuple[str, ...] | None:
         after = copy.deepcopy(before)
         change(after)
-        return loader.Edit("previous", path, before).constraints_changed({"components": {"schemas": {"Pet": after}}})
+        document = {"components": {"schemas": {"Pet": after}}}
+        return loader.Edit("previous", (path,), (before,)).constraints_changed(document)
 
     properties: Callable[[dict[str, Any]], dict[str, Any]] = lambda s: s["properties"]  # noqa: E731
     assert changed(lambda s: properties(s)["name"].update(maxLength=128)) == (f"{at}/name/maxLength",)

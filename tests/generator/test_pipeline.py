@@ -223,7 +223,7 @@ def test_a_kept_verdict_is_the_validators_over_random_constraint_edits(tmp_path:
             before: Any = loaded.document
             for token in keys:
                 before = before[token]
-            edit = Edit(loaded.digest, tuple(str(k) for k in keys), before)
+            edit = Edit(loaded.digest, (tuple(str(k) for k in keys),), (before,))
             stands = pipeline._verdict_stands(LoadedSpec(path, b"", edited, edit=edit), "strict", store)
             valid = validate_document(LoadedSpec(path, loaded.raw, edited)) == []
             assert valid or not stands, f"{path.name}: {tokens} {old!r} -> {new!r} kept an invalid document's verdict"

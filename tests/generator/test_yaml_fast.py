@@ -211,16 +211,26 @@ def edited(text: str, rng: random.Random) -> str:
     return "\n".join(lines)
 
 
+def _at(document: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        document = document[key]
+    return document
+
+
 @pytest.mark.parametrize("path", [p for p in DOCUMENTS if p.stat().st_size < 400_000], ids=lambda p: p.name)
 def test_an_edit_read_in_part_reads_as_the_whole_text(path: Path) -> None:
+    """Chains of random edits, each of one to four changes anywhere: an edit read in part gives what reading the
+    whole text gives, with its entries, and says which values it read."""
     rng = random.Random(path.name)
     original = path.read_text(encoding="utf-8")
     previous = parse_text(original)
     if previous is None:
         pytest.skip("left to PyYAML's loader: never read in part")
     text, in_part = original, 0
-    for _ in range(60):
-        text = edited(text, rng) if rng.random() < 0.8 else edited(original, rng)
+    for _ in range(80):
+        text = text if rng.random() < 0.8 else original
+        for _ in range(rng.choice([1, 1, 2, 3, 4])):
+            text = edited(text, rng)
         before = copy.deepcopy(previous.document)
         read = reparsed(previous, text)
         assert same(previous.document, before)  # what it started from is untouched
@@ -229,11 +239,9 @@ def test_an_edit_read_in_part_reads_as_the_whole_text(path: Path) -> None:
             outcome, value = whole(text)
             assert outcome == "ok" and same(read.document, value), text
             assert read.entries == parse_text(text).entries  # type: ignore[union-attr]
-            if read is not previous:  # what it says it read: the document before but for the value there
-                old = previous.document
-                for key in read.edited:
-                    old = old[key]
-                assert same(yaml_fast._spliced(read.document, read.edited, old), previous.document), text
+            if read is not previous:  # what it says it read: the document before but for the values there
+                olds = {path: _at(previous.document, path) for path in read.edited}
+                assert same(yaml_fast._spliced(read.document, olds), previous.document), text
         previous = read or parse_text(text) or parse_text(original)  # type: ignore[assignment]
         if previous.text != text:
             text = original
@@ -253,10 +261,10 @@ def test_what_is_never_read_in_part() -> None:
     ]
     inside = reparsed(start, base.replace("summary: one", "summary: two"))
     assert inside is not None and inside.document["paths"]["/a"]["get"] == {"summary": "two"}
-    assert inside.edited == ("paths", "/a", "get")
+    assert inside.edited == (("paths", "/a", "get"),)
     assert inside.document["info"] is start.document["info"]  # shared, not copied
     flow = reparsed(start, base.replace("title: T", "title: U"))  # within a flow mapping: its whole entry
-    assert flow is not None and flow.document["info"] == {"title": "U", "version": "1"} and flow.edited == ("info",)
+    assert flow is not None and flow.document["info"] == {"title": "U", "version": "1"} and flow.edited == (("info",),)
     sibling = base.replace("      summary: one\n", "      summary: one\n    post:\n      summary: new\n")
     assert reparsed(start, sibling) is None or same(reparsed(start, sibling).document, whole(sibling)[1])  # type: ignore[union-attr]
     assert reparsed(start, base + "components: {}\n") is None  # after every entry: read whole
@@ -266,14 +274,70 @@ def test_what_is_never_read_in_part() -> None:
     assert parse_text(anchored) is None and reparsed(start, anchored) is None
 
 
-def test_where_two_texts_first_and_last_differ(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Block by block, then by halves (blocks of 4 characters here, so that both steps are taken)."""
+def test_changes_in_several_entries_read_each_alone() -> None:
+    """Each change is read in the innermost entry that holds it, lines added at an entry's end in that entry, a key
+    added beside an entry in the entry around it; the document shares every other value with the one before."""
+    base = (
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      summary: first\n"
+        "    put:\n      summary: second\n      tags:\n      - x\n  /b:\n    get:\n      summary: third\n"
+        "components:\n  schemas:\n    A:\n      type: string\n    B:\n      type: integer\n"
+    )
+    start = parse_text(base)
+    assert start is not None
+
+    def read(text: str) -> tuple[tuple[str, ...], ...]:
+        found = reparsed(start, text)
+        assert found is not None and same(found.document, whole(text)[1]), text
+        assert found.entries == parse_text(text).entries  # type: ignore[union-attr]
+        return found.edited
+
+    three = base.replace("first", "FIRST").replace("third", "THIRD").replace("type: integer", "type: number")
+    assert read(three) == (("paths", "/a", "get"), ("paths", "/b", "get"), ("components", "schemas", "B"))
+    found = reparsed(start, three)
+    assert found is not None and found.document["paths"]["/a"]["put"] is start.document["paths"]["/a"]["put"]
+    assert found.document["components"]["schemas"]["A"] is start.document["components"]["schemas"]["A"]
+    assert found.document["info"] is start.document["info"]
+    # lines added at an entry's end, a sequence's items at its key's column among them: that entry
+    assert read(base.replace("      - x\n", "      - x\n      - y\n")) == (("paths", "/a", "put"),)
+    format_added = base.replace("type: string\n", "type: string\n      format: date\n")
+    assert read(format_added) == (("components", "schemas", "A"),)
+    listed = parse_text(base + "tags:\n- name: pets\n  description: Pets.\n- name: users\n")
+    assert listed is not None  # a sequence at its key's column: the entry holds its items
+    found = reparsed(listed, listed.text.replace("Pets.", "All pets.").replace("first", "FIRST"))
+    assert found is not None and found.edited == (("paths", "/a", "get"), ("tags",))
+    assert found.document["tags"][0] == {"name": "pets", "description": "All pets."}
+    # a key added beside an entry, or one renamed: the entry around them
+    added = base.replace("  /b:\n", "    delete:\n      summary: gone\n  /b:\n")
+    assert read(added) == (("paths", "/a"),)
+    renamed = base.replace("    B:\n", "    C:\n").replace("first", "FIRST")
+    assert read(renamed) == (("paths", "/a", "get"), ("components", "schemas"))
+    # a flow collection or scalar that PyYAML reads on at a lower column: cut off, it does not read alone
+    for lenient in ("      tags: [a,\nb]\n", '      title: "a\n  b"\n'):
+        continued = parse_text(base.replace("      summary: first\n", "      summary: first\n" + lenient))
+        assert continued is not None
+        edit = continued.text.replace("first", "FIRST")
+        read_again = reparsed(continued, edit)
+        assert read_again is None or (
+            ("paths", "/a", "get") not in read_again.edited and same(read_again.document, whole(edit)[1])
+        )
+    # a change that leaves the entries' block structure: read whole
+    assert reparsed(start, base.replace("      summary: first\n", "      summary: first\n  summary: x\n")) is None
+    assert reparsed(start, base + "webhooks: {}\n") is None
+    assert reparsed(start, base.replace("first", "fi\rrst")) is None  # a line break YAML 1.1 knows beside \n
+    crlf = base.replace("\n", "\r\n")
+    start = parse_text(crlf)  # type: ignore[assignment]
+    assert start is not None
+    crlf_two = crlf.replace("first", "FIRST").replace("third", "THIRD")
+    assert read(crlf_two) == (("paths", "/a", "get"), ("paths", "/b", "get"))
+
+
+def test_where_two_texts_first_differ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From any offset in each, block by block, then by halves (blocks of 4 characters here, so that both steps are
+    taken)."""
     monkeypatch.setattr(yaml_fast, "_BLOCK", 4)
     rng = random.Random(0)
     for _ in range(5000):
         a, b = ("".join(rng.choice("ab") for _ in range(rng.randint(0, 20))) for _ in range(2))
-        first = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
-        assert yaml_fast._common_prefix(a, b) == first
-        limit = min(len(a), len(b)) - first
-        last = next((i for i in range(limit) if a[-1 - i] != b[-1 - i]), limit)
-        assert yaml_fast._common_suffix(a, b, limit) == last
+        i, j = rng.randint(0, len(a)), rng.randint(0, len(b))
+        first = next((n for n, (x, y) in enumerate(zip(a[i:], b[j:], strict=False)) if x != y), None)
+        assert yaml_fast._common_prefix(a, b, i, j) == (min(len(a) - i, len(b) - j) if first is None else first)
