@@ -2,9 +2,9 @@
 changed: model chunks (by the schemas datamodel-code-generator is given), ruff's output (by each file's text),
 validation and the parsed document (by the spec's bytes), the rendered templates (by the IR, `value_key`), the
 runtime modules a package carries (by those its code imports), what the version diff reads of the IR of each spec
-generated (by the text of the `openapi.json` it made: the next run's version diff compares with it), and the text
-of each YAML spec read last with where its entries are (by its path: a starting point only, compared with the text
-read next, which is then parsed in part, `loader._read_yaml`).
+generated (by the text of the `openapi.json` it made: the next run's version diff compares with it), and which spec
+was read last at each path, with a YAML one's text and where its entries are (by its path: a starting point only,
+compared with the spec read next, which is then read as an edit of it, `loader._read`).
 
 Every key also holds a fingerprint of the generator itself: the source of every module and template under
 `generator/`, and the versions of Python and of every tool whose output it keeps (datamodel-code-generator, ruff,

@@ -26,6 +26,7 @@ import yaml
 
 from generator.cache import Cache, Recent, content_key
 from generator.errors import GenerationError, Problem, display_path, escape_pointer_token, pointer
+from generator.served_json import SPANNED_DEPTH
 from generator.yaml_fast import UNSURE, BaseLoader, ParsedText, SpecLoader, fast_yaml, parse_text, reparsed
 
 MAX_SPEC_BYTES = 64 << 20
@@ -318,17 +319,18 @@ def load_spec(path: Path, *, validate: bool = True, lenient: bool = False, cache
     """Read and parse one spec, and validate it unless the caller validates elsewhere; raise GenerationError.
 
     `lenient`: deviations with one obvious meaning are repaired first, each a warning (`generator.lenient`).
-    `cache`: a YAML document parsed before (the same bytes) is read from it (`generator.cache`)."""
+    `cache`: a document parsed before (the same bytes) is read from it (`generator.cache`), and one edited since the
+    last read at `path` is read as an `Edit` of it (`_read`)."""
     shown = display_path(path)
     raw = read_spec_bytes(path)
     as_json = path.suffix == ".json"
-    key = content_key(raw) if cache is not None and not as_json else ""
+    key = content_key(raw) if cache is not None else ""
     cached = cache.get("document", key) if cache is not None and key else None
     edit: Edit | None = None
     if isinstance(cached, dict):
         document = cached
-    elif cache is not None and cache.enabled and not as_json:
-        document, edit = _read_yaml(path, raw, shown, (cache, key))
+    elif cache is not None and cache.enabled:
+        document, edit = _read(path, raw, shown, as_json, (cache, key))
     else:
         document = parse_document(raw, shown, as_json=as_json)
     if not isinstance(document, dict):
@@ -366,42 +368,86 @@ def load_spec(path: Path, *, validate: bool = True, lenient: bool = False, cache
 
 
 _READ: Recent[str, tuple[ParsedText, str]] = Recent(4)
-"""The YAML specs this process read last, by absolute path, each with where its entries are (`yaml_fast`) and the
-`content_key` of its text: an edit of one is read by parsing only the entry it changed."""
+"""The specs this process read last, by absolute path, each with its `content_key`, and for a YAML one where its
+entries are (`yaml_fast`): an edit of one is read as an `Edit` of it."""
 
 
-def _read_yaml(path: Path, raw: bytes, shown: str, kept: tuple[Cache, str] | None = None) -> tuple[Any, Edit | None]:
-    """`parse_document` of a YAML spec, and what the next read of an edit of it starts from: an edit of the text read
-    last at `path` (by this process, or by the run that left it in the cache) is parsed as `yaml_fast.reparsed` can,
-    the whole text otherwise; with the document, the `Edit` it was read as, if it was. `kept`: the cache, and the key
-    `load_spec` keeps this text's document under (`content_key(raw)`)."""
+def _read(
+    path: Path, raw: bytes, shown: str, as_json: bool, kept: tuple[Cache, str] | None = None
+) -> tuple[Any, Edit | None]:
+    """`parse_document` of a spec, and what the next read of an edit of it starts from; with the document, the `Edit`
+    it was read as, if it is an edit of the text read last at `path` (by this process, or by the run that left it in
+    the cache): a YAML text's as `yaml_fast.reparsed` reads it, parsing only the entries it changed, where it can;
+    any text's otherwise as the documents compare (`changed_entries`). `kept`: the cache, and the key `load_spec`
+    keeps this text's document under (`content_key(raw)`)."""
     text = _utf8(raw)
-    if text is not None:
-        where = str(path.absolute())
-        previous = _READ.get(where) or (_read_before(kept[0], where) if kept is not None else None)
-        parsed = reparsed(previous[0], text) if previous is not None else None
-        edit: Edit | None = None
-        if previous is not None and parsed is not None and parsed is not previous[0]:
-            before = tuple(resolve_pointer(previous[0].document, pointer(*path)) for path in parsed.edited)
-            edit = Edit(previous[1], parsed.edited, before)
-        if parsed is None:
-            parsed = parse_text(text)
-        if parsed is not None:
-            key = kept[1] if kept is not None else content_key(raw)
-            _READ[where] = (parsed, key)
-            if kept is not None and parsed.entries and (previous is None or parsed is not previous[0]):
-                kept[0].put("yaml-read", content_key(where), (raw, parsed.keys(), key))
-            return parsed.document, edit
-    return parse_document(raw, shown, as_json=False), None
+    if text is None:
+        return parse_document(raw, shown, as_json=as_json), None
+    where = str(path.absolute())
+    previous = _READ.get(where) or (_read_before(kept[0], where) if kept is not None else None)
+    parsed = reparsed(previous[0], text) if previous is not None and not as_json else None
+    if previous is not None and parsed is previous[0]:
+        return parsed.document, None
+    paths = parsed.edited if parsed is not None else None
+    if parsed is None:
+        parsed = (None if as_json else parse_text(text)) or ParsedText(
+            text, parse_document(raw, shown, as_json=as_json), ()
+        )
+        paths = changed_entries(previous[0].document, parsed.document) if previous is not None else None
+    key = kept[1] if kept is not None else content_key(raw)
+    _READ[where] = (parsed, key)
+    if kept is not None:  # the text itself only where an edit of it can be read in part
+        kept[0].put("read", content_key(where), (raw if parsed.entries else b"", parsed.keys(), key))
+    if previous is None or paths is None:
+        return parsed.document, None
+    before = tuple(resolve_pointer(previous[0].document, pointer(*at)) for at in paths)
+    return parsed.document, Edit(previous[1], paths, before)
+
+
+def changed_entries(before: Any, after: Any) -> tuple[tuple[str, ...], ...] | None:
+    """Where document `after` differs from document `before`: the paths (mapping keys from the root, at most
+    `SPANNED_DEPTH` deep, none within another) of the innermost values that differ in content, order or types, on
+    the way to each of which the mappings have the same keys in the same order; None where the roots' keys differ."""
+    if not (isinstance(before, dict) and isinstance(after, dict)) or list(before) != list(after):
+        return None
+    found: list[tuple[str, ...]] = []
+
+    def walk(a: dict[str, Any], b: dict[str, Any], path: tuple[str, ...]) -> None:
+        for key, value in a.items():
+            other = b[key]
+            if value is other or _same(value, other):
+                continue
+            at = (*path, key)
+            if len(at) < SPANNED_DEPTH and type(value) is dict and type(other) is dict and list(value) == list(other):
+                walk(value, other, at)
+            else:
+                found.append(at)
+
+    walk(before, after, ())
+    return tuple(found)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal values with their keys in the same order and numbers of the same types (`==` tells neither): their JSON
+    texts agree. A value JSON cannot write counts as different."""
+    if a != b:
+        return False
+    try:
+        return _JSON_TEXT(a) == _JSON_TEXT(b)
+    except (TypeError, ValueError, RecursionError):
+        return False
+
+
+_JSON_TEXT = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 def _read_before(store: Cache, where: str) -> tuple[ParsedText, str] | None:
-    """The text read last at `where` by an earlier run, with its entries and its document (`store`'s entry of it,
-    kept by content: `load_spec` keeps every document it reads), and its key. It is a starting point only:
-    `reparsed` compares its text with the one read now, so an entry of another file, or of an older text, reads as
-    one would from it."""
+    """The spec read last at `where` by an earlier run, with its document (`store`'s entry of it, kept by content:
+    `load_spec` keeps every document it reads) and its key, and a YAML one's text and entries (none kept for another:
+    never read in part). It is a starting point only: `reparsed` compares its text with the one read now, and
+    `changed_entries` its document, so an entry of another file, or of an older text, reads as one would from it."""
     try:
-        raw, keys, key = store.get("yaml-read", content_key(where))
+        raw, keys, key = store.get("read", content_key(where))
         document = store.get("document", str(key))
         text = _utf8(bytes(raw))
         if not isinstance(document, dict) or text is None:
@@ -412,13 +458,13 @@ def _read_before(store: Cache, where: str) -> tuple[ParsedText, str] | None:
 
 
 def remember(path: Path) -> None:
-    """Read a YAML spec now, for its next edit to be read in part (see `_READ`): `generate --watch` and the daemon
-    call this while they wait, for specs whose document came from the cache (which keeps no entries)."""
+    """Read a spec now, for its next edit to be read as one (see `_READ`): `generate --watch` and the daemon call
+    this while they wait, for specs whose document came from the cache (which keeps no entries)."""
     with contextlib.suppress(OSError, GenerationError):
         raw = read_spec_bytes(path)
         previous = _READ.get(str(path.absolute()))
-        if path.suffix != ".json" and (previous is None or previous[0].text.encode() != raw):
-            _read_yaml(path, raw, display_path(path))
+        if previous is None or previous[0].text.encode() != raw:
+            _read(path, raw, display_path(path), path.suffix == ".json")
 
 
 def _utf8(raw: bytes) -> str | None:

@@ -89,13 +89,17 @@ def edit(document: dict[str, Any], rng: random.Random) -> str:
     return "add a schema"
 
 
-@pytest.mark.parametrize("source", [VENDOR_SPECS[-1], GENERALITY], ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    ("source", "suffix"),
+    [(VENDOR_SPECS[-1], ".yaml"), (GENERALITY, ".yaml"), (VENDOR_SPECS[-1], ".json")],
+    ids=["vendor", "generality", "vendor-json"],
+)
 def test_cached_and_uncached_output_agree_over_random_edits(
-    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    source: Path, suffix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each edit (of one place or two) is generated with the cache that every earlier version filled, and without any
     cache, each run following the package the previous edit made (so the version diff runs, with the previous spec's
-    IR cached; edits read in part have their `openapi.json` spliced into the one served before)."""
+    IR cached; edits read as such have their `openapi.json` spliced into the one served before, JSON specs' too)."""
     from generator import pipeline
 
     spliced: list[object] = []
@@ -104,11 +108,13 @@ def test_cached_and_uncached_output_agree_over_random_edits(
     rng = random.Random(source.stem)
     document = yaml.safe_load(source.read_text(encoding="utf-8"))
     store = Cache(tmp_path / "cache")
-    spec = tmp_path / source.name
+    spec = tmp_path / (source.stem + suffix)
     done: list[str] = []
     previous: dict[str, bytes] | None = None
     for _ in range(12):
-        spec.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        dumped = json.dumps(document, indent=2) if suffix == ".json" else None
+        text = dumped or yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+        spec.write_text(text, encoding="utf-8")
         cached = outcome(spec, store, previous)
         assert cached == outcome(spec, Cache(None), previous), f"after: {done}"
         previous = cached if isinstance(cached, dict) else previous
@@ -157,12 +163,19 @@ def test_a_corrupted_entry_is_ignored_and_rewritten(
     written = entries(root)
     assert written
     rng = random.Random(7)
-    for index, path in enumerate(written):
-        data = Path(path).read_bytes()
-        damaged = [b"", data[: len(data) // 2], data[:-1] + bytes([data[-1] ^ 1]), os.urandom(64)][index % 4]
-        Path(path).write_bytes(damaged if rng.random() < 0.9 else data)
-    store = Cache(root)
-    assert outcome(tiny, store) == expected
+
+    def damage(every: bool) -> None:
+        for index, (path, data) in enumerate(written.items()):
+            damaged = [b"", data[: len(data) // 2], data[:-1] + bytes([data[-1] ^ 1]), os.urandom(64)][index % 4]
+            Path(path).write_bytes(damaged if every or rng.random() < 0.9 else data)
+
+    # Some entries damaged, some whole: the whole ones are used, and say what they said (an entry a whole one makes
+    # unnecessary, such as the validator's findings beside its verdict, stays damaged until a run needs it).
+    damage(every=False)
+    assert outcome(tiny, Cache(root)) == expected
+    monkeypatch.setattr(loader, "_READ", Recent(4))
+    damage(every=True)
+    assert outcome(tiny, Cache(root)) == expected
     again = entries(root)
     assert again.keys() == written.keys()  # every damaged entry was written again, whole: its digest checks out
     for data in again.values():

@@ -16,7 +16,7 @@ from generator import loader
 from generator.errors import GenerationError
 from generator.loader import follow_refs, load_spec
 from generator.pipeline import build_package
-from tests.generator.conftest import REPO, TINY_SPEC, write_spec
+from tests.generator.conftest import GENERALITY, REPO, TINY_SPEC, write_spec
 
 
 def test_references_to_references_are_followed_and_a_cycle_ends() -> None:
@@ -152,6 +152,114 @@ def test_an_edit_is_read_in_part_from_what_an_earlier_run_left(tmp_path: Path, m
     ]
     assert edits[2] is not None and edits[2].constraints_changed(cast(dict[str, Any], as_read_whole(both))) == ()
     assert all(edit and edit.constraints_changed(r) == () for edit, r in zip(edits[:2], read[1:], strict=True))
+
+
+def test_an_edit_of_a_json_spec_or_one_read_whole_is_told_by_comparing_the_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A JSON spec (never read in part) edited between runs is read as an edit of the document the run before read,
+    the entries that differ named: the validator's verdict on a description's edit then stands (`_verdict_stands`)."""
+    from generator.cache import Cache, Recent, content_key
+
+    document = cast(dict[str, Any], loader.parse_document(TINY_SPEC.encode(), "tiny.yaml", as_json=False))
+    spec = tmp_path / "api.json"
+    spec.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    first = load_spec(spec, validate=False, cache=Cache(tmp_path / "cache"))
+    assert first.edit is None
+    (path, item), *_ = document["paths"].items()
+    (method, operation), *_ = item.items()
+    operation["responses"]["200"]["description"] = "Edited."
+    spec.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    monkeypatch.setattr(loader, "_READ", Recent(4))  # a new process: the run before's document from the cache
+    read = load_spec(spec, validate=False, cache=Cache(tmp_path / "cache"))
+    assert read.document == document
+    assert read.edit == loader.Edit(content_key(first.raw), (("paths", path, method),))
+    assert read.edit.constraints_changed(read.document) == ()
+
+
+def test_changed_entries_are_where_documents_differ_in_content_order_or_types() -> None:
+    before = {
+        "info": {"title": "T", "version": "1"},
+        "paths": {"/a": {"get": {"summary": "a"}, "put": {"summary": "b"}}},
+        "components": {"schemas": {"A": {"properties": {"x": {}, "y": {}}}, "B": {"maximum": 1}}},
+    }
+
+    def changed(change: Callable[[dict[str, Any]], None]) -> tuple[tuple[str, ...], ...] | None:
+        after = copy.deepcopy(before)
+        change(after)
+        return loader.changed_entries(before, after)
+
+    assert changed(lambda d: None) == ()
+    assert changed(lambda d: d["paths"]["/a"]["get"].update(summary="c")) == (("paths", "/a", "get"),)
+    assert changed(lambda d: d["info"].update(title="U")) == (("info", "title"),)
+    schemas = ("components", "schemas")
+    # the order of a schema's properties, a number's type, a key of another type: what `==` does not tell
+    assert changed(lambda d: d["components"]["schemas"]["A"].update(properties={"y": {}, "x": {}})) == (
+        (*schemas, "A"),
+    )
+    assert changed(lambda d: d["components"]["schemas"]["B"].update(maximum=1.0)) == ((*schemas, "B"),)
+    assert changed(lambda d: d["components"]["schemas"]["B"].update(maximum=True)) == ((*schemas, "B"),)
+    assert changed(lambda d: d["components"]["schemas"]["B"].update({1: 2})) == ((*schemas, "B"),)
+    # a key added, removed or moved: the mapping that holds it; at the top: none
+    assert changed(lambda d: d["paths"]["/a"].update(post={})) == (("paths", "/a"),)
+    assert changed(
+        lambda d: d["components"].update(schemas={"B": {"maximum": 1}, "A": d["components"]["schemas"]["A"]})
+    ) == (schemas,)
+    assert changed(lambda d: d.update(webhooks={})) is None
+    assert changed(lambda d: d["paths"]["/a"]["get"].update(x=b"bytes")) == (("paths", "/a", "get"),)
+    both = changed(lambda d: (d["info"].update(version="2"), d["components"]["schemas"]["B"].update(minimum=0)))
+    assert both == (("info", "version"), (*schemas, "B"))
+
+
+def test_changed_entries_of_random_edits_give_the_edited_document_back() -> None:
+    """Random edits anywhere in a real document (values changed, retyped, keys added, removed or moved): the values
+    of the edited document at the paths named, put in the document before, give the edited document (in order and
+    types), and each named value differs."""
+    import random
+
+    from generator.errors import pointer
+    from generator.yaml_fast import _spliced
+    from tests.generator.test_yaml_fast import same
+
+    original = loader.parse_document(GENERALITY.read_bytes(), "generality.yaml", as_json=False)
+    rng = random.Random(3)
+
+    def containers(node: Any, path: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        found = [path] if isinstance(node, dict) and node else []
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        return found + [p for key, child in children for p in containers(child, (*path, key))]
+
+    told = 0
+    for _ in range(300):
+        after = copy.deepcopy(original)
+        for _ in range(rng.randint(1, 3)):
+            path = rng.choice(containers(after, ()))
+            node = after
+            for key in path:
+                node = node[key]
+            key = rng.choice(list(node))
+            choice = rng.randrange(5)
+            if choice == 0:
+                node[key] = rng.choice([0, 1, 1.0, True, "x", None, [], {}])
+            elif choice == 1:
+                node[f"added{rng.randrange(9)}"] = "new"
+            elif choice == 2:
+                del node[key]
+            elif choice == 3:  # moved to the end
+                node[key] = node.pop(key)
+            else:
+                node[key] = copy.deepcopy(node[key])  # the same value, another object
+        paths = loader.changed_entries(original, after)
+        if paths is None:
+            assert list(original) != list(after)
+            continue
+        told += 1
+        values = {at: loader.resolve_pointer(after, pointer(*at)) for at in paths}
+        assert same(_spliced(original, values), after)
+        for at in paths:
+            before = loader.resolve_pointer(original, pointer(*at))
+            assert before is loader.ABSENT or not same(before, values[at])
+    assert told > 200
 
 
 def test_anchors_are_found_as_the_look_behind_pattern_finds_them() -> None:
