@@ -13,7 +13,9 @@ load.
 means the cache the previous runs filled, which is what regenerating after an edit meets. Each edit row makes a new
 edit every run, so that no run finds its own edit cached: a new word in a description (a docs edit: no model is
 generated, nothing validated again), or a field's `maxLength` made larger (a model generated and the spec
-validated again); the output after the edits is compared, byte for byte, with a generation from scratch.
+validated again), or two descriptions in two places at once; the largest JSON corpus document has a description
+edited too (a JSON spec is read whole, and the edit told by comparing its document with the one read before). The
+output after the edits is compared, byte for byte, with a generation from scratch.
 
 Targets: (1) Stripe and the largest corpus documents, cold, models + client + server: wall <= 0.4x and CPU <= 0.8x of
 `datamodel-codegen` (models only, its default formatting); (2) Stripe, one schema or one operation edited, warm:
@@ -255,6 +257,12 @@ def stripe_incremental(table: Table, source: Path, runs: int, tmp: Path) -> None
         ),
         "one schema's field constraint edited (`maxLength`)": lambda: bumped(spec, STRIPE_CONSTRAINT),
     }
+
+    def two_places() -> None:
+        for edit in (rows["one schema's description edited"], rows["one operation's description edited"]):
+            edit()
+
+    rows["one schema's and one operation's descriptions edited (two places at once)"] = two_places
     for label, edit in rows.items():
         walls: list[float] = []
         cpus: list[float] = []
@@ -439,6 +447,33 @@ def stripe_import(table: Table, source: Path, runs: int, tmp: Path) -> None:
     )
 
 
+JSON_DESCRIPTION = re.compile(r'"description"\s*:\s*"')
+
+
+def json_edit(table: Table, source: Path, runs: int, tmp: Path) -> None:
+    """An edit of a JSON spec (the largest corpus document): a new word in its first description every run, a warm
+    cache, one-off `generate`s; and whether the output is then what a run without the cache makes."""
+    spec = tmp / "json-edit" / source.name
+    spec.parent.mkdir()
+    shutil.copy(source, spec)
+    cache, out = tmp / "json-edit-cache", tmp / "json-edit-out"
+    measure(generate([spec], out), ROOT, env_with(cache))
+    walls: list[float] = []
+    cpus: list[float] = []
+    for _ in range(runs):
+        text = spec.read_text(encoding="utf-8")
+        found = JSON_DESCRIPTION.search(text)
+        if found is None:
+            raise SystemExit(f"{source.name}: no description to edit")
+        spec.write_text(f"{text[: found.end()]}({uuid.uuid4().hex[:8]}) {text[found.end() :]}", encoding="utf-8")
+        run = measure(generate([spec], out, force=False), ROOT, env_with(cache))
+        walls.append(run.wall)
+        cpus.append(run.cpu)
+    label = f"{source.name} (JSON), one description edited: wall, warm"
+    table.add(label, median(walls), "-", f"CPU {median(cpus)}", "-")
+    table.add(f"{source.name}, after the edits", same_as_from_scratch([spec], out, tmp), "", "", "")
+
+
 def largest_corpus(count: int) -> list[Path]:
     if not CORPUS.is_dir():
         return []
@@ -467,6 +502,9 @@ def main() -> int:
             cold_against_dmcg(table, document.name, document, args.runs, tmp)
         if stripe is not None:
             stripe_incremental(table, stripe, args.runs, tmp)
+        json_documents = [p for p in largest_corpus(args.largest) if p.suffix == ".json"]
+        if json_documents:
+            json_edit(table, json_documents[0], args.runs, tmp)
         vendor_specs(table, args.runs, tmp)
         if stripe is not None:
             stripe_import(table, stripe, args.runs, tmp)
