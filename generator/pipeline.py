@@ -18,14 +18,14 @@ from ruff import find_ruff_bin
 from generator.cache import Cache, Recent, content_key, open_cache, text_files, value_key
 from generator.errors import GenerationError, Problem, display_path
 from generator.ir import Api
-from generator.jobs import Submit, collector_paused, run_now, workers
+from generator.jobs import Submit, collector_paused, cores, run_now, workers
 from generator.loader import LoadedSpec, default_reach, load_spec, package_name, reaches, validate_document
 from generator.models import (
-    JOB_SCHEMAS,
     ChunkModels,
     ModelChunk,
     assemble_models,
     generate_chunk,
+    job_batches,
     plan_chunks,
     read_ahead,
     run_chunks,
@@ -316,16 +316,15 @@ def _submit_models(
     spec's parts in order (and caches what was generated). True beside it when worker processes are generating
     some (`submit` runs jobs elsewhere, and there were chunks to generate)."""
     found: dict[tuple[int, int], ChunkModels] = {}
-    batches: list[list[tuple[int, int, ModelChunk]]] = []
+    missing: list[tuple[int, int, ModelChunk]] = []
     for i, chunks in planned.items():
         for c, chunk in enumerate(chunks):
             cached = _cached_chunk(store.get("chunk", chunk.key()))
             if cached is not None:
                 found[i, c] = with_descriptions(cached, chunk.descriptions)
-                continue
-            if not batches or sum(len(b.schemas) for _, _, b in batches[-1]) + len(chunk.schemas) > JOB_SCHEMAS:
-                batches.append([])
-            batches[-1].append((i, c, chunk))
+            else:
+                missing.append((i, c, chunk))
+    batches = job_batches(missing, [len(chunk.schemas) for _, _, chunk in missing], cores())
     results = [submit(run_chunks, [chunk for _, _, chunk in batch]) for batch in batches]
 
     def models_of(spec: int) -> list[ChunkModels]:

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from generator import cache as cache_module
-from generator import loader, pipeline
+from generator import loader, models
 from generator.cache import Cache, Recent, cache_root, content_key, fingerprint, open_cache, value_key
 from generator.cli import main
 from generator.errors import GenerationError
@@ -390,7 +390,7 @@ def test_a_rejected_spec_is_reported_the_same_from_the_cache(tmp_path: Path) -> 
 def test_keys_delimit_their_parts() -> None:
     assert content_key("ab", "c") != content_key("a", "bc")
     assert content_key(b"x") == content_key("x")
-    assert json.dumps(pipeline.JOB_SCHEMAS)  # the pipeline's own constants are part of the fingerprinted source
+    assert json.dumps(models.JOB_SCHEMAS)  # the generator's own constants are part of the fingerprinted source
 
 
 def test_parsed_documents_are_kept_unless_they_share_values(tmp_path: Path) -> None:

@@ -436,3 +436,25 @@ def test_a_description_edit_generates_no_model(tmp_path: Path, monkeypatch: pyte
     [package] = build_packages([spec], cache=store)
     models = "".join(text.decode() for name, text in package.files.items() if name.startswith("models/"))
     assert '    """\n    The kind of pet it is (a or b).\n    """\n' in models
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3, 8])
+def test_jobs_get_smaller_towards_the_end(workers: int) -> None:
+    """Every chunk once, in order; a job holds one chunk, or at most `JOB_SCHEMAS` schemas and a quarter of a
+    worker's share of those left when it starts: the last jobs are small, so the workers end together."""
+    import random
+
+    from generator.models import JOB_SCHEMAS, job_batches
+
+    rng = random.Random(workers)
+    for _ in range(50):
+        sizes = [rng.randint(1, 60) for _ in range(rng.randint(0, 120))]
+        batches = job_batches(list(range(len(sizes))), sizes, workers)
+        assert [i for batch in batches for i in batch] == list(range(len(sizes)))
+        left = sum(sizes)
+        for batch in batches:
+            held = sum(sizes[i] for i in batch)
+            assert batch and (len(batch) == 1 or held <= min(JOB_SCHEMAS, left // (4 * workers)))
+            left -= held
+        if sum(sizes) > 4 * workers * JOB_SCHEMAS:  # large enough for full jobs: the first is one
+            assert sum(sizes[i] for i in batches[0]) > JOB_SCHEMAS - 60
