@@ -335,7 +335,7 @@ def load_spec(path: Path, *, validate: bool = True, lenient: bool = False, cache
         document = parse_document(raw, shown, as_json=as_json)
     if not isinstance(document, dict):
         raise GenerationError([Problem(shown, "", "spec.not-a-mapping", "expected a mapping at the top level")])
-    anchored = _anchored(raw)
+    anchored = not as_json and _anchored(raw)  # (JSON has no aliases: an `&name` there is in a string)
     if cache is not None and key and cached is None and not anchored:  # no shared (aliased) values to keep shared
         cache.put("document", key, document)
     if anchored and expanded_size(document) > MAX_EXPANDED_NODES:

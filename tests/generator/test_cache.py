@@ -394,12 +394,16 @@ def test_keys_delimit_their_parts() -> None:
 
 
 def test_parsed_documents_are_kept_unless_they_share_values(tmp_path: Path) -> None:
-    """A document with YAML anchors (values shared, perhaps an alias bomb) is parsed, and checked, every time."""
+    """A document with YAML anchors (values shared, perhaps an alias bomb) is parsed, and checked, every time; a
+    JSON one is kept, whatever its strings hold (JSON has no anchors)."""
     plain = write_spec(tmp_path / "a", "tiny.yaml", TINY_SPEC)
     anchored = write_spec(
         tmp_path / "b", "tiny.yaml", TINY_SPEC.replace("schema: {type: string}", "schema: &s {type: string}")
     )
-    for spec, kept in ((plain, True), (anchored, False)):
+    document = yaml.safe_load(TINY_SPEC)
+    document["info"]["description"] = "Terms: a=1 &b=2, &c"
+    as_json = write_spec(tmp_path / "c", "tiny.json", json.dumps(document))
+    for spec, kept in ((plain, True), (anchored, False), (as_json, True)):
         store = Cache(tmp_path / f"cache-{kept}")
         assert isinstance(outcome(spec, store), dict)
         assert (store.get("document", content_key(spec.read_bytes())) is not None) is kept
