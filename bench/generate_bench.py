@@ -12,10 +12,11 @@ load.
 **Cold** means an empty cache (`generator.cache`: a new folder each run), which is what target 1 measures; **warm**
 means the cache the previous runs filled, which is what regenerating after an edit meets. Each edit row makes a new
 edit every run, so that no run finds its own edit cached: a new word in a description (a docs edit: no model is
-generated, nothing validated again), or a field's `maxLength` made larger (a model generated and the spec
-validated again), or two descriptions in two places at once; the largest JSON corpus document has a description
-edited too (a JSON spec is read whole, and the edit told by comparing its document with the one read before). The
-output after the edits is compared, byte for byte, with a generation from scratch.
+generated, nothing validated again), or a field's `maxLength` made larger (a model generated; the validator's
+verdict stands), or two descriptions in two places at once, or a schema added (a model generated and the spec
+validated again); the largest JSON corpus document has a description edited too (a JSON spec is read whole, and the
+edit told by comparing its document with the one read before). The output after the edits is compared, byte for
+byte, with a generation from scratch.
 
 Targets: (1) Stripe and the largest corpus documents, cold, models + client + server: wall <= 0.4x and CPU <= 0.8x of
 `datamodel-codegen` (models only, its default formatting); (2) Stripe, one schema or one operation edited, warm:
@@ -234,6 +235,8 @@ def same_as_from_scratch(specs: Sequence[Path], output: Path, tmp: Path) -> str:
 STRIPE_SCHEMA_EDIT = "An email address associated with the account."
 STRIPE_OPERATION_EDIT = "description: <p>Retrieves the details of an account.</p>"
 VENDOR_FIELD_EDIT = "description: Callback receiver URL (http:// or https://), 1 to 100 characters."
+STRIPE_FIRST_SCHEMA = "\n    account:\n"
+"""Where a new schema goes: before the first one (Stripe's spec puts `components` first)."""
 STRIPE_CONSTRAINT = r"explicit approval from the platform\.\n +maxLength: (\d+)"
 """The `maxLength` of the field the schema edit describes (Account's `email`)."""
 VENDOR_CONSTRAINT = r"Callback receiver URL \(http[^\n]*\n +minLength: 1\n +maxLength: (\d+)"
@@ -263,6 +266,15 @@ def stripe_incremental(table: Table, source: Path, runs: int, tmp: Path) -> None
             edit()
 
     rows["one schema's and one operation's descriptions edited (two places at once)"] = two_places
+
+    def schema_added() -> None:
+        text = spec.read_text(encoding="utf-8")
+        at = text.index(STRIPE_FIRST_SCHEMA) + 1
+        tag = uuid.uuid4().hex[:8]
+        added = f"    added_{tag}:\n      type: object\n      properties:\n        note:\n          type: string\n"
+        spec.write_text(text[:at] + added + text[at:], encoding="utf-8")
+
+    rows["a schema added (a model generated, the spec validated again)"] = schema_added
     for label, edit in rows.items():
         walls: list[float] = []
         cpus: list[float] = []
