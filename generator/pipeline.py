@@ -531,13 +531,18 @@ def _served(spec: LoadedSpec, lenient: bool, store: Cache) -> str:
     if cached is not None:
         return cached[0] + "\n"
     written: tuple[str, Spans] | None = None
-    if spec.edit is not None:
+    if spec.edit is not None and len(spec.edit.paths) <= _MOST_SPLICED:
         written = _cached_served(store.get("served", content_key(mode, spec.edit.previous)))
         for path in spec.edit.paths:
             written = spliced_json(*written, spec.document, path) if written is not None else None
     text, spans = written or spanned_json(spec.document)
     store.put("served", key, (text, spans.kept()))
     return text + "\n"
+
+
+_MOST_SPLICED = 16
+"""Edited entries written again into the text served before at most: each splice rebuilds the entries' places (3 ms
+for Stripe's), and writing the whole text takes 0.07 s. A JSON spec's edit, told by comparison, names any number."""
 
 
 def _cached_served(value: Any) -> tuple[str, Spans] | None:

@@ -283,3 +283,29 @@ def test_a_long_lived_process_keeps_each_specs_latest_surface_and_diffs_with_it(
     assert "ir" not in store.asked  # each diff's previous side was in memory
     [(key, _)] = pipeline._SURFACES.values()
     assert key == content_key(package.files["openapi.json"])
+
+
+@pytest.mark.parametrize("edited", [16, 17])
+def test_an_edit_of_many_entries_is_served_written_whole(
+    edited: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The served JSON of an edit is spliced into the text served before up to `_MOST_SPLICED` entries (each splice
+    costs about as much as a twentieth of writing the whole text), and written whole beyond; the same text either
+    way."""
+    from generator.served_json import spanned_json
+
+    before = {"openapi": "3.1.0", "components": {"schemas": {f"S{n}": {"type": "string"} for n in range(20)}}}
+    after = copy.deepcopy(before)
+    for n in range(edited):
+        after["components"]["schemas"][f"S{n}"] = {"type": "integer", "minimum": n}
+    store = Cache(tmp_path / "cache")
+    old = LoadedSpec(tmp_path / "api.yaml", b"before", before)
+    pipeline._served(old, False, store)
+    paths = tuple(("components", "schemas", f"S{n}") for n in range(edited))
+    values = tuple(before["components"]["schemas"][f"S{n}"] for n in range(edited))
+    new = LoadedSpec(tmp_path / "api.yaml", b"after", after, edit=Edit(old.digest, paths, values))
+    splices: list[object] = []
+    real = pipeline.spliced_json
+    monkeypatch.setattr(pipeline, "spliced_json", lambda *a: splices.append(a) or real(*a))
+    assert pipeline._served(new, False, store) == spanned_json(after)[0] + "\n"
+    assert len(splices) == (edited if edited <= pipeline._MOST_SPLICED else 0)
