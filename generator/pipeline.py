@@ -130,7 +130,8 @@ def build_packages(
                 parsed[i] = (api, registry, plan_chunks(registry))
             except Exception as exc:  # an invalid spec can trip the parser; the validator then says why
                 failures[i] = exc
-        models_of, generating = _submit_models(submit, {i: chunks for i, (_, _, chunks) in parsed.items()}, store)
+        models_of, jobs = _submit_models(submit, {i: chunks for i, (_, _, chunks) in parsed.items()}, store)
+        generating = jobs > 0
         rendered: dict[int, dict[str, str]] = {}
         texts: dict[int, tuple[str, ...]] = {}
         served: dict[int, str] = {}
@@ -161,6 +162,8 @@ def build_packages(
                     replaced = (previous or {}).get(api.package, NO_PREVIOUS)
                     parse = _parser(store, specs[i], (api, registry), served[i], made)
                     comparisons[i] = Comparison(replaced, specs[i], output / api.package, parse)
+                    if 0 < jobs <= _DIFF_BEHIND:
+                        comparisons[i].work_elsewhere(submit, served[i])
                 except Exception as exc:  # noise for an invalid spec, as above
                     failures[i] = exc
             if generating or (templated is not None and not templated.done()):
@@ -301,20 +304,26 @@ def _within(problem: Problem, others: Sequence[Problem]) -> bool:
 
 
 def _work_out(comparisons: Mapping[int, Comparison]) -> None:
-    """Work out the version diffs the releases will ask for, while this process would wait for others (the workers,
-    ruff): each is worked out once, and an error is raised again where the release asks, if it does."""
+    """Work out the version diffs the releases will ask for (`Comparison.ahead`), while this process would wait for
+    others (the workers, ruff)."""
     for comparison in comparisons.values():
-        if comparison.needed:
-            with contextlib.suppress(Exception):
-                comparison.result()
+        comparison.ahead()
+
+
+_DIFF_BEHIND = 1
+"""Model jobs ahead in the workers' queue, at most, for a version diff to be compared there too
+(`Comparison.work_elsewhere`). An edit leaves a job or none: this process, parsing, rendering and assembling, then has
+the most to do, and the diff (0.2 s after a constraint edit of Stripe) would lengthen its path. With more, it would
+wait for the workers anyway, and works the diff out meanwhile (`_work_out`); queued behind them, the diff would end
+after them."""
 
 
 def _submit_models(
     submit: Submit, planned: dict[int, list[ModelChunk]], store: Cache
-) -> tuple[Callable[[int], list[ChunkModels]], bool]:
+) -> tuple[Callable[[int], list[ChunkModels]], int]:
     """Submit every spec's model chunks the cache does not have, small ones several to a job; the getter gives one
-    spec's parts in order (and caches what was generated). True beside it when worker processes are generating
-    some (`submit` runs jobs elsewhere, and there were chunks to generate)."""
+    spec's parts in order (and caches what was generated). Beside it, how many jobs worker processes run (none when
+    `submit` runs them here, or there were no chunks to generate)."""
     found: dict[tuple[int, int], ChunkModels] = {}
     missing: list[tuple[int, int, ModelChunk]] = []
     for i, chunks in planned.items():
@@ -345,7 +354,7 @@ def _submit_models(
                 read_ahead([part])
         return [with_copies(found[spec, c], chunk.copies) for c, chunk in enumerate(planned[spec])]
 
-    return models_of, bool(batches) and submit is not run_now
+    return models_of, 0 if submit is run_now else len(batches)
 
 
 def _cached_chunk(value: Any) -> ChunkModels | None:

@@ -49,11 +49,14 @@ def diff_specs(
     *,
     parse: Parse = parse_surface,
     located: bool = True,
+    structural: Iterable[Change] | None = None,
 ) -> Report:
     """Everything that changed from `base` to `revision`, judged. `parse` gives what the Python API diff reads of each
     side's IR (`parse_surface`). `located`: each finding with both sides' files and lines (`locate`), for which each
-    side's YAML node tree is composed (about a second for Stripe's); a release's changelog names none."""
-    changes = [*compare(base, revision), *_python_changes(base, revision, parse)]
+    side's YAML node tree is composed (about a second for Stripe's); a release's changelog names none. `structural`:
+    `compare(base, revision)`, when it was worked out elsewhere (in a worker process, by `versions`)."""
+    found = compare(base, revision) if structural is None else structural
+    changes = [*found, *_python_changes(base, revision, parse)]
     # one schema reached twice in one operation (two media types of one body) makes one finding, not two
     findings, ignored = apply_overrides(dict.fromkeys(judge(changes)), overrides or {})
 

@@ -26,7 +26,7 @@ from generator.loader import (
     validate_document,
 )
 from generator.pipeline import _ruff, build_packages
-from generator.versions import Previous
+from generator.versions import Comparison, Previous
 from tests.generator.conftest import REPO, VENDOR_SPECS, write_spec
 
 MODULE = '''"""Imports of every shape: \\
@@ -177,6 +177,43 @@ def test_a_constraint_edit_of_a_valid_spec_keeps_its_verdict_where_no_default_is
     with pytest.raises(GenerationError):
         build_packages([spec], cache=store)
     assert len(validated) == 1
+
+
+@pytest.mark.parametrize("behind", [0, pipeline._DIFF_BEHIND])
+def test_the_version_diff_of_an_edit_with_a_model_job_is_compared_in_a_worker(
+    behind: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit that leaves one model job to the workers has the documents of its version diff compared there too
+    (the rest of the diff here); with more jobs ahead (here: with none allowed), here, as the workers work. The
+    release is the same either way: the level, the findings, the changelog."""
+    monkeypatch.setattr(jobs, "cores", lambda: 2)  # worker processes even on one core
+    monkeypatch.setattr(pipeline, "_DIFF_BEHIND", behind)
+    elsewhere: list[str] = []
+    real = Comparison.work_elsewhere
+
+    def work_elsewhere(self: Comparison, submit: jobs.Submit, served: str) -> None:
+        def recorded(job: Callable[..., Any], /, *args: Any) -> Callable[[], Any]:
+            elsewhere.append(job.__name__)
+            return submit(job, *args)
+
+        real(self, recorded, served)
+
+    monkeypatch.setattr(Comparison, "work_elsewhere", work_elsewhere)
+    store = Cache(tmp_path / "cache")
+    spec = write_spec(tmp_path / "specs", "limits.yaml", LIMITS)
+    [first] = build_packages([spec], cache=store)
+    assert not elsewhere  # no previous package, no diff
+    edited = LIMITS.replace("maxLength: 64", "maxLength: 32").replace("maximum: 10", "maximum: 20")
+    spec.write_text(edited, encoding="utf-8")
+    [package] = build_packages([spec], cache=store, previous={first.name: Previous(first.files)})
+    assert elsewhere == (["structural_changes"] if behind else [])
+    report = package.release.report
+    assert package.release.describe() == "version 1.0.0 -> 2.0.0 (major)" and report is not None
+    assert {f.code for f in report.findings} == {
+        "request-property-max-length-decreased",
+        "request-property-max-increased",
+    }
+    assert b"maxLength decreased from 64 to 32" in package.files["CHANGELOG.md"]
 
 
 def _constraints(node: Any, path: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], Any]]:
