@@ -12,10 +12,12 @@ models in one run.
 from __future__ import annotations
 
 import ast
+import bisect
 import hashlib
 import json
 import re
 import warnings
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -44,7 +46,11 @@ JOB_SCHEMAS = 256
 get smaller towards the end (`job_batches`)."""
 
 _PLACEHOLDER_BASE = "_streamspec_runtime.model.ApiModel"
-_ELSEWHERE_FILE = "streamspec-elsewhere.json"
+_ELSEWHERE_FILE = "https://streamspec.invalid/elsewhere.json"
+"""Where a reference to another group's schema points: a URL, which datamodel-code-generator maps to its module
+(`external_ref_mapping`) as written and never fetches. A file name it resolves against the working directory at
+every reference (`Path.resolve`, a system call for each folder on the way), never caching a file that does not
+exist: 3 % of Stripe's model generation."""
 _ELSEWHERE_MODULE = "_streamspec_elsewhere"
 # Names of other groups' schemas as datamodel-code-generator sees them: distinct from any schema of the chunk, or it
 # would rename its own class to make room for the import (`CallbackDetailModel`); the prefix goes once it has run.
@@ -381,7 +387,7 @@ def _enum_edits(code: str, tree: ast.Module) -> list[tuple[int, int, int, int, s
     if "Literal[" not in code:
         return edits
     source = _Source(code)
-    for node in ast.walk(tree):
+    for node in _walk_naming(tree, code, "Literal"):
         if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "Literal"):
             continue
         members = node.slice.elts if isinstance(node.slice, ast.Tuple) else []
@@ -490,6 +496,33 @@ class _Source:
 
 _Edit = tuple[int, int, int, int, str]
 """An edit of generated code: start line, column, end line, column (as the syntax tree has them), new text."""
+
+
+def _walk_naming(tree: ast.Module, code: str, name: str) -> Iterator[ast.AST]:
+    """`ast.walk(tree)` without the statements whose lines never write `name`: an `ast.Name` of it is among the
+    nodes given. A models module names `Literal` in a fraction of its fields, and walking every node of Stripe's
+    took 2 % of its model generation."""
+    if "\r" in code:  # a carriage return ends a line for the parser too, not for the count below: all walked
+        yield from ast.walk(tree)
+        return
+    lines: list[int] = []
+    line, at = 1, 0
+    for found in re.finditer(re.escape(name), code):
+        line += code.count("\n", at, found.start())
+        at = found.start()
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    pending: deque[ast.AST] = deque([tree])
+    while pending:
+        node = pending.popleft()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.stmt):
+                start = min([child.lineno, *(d.lineno for d in getattr(child, "decorator_list", ()))])
+                first = bisect.bisect_left(lines, start)
+                if first == len(lines) or lines[first] > (child.end_lineno or child.lineno):
+                    continue
+            pending.append(child)
+        yield node
 
 
 def _factory_edits(code: str, tree: ast.Module, inner: list[_Edit] | None = None) -> tuple[list[_Edit], list[_Edit]]:

@@ -3,6 +3,7 @@ over the whole document (up to order), groups kept whole, and the assembled modu
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from generator.models import (
     CHUNK_SCHEMAS,
     ChunkModels,
     ModelChunk,
+    _walk_naming,
     assemble_models,
     generate_chunk,
     generate_chunks,
@@ -28,7 +30,7 @@ from generator.parser import parse_api
 from generator.pipeline import build_package, build_packages
 from generator.schemas import SchemaRegistry
 from generator.writer import write_packages
-from tests.generator.conftest import ALL_SPECS, imported, write_spec
+from tests.generator.conftest import ALL_SPECS, REPO, imported, write_spec
 
 # Every way one schema can depend on another: inheritance (allOf), an alias naming classes (oneOf), fields naming
 # classes of other groups (plain, described, nullable, in arrays and maps, with defaults, in unions), mutual and
@@ -458,3 +460,54 @@ def test_jobs_get_smaller_towards_the_end(workers: int) -> None:
             left -= held
         if sum(sizes) > 4 * workers * JOB_SCHEMAS:  # large enough for full jobs: the first is one
             assert sum(sizes[i] for i in batches[0]) > JOB_SCHEMAS - 60
+
+
+NAMING = """\
+from typing import Literal
+Colour = Literal["red", "green"]
+
+
+class Plain:
+    size: int = 1
+
+
+class Paint:
+    colour: Literal[
+        "red",
+        "green",
+    ]
+    shade: int | None = None
+
+    @check(Literal["x", "y"])
+    def pick(self) -> None:
+        pass
+
+
+@wrap(Literal[1, 2])
+class Wrapped:
+    pass
+"""
+
+
+def _named(nodes: Any) -> list[tuple[int, int]]:
+    return sorted((n.lineno, n.col_offset) for n in nodes if isinstance(n, ast.Name) and n.id == "Literal")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        NAMING,
+        NAMING.replace("class Plain:", 'x = "\\r"\rclass Plain:'),  # a carriage return: a line to the parser
+        *(
+            text
+            for path in sorted((REPO / "generated").glob("*/models/*.py"))
+            if "Literal[" in (text := path.read_text(encoding="utf-8"))
+        ),
+    ],
+)
+def test_walking_the_statements_that_write_a_name_finds_every_use_of_it(code: str) -> None:
+    """`_walk_naming` (the open enums' walk) gives every `Literal` name `ast.walk` gives: in fields written over
+    several lines, in decorators above their statement, in a module whose lines a carriage return breaks."""
+    tree = ast.parse(code)
+    assert _named(_walk_naming(tree, code, "Literal")) == _named(ast.walk(tree))
+    assert _named(ast.walk(tree))
