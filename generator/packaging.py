@@ -96,7 +96,6 @@ def requirements(package: str, imports: Mapping[str, Iterable[str]]) -> tuple[li
     return base, {extra: sorted(found) for extra, found in sorted(extras.items())}
 
 
-_BODY = re.compile(r"^(?:class |def |async def |@)", re.M)
 _ABSOLUTE_IMPORT = re.compile(
     r"^[ \t]*(?:from[ \t]+[A-Za-z_][\w.]*(?:[ \t]+import\b|[ \t]*\\)"
     r"|import[ \t]+[A-Za-z_][\w.]*[ \t]*(?:[,;#\\]|as\b|$))",
@@ -108,14 +107,17 @@ or "import", as descriptions in docstrings do (a large models module was then pa
 
 
 def _import_statements(source: str) -> ast.Module:
-    """The module's statements as far as its imports go: the part before its first class or function, unless an
-    absolute import may follow (then all of it). Parsing a large models module whole takes seconds; its imports are
-    all at the top."""
-    body = _BODY.search(source)
-    if body is not None and _ABSOLUTE_IMPORT.search(source, body.start()) is None:
+    """The module's statements as far as its absolute imports go: up to the end of the last line that may be one
+    (`_ABSOLUTE_IMPORT`), unless the cut falls inside a statement (then all of it). Parsing a large models module
+    whole takes seconds, and its lazy front (Stripe's: 0.9 MB of relative imports and names) a tenth of one."""
+    ends = [found.end() for found in _ABSOLUTE_IMPORT.finditer(source)]
+    if not ends:
+        return ast.Module(body=[], type_ignores=[])
+    end = source.find("\n", ends[-1])
+    if end != -1:
         try:
-            return ast.parse(source[: body.start()])
-        except SyntaxError:  # the cut fell inside a string: parse it all
+            return ast.parse(source[: end + 1])
+        except SyntaxError:  # the cut fell inside a statement or a string: parse it all
             pass
     return ast.parse(source)
 

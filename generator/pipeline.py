@@ -35,7 +35,15 @@ from generator.models import (
 from generator.packaging import PYPROJECT, pyproject, third_party_imports
 from generator.parser import parse_api
 from generator.profiles import PROFILES
-from generator.render import header, hold_texts, marks_written, render, reveal_texts
+from generator.render import (
+    LONG_LINES_EXEMPTION,
+    header,
+    hold_texts,
+    marks_written,
+    render,
+    reveal_texts,
+    text_width,
+)
 from generator.runtime_files import runtime_files
 from generator.schemas import SchemaRegistry
 from generator.served_json import Spans, spanned_json, spliced_json
@@ -682,20 +690,79 @@ def _run_ruff_steps(
         for name, text in files.items():
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).write_text(text, encoding="utf-8")
-        settings = ["--isolated", "--line-length", "120", "--target-version", "py311"]
         # The fixes, and every relative import statement reported as they leave it (formatting keeps each
         # statement's level and module).
-        lint = [*settings, "--select", "I,F401,UP,RUF022,RUF036,TID252", *_REPORT_RELATIVE, "--fix", "--exit-zero"]
+        lint = [*_SETTINGS, "--select", "I,F401,UP,RUF022,RUF036,TID252", *_REPORT_RELATIVE, "--fix", "--exit-zero"]
         imports = _relative_imports(_run_ruff(["check", *lint, "."], root, files, specs), root)
+        _run_ruff(["format", *_SETTINGS, "."], root, files, specs)
         # `noqa` comments nothing needs (a models module without long lines) go, judged by the rules this
-        # project's configuration enables, so that generated code passes them.
-        unused = [*settings, "--select", PROJECT_RULES, "--ignore", "RUF001,RUF002,RUF003", "--fixable", "RUF100"]
-        unused += ["--fix", "--exit-zero", "--quiet"]
-        for args in (["format", *settings, "."], ["check", *unused, "."]):
-            _run_ruff(args, root, files, specs)
+        # project's configuration enables, so that generated code passes them: by ruff where the outcome is not
+        # certain beforehand (`_unused_noqa_fixed`).
+        texts = {name: (root / name).read_text(encoding="utf-8") for name in files}
+        fixed = {name: _unused_noqa_fixed(text) for name, text in texts.items()}
+        unsure = sorted(name for name, text in fixed.items() if text is None)
+        if unsure:
+            _run_ruff([*UNUSED_NOQA, *unsure], root, files, specs)
         # The header's `noqa` line, where ruff removed it as unused, leaves blank lines behind.
-        formatted = {name: _LEADING_BLANKS.sub(r"\1", (root / name).read_text(encoding="utf-8")) for name in files}
+        formatted = {
+            name: _LEADING_BLANKS.sub(r"\1", text if text is not None else (root / name).read_text(encoding="utf-8"))
+            for name, text in fixed.items()
+        }
         return formatted, {name: imports.get(name, []) for name in files}
+
+
+def _unused_noqa_fixed(text: str) -> str | None:
+    """A formatted file as ruff's fix of unused `noqa` comments (RUF100) leaves it, where that is certain without
+    running ruff (a tenth of ruff's time on a package, and a process): the header's exemption from the line length
+    (`LONG_LINES_EXEMPTION`) kept where ruff counts a line too long, made an empty line where it counts none; the
+    `E402` comment of the import of model rules after the classes kept. None where the outcome is not certain (a
+    long line with a comment or of characters of other widths than one, a `noqa` of another kind or place, a
+    carriage return)."""
+    if "\r" in text:  # a line break to ruff, not to the lines below
+        return None
+    lines = text.split("\n")
+    exempted = [i for i, line in enumerate(lines) if "noqa" in line and line != LONG_LINES_EXEMPTION]
+    for i in exempted:
+        line = lines[i]
+        after_class = any(earlier.startswith("class ") for earlier in lines[:i])
+        if not (after_class and line.startswith(("from ", "import ")) and line.endswith("  # noqa: E402")):
+            return None
+        if line.count("#") != 1:
+            return None
+    if LONG_LINES_EXEMPTION not in lines:
+        return text
+    unsure = False
+    for line in lines:
+        counted = _counted_too_long(line)
+        if counted:
+            return text
+        unsure = unsure or counted is None
+    return None if unsure else "\n".join("" if line == LONG_LINES_EXEMPTION else line for line in lines)
+
+
+_LINE_LENGTH = 120
+"""The line length ruff is given (`--line-length`)."""
+_SETTINGS = ["--isolated", "--line-length", str(_LINE_LENGTH), "--target-version", "py311"]
+UNUSED_NOQA = [
+    "check",
+    *_SETTINGS,
+    *("--select", PROJECT_RULES, "--ignore", "RUF001,RUF002,RUF003", "--fixable", "RUF100"),
+    *("--fix", "--exit-zero", "--quiet"),
+]
+"""ruff's fix of unused `noqa` comments, judged by this project's rules; the files to fix follow."""
+
+
+def _counted_too_long(line: str) -> bool | None:
+    """Whether ruff's E501 counts `line` too long (`Overlong::try_from_line`), or None where that is not certain
+    without ruff: a line of characters of other widths than one, or with a comment (a pragma is not counted)."""
+    if "\t" not in line and text_width(line) <= _LINE_LENGTH:
+        return False
+    words = line.split()  # Python's whitespace holds Rust's: one word here is one to ruff, never counted
+    if len(words) < 2:
+        return False
+    if not (line.isascii() and line.isprintable()) or "#" in line:
+        return None
+    return not ("://" in words[-1] and len(line) - len(words[-1]) <= _LINE_LENGTH)  # a URL begun within the limit
 
 
 _REPORT_RELATIVE = [
