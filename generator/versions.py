@@ -283,14 +283,14 @@ def _compare(
 def structural_changes(previous_spec: bytes, folder: Path, served: str) -> list[Change] | None:
     """`compare` of the previous package's spec with the new spec given as its package serves it (`served`: the
     document as JSON, which is what the next run reads as its previous spec), or None when the previous spec is not
-    a document: a worker process's job (`Comparison.work_elsewhere`)."""
+    a document: a worker process's job (`Comparison.work_elsewhere`). The documents are not kept here (a kept worker
+    would hold one of each package: the previous spec is another every run)."""
     from generator.diff.compare import compare
     from generator.loader import LoadedSpec
 
-    document = _previous_document(previous_spec, folder)
-    if document is None:
+    document, revision = _document(previous_spec), _document(served)
+    if document is None or revision is None:
         return None
-    revision = json.loads(served)
     # compare reads the documents only
     return compare(LoadedSpec(folder / SPEC_FILE, b"", document), LoadedSpec(folder / SPEC_FILE, b"", revision))
 
@@ -303,13 +303,18 @@ def _previous_document(previous_spec: bytes, folder: Path) -> dict[str, Any] | N
     held = _DOCUMENTS.get(owner)
     if held is not None and held[0] == key:
         return held[1]
-    try:
-        document = json.loads(previous_spec)
-    except ValueError:
-        document = None
-    found = document if isinstance(document, dict) else None
+    found = _document(previous_spec)
     _DOCUMENTS[owner] = (key, found)
     return found
+
+
+def _document(text: bytes | str) -> dict[str, Any] | None:
+    """A JSON text's document, or None where it is not one."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return None
+    return document if isinstance(document, dict) else None
 
 
 def expect_previous(previous_spec: bytes, folder: Path) -> None:
