@@ -721,14 +721,12 @@ def _unused_noqa_fixed(text: str) -> str | None:
     if "\r" in text:  # a line break to ruff, not to the lines below
         return None
     lines = text.split("\n")
-    exempted = [i for i, line in enumerate(lines) if "noqa" in line and line != LONG_LINES_EXEMPTION]
-    for i in exempted:
-        line = lines[i]
-        after_class = any(earlier.startswith("class ") for earlier in lines[:i])
-        if not (after_class and line.startswith(("from ", "import ")) and line.endswith("  # noqa: E402")):
-            return None
-        if line.count("#") != 1:
-            return None
+    for i, line in enumerate(lines):
+        if "noqa" not in line or line == LONG_LINES_EXEMPTION:
+            continue
+        rules_import = line.startswith("from ") and line.endswith("  # noqa: E402") and line.count("#") == 1
+        if not (rules_import and any(earlier.startswith("class ") for earlier in lines[:i])):
+            return None  # not the import E402 certainly counts: a module's import after its classes
     if LONG_LINES_EXEMPTION not in lines:
         return text
     unsure = False

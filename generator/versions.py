@@ -159,8 +159,9 @@ def level_of(report: Report | None) -> str:
 class Comparison:
     """The diff from the spec of the package a generation replaces (its `openapi.json`) to the new spec, worked out
     once, by whoever asks first: `release` when the code changed, or the pipeline ahead of it, while worker
-    processes generate the models and this process would wait (the diff needs the two specs only). `parse` gives
-    what the diff reads of each spec's IR (default: `parse_surface`, which parses it)."""
+    processes generate the models and this process would wait (the diff needs the two specs only); the documents'
+    comparison perhaps by a worker (`work_elsewhere`). `parse` gives what the diff reads of each spec's IR (default:
+    `parse_surface`, which parses it)."""
 
     def __init__(self, replaced: Previous, spec: LoadedSpec, folder: Path, parse: Parse | None = None) -> None:
         self._previous_spec = replaced.files.get(SPEC_FILE) if VERSION_FILE in replaced.files else None
@@ -282,8 +283,8 @@ def _compare(
 
 def structural_changes(previous_spec: bytes, folder: Path, served: str) -> list[Change] | None:
     """`compare` of the previous package's spec with the new spec given as its package serves it (`served`: the
-    document as JSON, which is what the next run reads as its previous spec), or None when the previous spec is not
-    a document: a worker process's job (`Comparison.work_elsewhere`). The documents are not kept here (a kept worker
+    document as JSON, which is what the next run reads as its previous spec), or None where either is not a
+    document: a worker process's job (`Comparison.work_elsewhere`). The documents are not kept here (a kept worker
     would hold one of each package: the previous spec is another every run)."""
     from generator.diff.compare import compare
     from generator.loader import LoadedSpec
