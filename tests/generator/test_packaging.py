@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import ast
-import sys
 
 import pytest
 
-from generator.packaging import third_party_imports
+from generator.packaging import _third_party, third_party_imports
 from tests.generator.conftest import REPO
 
 _SOURCES = {
@@ -24,17 +23,8 @@ _SOURCES = {
 
 
 def _walked(source: str) -> tuple[str, ...]:
-    """Every absolute import's top-level module outside the standard library, from the whole module's tree."""
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module]
-        else:
-            continue
-        found |= {name.split(".")[0] for name in names} - set(sys.stdlib_module_names) - {"__future__"}
-    return tuple(sorted(found))
+    """The modules named by the whole module's tree (what the cut must not change)."""
+    return tuple(sorted(set(_third_party(ast.parse(source)))))
 
 
 _GENERATED = sorted((REPO / "generated").glob("*/**/*.py"))
