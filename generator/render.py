@@ -331,7 +331,7 @@ _WIDEST_LINE, _DEEPEST_INDENT = 100, 8
 
 def text_width(text: str) -> int:
     """Columns, counting East Asian wide and full-width characters twice (ruff's line length counts them so); at
-    least ruff's count (a character it counts as no column, one here)."""
+    least ruff's count of a text without tabs (a character it counts as no column is one here)."""
     return len(text) if text.isascii() else sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
