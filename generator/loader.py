@@ -440,6 +440,72 @@ def _same(a: Any, b: Any) -> bool:
 
 _JSON_TEXT = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
+_SCHEMAS = ("components", "schemas")
+_SCHEMA_REF = "#/components/schemas/"
+_RESOLVING = frozenset(
+    {"$id", "$anchor", "$dynamicAnchor", "$dynamicRef", "$recursiveAnchor", "$recursiveRef", "$schema"}
+)
+"""Keywords that give a schema a name to resolve, or change how the references around it resolve (JSON Schema 2019
+and 2020, OpenAPI 3.1): a schema holding one can change what other schemas mean."""
+
+
+_KEPT = ("openapi", "info", "jsonSchemaDialect")
+"""What a part of a document (`schemas_part`) keeps of the whole beside its schemas."""
+
+
+def schemas_added(spec: LoadedSpec) -> tuple[str, ...] | None:
+    """The component schemas `spec` adds to the document read before it (`spec.edit`), where adding them is all the
+    edit did: every schema before is there, the same (`_same`), and nothing else changed; None otherwise."""
+    edit = spec.edit
+    if edit is None or edit.paths != (_SCHEMAS,) or len(edit.before) != 1:
+        return None
+    before, after = edit.before[0], resolve_pointer(spec.document, pointer(*_SCHEMAS))
+    if not (isinstance(before, dict) and isinstance(after, dict)) or len(after) <= len(before):
+        return None
+    if not all(_same(value, after.get(name, ABSENT)) for name, value in before.items()):
+        return None
+    return tuple(name for name in after if name not in before)
+
+
+def schemas_part(spec: LoadedSpec, names: Sequence[str]) -> LoadedSpec | None:
+    """The document of `spec`'s component schemas `names` and of every schema they reference, with the document's
+    version, info and dialect, and no paths; None where a reference leaves the component schemas, or a schema
+    holds a keyword that changes how references resolve (`_RESOLVING`).
+
+    Why: where the rest of the document was valid before these schemas were added (`schemas_added`), the document
+    is valid if and only if this part is. openapi-spec-validator judges a component schema by its own content and
+    by the schemas it references (a default against its schema, required properties against the properties),
+    never by the schemas beside it, and a valid document held no reference to a schema it lacked; so only the new
+    schemas and what they reference can be wrong."""
+    schemas = resolve_pointer(spec.document, pointer(*_SCHEMAS))
+    part: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name in part:
+            continue
+        if not isinstance(schemas, dict) or name not in schemas:
+            return None
+        part.add(name)
+        stack = [schemas[name]]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                if not _RESOLVING.isdisjoint(node):
+                    return None
+                ref = node.get("$ref")
+                if ref is not None:
+                    if not (isinstance(ref, str) and ref.startswith(_SCHEMA_REF)) or "%" in ref:
+                        return None
+                    todo.append(ref[len(_SCHEMA_REF) :].split("/")[0].replace("~1", "/").replace("~0", "~"))
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+    document: dict[str, Any] = {key: spec.document[key] for key in _KEPT if key in spec.document}
+    document["paths"] = {}
+    document["components"] = {"schemas": {name: schema for name, schema in schemas.items() if name in part}}
+    return LoadedSpec(spec.path, b"", document)
+
 
 def _read_before(store: Cache, where: str) -> tuple[ParsedText, str] | None:
     """The spec read last at `where` by an earlier run, with its document (`store`'s entry of it, kept by content:

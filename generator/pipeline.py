@@ -19,7 +19,16 @@ from generator.cache import Cache, Recent, content_key, open_cache, text_files, 
 from generator.errors import GenerationError, Problem, display_path
 from generator.ir import Api
 from generator.jobs import Submit, collector_paused, cores, run_now, workers
-from generator.loader import LoadedSpec, default_reach, load_spec, package_name, reaches, validate_document
+from generator.loader import (
+    LoadedSpec,
+    default_reach,
+    load_spec,
+    package_name,
+    reaches,
+    schemas_added,
+    schemas_part,
+    validate_document,
+)
 from generator.models import (
     ChunkModels,
     ModelChunk,
@@ -398,13 +407,22 @@ def _submit_validation(
 ) -> Callable[[], dict[str, list[Problem]]]:
     """Validate the specs whose verdicts are not `known` (in a worker); the getter gives the problems of the specs
     the validator rejects, by path, and caches every verdict (a clean one too, with the parts of the spec its
-    defaults are validated against: `default_reach`)."""
+    defaults are validated against: `default_reach`).
+
+    A spec whose edit adds component schemas alone to a document the validator found valid is judged by the part
+    that decides its verdict (`_deciding_part`): a clean part is a clean verdict; a part with problems has the
+    whole spec validated, so that they are said as for any spec."""
     keys = [content_key(mode, spec.digest) for spec in specs]
     todo = [i for i in range(len(specs)) if i not in known]
-    result = submit(_validate_each, [specs[i] for i in todo], store) if todo else (lambda: [])
+    parts = {i: part for i in todo if (part := _deciding_part(specs[i], mode, store)) is not None}
+    result = submit(_validate_each, [parts.get(i, specs[i]) for i in todo], store) if todo else (lambda: [])
 
     def invalid() -> dict[str, list[Problem]]:
-        for i, found in zip(todo, result(), strict=True):
+        verdicts = dict(zip(todo, result(), strict=True))
+        again = [i for i, found in verdicts.items() if found and i in parts]
+        if again:
+            verdicts.update(zip(again, submit(_validate_each, [specs[i] for i in again], store)(), strict=True))
+        for i, found in verdicts.items():
             store.put(
                 "validation",
                 keys[i],
@@ -438,6 +456,17 @@ def _verdict_stands(spec: LoadedSpec, mode: str, store: Cache) -> bool:
     if reach is not None:
         store.put("default-reach", content_key(mode, spec.digest), reach)
     return True
+
+
+def _deciding_part(spec: LoadedSpec, mode: str, store: Cache) -> LoadedSpec | None:
+    """Where `spec` was read as an edit (`loader.Edit`) that adds component schemas alone to a document the validator
+    found valid: the part of it whose verdict is the spec's (`loader.schemas_part`); None otherwise."""
+    if spec.edit is None:
+        return None
+    if _cached_problems(spec, store.get("validation", content_key(mode, spec.edit.previous))) != []:
+        return None
+    added = schemas_added(spec)
+    return schemas_part(spec, added) if added else None
 
 
 def _cached_reach(value: Any) -> tuple[str, ...] | None:

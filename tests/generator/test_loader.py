@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -455,3 +456,61 @@ def test_the_default_reach_is_each_default_holder_and_what_it_refers_to() -> Non
         unknown = copy.deepcopy(document)
         unknown["components"]["schemas"]["N"].update(elsewhere)
         assert loader.default_reach(unknown) is None
+
+
+def test_schemas_added_alone_are_told_and_their_part_holds_what_they_reference() -> None:
+    """An edit that adds component schemas and changes nothing else names them (`schemas_added`), and the part
+    that decides the verdict (`schemas_part`) holds them and every schema they reference, with the document's
+    version, info and dialect and no paths; an edit that also changes a schema, or a part that could resolve
+    otherwise than in the document (a reference elsewhere, a keyword that names a schema), is no such case."""
+    schemas = ("components", "schemas")
+    before: dict[str, Any] = {
+        "A": {"type": "integer", "maximum": 1},
+        "B": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}},
+        "Lone": {"type": "string"},
+    }
+
+    def spec(after: dict[str, Any], *, before: Any = before, dialect: bool = False) -> loader.LoadedSpec:
+        document: dict[str, Any] = {"openapi": "3.1.0", "info": {"title": "T", "version": "1"}}
+        if dialect:
+            document["jsonSchemaDialect"] = "https://spec.openapis.org/oas/3.1/dialect/base"
+        document["paths"] = {"/a": {}}
+        document["components"] = {"schemas": after}
+        return loader.LoadedSpec(Path("t.yaml"), b"", document, edit=loader.Edit("previous", (schemas,), (before,)))
+
+    added = spec({**copy.deepcopy(before), "C": {"items": {"$ref": "#/components/schemas/B/properties/a"}}})
+    assert loader.schemas_added(added) == ("C",)
+    part = loader.schemas_part(added, ("C",))
+    assert part is not None and part.document == {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {name: added.document["components"]["schemas"][name] for name in ("A", "B", "C")}},
+    }
+    with_dialect = spec({"C": {"type": "string"}, **copy.deepcopy(before)}, dialect=True)  # added first: moved keys
+    assert loader.schemas_added(with_dialect) == ("C",)
+    assert (part := loader.schemas_part(with_dialect, ("C",))) is not None
+    assert part.document["jsonSchemaDialect"] == with_dialect.document["jsonSchemaDialect"]
+    assert list(part.document["components"]["schemas"]) == ["C"]
+
+    changed = copy.deepcopy(before)
+    changed["A"]["maximum"] = 1.0  # equal, of another type
+    assert loader.schemas_added(spec({**changed, "C": {}})) is None
+    assert loader.schemas_added(spec({**copy.deepcopy(before), "C": {}}, before=loader.ABSENT)) is None
+    assert loader.schemas_added(spec({"A": before["A"], "B": before["B"], "C": {}})) is None  # `Lone` removed
+    assert loader.schemas_added(spec(copy.deepcopy(before))) is None  # nothing added
+    other = spec({**copy.deepcopy(before), "C": {}})
+    wider = loader.Edit("previous", (("components",),), ({"schemas": before},))
+    assert loader.schemas_added(replace(other, edit=wider)) is None
+
+    for elsewhere in (
+        {"$ref": "#/paths/~1a"},
+        {"$ref": "other.yaml#/A"},
+        {"$ref": "#/components/schemas/L%6Fne"},
+        {"$ref": "#/components/schemas/Missing"},
+        {"properties": {"p": {"$id": "https://example.com/p"}}},
+        {"$dynamicRef": "#meta"},
+    ):
+        odd = spec({**copy.deepcopy(before), "C": elsewhere})
+        assert loader.schemas_added(odd) == ("C",)
+        assert loader.schemas_part(odd, ("C",)) is None, elsewhere

@@ -1,6 +1,7 @@
 """The pipeline: its ruff step (formatting, fixes, the relative imports each file is left with), and what an edit
 skips: a docs edit validates and generates nothing again, an edit of constraints validates nothing again where no
-default is validated against them, and a verdict so kept is the validator's (over random edits)."""
+default is validated against them, and a verdict so kept is the validator's (over random edits); a schema added is
+validated in part, with the whole document's verdict (over random additions)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from generator.loader import (
     LoadedSpec,
     default_reach,
     load_spec,
+    schemas_added,
+    schemas_part,
     validate_document,
 )
 from generator.pipeline import _ruff, build_packages
@@ -230,6 +233,90 @@ def test_a_constraint_edit_of_a_valid_spec_keeps_its_verdict_where_no_default_is
     with pytest.raises(GenerationError):
         build_packages([spec], cache=store)
     assert len(validated) == 1
+
+
+def test_a_schema_added_to_a_valid_spec_is_validated_in_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A schema added to a valid spec, and nothing else changed, has the validator judge the schema and what it
+    references alone, in a document without paths; where that part has problems, the whole spec is validated, and
+    its problems are those of the spec validated afresh. An edit that also changes something else is validated
+    whole."""
+    store = Cache(tmp_path / "cache")
+    spec = write_spec(tmp_path / "specs", "limits.yaml", LIMITS)
+    build_packages([spec], cache=store)
+    asked: list[tuple[list[str], bool]] = []
+    real = pipeline._validate_each
+
+    def validate(specs: Sequence[LoadedSpec], store: Cache) -> list[list[Problem]]:
+        asked.extend((list(s.document["components"]["schemas"]), bool(s.document["paths"])) for s in specs)
+        return real(specs, store)
+
+    monkeypatch.setattr(jobs, "cores", lambda: 1)
+    monkeypatch.setattr(pipeline, "_validate_each", validate)
+    extra = "    Extra:\n      type: object\n      properties:\n        code: {$ref: '#/components/schemas/Code'}\n"
+    spec.write_text(LIMITS + extra, encoding="utf-8")
+    [package] = build_packages([spec], cache=store)
+    assert asked == [(["Code", "Extra"], False)]
+    assert any(b"class Extra(" in text for name, text in package.files.items() if "models" in name)
+
+    bad = "    Bad:\n      type: string\n      maxLength: 2\n      default: too long\n"
+    spec.write_text(LIMITS + extra + bad, encoding="utf-8")
+    asked.clear()
+    with pytest.raises(GenerationError) as caught:
+        build_packages([spec], cache=store)
+    assert asked == [(["Bad"], False), (["Thing", "Code", "Label", "Extra", "Bad"], True)]
+    with pytest.raises(GenerationError) as afresh:
+        load_spec(spec)
+    assert caught.value.problems == afresh.value.problems and caught.value.problems
+
+    spec.write_text(LIMITS.replace("maxLength: 64", "maxLength: 65") + extra.replace("Extra", "Other"))
+    asked.clear()
+    build_packages([spec], cache=store)
+    assert asked == [(["Thing", "Code", "Label", "Other"], True)]
+
+
+_ADDITIONS: list[Callable[[Any, list[str]], Any]] = [
+    lambda schema, names: schema,
+    lambda schema, names: {**schema, "type": "objekt"},
+    lambda schema, names: {"type": "string", "maxLength": 2, "default": "too long"},
+    lambda schema, names: {"type": "object", "properties": {"p": {"$ref": f"#/components/schemas/{names[0]}"}}},
+    lambda schema, names: {"type": "object", "properties": {"p": {"$ref": "#/components/schemas/Nowhere"}}},
+    lambda schema, names: {"allOf": [{"$ref": f"#/components/schemas/{names[0]}"}], "default": 12},
+    lambda schema, names: {"allOf": [{"$ref": f"#/components/schemas/{names[0]}"}], "default": {}},
+    lambda schema, names: {"type": "object", "required": ["absent"], "properties": {"present": {}}},
+    lambda schema, names: {"type": "integer", "enum": ["a", 1], "default": "b"},
+    lambda schema, names: {**schema, "nullable": "yes"},
+    lambda schema, names: {"type": "array", "items": {"$ref": f"#/components/schemas/{names[0]}"}, "minItems": -1},
+    lambda schema, names: {"type": "object", "properties": {"p": {**schema, "default": None}}},
+]
+"""Schemas to add, from an existing one (`schema`) and names of others (`names`), valid and invalid."""
+
+
+def test_a_schema_added_is_judged_in_part_as_the_whole_document_is_over_random_additions(tmp_path: Path) -> None:
+    """Random schemas added to valid specs (the vendor specs and one whose defaults reach through references):
+    wherever a part decides the verdict (`loader.schemas_part`), the validator finds the whole document valid if and
+    only if it finds the part valid; and both kinds of verdict are among them."""
+    rng = random.Random(14)
+    verdicts: set[bool] = set()
+    judged = 0
+    for path in [*VENDOR_SPECS, write_spec(tmp_path, "limits.yaml", LIMITS)]:
+        loaded = load_spec(path, validate=False)
+        schemas = loaded.document["components"]["schemas"]
+        for n in range(12):
+            names = rng.sample(sorted(schemas), min(3, len(schemas)))
+            added = copy.deepcopy(rng.choice(_ADDITIONS)(copy.deepcopy(schemas[names[-1]]), names))
+            document = {**loaded.document, "components": {**loaded.document["components"]}}
+            document["components"]["schemas"] = {**schemas, f"Added{n}": added}
+            edit = Edit(loaded.digest, (("components", "schemas"),), (schemas,))
+            edited = LoadedSpec(path, b"", document, edit=edit)
+            assert schemas_added(edited) == (f"Added{n}",)
+            part = schemas_part(edited, (f"Added{n}",))
+            if part is None:
+                continue
+            valid = validate_document(LoadedSpec(path, b"", document)) == []
+            assert (validate_document(part) == []) == valid, f"{path.name}: {added!r}"
+            verdicts.add(valid)
+            judged += 1
+    assert verdicts == {True, False} and judged > 40
 
 
 @pytest.mark.parametrize("behind", [0, pipeline._DIFF_BEHIND])
