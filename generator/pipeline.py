@@ -407,7 +407,7 @@ def _submit_validation(
 ) -> Callable[[], dict[str, list[Problem]]]:
     """Validate the specs whose verdicts are not `known` (in a worker); the getter gives the problems of the specs
     the validator rejects, by path, and caches every verdict (a clean one too, with the parts of the spec its
-    defaults are validated against: `default_reach`).
+    defaults are validated against: `default_reach`, found in the worker too where it holds the whole spec).
 
     A spec whose edit adds component schemas alone to a document the validator found valid is judged by the part
     that decides its verdict (`_deciding_part`): a clean part is a clean verdict; a part with problems has the
@@ -419,16 +419,17 @@ def _submit_validation(
 
     def invalid() -> dict[str, list[Problem]]:
         verdicts = dict(zip(todo, result(), strict=True))
-        again = [i for i, found in verdicts.items() if found and i in parts]
+        again = [i for i, (found, _) in verdicts.items() if found and i in parts]
         if again:
             verdicts.update(zip(again, submit(_validate_each, [specs[i] for i in again], store)(), strict=True))
-        for i, found in verdicts.items():
+        for i, (found, reach) in verdicts.items():
             store.put(
                 "validation",
                 keys[i],
                 tuple((p.pointer, p.code, p.message, p.line, p.level, p.column) for p in found),
             )
-            reach = default_reach(specs[i].document) if not found else None
+            if not found and i in parts:  # the reach of a part, not of the spec
+                reach = default_reach(specs[i].document)
             if reach is not None:  # for the next edits' verdicts (`_verdict_stands`)
                 store.put("default-reach", keys[i], reach)
             known[i] = found
@@ -599,9 +600,10 @@ def _cached_served(value: Any) -> tuple[str, Spans] | None:
     return (value[0], spans) if spans is not None else None
 
 
-def _validate_each(specs: Sequence[LoadedSpec], store: Cache) -> list[list[Problem]]:
-    """openapi-spec-validator's problems of each spec (none for a valid one). Schemas whose meta-schema check passed
-    in an earlier run (the same content) are not checked again: the cache keeps their digests."""
+def _validate_each(specs: Sequence[LoadedSpec], store: Cache) -> list[tuple[list[Problem], tuple[str, ...] | None]]:
+    """openapi-spec-validator's problems of each spec (none for a valid one), and for a valid one its `default_reach`
+    (found here, in a worker, rather than at the end of the run that waits for it). Schemas whose meta-schema check
+    passed in an earlier run (the same content) are not checked again: the cache keeps their digests."""
     from generator import loader
 
     known = store.get("meta-passed", "")
@@ -612,7 +614,10 @@ def _validate_each(specs: Sequence[LoadedSpec], store: Cache) -> list[list[Probl
     if len(loader.META_PASSED) != before:
         kept = sorted(loader.META_PASSED)[-_META_PASSED_KEPT:]
         store.put("meta-passed", "", b"".join(kept))
-    return found
+    return [
+        (problems, None if problems else default_reach(spec.document))
+        for spec, problems in zip(specs, found, strict=True)
+    ]
 
 
 _META_PASSED_KEPT = 200_000

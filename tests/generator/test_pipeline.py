@@ -80,7 +80,7 @@ def _validations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     validated: list[str] = []
     real = pipeline._validate_each
 
-    def validate(specs: Sequence[LoadedSpec], store: Cache) -> list[list[Problem]]:
+    def validate(specs: Sequence[LoadedSpec], store: Cache) -> list[tuple[list[Problem], tuple[str, ...] | None]]:
         validated.extend(spec.display for spec in specs)
         return real(specs, store)
 
@@ -246,7 +246,7 @@ def test_a_schema_added_to_a_valid_spec_is_validated_in_part(tmp_path: Path, mon
     asked: list[tuple[list[str], bool]] = []
     real = pipeline._validate_each
 
-    def validate(specs: Sequence[LoadedSpec], store: Cache) -> list[list[Problem]]:
+    def validate(specs: Sequence[LoadedSpec], store: Cache) -> list[tuple[list[Problem], tuple[str, ...] | None]]:
         asked.extend((list(s.document["components"]["schemas"]), bool(s.document["paths"])) for s in specs)
         return real(specs, store)
 
@@ -257,9 +257,19 @@ def test_a_schema_added_to_a_valid_spec_is_validated_in_part(tmp_path: Path, mon
     [package] = build_packages([spec], cache=store)
     assert asked == [(["Code", "Extra"], False)]
     assert any(b"class Extra(" in text for name, text in package.files.items() if "models" in name)
+    # the whole spec's default reach was kept with the part's verdict: `name` is reached by no default, `Label` is
+    limits = LIMITS.replace("maxLength: 64", "maxLength: 128")
+    spec.write_text(limits + extra, encoding="utf-8")
+    asked.clear()
+    build_packages([spec], cache=store)
+    assert asked == []
+    limits = limits.replace("maxLength: 10", "maxLength: 12")
+    spec.write_text(limits + extra, encoding="utf-8")
+    build_packages([spec], cache=store)
+    assert asked == [(["Thing", "Code", "Label", "Extra"], True)]
 
     bad = "    Bad:\n      type: string\n      maxLength: 2\n      default: too long\n"
-    spec.write_text(LIMITS + extra + bad, encoding="utf-8")
+    spec.write_text(limits + extra + bad, encoding="utf-8")
     asked.clear()
     with pytest.raises(GenerationError) as caught:
         build_packages([spec], cache=store)
