@@ -285,8 +285,9 @@ def stripe_incremental(table: Table, source: Path, runs: int, tmp: Path) -> None
     def schema_added() -> None:  # to the text as the run before left it (and read it): an addition, nothing else
         text = spec.read_text(encoding="utf-8")
         at = text.index(STRIPE_FIRST_SCHEMA) + 1
-        tag = uuid.uuid4().hex[:8]
-        added = f"    added_{tag}:\n      type: object\n      properties:\n        note:\n          type: string\n"
+        tag = uuid.uuid4().hex[:8]  # in a field's name too: schemas of the same content share their generated code
+        fields = f"      properties:\n        note_{tag}:\n          type: string\n"
+        added = f"    added_{tag}:\n      type: object\n{fields}"
         spec.write_text(text[:at] + added + text[at:], encoding="utf-8")
 
     original = spec.read_text(encoding="utf-8")

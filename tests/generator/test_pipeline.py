@@ -237,9 +237,10 @@ def test_a_constraint_edit_of_a_valid_spec_keeps_its_verdict_where_no_default_is
 
 def test_a_schema_added_to_a_valid_spec_is_validated_in_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A schema added to a valid spec, and nothing else changed, has the validator judge the schema and what it
-    references alone, in a document without paths; where that part has problems, the whole spec is validated, and
-    its problems are those of the spec validated afresh. An edit that also changes something else is validated
-    whole."""
+    references alone, in a document without paths, in one worker that imports datamodel-code-generator at once
+    (little else is left to the workers); where that part has problems, the whole spec is validated, and its
+    problems are those of the spec validated afresh. An edit that also changes something else is validated whole,
+    by the usual workers."""
     store = Cache(tmp_path / "cache")
     spec = write_spec(tmp_path / "specs", "limits.yaml", LIMITS)
     build_packages([spec], cache=store)
@@ -252,10 +253,18 @@ def test_a_schema_added_to_a_valid_spec_is_validated_in_part(tmp_path: Path, mon
 
     monkeypatch.setattr(jobs, "cores", lambda: 1)
     monkeypatch.setattr(pipeline, "_validate_each", validate)
+    pools: list[tuple[object, int | None]] = []
+    real_workers = pipeline.workers
+
+    def workers(warm_up: Callable[[], None] | None = None, *, count: int | None = None) -> Any:
+        pools.append((warm_up, count))
+        return real_workers(warm_up, count=count)
+
+    monkeypatch.setattr(pipeline, "workers", workers)
     extra = "    Extra:\n      type: object\n      properties:\n        code: {$ref: '#/components/schemas/Code'}\n"
     spec.write_text(LIMITS + extra, encoding="utf-8")
     [package] = build_packages([spec], cache=store)
-    assert asked == [(["Code", "Extra"], False)]
+    assert asked == [(["Code", "Extra"], False)] and pools == [(pipeline.warm_models, 1)]
     assert any(b"class Extra(" in text for name, text in package.files.items() if "models" in name)
     # the whole spec's default reach was kept with the part's verdict: `name` is reached by no default, `Label` is
     limits = LIMITS.replace("maxLength: 64", "maxLength: 128")
@@ -280,8 +289,16 @@ def test_a_schema_added_to_a_valid_spec_is_validated_in_part(tmp_path: Path, mon
 
     spec.write_text(LIMITS.replace("maxLength: 64", "maxLength: 65") + extra.replace("Extra", "Other"))
     asked.clear()
+    pools.clear()
     build_packages([spec], cache=store)
-    assert asked == [(["Thing", "Code", "Label", "Other"], True)]
+    assert asked == [(["Thing", "Code", "Label", "Other"], True)] and pools == [(None, None)]
+    names = [f"More{n}" for n in range(pipeline._FEW_ADDED + 1)]
+    more = "".join(f"    {name}: {{type: string}}\n" for name in names)
+    spec.write_text(LIMITS.replace("maxLength: 64", "maxLength: 65") + extra.replace("Extra", "Other") + more)
+    asked.clear()
+    pools.clear()
+    build_packages([spec], cache=store)  # more schemas than one worker is left for: validated in part, two workers
+    assert asked == [(names, False)] and pools == [(None, None)]
 
 
 _ADDITIONS: list[Callable[[Any, list[str]], Any]] = [
