@@ -329,6 +329,8 @@ def load_spec(path: Path, *, validate: bool = True, lenient: bool = False, cache
     edit: Edit | None = None
     if isinstance(cached, dict):
         document = cached
+        if cache is not None and cache.enabled:
+            _read_again(path, raw, document, (cache, key))
     elif cache is not None and cache.enabled:
         document, edit = _read(path, raw, shown, as_json, (cache, key))
     else:
@@ -398,10 +400,33 @@ def _read(
     _READ[where] = (parsed, key)
     if kept is not None:  # the text itself only where an edit of it can be read in part
         kept[0].put("read", content_key(where), (raw if parsed.entries else b"", parsed.keys(), key))
+        kept[0].put("entries", key, parsed.keys())  # for `_read_again`
     if previous is None or paths is None:
         return parsed.document, None
     before = tuple(resolve_pointer(previous[0].document, pointer(*at)) for at in paths)
     return parsed.document, Edit(previous[1], paths, before)
+
+
+def _read_again(path: Path, raw: bytes, document: Any, kept: tuple[Cache, str]) -> None:
+    """A text whose document the cache had (by content: `kept`, the cache and the key) is the one read last at
+    `path` all the same, so that the next edit is read as an edit of it: after an undo, or a branch switched back to,
+    the next edit would otherwise be told against the text read before, a larger edit than it is. Where its entries
+    were kept with it (`_read`), as `_read` would have left it; otherwise, as before, not at all."""
+    where = str(path.absolute())
+    known = _READ.get(where)
+    if known is not None and known[1] == kept[1]:
+        return
+    entries = kept[0].get("entries", kept[1])
+    text = _utf8(raw)
+    if not isinstance(entries, list) or text is None:
+        return
+    try:
+        keys = [(tuple(p), int(s), int(k)) for p, s, k in entries]
+        parsed = ParsedText.from_keys(text, document, keys) if keys else ParsedText(text, document, ())
+    except (TypeError, ValueError):  # kept in another shape
+        return
+    _READ[where] = (parsed, kept[1])
+    kept[0].put("read", content_key(where), (raw if keys else b"", keys, kept[1]))
 
 
 def changed_entries(before: Any, after: Any) -> tuple[tuple[str, ...], ...] | None:

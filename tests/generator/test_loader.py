@@ -155,6 +155,40 @@ def test_an_edit_is_read_in_part_from_what_an_earlier_run_left(tmp_path: Path, m
     assert all(edit and edit.constraints_changed(r) == () for edit, r in zip(edits[:2], read[1:], strict=True))
 
 
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_a_text_read_again_from_the_cache_is_the_one_the_next_edit_is_read_against(
+    suffix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A spec edited, then put back as it was (its document then comes from the cache, by content), then edited
+    again: the last edit is read as an edit of the text put back, by a new process and by the same one, and not as
+    the larger edit of the text read before it."""
+    from generator import loader
+    from generator.cache import Cache, content_key
+
+    original = (REPO / "specs" / "volcengine_live.yaml").read_text(encoding="utf-8")
+    if suffix == ".json":
+        original = json.dumps(loader.parse_document(original.encode(), "api.yaml", as_json=False), indent=2)
+    spec = tmp_path / f"api{suffix}"
+    entry = ("components", "schemas", "CallbackDetail")
+    for fresh in (True, False):
+        cache = Cache(tmp_path / f"cache-{fresh}")
+        monkeypatch.setattr(loader, "_READ", loader.Recent(4))
+
+        def read(text: str, fresh: bool = fresh, cache: Cache = cache) -> loader.LoadedSpec:
+            if fresh:  # a new process: nothing in memory
+                monkeypatch.setattr(loader, "_READ", loader.Recent(4))
+            spec.write_text(text, encoding="utf-8")
+            return load_spec(spec, validate=False, cache=cache)
+
+        read(original)
+        read(original.replace("Callback receiver URL", "Callback receiver URL (edited)", 1))
+        assert read(original).edit is None  # the document kept by content: not read again
+        last = original.replace("Adds or updates the", "Adds (edited) or updates the", 1)
+        edit = read(last).edit
+        assert edit is not None and edit.previous == content_key(original.encode())
+        assert entry not in edit.paths and len(edit.paths) == 1
+
+
 def test_an_edit_of_a_json_spec_or_one_read_whole_is_told_by_comparing_the_documents(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
