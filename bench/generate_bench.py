@@ -291,8 +291,8 @@ def stripe_incremental(table: Table, source: Path, runs: int, tmp: Path) -> None
         spec.write_text(text[:at] + added + text[at:], encoding="utf-8")
 
     original = spec.read_text(encoding="utf-8")
-    # The text the first addition is made to, read: one with a schema added too, unmeasured (the original's document
-    # is in the cache, so the spec is not read again, and the text read last would stay the row before's).
+    # The text the first addition is made to, read first (unmeasured): one with a schema added too, so that every
+    # measured run adds a schema to a text that holds the additions before it, as the runs after it do.
     schema_added()
     measure(generate([spec], out, force=False), ROOT, env_with(cache))
     added = one_off_edits([spec], out, cache, schema_added, runs)
