@@ -399,8 +399,8 @@ def _read(
     key = kept[1] if kept is not None else content_key(raw)
     _READ[where] = (parsed, key)
     if kept is not None:  # the text itself only where an edit of it can be read in part
-        kept[0].put("read", content_key(where), (raw if parsed.entries else b"", parsed.keys(), key))
-        kept[0].put("entries", key, parsed.keys())  # for `_read_again`
+        kept[0].put("read", content_key(where), (raw if parsed.entries else b"", key))
+        kept[0].put("entries", key, parsed.keys())  # by content: `_read_again` finds them too
     if previous is None or paths is None:
         return parsed.document, None
     before = tuple(resolve_pointer(previous[0].document, pointer(*at)) for at in paths)
@@ -414,19 +414,21 @@ def _read_again(path: Path, raw: bytes, document: Any, kept: tuple[Cache, str]) 
     were kept with it (`_read`), as `_read` would have left it; otherwise, as before, not at all."""
     where = str(path.absolute())
     known = _READ.get(where)
-    if known is not None and known[1] == kept[1]:
-        return
-    entries = kept[0].get("entries", kept[1])
     text = _utf8(raw)
-    if not isinstance(entries, list) or text is None:
+    if (known is not None and known[1] == kept[1]) or text is None:
         return
     try:
-        keys = [(tuple(p), int(s), int(k)) for p, s, k in entries]
-        parsed = ParsedText.from_keys(text, document, keys) if keys else ParsedText(text, document, ())
-    except (TypeError, ValueError):  # kept in another shape
+        parsed = _kept_text(text, document, kept[0].get("entries", kept[1]))
+    except (TypeError, ValueError):  # none kept, or of another shape
         return
     _READ[where] = (parsed, kept[1])
-    kept[0].put("read", content_key(where), (raw if keys else b"", keys, kept[1]))
+    kept[0].put("read", content_key(where), (raw if parsed.entries else b"", kept[1]))
+
+
+def _kept_text(text: str, document: Any, entries: Any) -> ParsedText:
+    """`text` with its `document` and its entries as the cache keeps them (`ParsedText.keys`); TypeError or
+    ValueError where they are not kept in that shape."""
+    return ParsedText.from_keys(text, document, [(tuple(p), int(s), int(k)) for p, s, k in entries])
 
 
 def changed_entries(before: Any, after: Any) -> tuple[tuple[str, ...], ...] | None:
@@ -538,12 +540,12 @@ def _read_before(store: Cache, where: str) -> tuple[ParsedText, str] | None:
     never read in part). It is a starting point only: `reparsed` compares its text with the one read now, and
     `changed_entries` its document, so an entry of another file, or of an older text, reads as one would from it."""
     try:
-        raw, keys, key = store.get("read", content_key(where))
+        raw, key = store.get("read", content_key(where))
         document = store.get("document", str(key))
         text = _utf8(bytes(raw))
         if not isinstance(document, dict) or text is None:
             return None
-        return ParsedText.from_keys(text, document, [(tuple(p), int(s), int(k)) for p, s, k in keys]), str(key)
+        return _kept_text(text, document, store.get("entries", str(key))), str(key)
     except (TypeError, ValueError):  # none kept, or of another shape
         return None
 
