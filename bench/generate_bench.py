@@ -16,8 +16,7 @@ generated, nothing validated again), or a field's `maxLength` made larger (a mod
 verdict stands), or two descriptions in two places at once, or a schema added to the text the run before read (a
 model generated, and the schema validated, with what it references); the largest JSON corpus document has a
 description edited too (a JSON spec is read whole, and the edit told by comparing its document with the one read
-before). The output after the edits is compared, byte for
-byte, with a generation from scratch.
+before). The output after the edits is compared, byte for byte, with a generation from scratch.
 
 Targets: (1) Stripe and the largest corpus documents, cold, models + client + server: wall <= 0.4x and CPU <= 0.8x of
 `datamodel-codegen` (models only, its default formatting); (2) Stripe, one schema or one operation edited, warm:
