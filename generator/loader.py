@@ -185,6 +185,17 @@ def default_reach(document: dict[str, Any]) -> tuple[str, ...] | None:
     return tuple(sorted(reached))
 
 
+def added_reach(before: Sequence[str], part: Sequence[str]) -> tuple[str, ...]:
+    """The `default_reach` of a document that adds component schemas alone (`schemas_added`) to one whose reach was
+    `before`, from the reach of the part that decides its verdict (`schemas_part`), as `reaches` reads it: the same
+    parts are reached. The schemas before are as they were and referred to no schema added (the document before was
+    valid), so their defaults reach what they reached; the added ones' defaults reach within the part, which holds
+    every schema they refer to. A root the part adds that the whole reaches through a broader root (a
+    `discriminator` reaches every component schema) is within that root. Why: the whole document's reach costs a
+    walk of all of it (0.07 s for Stripe), the part's is found where it was validated."""
+    return tuple(sorted({*before, *part}))
+
+
 def reaches(roots: Sequence[str], at: str) -> bool:
     """Whether pointer `at` is within the part of the document at one of the pointers `roots`."""
     return any(not root or at == root or at.startswith(f"{root}/") for root in roots)

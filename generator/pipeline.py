@@ -21,6 +21,7 @@ from generator.ir import Api
 from generator.jobs import Submit, collector_paused, cores, run_now, workers
 from generator.loader import (
     LoadedSpec,
+    added_reach,
     default_reach,
     load_spec,
     package_name,
@@ -410,7 +411,7 @@ def _submit_validation(
 ) -> Callable[[], dict[str, list[Problem]]]:
     """Validate the specs whose verdicts are not `known` (in a worker); the getter gives the problems of the specs
     the validator rejects, by path, and caches every verdict (a clean one too, with the parts of the spec its
-    defaults are validated against: `default_reach`, found in the worker too where it holds the whole spec).
+    defaults are validated against: `default_reach`, found in the worker too; for a part, with the reach before).
 
     A spec of `parts` (an edit that adds component schemas alone to a document the validator found valid) is judged
     by the part that decides its verdict (`_deciding_part`): a clean part is a clean verdict; a part with problems
@@ -431,14 +432,24 @@ def _submit_validation(
                 keys[i],
                 tuple((p.pointer, p.code, p.message, p.line, p.level, p.column) for p in found),
             )
-            if not found and i in parts:  # the reach of a part, not of the spec
-                reach = default_reach(specs[i].document)
+            if not found and i in parts:  # the reach of a part, not yet of the spec
+                reach = _spec_reach(specs[i], reach, mode, store)
             if reach is not None:  # for the next edits' verdicts (`_verdict_stands`)
                 store.put("default-reach", keys[i], reach)
             known[i] = found
         return {str(specs[i].path): found for i, found in sorted(known.items()) if found}
 
     return invalid
+
+
+def _spec_reach(spec: LoadedSpec, part: tuple[str, ...] | None, mode: str, store: Cache) -> tuple[str, ...] | None:
+    """The `default_reach` of a spec whose verdict a part decided (`_deciding_part`), its own reach `part`: with the
+    reach of the document before (`loader.added_reach`), or found afresh where the cache has none for it."""
+    assert spec.edit is not None  # a part is of an edit
+    before = _cached_reach(store.get("default-reach", content_key(mode, spec.edit.previous)))
+    if before is None or part is None:
+        return default_reach(spec.document)
+    return added_reach(before, part)
 
 
 def _verdict_stands(spec: LoadedSpec, mode: str, store: Cache) -> bool:

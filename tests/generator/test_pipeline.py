@@ -24,8 +24,10 @@ from generator.loader import (
     _VALUE_KEYS,
     Edit,
     LoadedSpec,
+    added_reach,
     default_reach,
     load_spec,
+    reaches,
     schemas_added,
     schemas_part,
     validate_document,
@@ -259,13 +261,22 @@ def test_a_schema_added_to_a_valid_spec_is_validated_in_part(tmp_path: Path, mon
         asked.extend((list(s.document["components"]["schemas"]), bool(s.document["paths"])) for s in specs)
         return real(specs, store)
 
+    walked: list[list[str]] = []  # the documents whose default reach was found: the part's, not the whole's
+    real_reach = pipeline.default_reach
+
+    def reach(document: dict[str, Any]) -> tuple[str, ...] | None:
+        walked.append(list(document["components"]["schemas"]))
+        return real_reach(document)
+
     monkeypatch.setattr(jobs, "cores", lambda: 1)
     monkeypatch.setattr(pipeline, "_validate_each", validate)
+    monkeypatch.setattr(pipeline, "default_reach", reach)
     pools = _pools(monkeypatch)
     extra = "    Extra:\n      type: object\n      properties:\n        code: {$ref: '#/components/schemas/Code'}\n"
     spec.write_text(LIMITS + extra, encoding="utf-8")
     [package] = build_packages([spec], cache=store)
     assert asked == [(["Code", "Extra"], False)] and pools == [(pipeline.warm_models, 1)]
+    assert walked == [["Code", "Extra"]]
     assert any(b"class Extra(" in text for name, text in package.files.items() if "models" in name)
     # the whole spec's default reach was kept with the part's verdict: `name` is reached by no default, `Label` is
     limits = LIMITS.replace("maxLength: 64", "maxLength: 128")
@@ -315,22 +326,51 @@ _ADDITIONS: list[Callable[[Any, list[str]], Any]] = [
     lambda schema, names: {**schema, "nullable": "yes"},
     lambda schema, names: {"type": "array", "items": {"$ref": f"#/components/schemas/{names[0]}"}, "minItems": -1},
     lambda schema, names: {"type": "object", "properties": {"p": {**schema, "default": None}}},
+    lambda schema, names: {
+        "oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in names],
+        "discriminator": {"propertyName": "kind"},
+        "default": {"kind": names[0]},
+    },
 ]
 """Schemas to add, from an existing one (`schema`) and names of others (`names`), valid and invalid."""
+
+
+def test_a_parts_reach_is_joined_to_the_reach_before_or_the_whole_is_walked_without_it(tmp_path: Path) -> None:
+    """The default reach kept with a part's verdict is the reach before with the part's (`loader.added_reach`), or,
+    where the cache lost the reach before, the whole document's."""
+    store = Cache(tmp_path / "cache")
+    loaded = load_spec(write_spec(tmp_path, "limits.yaml", LIMITS), validate=False)
+    schemas = loaded.document["components"]["schemas"]
+    added = {"allOf": [{"$ref": "#/components/schemas/Code"}], "default": "abc"}
+    document = {**loaded.document, "components": {"schemas": {**schemas, "Added": added}}}
+    edit = Edit(loaded.digest, (("components", "schemas"),), (schemas,))
+    edited = LoadedSpec(loaded.path, b"", document, edit=edit)
+    part = schemas_part(edited, ("Added",))
+    assert part is not None
+    part_reach, whole = default_reach(part.document), default_reach(document)
+    assert part_reach is not None and whole is not None
+    assert pipeline._spec_reach(edited, part_reach, "strict", store) == whole
+    before = default_reach(loaded.document)
+    assert before is not None and "/components/schemas/Code" not in before
+    store.put("default-reach", content_key("strict", loaded.digest), before)
+    joined = pipeline._spec_reach(edited, part_reach, "strict", store)
+    assert joined == added_reach(before, part_reach) and _same_reach(joined, whole)
+    assert "/components/schemas/Code" in joined
 
 
 def test_a_schema_added_is_judged_in_part_as_the_whole_document_is_over_random_additions(tmp_path: Path) -> None:
     """Random schemas added to valid specs (the vendor specs, OpenAPI 3.1 ones of many constructs, one whose
     defaults reach through references): wherever a part decides the verdict (`loader.schemas_part`), the validator
     finds the whole document valid if and only if it finds the part valid; and both kinds of verdict are among
-    them."""
+    them. Where valid, the reach before with the part's (`loader.added_reach`) reaches what the whole document's
+    reach does."""
     rng = random.Random(14)
     verdicts: set[bool] = set()
-    judged = 0
+    judged = grown = 0
     for path in [*VENDOR_SPECS, GENERALITY, CONSTRUCTS, write_spec(tmp_path, "limits.yaml", LIMITS)]:
         loaded = load_spec(path, validate=False)
         schemas = loaded.document["components"]["schemas"]
-        for n in range(12):
+        for n in range(16):
             names = rng.sample(sorted(schemas), min(3, len(schemas)))
             added = copy.deepcopy(rng.choice(_ADDITIONS)(copy.deepcopy(schemas[names[-1]]), names))
             document = {**loaded.document, "components": {**loaded.document["components"]}}
@@ -345,7 +385,17 @@ def test_a_schema_added_is_judged_in_part_as_the_whole_document_is_over_random_a
             assert (validate_document(part) == []) == valid, f"{path.name}: {added!r}"
             verdicts.add(valid)
             judged += 1
-    assert verdicts == {True, False} and judged > 60
+            before, part_reach = default_reach(loaded.document), default_reach(part.document)
+            if valid and before is not None and part_reach is not None:
+                whole = default_reach(document)
+                assert whole is not None and _same_reach(added_reach(before, part_reach), whole), f"{added!r}"
+                grown += set(whole) != set(before)
+    assert verdicts == {True, False} and judged > 80 and grown > 5
+
+
+def _same_reach(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Whether two reaches reach the same parts (`loader.reaches`): each one's roots within the other's."""
+    return all(reaches(b, root) for root in a) and all(reaches(a, root) for root in b)
 
 
 @pytest.mark.parametrize("behind", [0, pipeline._DIFF_BEHIND])
