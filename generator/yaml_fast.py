@@ -249,15 +249,16 @@ def reparsed(previous: ParsedText, text: str) -> ParsedText | None:
 
     From the first character where the texts differ, the innermost entry holding it is read (the entry just before it,
     where that reads, for a change at the start of a line: lines added at the entry's end); the texts agree after it to
-    the next change, read the same way. An entry that does not read as itself (its key renamed, a key added beside it)
-    has the entry holding it read instead. An entry's text runs from its key's line to the next line that starts neither
-    deeper than the key, nor at its column with a block sequence's item (a mapping's value may be one, at its key's
-    indentation), nor with a comment, nor is blank: parsed alone, at the same indentation, it means what it means in
-    place, since YAML's block structure is told by relative indentation (a line that would continue a flow scalar or
-    collection of the entry there is cut off, and the rest does not parse alone). It is read only where it reads as one
-    key, the entry's, at the entry's column. What could mean otherwise is never read in parts: anchors and aliases,
-    tags, merge keys (`fast_yaml` refuses them), repeated keys and keys within flow collections (never recorded), line
-    breaks other than `\\n` and `\\r\\n`."""
+    the next change, read the same way. Whole entries inserted into a mapping of recorded entries, at their column,
+    are parsed alone and put in their place (`_inserted`). An entry that does not read as itself (its key renamed, a
+    key added beside it) has the entry holding it read instead. An entry's text runs from its key's line to the next
+    line that starts neither deeper than the key, nor at its column with a block sequence's item (a mapping's value may
+    be one, at its key's indentation), nor with a comment, nor is blank: parsed alone, at the same indentation, it
+    means what it means in place, since YAML's block structure is told by relative indentation (a line that would
+    continue a flow scalar or collection of the entry there is cut off, and the rest does not parse alone). It is read
+    only where it reads as one key, the entry's, at the entry's column. What could mean otherwise is never read in
+    parts: anchors and aliases, tags, merge keys (`fast_yaml` refuses them), repeated keys and keys within flow
+    collections (never recorded), line breaks other than `\\n` and `\\r\\n`."""
     old = previous.text
     if old == text:
         return previous
@@ -271,7 +272,7 @@ def reparsed(previous: ParsedText, text: str) -> ParsedText | None:
         index = bisect.bisect_right(previous.starts, first) - 1
         while index >= 0 and not (first < entries[index].end or first == entries[index].end == len(old)):
             index = entries[index].parent
-        read = _appended(previous, text, first, at, delta)
+        read = _inserted(previous, text, first, at, delta) or _appended(previous, text, first, at, delta)
         while index >= 0 and read is None:
             entry = entries[index]
             while reads and entries[reads[-1].index].start >= entry.start:  # within it: read again with it
@@ -311,6 +312,99 @@ class _Read:
     value: Any
     keys: list[_Key]
     """The recorded keys it holds, itself first, where they are in the edit's text."""
+
+
+def _inserted(previous: ParsedText, text: str, first: int, at: int, delta: int) -> _Read | None:
+    """Where the change is whole entries inserted into a mapping whose entries are recorded (a schema added to
+    `components/schemas`), at its entries' column, before one of them or after the last: that mapping read as before,
+    with the new entries parsed alone and put in their place and its other values shared (adding a schema to Stripe's
+    parses a few lines, not the 3 MB of the mapping). None where the change is not that, or the mapping holds another
+    change after them (see `reparsed`).
+
+    In place the new lines mean what they mean alone: they start at a line where the text before starts a key of the
+    mapping (or ends the mapping), which closes every construct before it; they end at such a line, which closes
+    theirs; alone, they parse as keys at that column, none of them in the mapping already."""
+    old, entries = previous.text, previous.entries
+    line = old.rfind("\n", 0, first) + 1
+    start = line + delta  # where the new lines start in `text`
+    column = _indent(text, start)
+    following = bisect.bisect_left(previous.starts, line)
+    before = following < len(entries) and entries[following].start == line
+    if before and entries[following].key - line == column:  # before an entry of the mapping
+        mapping, next_line = entries[following].parent, old[line : old.find("\n", line) + 1 or len(old)]
+    else:  # after its last entry: the innermost entry ending there whose entries are at that column
+        mapping, next_line = following - 1, ""
+        while mapping >= 0 and entries[mapping].end == line and not _holds_at(entries, mapping, column):
+            mapping = entries[mapping].parent
+        if mapping < 0 or entries[mapping].end != line:
+            return None
+    if mapping < 0 or entries[mapping].start < at:
+        return None
+    end = start
+    for _ in range(_MAX_INSERTED):  # the new entries, one by one, to the line they go before
+        end = _entry_end(text, end, column)
+        if next_line and text.startswith(next_line, end):
+            break
+        if end == len(text) or _indent(text, end) < column:  # the mapping's end
+            if next_line:
+                return None
+            break
+    else:
+        return None
+    entry, segment = entries[mapping], text[start:end]
+    held = _value_at(previous.document, entry.path)
+    if not (segment and isinstance(held, dict)) or _MARKER.search(segment) or _OTHER_BREAK.search(segment):
+        return None
+    keys: list[tuple[tuple[str, ...], int]] = []
+    value = _parsed(segment, keys, _DEPTH - len(entry.path))
+    found = _key_lines(segment, keys, entry.path, start)
+    tops = [where for path, where in keys if len(path) == 1]
+    if not (isinstance(value, dict) and found and len(tops) == len(value) > 0) or not held.keys().isdisjoint(value):
+        return None
+    if any(_column(segment, where) != column for where in tops):
+        return None
+    if next_line and not text.startswith(old[line : entry.end], end):  # another change in the mapping after them
+        return None
+    merged: dict[str, Any] = {}
+    for name, item in held.items():
+        if next_line and name == entries[following].path[-1]:
+            merged.update(value)
+        merged[name] = item
+    if not next_line:
+        merged.update(value)
+    shift = end - line
+    inner = [entries[i] for i in range(mapping + 1, len(entries)) if entries[i].start < entry.end]
+    read = [(e.path, e.start + delta, e.key + delta) for e in (entry, *inner) if e.start < line]
+    read += found
+    read += [(e.path, e.start + shift, e.key + shift) for e in inner if e.start >= line]
+    return _Read(mapping, shift, merged, read)
+
+
+_MAX_INSERTED = 16
+"""Entries inserted into a mapping read alone at most (`_inserted`): more are read with the mapping."""
+
+
+def _indent(text: str, start: int) -> int:
+    """The spaces the line starting at `start` is indented by."""
+    return _SPACES.match(text, start).end() - start  # type: ignore[union-attr]
+
+
+_SPACES = re.compile(" *")
+
+
+def _holds_at(entries: tuple[_Entry, ...], index: int, column: int) -> bool:
+    """Whether entry `index` holds recorded entries, at `column`."""
+    child = index + 1
+    return (
+        child < len(entries) and entries[child].parent == index and entries[child].key - entries[child].start == column
+    )
+
+
+def _value_at(document: Any, path: tuple[str, ...]) -> Any:
+    """The value at `path` of a document, None where a mapping on the way is not one."""
+    for key in path:
+        document = document.get(key) if isinstance(document, dict) else None
+    return document
 
 
 def _appended(previous: ParsedText, text: str, first: int, at: int, delta: int) -> _Read | None:

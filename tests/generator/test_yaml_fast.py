@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from generator import yaml_fast
 from generator.errors import GenerationError
 from generator.loader import parse_document
-from generator.yaml_fast import UNSURE, SpecLoader, fast_yaml, parse_text, reparsed
+from generator.yaml_fast import UNSURE, ParsedText, SpecLoader, fast_yaml, parse_text, reparsed
 from tests.corpus.harness import CORPUS, STRIPE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -329,6 +329,57 @@ def test_changes_in_several_entries_read_each_alone() -> None:
     assert start is not None
     crlf_two = crlf.replace("first", "FIRST").replace("third", "THIRD")
     assert read(crlf_two) == (("paths", "/a", "get"), ("paths", "/b", "get"))
+
+
+def test_entries_inserted_into_a_mapping_are_read_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entries added to a recorded mapping at its entries' column, before one of them or after the last (a schema
+    added): the mapping is read as before with them parsed alone in their place, its other values shared. Where the
+    mapping holds another change after them, or one of them is there already, it is read whole, as before."""
+    base = (
+        "openapi: 3.1.0\npaths:\n  /a:\n    get:\n      summary: first\n"
+        "components:\n  schemas:\n    B:\n      type: string\n    D:\n      type: integer\n"
+        "webhooks: {}\n"
+    )
+    start = parse_text(base)
+    assert start is not None
+    schemas = start.document["components"]["schemas"]
+    alone: list[bool] = []
+    real = yaml_fast._inserted
+
+    def inserted(*args: Any) -> Any:
+        result = real(*args)
+        alone.append(result is not None)
+        return result
+
+    monkeypatch.setattr(yaml_fast, "_inserted", inserted)
+
+    def read(text: str) -> ParsedText:
+        alone.clear()
+        found = reparsed(start, text)
+        assert found is not None and same(found.document, whole(text)[1]), text
+        assert found.entries == parse_text(text).entries  # type: ignore[union-attr]
+        return found
+
+    for text, order in [
+        (base.replace("    B:\n", "    A:\n      type: object\n    B:\n"), "ABD"),  # before the first
+        (base.replace("    D:\n", "    C: {type: number}\n\n    # c\n    D:\n"), "BCD"),  # between, a comment
+        (base.replace("webhooks", "    E:\n      type: boolean\n    F: {}\nwebhooks"), "BDEF"),  # after the last
+    ]:
+        found = read(text)
+        assert found.edited == (("components", "schemas"),) and alone == [True], text
+        assert list(found.document["components"]["schemas"]) == list(order)
+        assert all(found.document["components"]["schemas"][name] is schemas[name] for name in "BD")
+        assert found.document["paths"] is start.document["paths"]
+    also = read(base.replace("    B:\n", "    A: {}\n    B:\n").replace("type: integer", "type: number"))
+    assert not any(alone) and also.edited == (("components", "schemas"),)  # another change after them: whole
+    assert list(also.document["components"]["schemas"]) == ["A", "B", "D"]
+    assert also.document["components"]["schemas"]["D"] == {"type": "number"}
+    two = read(base.replace("    B:\n", "    A: {}\n    B:\n").replace("    D:\n", "    C: {}\n    D:\n"))
+    assert not any(alone) and list(two.document["components"]["schemas"]) == ["A", "B", "C", "D"]
+    again = base.replace("    D:\n", "    B: {}\n    D:\n")  # a key there already: as PyYAML reads it, whole
+    assert reparsed(start, again) is None and not any(alone)
+    nested = base.replace("      type: string\n", "      type: string\n      format: date\n")  # within an entry
+    assert read(nested).edited == (("components", "schemas", "B"),) and not any(alone)
 
 
 def test_where_two_texts_first_differ(monkeypatch: pytest.MonkeyPatch) -> None:
