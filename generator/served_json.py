@@ -13,6 +13,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 SPANNED_DEPTH = 3
@@ -58,10 +59,16 @@ def spanned_json(document: Any) -> tuple[str, Spans]:
     return "".join(parts), _spans(found)
 
 
-def spliced_json(text: str, spans: Spans, document: Any, path: Sequence[str]) -> tuple[str, Spans] | None:
+def spliced_json(
+    text: str, spans: Spans, document: Any, path: Sequence[str], before: Any = None
+) -> tuple[str, Spans] | None:
     """`spanned_json(document)`, where `text` and `spans` are `spanned_json` of a document equal to `document` but
     for the value at `path` (a path of mapping keys, down to `SPANNED_DEPTH` levels): that value written again where
-    the old one was. None when `spans` has no entry at `path` or `document` none there."""
+    the old one was. None when `spans` has no entry at `path` or `document` none there.
+
+    `before`, where given, is the value that was at `path`: the entries of a mapping there whose values are the same
+    objects in both (an edit read in part shares what it did not read: a schema added leaves the others as they were)
+    are copied from `text` rather than written again (Stripe's schemas are 3 MB of it)."""
     path = tuple(path)
     if not 0 < len(path) <= SPANNED_DEPTH:
         return None
@@ -77,7 +84,8 @@ def spliced_json(text: str, spans: Spans, document: Any, path: Sequence[str]) ->
     start, end = spans.starts[index], spans.ends[index]
     parts: list[str] = []
     inner: list[tuple[tuple[str, ...], int, int]] = []
-    _write_spanned(value, "\n" + "  " * len(path), path, SPANNED_DEPTH - len(path), parts, inner, start)
+    earlier = _Earlier(text, spans, index, before) if isinstance(before, dict) and before is not value else None
+    _write_spanned(value, "\n" + "  " * len(path), path, SPANNED_DEPTH - len(path), parts, inner, start, earlier)
     written = "".join(parts)
     delta = len(written) - (end - start)
     found: list[tuple[tuple[str, ...], int, int]] = []
@@ -99,6 +107,49 @@ def _spans(found: list[tuple[tuple[str, ...], int, int]]) -> Spans:
     return Spans(tuple(p for p, _, _ in found), tuple(s for _, s, _ in found), tuple(e for _, _, e in found))
 
 
+@dataclass(frozen=True)
+class _Earlier:
+    """A mapping's value as written before (`spliced_json`'s `before`), at `spans.paths[index]` in `text`."""
+
+    text: str
+    spans: Spans
+    index: int
+    before: dict[Any, Any]
+
+    def copied(self, key: str, item: Any, at: int) -> tuple[str, list[tuple[tuple[str, ...], int, int]]] | None:
+        """The text of entry `key`'s value as written before, with its places and its entries' moved to `at`, where
+        `item` is the value written then; None otherwise."""
+        if self.before.get(key, _NOTHING) is not item:
+            return None
+        where = self._children.get(key)
+        if where is None:
+            return None
+        first, last = where
+        start, end = self.spans.starts[first], self.spans.ends[first]
+        shift = at - start
+        spans = self.spans
+        moved = [(spans.paths[i], spans.starts[i] + shift, spans.ends[i] + shift) for i in range(first, last)]
+        return self.text[start:end], moved
+
+    @cached_property
+    def _children(self) -> dict[str, tuple[int, int]]:
+        """Each entry's index in the spans, and the index after its own entries, by key."""
+        paths = self.spans.paths
+        depth = len(paths[self.index]) + 1
+        found: dict[str, tuple[int, int]] = {}
+        i = self.index + 1
+        while i < len(paths) and len(paths[i]) >= depth:
+            j = i + 1
+            while j < len(paths) and len(paths[j]) > depth:
+                j += 1
+            found[paths[i][-1]] = (i, j)
+            i = j
+        return found
+
+
+_NOTHING = object()
+
+
 def _write_spanned(
     value: Any,
     indent: str,
@@ -107,9 +158,10 @@ def _write_spanned(
     parts: list[str],
     found: list[tuple[tuple[str, ...], int, int]],
     at: int,
+    earlier: _Earlier | None = None,
 ) -> int:
     """Write `value` (at `indent`, starting at offset `at`) into `parts`, recording where the values of the entries
-    of its mappings `depth` levels down are; return the offset after it."""
+    of its mappings `depth` levels down are; return the offset after it. Entries `earlier` wrote are copied."""
     if depth == 0 or not isinstance(value, dict) or not value:
         written = _written(value, indent)
         parts.append(written)
@@ -125,7 +177,12 @@ def _write_spanned(
         name = _string(key if isinstance(key, str) else _key_text(key)) + ": "
         parts.append(name)
         at += len(name)
-        if isinstance(key, str):
+        copied = earlier.copied(key, item, at) if earlier is not None and isinstance(key, str) else None
+        if copied is not None:
+            parts.append(copied[0])
+            found += copied[1]
+            at += len(copied[0])
+        elif isinstance(key, str):
             place = len(found)
             found.append(((*path, key), at, at))
             end = _write_spanned(item, inner, (*path, key), depth - 1, parts, found, at)

@@ -107,6 +107,39 @@ def test_a_value_spliced_in_gives_what_writing_the_whole_gives(document: Any, da
     _assert_spanned(changed, *spliced)
 
 
+@given(_DOCUMENTS, st.data())
+def test_a_mapping_spliced_in_copies_the_entries_it_shares_with_the_one_before(
+    document: Any, data: st.DataObject
+) -> None:
+    """A mapping written again in place of one whose values it partly shares (entries kept as the same objects,
+    others replaced, removed or added anywhere): the entries shared are copied from the text before, and the text and
+    places are those of writing the whole."""
+    text, spans = spanned_json(document)
+    mappings = [path for path, value in _entries(document) if isinstance(value, dict) and len(path) < SPANNED_DEPTH]
+    if not mappings:
+        return
+    path = data.draw(st.sampled_from(mappings))
+    before = document
+    for key in path:
+        before = before[key]
+    items: list[tuple[Any, Any]] = []
+    for key, item in before.items():
+        fate = data.draw(st.sampled_from(["keep", "keep", "replace", "drop"]))
+        if fate != "drop":
+            items.append((key, item if fate == "keep" else data.draw(_DOCUMENTS)))
+    for _ in range(data.draw(st.integers(0, 2))):
+        items.insert(data.draw(st.integers(0, len(items))), (data.draw(_NAMES), data.draw(_DOCUMENTS)))
+    changed: Any = {**document}
+    node = changed
+    for key in path[:-1]:
+        node[key] = {**node[key]}
+        node = node[key]
+    node[path[-1]] = dict(items)
+    spliced = spliced_json(text, spans, changed, path, before)
+    assert spliced is not None and spliced == spanned_json(changed)
+    _assert_spanned(changed, *spliced)
+
+
 def test_a_splice_needs_the_entry_on_both_sides() -> None:
     document = {"a": {"b": {"c": {"d": 1}}}, "e": 2}
     text, spans = spanned_json(document)
@@ -121,7 +154,8 @@ def test_a_splice_needs_the_entry_on_both_sides() -> None:
 @pytest.mark.parametrize("path", [p for p in DOCUMENTS if p.stat().st_size < 400_000], ids=lambda p: p.name)
 def test_edits_read_in_part_are_served_spliced_as_written_whole(path: Path) -> None:
     """Chains of random edits of a real document: each one read in part is served by a splice into the text served
-    for the document before, which gives what writing it whole gives."""
+    for the document before (given the values before, so that those it shares are copied), which gives what writing
+    it whole gives."""
     rng = random.Random(path.name)
     original = path.read_text(encoding="utf-8")
     previous = parse_text(original)
@@ -140,7 +174,10 @@ def test_edits_read_in_part_are_served_spliced_as_written_whole(path: Path) -> N
             continue
         written: tuple[str, Spans] | None = served
         for at in read.edited:
-            written = spliced_json(*written, read.document, at) if written is not None else None
+            before = previous.document
+            for key in at:
+                before = before[key]
+            written = spliced_json(*written, read.document, at, before) if written is not None else None
         assert written == whole, text
         spliced += 1
         previous, served = read, whole
