@@ -67,8 +67,8 @@ def _build_all(
     GenerationError carrying the problems of every spec that failed."""
     if not specs:  # nothing to build: the pipeline is not even imported
         return []
-    from generator.loader import package_name
     from generator.pipeline import build_packages
+    from generator.spec_files import package_name
     from generator.versions import Previous
     from generator.writer import read_package, written_digests
 
@@ -235,7 +235,8 @@ def between_runs(args: argparse.Namespace, specs: Sequence[Path]) -> None:
     then read in part (`loader.remember`)."""
     import gc
 
-    from generator.loader import package_name, remember
+    from generator.loader import remember
+    from generator.spec_files import package_name
     from generator.versions import SPEC_FILE, expect_previous
 
     gc.collect()
@@ -283,7 +284,7 @@ def _watched(args: argparse.Namespace, specs: Sequence[Path]) -> Sequence[Path]:
 
 
 def _generate(args: argparse.Namespace, progress: Progress) -> int:
-    from generator.loader import package_name, read_spec_bytes
+    from generator.spec_files import package_name, read_spec_bytes
     from generator.writer import inputs_digest, is_fresh, ownership_problems, recover, stamp_profile, write_packages
 
     started = time.perf_counter()
@@ -347,8 +348,11 @@ def _generate(args: argparse.Namespace, progress: Progress) -> int:
     return 0
 
 
-def _release_request(args: argparse.Namespace, specs: Sequence[Path]) -> ReleaseRequest | GenerationError:
-    """`--bump` or `--version` as a request; `--version` names one package's version, so it takes one spec."""
+def _release_request(args: argparse.Namespace, specs: Sequence[Path]) -> ReleaseRequest | GenerationError | None:
+    """`--bump` or `--version` as a request, None without either; `--version` names one package's version, so it
+    takes one spec."""
+    if args.version is None and args.bump is None:
+        return None  # nor is the versioning imported
     from generator.errors import Problem
     from generator.versions import ReleaseRequest, Version
 

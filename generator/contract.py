@@ -50,9 +50,10 @@ from generator.coverage import SpecCoverage, shape
 from generator.emulator import NAMES
 from generator.emulator.serve import DEFAULT_PORT
 from generator.inprocess import wrap
-from generator.loader import load_spec, package_name
+from generator.loader import load_spec
 from generator.profiles import resolve
 from generator.profiles.base import ContractHooks, Profile, Signer
+from generator.spec_files import package_name
 
 if TYPE_CHECKING:
     from schemathesis.schemas import BaseSchema

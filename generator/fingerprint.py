@@ -27,6 +27,7 @@ _GENERATION_MODULES = (
     "runtime_files",
     "schemas",
     "served_json",
+    "spec_files",
     "versions",
     "yaml_fast",
 )

@@ -206,7 +206,7 @@ def _fuzz(job: SpecJob, options: FuzzOptions, emit: Emit | None = None) -> Fuzze
     its emulator, else its validating mock, or the server at its URL."""
     from generator.contract import Target, emulator_run, fuzz_spec, mock_run
     from generator.emulator import NAMES
-    from generator.loader import package_name
+    from generator.spec_files import package_name
 
     started = time.time()
     events: list[dict[str, Any]] = []
@@ -239,7 +239,7 @@ def _store(job: SpecJob, done: Fuzzed) -> None:
 def _outcome(job: SpecJob, options: FuzzOptions, future: Future[Fuzzed]) -> Fuzzed:
     """A worker's result; a worker that raised or died is a failure of its spec, so the others still report."""
     from generator.contract import Failure, SpecReport
-    from generator.loader import package_name
+    from generator.spec_files import package_name
 
     try:
         return future.result()
@@ -283,7 +283,7 @@ def fuzz_in_processes(jobs: list[SpecJob], options: FuzzOptions, workers: int, p
 
     from generator.contract import emulator_variants, job_shards, read_spec
     from generator.emulator import NAMES
-    from generator.loader import package_name
+    from generator.spec_files import package_name
 
     tasks: list[tuple[int, SpecJob, FuzzOptions]] = []
     for index, job in enumerate(jobs):

@@ -10,10 +10,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import keyword
 import math
 import re
-import stat
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -27,10 +25,9 @@ import yaml
 from generator.cache import Cache, Recent, content_key
 from generator.errors import GenerationError, Problem, display_path, escape_pointer_token, pointer
 from generator.served_json import SPANNED_DEPTH
+from generator.spec_files import package_name, read_spec_bytes
 from generator.yaml_fast import UNSURE, BaseLoader, ParsedText, SpecLoader, fast_yaml, parse_text, reparsed
 
-MAX_SPEC_BYTES = 64 << 20
-"""Larger files are refused before reading: Stripe's spec, among the largest public ones, is 4 MB."""
 MAX_EXPANDED_NODES = 5_000_000
 """A document whose YAML aliases expand to more values than this is refused (an alias bomb: a few kilobytes that
 expand to billions of values would exhaust memory in whatever walks it). Stripe's spec has about 100,000."""
@@ -47,12 +44,6 @@ def _anchored(raw: bytes) -> bool:
     `:-[{,`). The ampersands are found first (a literal search), then what precedes each is looked at: a pattern
     with the look-behind first is tried at every position (60 ms for Stripe's 4 MB)."""
     return any(m.start() == 0 or raw[m.start() - 1] in _BEFORE_ANCHOR for m in _AMPERSAND.finditer(raw))
-
-
-def package_name(path: Path) -> str:
-    """The generated package's name: the file stem as a Python identifier (`stripe-spec3` -> `stripe_spec3`)."""
-    name = re.sub(r"\W+", "_", path.stem).strip("_").lower() or "api"
-    return f"api_{name}" if name[0].isdigit() or keyword.iskeyword(name) else name
 
 
 ABSENT: Any = object()
@@ -263,32 +254,6 @@ class LoadedSpec:
     def problem(self, ptr: str, code: str, message: str) -> Problem:
         """A problem in this spec, with the line of `ptr` when the pointer can be found."""
         return Problem(self.display, ptr, code, message, line_in(self._node_tree, ptr))
-
-
-def read_spec_bytes(path: Path) -> bytes:
-    """The bytes of a spec file; a located GenerationError for anything that is not a readable regular file of a
-    reasonable size (a FIFO would block, a folder or a symbolic link loop cannot be read)."""
-    shown = display_path(path)
-    try:
-        info = path.stat()
-    except (OSError, RuntimeError) as exc:
-        reason = getattr(exc, "strerror", None) or "a symbolic link loop"
-        raise GenerationError([Problem(shown, "", "spec.unreadable", f"cannot read the spec: {reason}")]) from exc
-    if not stat.S_ISREG(info.st_mode):
-        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-        raise GenerationError([Problem(shown, "", "spec.unreadable", f"cannot read the spec: it is {what}")])
-    if info.st_size > MAX_SPEC_BYTES:
-        raise GenerationError(
-            [
-                Problem(
-                    shown, "", "spec.too-large", f"{info.st_size} bytes; specs larger than {MAX_SPEC_BYTES} are refused"
-                )
-            ]
-        )
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise GenerationError([Problem(shown, "", "spec.unreadable", f"cannot read the spec: {exc.strerror}")]) from exc
 
 
 def parse_document(raw: bytes, shown: str, *, as_json: bool) -> Any:

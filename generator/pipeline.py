@@ -25,7 +25,6 @@ from generator.loader import (
     added_reach,
     default_reach,
     load_spec,
-    package_name,
     reaches,
     schemas_added,
     schemas_part,
@@ -58,6 +57,7 @@ from generator.render import (
 from generator.runtime_files import runtime_files
 from generator.schemas import SchemaRegistry
 from generator.served_json import Spans, spanned_json, spliced_json
+from generator.spec_files import package_name
 from generator.versions import NO_PREVIOUS, NO_REQUEST, Comparison, Previous, Release, ReleaseRequest, release
 
 if TYPE_CHECKING:

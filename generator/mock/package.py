@@ -15,7 +15,8 @@ from types import ModuleType
 from typing import Any
 
 from generator.ir import Api, Operation
-from generator.loader import load_spec, package_name, resolve_pointer
+from generator.loader import load_spec, resolve_pointer
+from generator.spec_files import package_name
 
 __all__ = ["MockPackage", "load_package", "operation_nodes"]
 

@@ -33,7 +33,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.loader import MAX_SPEC_BYTES
+from generator.spec_files import MAX_SPEC_BYTES
 from tests.generator.conftest import GENERALITY, REPO, TINY_SPEC, snapshot
 
 CASE_SECONDS = 30.0

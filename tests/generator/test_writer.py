@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -152,6 +154,21 @@ def test_no_op_generate_does_not_rewrite_the_stamp(tmp_path: Path, tiny: Path) -
     before = stats(out)
     assert main(["generate", str(tiny), "--output", str(out)]) == 0
     assert stats(out) == before
+
+
+def test_a_no_op_generate_imports_neither_the_loader_nor_a_yaml_parser(tmp_path: Path, tiny: Path) -> None:
+    """Finding every package up to date needs the specs' bytes alone: neither the loader, a YAML parser, the
+    pipeline nor the versioning is imported (they are most of such a run's time)."""
+    out = tmp_path / "out"
+    assert main(["generate", str(tiny), "--output", str(out)]) == 0
+    heavy = ("yaml", "generator.loader", "generator.pipeline", "generator.versions")
+    code = (
+        "import sys\nfrom generator.cli import main\n"
+        f"status = main(['generate', '--no-daemon', {str(tiny)!r}, '--output', {str(out)!r}])\n"
+        f"print(status, *sorted(m for m in sys.modules if m in {heavy!r}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "0" and "tiny: up to date" in done.stdout
 
 
 def test_hand_edit_is_regenerated(tmp_path: Path, tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
