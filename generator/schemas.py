@@ -357,7 +357,7 @@ class SchemaRegistry:
                 continue  # a null default the schema itself forbids: no default (datamodel-code-generator would
                 # assign None to a field that cannot hold it)
             else:
-                out[key] = copy.deepcopy(value)
+                out[key] = _copied(value)
         return out
 
     def _shared_union(self, name: str, schema: Any, ptr: str) -> dict[str, Any] | None:
@@ -404,7 +404,7 @@ class SchemaRegistry:
         if not (siblings or str(self.spec.document.get("openapi", "")).startswith("3.1")):
             return target
         kept = {
-            k: _clean_text(v) if isinstance(v, str) else copy.deepcopy(v)
+            k: _clean_text(v) if isinstance(v, str) else _copied(v)
             for k, v in schema.items()
             if k in _REF_ANNOTATIONS
         }
@@ -894,6 +894,12 @@ _OBJECT_KEYWORDS = frozenset(
     {"properties", "required", "additionalProperties", "minProperties", "maxProperties", "dependentRequired"}
 )
 _NOTES = frozenset({"title", "description", "$comment", "x-error-code", "examples", "example"})
+
+
+def _copied(value: Any) -> Any:
+    """A copy of a value of the document, that what datamodel-code-generator gets never aliases it; a scalar is its
+    own copy (most keywords' values: `deepcopy` would only find that out, at a tenth of the IR's time)."""
+    return value if value is None or isinstance(value, str | int | float) else copy.deepcopy(value)
 
 
 @cache
