@@ -404,9 +404,7 @@ class SchemaRegistry:
         if not (siblings or str(self.spec.document.get("openapi", "")).startswith("3.1")):
             return target
         kept = {
-            k: _clean_text(v) if isinstance(v, str) else _copied(v)
-            for k, v in schema.items()
-            if k in _REF_ANNOTATIONS
+            k: _clean_text(v) if isinstance(v, str) else _copied(v) for k, v in schema.items() if k in _REF_ANNOTATIONS
         }
         constraints = {
             k: v for k, v in schema.items() if k not in (*_REF_ANNOTATIONS, *_ANNOTATIONS, *_DROPPED, "$ref")
@@ -897,8 +895,8 @@ _NOTES = frozenset({"title", "description", "$comment", "x-error-code", "example
 
 
 def _copied(value: Any) -> Any:
-    """A copy of a value of the document, that what datamodel-code-generator gets never aliases it; a scalar is its
-    own copy (most keywords' values: `deepcopy` would only find that out, at a tenth of the IR's time)."""
+    """A copy of a value of the document, so that what datamodel-code-generator is given never aliases it; a scalar
+    is its own copy (most keywords' values: `deepcopy` only finds that out, at 4-7 % of the IR's time)."""
     return value if value is None or isinstance(value, str | int | float) else copy.deepcopy(value)
 
 
