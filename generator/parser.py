@@ -463,8 +463,9 @@ class _Parser:
         """Property names the documented error bodies use for a code and a message (top level or under `error`)."""
         codes: list[str] = []
         messages: list[str] = []
-        for schema in self.error_schemas:
-            properties = self._properties(self.deref(schema))
+        resolved = {id(found): found for found in map(self.deref, self.error_schemas)}  # each operation's, often one
+        for schema in resolved.values():
+            properties = self._properties(schema)
             nested = self.deref(properties.get("error", {}))
             for name, sub in [*properties.items(), *self._properties(nested).items()]:
                 kind = self.kind(self.deref(sub))
