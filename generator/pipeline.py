@@ -20,7 +20,6 @@ from generator.errors import GenerationError, Problem, display_path
 from generator.ir import Api
 from generator.jobs import Submit, collector_paused, cores, run_now, workers
 from generator.loader import (
-    ABSENT,
     LoadedSpec,
     added_reach,
     default_reach,
@@ -624,10 +623,9 @@ def _served(spec: LoadedSpec, lenient: bool, store: Cache) -> str:
     written: tuple[str, Spans] | None = None
     if spec.edit is not None and len(spec.edit.paths) <= _MOST_SPLICED:
         written = _cached_served(store.get("served", content_key(mode, spec.edit.previous)))
-        before = spec.edit.before or (ABSENT,) * len(spec.edit.paths)
+        before = spec.edit.before or (None,) * len(spec.edit.paths)  # what `spliced_json` copies from: any mapping
         for path, value in zip(spec.edit.paths, before, strict=True):
-            was = None if value is ABSENT else value
-            written = spliced_json(*written, spec.document, path, was) if written is not None else None
+            written = spliced_json(*written, spec.document, path, value) if written is not None else None
     text, spans = written or spanned_json(spec.document)
     store.put("served", key, (text, spans.kept()))
     return text + "\n"

@@ -66,9 +66,10 @@ def spliced_json(
     for the value at `path` (a path of mapping keys, down to `SPANNED_DEPTH` levels): that value written again where
     the old one was. None when `spans` has no entry at `path` or `document` none there.
 
-    `before`, where given, is the value that was at `path`: the entries of a mapping there whose values are the same
-    objects in both (an edit read in part shares what it did not read: a schema added leaves the others as they were)
-    are copied from `text` rather than written again (Stripe's schemas are 3 MB of it)."""
+    `before`, where given, is the value that was at `path` (anything but a mapping is ignored): the entries of a
+    mapping there whose values are the same objects in both (an edit read in part shares what it did not read: a
+    schema added leaves the others as they were) are copied from `text` rather than written again (Stripe's schemas
+    are 3 MB of it)."""
     path = tuple(path)
     if not 0 < len(path) <= SPANNED_DEPTH:
         return None
@@ -125,9 +126,9 @@ class _Earlier:
         if where is None:
             return None
         first, last = where
-        start, end = self.spans.starts[first], self.spans.ends[first]
-        shift = at - start
         spans = self.spans
+        start, end = spans.starts[first], spans.ends[first]
+        shift = at - start
         moved = [(spans.paths[i], spans.starts[i] + shift, spans.ends[i] + shift) for i in range(first, last)]
         return self.text[start:end], moved
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
+from itertools import takewhile
 from typing import Any
 
 import yaml
@@ -204,6 +205,11 @@ class _Entry:
     key: int
     """Where its key starts."""
 
+    @property
+    def column(self) -> int:
+        """The column of its key."""
+        return self.key - self.start
+
 
 @dataclass(frozen=True)
 class ParsedText:
@@ -330,7 +336,7 @@ def _inserted(previous: ParsedText, text: str, first: int, at: int, delta: int) 
     column = _indent(text, start)
     following = bisect.bisect_left(previous.starts, line)
     before = following < len(entries) and entries[following].start == line
-    if before and entries[following].key - line == column:  # before an entry of the mapping
+    if before and entries[following].column == column:  # before an entry of the mapping
         mapping, next_line = entries[following].parent, old[line : old.find("\n", line) + 1 or len(old)]
     else:  # after its last entry: the innermost entry ending there whose entries are at that column
         mapping, next_line = following - 1, ""
@@ -373,7 +379,7 @@ def _inserted(previous: ParsedText, text: str, first: int, at: int, delta: int) 
     if not next_line:
         merged.update(value)
     shift = end - line
-    inner = [entries[i] for i in range(mapping + 1, len(entries)) if entries[i].start < entry.end]
+    inner = list(takewhile(lambda e: e.start < entry.end, entries[mapping + 1 :]))  # its own, in order
     read = [(e.path, e.start + delta, e.key + delta) for e in (entry, *inner) if e.start < line]
     read += found
     read += [(e.path, e.start + shift, e.key + shift) for e in inner if e.start >= line]
@@ -395,9 +401,7 @@ _SPACES = re.compile(" *")
 def _holds_at(entries: tuple[_Entry, ...], index: int, column: int) -> bool:
     """Whether entry `index` holds recorded entries, at `column`."""
     child = index + 1
-    return (
-        child < len(entries) and entries[child].parent == index and entries[child].key - entries[child].start == column
-    )
+    return child < len(entries) and entries[child].parent == index and entries[child].column == column
 
 
 def _value_at(document: Any, path: tuple[str, ...]) -> Any:
@@ -428,7 +432,7 @@ def _read_entry(previous: ParsedText, text: str, index: int, delta: int, change:
     None where its text there is not that entry alone (see `reparsed`), or ends before `change` (where the change
     being read starts in `text`)."""
     entry = previous.entries[index]
-    column = entry.key - entry.start
+    column = entry.column
     start = entry.start + delta
     end = _entry_end(text, start, column)
     if end <= change:
