@@ -370,6 +370,7 @@ def test_a_schema_added_is_judged_in_part_as_the_whole_document_is_over_random_a
     for path in [*VENDOR_SPECS, GENERALITY, CONSTRUCTS, write_spec(tmp_path, "limits.yaml", LIMITS)]:
         loaded = load_spec(path, validate=False)
         schemas = loaded.document["components"]["schemas"]
+        before = default_reach(loaded.document)
         for n in range(16):
             names = rng.sample(sorted(schemas), min(3, len(schemas)))
             added = copy.deepcopy(rng.choice(_ADDITIONS)(copy.deepcopy(schemas[names[-1]]), names))
@@ -385,7 +386,7 @@ def test_a_schema_added_is_judged_in_part_as_the_whole_document_is_over_random_a
             assert (validate_document(part) == []) == valid, f"{path.name}: {added!r}"
             verdicts.add(valid)
             judged += 1
-            before, part_reach = default_reach(loaded.document), default_reach(part.document)
+            part_reach = default_reach(part.document)
             if valid and before is not None and part_reach is not None:
                 whole = default_reach(document)
                 assert whole is not None and _same_reach(added_reach(before, part_reach), whole), f"{added!r}"
