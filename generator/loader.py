@@ -177,14 +177,101 @@ def default_reach(document: dict[str, Any]) -> tuple[str, ...] | None:
 
 
 def added_reach(before: Sequence[str], part: Sequence[str]) -> tuple[str, ...]:
-    """The `default_reach` of a document that adds component schemas alone (`schemas_added`) to one whose reach was
-    `before`, from the reach of the part that decides its verdict (`schemas_part`), as `reaches` reads it: the same
-    parts are reached. The schemas before are as they were and referred to no schema added (the document before was
-    valid), so their defaults reach what they reached; the added ones' defaults reach within the part, which holds
-    every schema they refer to. A root the part adds that the whole reaches through a broader root (a
-    `discriminator` reaches every component schema) is within that root. Why: the whole document's reach costs a
-    walk of all of it (0.07 s for Stripe), the part's is found where it was validated."""
+    """The `default_reach` of a document that adds or changes component schemas alone (`schemas_changed`) of one
+    whose reach was `before`, from the reach of the part that decides its verdict (`schemas_part`), as `reaches` reads
+    it: the same parts are reached, or more (a changed schema's roots before, which nothing else reaches). The other
+    schemas are as they were, referred to no schema added (the document before was valid) and validate no default
+    against a changed one (`_deciding_part` asks that), so their defaults reach what they reached; the added and
+    changed ones' defaults reach within the part, which holds every schema they refer to. A root the part adds that
+    the whole reaches through a broader root (a `discriminator` reaches every component schema) is within that root.
+    Why: the whole document's reach costs a walk of all of it (0.07 s for Stripe), the part's is found where it was
+    validated. `pinned_schemas` joins in the same way."""
     return tuple(sorted({*before, *part}))
+
+
+def pinned_schemas(document: dict[str, Any]) -> tuple[str, ...] | None:
+    """The component schemas of a valid `document` whose content openapi-spec-validator reads in judging a schema
+    other than them, beside their defaults (`default_reach`), by name: those a reference points within
+    (`#/components/schemas/S/properties/p`), and those whose properties a schema holding `allOf` collects (through
+    `allOf`, `anyOf`, `oneOf`, `items` and `not`, following references) to find its `required` names among. None
+    where a reference could resolve elsewhere than the document's JSON pointers (as for `default_reach`), and where
+    a schema holding `allOf` requires a name it would not find: the validator checks that only where it meets the
+    schema first outside another (a component schema that a path's schema refers to is met there first), so an
+    edit that drops a reference could bring the check out.
+
+    Why: a schema none of these reads, nor any default, is judged by its own content and by the schemas it refers to
+    alone, so an edit changing it is judged by it and them (`schemas_part`)."""
+    pinned: set[str] = set()
+    holders: list[dict[str, Any]] = []
+    pending: list[Any] = [document]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending += [item for item in node if isinstance(item, dict | list)]
+            continue
+        if not _RESOLVED_ELSEWHERE.isdisjoint(node):
+            return None
+        if isinstance(node.get("allOf"), list):
+            holders.append(node)
+        if "$ref" in node:
+            target = _schema_target(node["$ref"])
+            if target is None:
+                return None
+            if len(target) > 1:
+                pinned.add(target[0])
+        pending += [value for key, value in node.items() if isinstance(value, dict | list) and not _holds_values(key)]
+    collected: dict[int, frozenset[str]] = {}
+
+    def names(node: Any, trail: frozenset[int]) -> frozenset[str]:
+        """The property names the validator collects from `node` (its `_collect_properties`: a reference stands for
+        what it names, its siblings unseen), the component schemas it follows added to `pinned`."""
+        seen = set(trail)
+        while isinstance(node, dict) and "$ref" in node and id(node) not in seen:
+            seen.add(id(node))
+            target = _schema_target(node["$ref"])
+            if target is None:
+                raise _NotLocal
+            if target:
+                pinned.add(target[0])
+            node = resolve_pointer(document, unquote(node["$ref"][1:]))
+        if isinstance(node, list):
+            return frozenset().union(*(names(item, trail) for item in node))
+        if not isinstance(node, dict) or id(node) in trail or "$ref" in node:
+            return frozenset()
+        if id(node) not in collected:
+            inner = trail | {id(node)}
+            found = set(node["properties"]) if isinstance(node.get("properties"), dict) else set()
+            for key in ("allOf", "anyOf", "oneOf", "items", "not"):
+                if key in node:
+                    found |= names(node[key], inner)
+            collected[id(node)] = frozenset(found)
+        return collected[id(node)]
+
+    try:
+        for holder in holders:
+            required = holder.get("required")
+            found = names(holder["allOf"], frozenset({id(holder)}))
+            own = holder["properties"] if isinstance(holder.get("properties"), dict) else {}
+            if isinstance(required, list) and any(name not in own and name not in found for name in required):
+                return None
+    except (_NotLocal, RecursionError):
+        return None
+    return tuple(sorted(pinned))
+
+
+class _NotLocal(Exception):
+    """A reference `pinned_schemas` follows is not to the document's own JSON pointers."""
+
+
+def _schema_target(ref: Any) -> tuple[str, ...] | None:
+    """The tokens below `/components/schemas` of the pointer a local reference `ref` names (none for another part of
+    the document); None for a reference that is not local, or names the component schemas' map itself."""
+    if not isinstance(ref, str) or not ref.startswith("#"):
+        return None
+    tokens = tuple(t.replace("~1", "/").replace("~0", "~") for t in unquote(ref[1:]).split("/")[1:])
+    if tokens[:2] != _SCHEMAS:
+        return ()
+    return tokens[2:] or None
 
 
 def reaches(roots: Sequence[str], at: str) -> bool:
@@ -456,18 +543,33 @@ _KEPT = ("openapi", "info", "jsonSchemaDialect")
 """What a part of a document (`schemas_part`) keeps of the whole beside its schemas."""
 
 
-def schemas_added(spec: LoadedSpec) -> tuple[str, ...] | None:
-    """The component schemas `spec` adds to the document read before it (`spec.edit`), where adding them is all the
-    edit did: every schema before is there, the same (`_same`), and nothing else changed; None otherwise."""
+@dataclass(frozen=True)
+class SchemasChanged:
+    """What an edit did where it added or changed component schemas alone (`schemas_changed`)."""
+
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+
+
+def schemas_changed(spec: LoadedSpec) -> SchemasChanged | None:
+    """The component schemas `spec` adds to the document read before it (`spec.edit`), and those whose content it
+    changes, where that is all the edit did: every schema before is there, and nothing outside them changed; None
+    otherwise (a schema removed or renamed, or anything else edited)."""
     edit = spec.edit
-    if edit is None or edit.paths != (_SCHEMAS,) or len(edit.before) != 1:
+    after = resolve_pointer(spec.document, pointer(*_SCHEMAS))
+    if edit is None or not edit.paths or len(edit.before) != len(edit.paths) or not isinstance(after, dict):
         return None
-    before, after = edit.before[0], resolve_pointer(spec.document, pointer(*_SCHEMAS))
-    if not (isinstance(before, dict) and isinstance(after, dict)) or len(after) <= len(before):
-        return None
-    if not all(_same(value, after.get(name, ABSENT)) for name, value in before.items()):
-        return None
-    return tuple(name for name in after if name not in before)
+    added: dict[str, None] = {}
+    changed: dict[str, None] = {}
+    for path, before in zip(edit.paths, edit.before, strict=True):
+        if path == _SCHEMAS and isinstance(before, dict) and all(name in after for name in before):
+            added.update((name, None) for name in after if name not in before)
+            changed.update((name, None) for name, value in before.items() if not _same(value, after[name]))
+        elif len(path) > len(_SCHEMAS) and path[: len(_SCHEMAS)] == _SCHEMAS and path[2] in after:
+            changed[path[2]] = None
+        else:
+            return None
+    return SchemasChanged(tuple(added), tuple(changed)) if added or changed else None
 
 
 def schemas_part(spec: LoadedSpec, names: Sequence[str]) -> LoadedSpec | None:
@@ -475,11 +577,14 @@ def schemas_part(spec: LoadedSpec, names: Sequence[str]) -> LoadedSpec | None:
     version, info and dialect, and no paths; None where a reference leaves the component schemas, or a schema
     holds a keyword that changes how references resolve (`_RESOLVING`).
 
-    Why: where the rest of the document was valid before these schemas were added (`schemas_added`), the document
+    Why: where the rest of the document was valid before these schemas were added (`schemas_changed`), the document
     is valid if and only if this part is. openapi-spec-validator judges a component schema by its own content and
     by the schemas it references (a default against its schema, required properties against the properties),
     never by the schemas beside it, and a valid document held no reference to a schema it lacked; so only the new
-    schemas and what they reference can be wrong."""
+    schemas and what they reference can be wrong. Where they were changed instead, none of them read in judging
+    another (`pinned_schemas`, `default_reach`), the same holds of a clean part; the part may be stricter (the
+    validator checks a schema's required names where it meets the schema first outside another, as it meets every
+    schema of a part), so a part with problems has the whole judged."""
     schemas = resolve_pointer(spec.document, pointer(*_SCHEMAS))
     part: set[str] = set()
     todo = list(names)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ruff import find_ruff_bin
 
 from generator.cache import Cache, Recent, content_key, open_cache, text_files, value_key
-from generator.errors import GenerationError, Problem, display_path
+from generator.errors import GenerationError, Problem, display_path, pointer
 from generator.ir import Api
 from generator.jobs import Submit, collector_paused, cores, run_now, workers
 from generator.loader import (
@@ -24,8 +24,9 @@ from generator.loader import (
     added_reach,
     default_reach,
     load_spec,
+    pinned_schemas,
     reaches,
-    schemas_added,
+    schemas_changed,
     schemas_part,
     validate_document,
 )
@@ -423,33 +424,43 @@ def _submit_validation(
 
     def invalid() -> dict[str, list[Problem]]:
         verdicts = dict(zip(todo, result(), strict=True))
-        again = [i for i, (found, _) in verdicts.items() if found and i in parts]
+        again = [i for i, (found, _, _) in verdicts.items() if found and i in parts]
         if again:
             verdicts.update(zip(again, submit(_validate_each, [specs[i] for i in again], store)(), strict=True))
-        for i, (found, reach) in verdicts.items():
+        for i, (found, reach, pinned) in verdicts.items():
             store.put(
                 "validation",
                 keys[i],
                 tuple((p.pointer, p.code, p.message, p.line, p.level, p.column) for p in found),
             )
-            if not found and i in parts:  # the reach of a part, not yet of the spec
-                reach = _spec_reach(specs[i], reach, mode, store)
-            if reach is not None:  # for the next edits' verdicts (`_verdict_stands`)
+            if not found and i in parts:  # what a part reads, not yet the spec
+                reach, pinned = _spec_reach(specs[i], reach, pinned, mode, store)
+            if reach is not None:  # for the next edits' verdicts (`_verdict_stands`, `_deciding_part`)
                 store.put("default-reach", keys[i], reach)
+            if pinned is not None:
+                store.put("pinned", keys[i], pinned)
             known[i] = found
         return {str(specs[i].path): found for i, found in sorted(known.items()) if found}
 
     return invalid
 
 
-def _spec_reach(spec: LoadedSpec, part: tuple[str, ...] | None, mode: str, store: Cache) -> tuple[str, ...] | None:
-    """The `default_reach` of a spec whose verdict a part decided (`_deciding_part`), its own reach `part`: with the
-    reach of the document before (`loader.added_reach`), or found afresh where the cache has none for it."""
+def _spec_reach(
+    spec: LoadedSpec, reach: tuple[str, ...] | None, pinned: tuple[str, ...] | None, mode: str, store: Cache
+) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    """The `default_reach` and `pinned_schemas` of a spec whose verdict a part decided (`_deciding_part`), from the
+    part's own: each joined to the document's before (`loader.added_reach`), or found afresh where the cache has
+    none for it."""
     assert spec.edit is not None  # a part is of an edit
-    before = _cached_reach(store.get("default-reach", content_key(mode, spec.edit.previous)))
-    if before is None or part is None:
-        return default_reach(spec.document)
-    return added_reach(before, part)
+    before = content_key(mode, spec.edit.previous)
+
+    def joined(
+        kind: str, part: tuple[str, ...] | None, whole: Callable[[Any], tuple[str, ...] | None]
+    ) -> tuple[str, ...] | None:
+        kept = _cached_reach(store.get(kind, before))
+        return whole(spec.document) if kept is None or part is None else added_reach(kept, part)
+
+    return joined("default-reach", reach, default_reach), joined("pinned", pinned, pinned_schemas)
 
 
 def _verdict_stands(spec: LoadedSpec, mode: str, store: Cache) -> bool:
@@ -468,21 +479,25 @@ def _verdict_stands(spec: LoadedSpec, mode: str, store: Cache) -> bool:
     reach = _cached_reach(store.get("default-reach", before))
     if changed and (reach is None or any(reaches(reach, at) for at in changed)):
         return False
+    after = content_key(mode, spec.digest)
     if reach is not None:
-        store.put("default-reach", content_key(mode, spec.digest), reach)
+        store.put("default-reach", after, reach)
+    pinned = _cached_reach(store.get("pinned", before))  # references and allOf as they were
+    if pinned is not None:
+        store.put("pinned", after, pinned)
     return True
 
 
 def _few_models(specs: Sequence[LoadedSpec], known: Mapping[int, object], parts: Mapping[int, _Part]) -> bool:
     """Whether the specs leave a chunk or two of models to generate, and little else to the workers: edits of
-    constraints whose verdicts stand, or a schema or two added whose part alone is validated. One worker, importing
-    datamodel-code-generator at once while this process parses (then validating the parts), serves them best: with
-    two, the chunk waited for the import in the worker the validation left free (Stripe, a schema added: 1.85 ->
-    1.66 s, 12 runs each, alternating)."""
+    constraints whose verdicts stand, or a schema or two added or changed whose part alone is validated. One worker,
+    importing datamodel-code-generator at once while this process parses (then validating the parts), serves them
+    best: with two, the chunk waited for the import in the worker the validation left free (Stripe, a schema added:
+    1.85 -> 1.66 s, 12 runs each, alternating)."""
     if len(known) + len(parts) != len(specs):
         return False
     return any(
-        len(parts[i].added) <= _FEW_ADDED
+        len(parts[i].names) <= _FEW_SCHEMAS
         if i in parts
         else spec.edit is not None and bool(spec.edit.constraints_changed(spec.document))
         for i, spec in enumerate(specs)
@@ -491,26 +506,45 @@ def _few_models(specs: Sequence[LoadedSpec], known: Mapping[int, object], parts:
 
 @dataclass(frozen=True)
 class _Part:
-    """The part of a spec that decides its verdict (`loader.schemas_part`), and the schemas its edit added."""
+    """The part of a spec that decides its verdict (`loader.schemas_part`), and the schemas its edit added or
+    changed."""
 
-    added: tuple[str, ...]
+    names: tuple[str, ...]
     spec: LoadedSpec
 
 
-_FEW_ADDED = 2
-"""Schemas an edit adds at most for one worker to serve it (`_few_models`)."""
+_FEW_SCHEMAS = 2
+"""Schemas an edit adds or changes at most for one worker to serve it (`_few_models`)."""
 
 
 def _deciding_part(spec: LoadedSpec, mode: str, store: Cache) -> _Part | None:
-    """Where `spec` was read as an edit (`loader.Edit`) that adds component schemas alone to a document the validator
-    found valid: the part of it whose verdict is the spec's (`loader.schemas_part`); None otherwise."""
+    """Where `spec` was read as an edit (`loader.Edit`) that adds or changes component schemas alone
+    (`loader.schemas_changed`) of a document the validator found valid: the part of it whose clean verdict is the
+    spec's (`loader.schemas_part`; one with problems has the whole validated); None otherwise. A changed schema must
+    be one whose content the validator read only in judging it, and the schemas that refer to it, in the document
+    before: none it validates a default against (`loader.default_reach`), none it collects properties from or
+    resolves a reference within (`loader.pinned_schemas`)."""
     if spec.edit is None:
         return None
-    if _cached_problems(spec, store.get("validation", content_key(mode, spec.edit.previous))) != []:
+    before = content_key(mode, spec.edit.previous)
+    if _cached_problems(spec, store.get("validation", before)) != []:
         return None
-    added = schemas_added(spec)
-    part = schemas_part(spec, added) if added else None
-    return _Part(added, part) if added and part is not None else None
+    change = schemas_changed(spec)
+    if change is None:
+        return None
+    if change.changed:
+        reach = _cached_reach(store.get("default-reach", before))
+        pinned = _cached_reach(store.get("pinned", before))
+        if reach is None or pinned is None:
+            return None
+        if any(name in pinned or reaches(reach, pointer(*_SCHEMAS, name)) for name in change.changed):
+            return None
+    names = (*change.added, *change.changed)
+    part = schemas_part(spec, names)
+    return _Part(names, part) if part is not None else None
+
+
+_SCHEMAS = ("components", "schemas")
 
 
 def _cached_reach(value: Any) -> tuple[str, ...] | None:
@@ -644,10 +678,13 @@ def _cached_served(value: Any) -> tuple[str, Spans] | None:
     return (value[0], spans) if spans is not None else None
 
 
-def _validate_each(specs: Sequence[LoadedSpec], store: Cache) -> list[tuple[list[Problem], tuple[str, ...] | None]]:
+def _validate_each(
+    specs: Sequence[LoadedSpec], store: Cache
+) -> list[tuple[list[Problem], tuple[str, ...] | None, tuple[str, ...] | None]]:
     """openapi-spec-validator's problems of each spec (none for a valid one), and for a valid one its `default_reach`
-    (found here, in a worker, rather than at the end of the run that waits for it). Schemas whose meta-schema check
-    passed in an earlier run (the same content) are not checked again: the cache keeps their digests."""
+    and `pinned_schemas` (found here, in a worker, rather than at the end of the run that waits for them). Schemas
+    whose meta-schema check passed in an earlier run (the same content) are not checked again: the cache keeps their
+    digests."""
     from generator import loader
 
     known = store.get("meta-passed", "")
@@ -659,7 +696,7 @@ def _validate_each(specs: Sequence[LoadedSpec], store: Cache) -> list[tuple[list
         kept = sorted(loader.META_PASSED)[-_META_PASSED_KEPT:]
         store.put("meta-passed", "", b"".join(kept))
     return [
-        (problems, None if problems else default_reach(spec.document))
+        (problems, None, None) if problems else (problems, default_reach(spec.document), pinned_schemas(spec.document))
         for spec, problems in zip(specs, found, strict=True)
     ]
 

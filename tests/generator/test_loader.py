@@ -492,11 +492,45 @@ def test_the_default_reach_is_each_default_holder_and_what_it_refers_to() -> Non
         assert loader.default_reach(unknown) is None
 
 
-def test_schemas_added_alone_are_told_and_their_part_holds_what_they_reference() -> None:
-    """An edit that adds component schemas and changes nothing else names them (`schemas_added`), and the part
+def test_the_pinned_schemas_are_those_another_schemas_check_reads() -> None:
+    """The component schemas whose content the validator reads in judging another schema (`pinned_schemas`): one a
+    reference points within, and those a schema holding `allOf` collects property names from, through `allOf`,
+    `anyOf`, `oneOf`, `items` and `not` and the references on the way (not through `properties`: their names
+    alone are read); a reference that could resolve elsewhere, or a required name that the check would not find
+    (a reference's siblings are unseen), makes them unknown."""
+    schemas: dict[str, Any] = {
+        "Holder": {"allOf": [{"$ref": "#/components/schemas/Either"}, {"required": ["a", "w"]}]},
+        "Either": {"anyOf": [{"$ref": "#/components/schemas/A"}, {"not": {"$ref": "#/components/schemas/Li%7E1st"}}]},
+        "A": {"properties": {"a": {"$ref": "#/components/schemas/Free"}}},
+        "Li/st": {"items": {"$ref": "#/components/schemas/W"}},
+        "W": {"properties": {"w": {"type": "string"}}},
+        "Free": {"type": "string", "default": {"$ref": "elsewhere.json"}},
+        "Pointing": {"properties": {"p": {"$ref": "#/components/schemas/Inner/properties/q"}}},
+        "Inner": {"properties": {"q": {"type": "string"}}},
+        "Alone": {"type": "integer"},
+    }
+    document: dict[str, Any] = {"openapi": "3.1.0", "paths": {}, "components": {"schemas": schemas}}
+    assert loader.pinned_schemas(document) == ("A", "Either", "Inner", "Li/st", "W")
+    cyclic = copy.deepcopy(document)
+    cyclic["components"]["schemas"]["W"]["allOf"] = [{"$ref": "#/components/schemas/Holder"}]
+    assert loader.pinned_schemas(cyclic) == ("A", "Either", "Holder", "Inner", "Li/st", "W")
+    for odd in (
+        {"required": ["a", "b"]},  # not among the collected names
+        {"allOf": [{"$ref": "#/components/schemas/W", "properties": {"b": {}}}], "required": ["b"]},  # sibling unseen
+        {"$ref": "other.yaml#/W"},
+        {"$id": "https://example.com/alone"},
+    ):
+        unknown = copy.deepcopy(document)
+        unknown["components"]["schemas"]["Holder" if "required" in odd and "allOf" not in odd else "Alone"].update(odd)
+        assert loader.pinned_schemas(unknown) is None, odd
+
+
+def test_schemas_added_or_changed_alone_are_told_and_their_part_holds_what_they_reference() -> None:
+    """An edit that adds or changes component schemas and nothing else names them (`schemas_changed`), and the part
     that decides the verdict (`schemas_part`) holds them and every schema they reference, with the document's
-    version, info and dialect and no paths; an edit that also changes a schema, or a part that could resolve
-    otherwise than in the document (a reference elsewhere, a keyword that names a schema), is no such case."""
+    version, info and dialect and no paths; an edit that removes a schema or changes anything else, or a part that
+    could resolve otherwise than in the document (a reference elsewhere, a keyword that names a schema), is no such
+    case."""
     schemas = ("components", "schemas")
     before: dict[str, Any] = {
         "A": {"type": "integer", "maximum": 1},
@@ -513,7 +547,7 @@ def test_schemas_added_alone_are_told_and_their_part_holds_what_they_reference()
         return loader.LoadedSpec(Path("t.yaml"), b"", document, edit=loader.Edit("previous", (schemas,), (before,)))
 
     added = spec({**copy.deepcopy(before), "C": {"items": {"$ref": "#/components/schemas/B/properties/a"}}})
-    assert loader.schemas_added(added) == ("C",)
+    assert loader.schemas_changed(added) == loader.SchemasChanged(("C",), ())
     part = loader.schemas_part(added, ("C",))
     assert part is not None and part.document == {
         "openapi": "3.1.0",
@@ -522,20 +556,27 @@ def test_schemas_added_alone_are_told_and_their_part_holds_what_they_reference()
         "components": {"schemas": {name: added.document["components"]["schemas"][name] for name in ("A", "B", "C")}},
     }
     with_dialect = spec({"C": {"type": "string"}, **copy.deepcopy(before)}, dialect=True)  # added first: moved keys
-    assert loader.schemas_added(with_dialect) == ("C",)
+    assert loader.schemas_changed(with_dialect) == loader.SchemasChanged(("C",), ())
     assert (part := loader.schemas_part(with_dialect, ("C",))) is not None
     assert part.document["jsonSchemaDialect"] == with_dialect.document["jsonSchemaDialect"]
     assert list(part.document["components"]["schemas"]) == ["C"]
 
     changed = copy.deepcopy(before)
     changed["A"]["maximum"] = 1.0  # equal, of another type
-    assert loader.schemas_added(spec({**changed, "C": {}})) is None
-    assert loader.schemas_added(spec({**copy.deepcopy(before), "C": {}}, before=loader.ABSENT)) is None
-    assert loader.schemas_added(spec({"A": before["A"], "B": before["B"], "C": {}})) is None  # `Lone` removed
-    assert loader.schemas_added(spec(copy.deepcopy(before))) is None  # nothing added
+    assert loader.schemas_changed(spec({**changed, "C": {}})) == loader.SchemasChanged(("C",), ("A",))
+    assert loader.schemas_changed(spec(changed)) == loader.SchemasChanged((), ("A",))
+    within = loader.Edit("previous", ((*schemas, "A", "maximum"), (*schemas, "B")), (1, 2))
+    assert loader.schemas_changed(replace(spec(changed), edit=within)) == loader.SchemasChanged((), ("A", "B"))
+    assert loader.schemas_changed(spec({**copy.deepcopy(before), "C": {}}, before=loader.ABSENT)) is None
+    assert loader.schemas_changed(spec({"A": before["A"], "B": before["B"], "C": {}})) is None  # `Lone` removed
+    assert loader.schemas_changed(spec(copy.deepcopy(before))) is None  # nothing added or changed
     other = spec({**copy.deepcopy(before), "C": {}})
     wider = loader.Edit("previous", (("components",),), ({"schemas": before},))
-    assert loader.schemas_added(replace(other, edit=wider)) is None
+    assert loader.schemas_changed(replace(other, edit=wider)) is None
+    beside = loader.Edit("previous", (("components", "schemas", "A"), ("paths", "/a")), (1, {}))
+    assert loader.schemas_changed(replace(other, edit=beside)) is None
+    gone = loader.Edit("previous", (("components", "schemas", "Gone", "type"),), ("string",))
+    assert loader.schemas_changed(replace(other, edit=gone)) is None
 
     for elsewhere in (
         {"$ref": "#/paths/~1a"},
@@ -546,5 +587,5 @@ def test_schemas_added_alone_are_told_and_their_part_holds_what_they_reference()
         {"$dynamicRef": "#meta"},
     ):
         odd = spec({**copy.deepcopy(before), "C": elsewhere})
-        assert loader.schemas_added(odd) == ("C",)
+        assert loader.schemas_changed(odd) == loader.SchemasChanged(("C",), ())
         assert loader.schemas_part(odd, ("C",)) is None, elsewhere

@@ -24,11 +24,13 @@ from generator.loader import (
     _VALUE_KEYS,
     Edit,
     LoadedSpec,
+    SchemasChanged,
     added_reach,
     default_reach,
     load_spec,
+    pinned_schemas,
     reaches,
-    schemas_added,
+    schemas_changed,
     schemas_part,
     validate_document,
 )
@@ -84,7 +86,7 @@ def _validations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     validated: list[str] = []
     real = pipeline._validate_each
 
-    def validate(specs: Sequence[LoadedSpec], store: Cache) -> list[tuple[list[Problem], tuple[str, ...] | None]]:
+    def validate(specs: Sequence[LoadedSpec], store: Cache) -> list[tuple[list[Problem], Any, Any]]:
         validated.extend(spec.display for spec in specs)
         return real(specs, store)
 
@@ -242,7 +244,7 @@ def test_a_constraint_edit_of_a_valid_spec_keeps_its_verdict_where_no_default_is
     validated.clear()
     with pytest.raises(GenerationError):
         build_packages([spec], cache=store)
-    assert len(validated) == 1
+    assert len(validated) == 2  # `Code`, changed alone, in part (`_deciding_part`); with problems, the whole
 
 
 def test_a_schema_added_to_a_valid_spec_is_validated_in_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -257,7 +259,7 @@ def test_a_schema_added_to_a_valid_spec_is_validated_in_part(tmp_path: Path, mon
     asked: list[tuple[list[str], bool]] = []
     real = pipeline._validate_each
 
-    def validate(specs: Sequence[LoadedSpec], store: Cache) -> list[tuple[list[Problem], tuple[str, ...] | None]]:
+    def validate(specs: Sequence[LoadedSpec], store: Cache) -> list[tuple[list[Problem], Any, Any]]:
         asked.extend((list(s.document["components"]["schemas"]), bool(s.document["paths"])) for s in specs)
         return real(specs, store)
 
@@ -304,7 +306,7 @@ def test_a_schema_added_to_a_valid_spec_is_validated_in_part(tmp_path: Path, mon
     pools.clear()
     build_packages([spec], cache=store)
     assert asked == [(["Thing", "Code", "Label", "Other"], True)] and pools == [(None, None)]
-    names = [f"More{n}" for n in range(pipeline._FEW_ADDED + 1)]
+    names = [f"More{n}" for n in range(pipeline._FEW_SCHEMAS + 1)]
     more = "".join(f"    {name}: {{type: string}}\n" for name in names)
     spec.write_text(LIMITS.replace("maxLength: 64", "maxLength: 65") + extra.replace("Extra", "Other") + more)
     asked.clear()
@@ -349,11 +351,11 @@ def test_a_parts_reach_is_joined_to_the_reach_before_or_the_whole_is_walked_with
     assert part is not None
     part_reach, whole = default_reach(part.document), default_reach(document)
     assert part_reach is not None and whole is not None
-    assert pipeline._spec_reach(edited, part_reach, "strict", store) == whole
+    assert pipeline._spec_reach(edited, part_reach, (), "strict", store) == (whole, pinned_schemas(document))
     before = default_reach(loaded.document)
     assert before is not None and "/components/schemas/Code" not in before
     store.put("default-reach", content_key("strict", loaded.digest), before)
-    joined = pipeline._spec_reach(edited, part_reach, "strict", store)
+    joined, _ = pipeline._spec_reach(edited, part_reach, (), "strict", store)
     assert joined == added_reach(before, part_reach) and _same_reach(joined, whole)
     assert "/components/schemas/Code" in joined
 
@@ -378,7 +380,7 @@ def test_a_schema_added_is_judged_in_part_as_the_whole_document_is_over_random_a
             document["components"]["schemas"] = {**schemas, f"Added{n}": added}
             edit = Edit(loaded.digest, (("components", "schemas"),), (schemas,))
             edited = LoadedSpec(path, b"", document, edit=edit)
-            assert schemas_added(edited) == (f"Added{n}",)
+            assert schemas_changed(edited) == SchemasChanged((f"Added{n}",), ())
             part = schemas_part(edited, (f"Added{n}",))
             if part is None:
                 continue
@@ -392,6 +394,150 @@ def test_a_schema_added_is_judged_in_part_as_the_whole_document_is_over_random_a
                 assert whole is not None and _same_reach(added_reach(before, part_reach), whole), f"{added!r}"
                 grown += set(whole) != set(before)
     assert verdicts == {True, False} and judged > 80 and grown > 5
+
+
+PINNED = """\
+openapi: 3.0.3
+info: {title: Pinned, version: "1"}
+paths:
+  /x:
+    get:
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Envelope'}
+components:
+  schemas:
+    Envelope:
+      type: object
+      properties:
+        named: {$ref: '#/components/schemas/Named/properties/id'}
+        free: {$ref: '#/components/schemas/Free'}
+        tags: {type: array, items: {$ref: '#/components/schemas/Tag'}, default: [abcd]}
+    Tag: {type: string, maxLength: 5}
+    Child:
+      allOf: [{$ref: '#/components/schemas/Parent'}]
+      required: [kind]
+    Parent:
+      anyOf: [{$ref: '#/components/schemas/Kinds'}]
+    Kinds:
+      type: object
+      properties:
+        kind: {type: string}
+    Named:
+      type: object
+      properties:
+        id: {type: string}
+    Free:
+      type: object
+      properties:
+        id: {type: string}
+"""
+"""Schemas whose content the validator reads in judging others: `Parent` and `Kinds` (`Child` collects their
+properties to find `kind`), `Named` (a reference points within it), `Tag` (a default is validated against it)."""
+
+HIDDEN = (
+    PINNED.replace(
+        "        free: {$ref: '#/components/schemas/Free'}\n",
+        "        free: {$ref: '#/components/schemas/Free'}\n        hidden: {$ref: '#/components/schemas/Hidden'}\n",
+    )
+    + "    Hidden:\n      allOf: [{$ref: '#/components/schemas/Kinds'}]\n      required: [hidden]\n"
+)
+"""`Hidden` requires a name it does not find, and the validator never checks: it meets `Hidden` first within
+`Envelope`, from a path, where it does not check required names. An edit of `Envelope` that drops the reference
+brings the check out."""
+
+
+def _changed(schema: Any, names: Sequence[str], rng: random.Random) -> Any:
+    """A schema changed at random: a property added (a reference among them), removed or made a plain string (a
+    reference dropped), the type, required names, a default or a constraint given (invalid ones among them), or the
+    schema replaced by an `allOf` that requires a name."""
+
+    def ref(tail: str = "") -> dict[str, str]:
+        name = rng.choice(names).replace("~", "~0").replace("/", "~1")
+        return {"$ref": f"#/components/schemas/{name}{tail}"}
+
+    if not isinstance(schema, dict):
+        return {"type": "string"}
+    properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    keys = sorted(properties)
+    choice = rng.randrange(9)
+    if choice == 0:
+        added = rng.choice([{"type": "string"}, ref(), {"type": "integer", "default": "x"}])
+        schema.setdefault("properties", {})[f"p{rng.randrange(99)}"] = added
+    elif choice == 1 and keys:
+        properties.pop(rng.choice(keys))
+    elif choice == 2:
+        schema["type"] = rng.choice(["string", "object", "strin", 3])
+    elif choice == 3:
+        schema["required"] = [rng.choice([*keys, "zz"]), "zz"][: rng.randint(1, 2)]
+    elif choice == 4:
+        schema["default"] = rng.choice(["x", 1, {}, None, [1]])
+    elif choice == 5:
+        return {"allOf": [ref()], "required": [rng.choice(["id", "kind", "zz"])]}
+    elif choice == 6:
+        schema["maxLength"] = rng.choice([-1, 3, 5000])
+    elif choice == 7 and keys:
+        properties[rng.choice(keys)] = {"type": "string"}
+    else:
+        schema.setdefault("properties", {})["q"] = ref(f"/properties/{rng.choice(['id', 'kind', 'zz'])}")
+    return schema
+
+
+def test_a_schema_changed_is_judged_in_part_as_the_whole_document_is_over_random_changes(tmp_path: Path) -> None:
+    """Random changes of a schema of valid specs (the vendor specs, OpenAPI 3.1 ones of many constructs, one whose
+    defaults reach through references, ones whose schemas the validator reads in judging others, one with a check
+    the validator never made): wherever a part decides the verdict (`_deciding_part`), the validator finds the whole
+    document valid where it finds the part valid, and the reach and pinned schemas kept with it (the ones before
+    joined to the part's) hold the whole document's. Among the changes the part is not asked to judge are some it
+    would have judged wrongly: a default checked against the schema, properties collected from it, a reference
+    within it, a check brought out."""
+    rng = random.Random(14)
+    verdicts: set[bool] = set()
+    judged = wrongly = 0
+    sources = [*VENDOR_SPECS, GENERALITY, CONSTRUCTS]
+    sources += [write_spec(tmp_path, f"{name}.yaml", text) for name, text in (("limits", LIMITS), ("pinned", PINNED))]
+    for path in [*sources, write_spec(tmp_path, "hidden.yaml", HIDDEN)]:
+        loaded = load_spec(path, validate=False)
+        assert validate_document(loaded) == []
+        store = Cache(tmp_path / f"cache-{path.stem}")
+        key = content_key("strict", loaded.digest)
+        reach, pinned = default_reach(loaded.document), pinned_schemas(loaded.document)
+        assert reach is not None and (pinned is None) == (path.stem == "hidden")
+        store.put("validation", key, ())
+        store.put("default-reach", key, reach)
+        if pinned is not None:
+            store.put("pinned", key, pinned)
+        schemas = loaded.document["components"]["schemas"]
+        for _ in range(150 if path.parent == tmp_path else 40):
+            name = rng.choice(sorted(schemas))
+            changed = _changed(copy.deepcopy(schemas[name]), sorted(schemas), rng)
+            document = {**loaded.document, "components": {**loaded.document["components"]}}
+            document["components"]["schemas"] = {**schemas, name: changed}
+            edit = Edit(loaded.digest, (("components", "schemas", name),), (schemas[name],))
+            edited = LoadedSpec(path, b"", document, edit=edit)
+            valid = validate_document(LoadedSpec(path, b"", document)) == []
+            part = pipeline._deciding_part(edited, "strict", store)
+            if part is None:
+                bare = schemas_part(edited, (name,))
+                wrongly += bare is not None and not valid and validate_document(bare) == []
+                continue
+            assert part.names == (name,)
+            part_valid = validate_document(part.spec) == []
+            assert valid or not part_valid, f"{path.name}: {name} -> {changed!r}"
+            verdicts.add(part_valid)
+            judged += 1
+            if part_valid:
+                part_reach, part_pinned = default_reach(part.spec.document), pinned_schemas(part.spec.document)
+                whole_reach, whole_pinned = default_reach(document), pinned_schemas(document)
+                assert part_reach is not None and whole_reach is not None
+                assert all(reaches(added_reach(reach, part_reach), root) for root in whole_reach)
+                assert whole_pinned is not None or part_pinned is None
+                if part_pinned is not None and whole_pinned is not None:
+                    assert set(whole_pinned) <= set(added_reach(pinned or (), part_pinned)), f"{name}: {changed!r}"
+    assert verdicts == {True, False} and judged > 150 and wrongly > 3
 
 
 def _same_reach(a: Sequence[str], b: Sequence[str]) -> bool:
