@@ -16,7 +16,10 @@ generated, nothing validated again), or a field's `maxLength` made larger (a mod
 verdict stands), or two descriptions in two places at once, or a schema added to the text the run before read (a
 model generated, and the schema validated, with what it references); the largest JSON corpus document has a
 description edited too (a JSON spec is read whole, and the edit told by comparing its document with the one read
-before). The output after the edits is compared, byte for byte, with a generation from scratch.
+before). Two Stripe rows change structure: a property added to a schema that half of Stripe's schemas reference
+(Account: its model generated, the schema validated with what it references), and a query parameter added to an
+operation (its parameters' model generated, the client and server rendered again, the whole spec validated). The
+output after the edits is compared, byte for byte, with a generation from scratch.
 
 Targets: (1) Stripe and the largest corpus documents, cold, models + client + server: wall <= 0.4x and CPU <= 0.8x of
 `datamodel-codegen` (models only, its default formatting); (2) Stripe, one schema or one operation edited, warm:
@@ -235,6 +238,10 @@ def same_as_from_scratch(specs: Sequence[Path], output: Path, tmp: Path) -> str:
 STRIPE_SCHEMA_EDIT = "An email address associated with the account."
 STRIPE_OPERATION_EDIT = "description: <p>Retrieves the details of an account.</p>"
 VENDOR_FIELD_EDIT = "description: Callback receiver URL (http:// or https://), 1 to 100 characters."
+STRIPE_PROPERTIES = "      properties:\n        business_profile:\n"
+"""Where a new property goes: the first of Account's (Stripe's first schema)."""
+STRIPE_PARAMETERS = "      operationId: GetAccount\n      parameters:\n"
+"""Where a new query parameter goes: the first of GetAccount's."""
 STRIPE_FIRST_SCHEMA = "\n    account:\n"
 """Where a new schema goes: before the first one (Stripe's spec puts `components` first)."""
 STRIPE_CONSTRAINT = r"explicit approval from the platform\.\n +maxLength: (\d+)"
@@ -259,6 +266,23 @@ def stripe_incremental(table: Table, source: Path, runs: int, tmp: Path) -> None
             lambda tag: f"description: <p>Retrieves the details of an account ({tag}).</p>",
         ),
         "one schema's field constraint edited (`maxLength`)": lambda: bumped(spec, STRIPE_CONSTRAINT),
+        "one schema's property added (Account's)": lambda: edited(
+            spec,
+            STRIPE_PROPERTIES,
+            lambda tag: STRIPE_PROPERTIES.replace(
+                "        business_profile:\n",
+                f"        note_{tag}:\n          description: A note.\n          type: string\n"
+                "        business_profile:\n",
+            ),
+        ),
+        "one operation's query parameter added (GetAccount's)": lambda: edited(
+            spec,
+            STRIPE_PARAMETERS,
+            lambda tag: (
+                f"{STRIPE_PARAMETERS}        - description: A filter.\n          in: query\n"
+                f"          name: note_{tag}\n          required: false\n          schema:\n            type: string\n"
+            ),
+        ),
     }
 
     def two_places() -> None:
