@@ -260,7 +260,8 @@ def pinned_schemas(document: dict[str, Any]) -> tuple[str, ...] | None:
 
 
 class _NotLocal(Exception):
-    """A reference `pinned_schemas` follows is not to the document's own JSON pointers."""
+    """A reference is not to the document's own JSON pointers (`pinned_schemas`), or not to a component schema, or
+    could resolve otherwise (`schemas_part`)."""
 
 
 def _schema_target(ref: Any) -> tuple[str, ...] | None:
@@ -573,46 +574,115 @@ def schemas_changed(spec: LoadedSpec) -> SchemasChanged | None:
 
 
 def schemas_part(spec: LoadedSpec, names: Sequence[str]) -> LoadedSpec | None:
-    """The document of `spec`'s component schemas `names` and of every schema they reference, with the document's
-    version, info and dialect, and no paths; None where a reference leaves the component schemas, or a schema
-    holds a keyword that changes how references resolve (`_RESOLVING`).
+    """The document of `spec`'s component schemas `names`, with what the validator reads of other schemas in judging
+    them, with the document's version, info and dialect, and no paths; None where a reference leaves the component
+    schemas, or a schema holds a keyword that changes how references resolve (`_RESOLVING`).
+
+    What it reads: the schemas a default is validated against (those a default's holder refers to, and all they
+    refer to: every component schema, where a `discriminator` is among them), the schemas whose properties a schema
+    holding `allOf` collects (through `allOf`, `anyOf`, `oneOf`, `items` and `not`, as in `pinned_schemas`), and
+    the schemas a reference points within; these are in the part as they are, and so is what the validator reads in
+    judging them. Any other schema referred to is there as `{}`, for the reference to resolve: the validator visits
+    it, but finds nothing in it that depends on the schemas judged, and it was valid before.
 
     Why: where the rest of the document was valid before these schemas were added (`schemas_changed`), the document
     is valid if and only if this part is. openapi-spec-validator judges a component schema by its own content and
-    by the schemas it references (a default against its schema, required properties against the properties),
-    never by the schemas beside it, and a valid document held no reference to a schema it lacked; so only the new
-    schemas and what they reference can be wrong. Where they were changed instead, none of them read in judging
-    another (`pinned_schemas`, `default_reach`), the same holds of a clean part; the part may be stricter (the
-    validator checks a schema's required names where it meets the schema first outside another, as it meets every
-    schema of a part), so a part with problems has the whole judged."""
+    by the schemas it reads in judging it, never by the schemas beside it, and a valid document held no reference
+    to a schema it lacked; so only the new schemas and what they read can be wrong. Where they were changed
+    instead, none of them read in judging another (`pinned_schemas`, `default_reach`), the same holds of a clean
+    part; the part may be stricter (the validator checks a schema's required names where it meets the schema first
+    outside another, as it meets every schema of a part), so a part with problems has the whole judged."""
     schemas = resolve_pointer(spec.document, pointer(*_SCHEMAS))
-    part: set[str] = set()
-    todo = list(names)
-    while todo:
-        name = todo.pop()
-        if name in part:
-            continue
-        if not isinstance(schemas, dict) or name not in schemas:
-            return None
-        part.add(name)
-        stack = [schemas[name]]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, dict):
-                if not _RESOLVING.isdisjoint(node):
-                    return None
-                ref = node.get("$ref")
-                if ref is not None:
-                    if not (isinstance(ref, str) and ref.startswith(_SCHEMA_REF)) or "%" in ref:
-                        return None
-                    todo.append(ref[len(_SCHEMA_REF) :].split("/")[0].replace("~1", "/").replace("~0", "~"))
-                stack.extend(node.values())
-            elif isinstance(node, list):
-                stack.extend(node)
+    if not isinstance(schemas, dict):
+        return None
+    read: set[str] = set()  # in the part as they are
+    wholly: set[str] = set()  # and everything they refer to, as they are (a default may be validated against them)
+    referred: set[str] = set()
+    todo: list[tuple[str, bool]] = [(name, False) for name in names]
+    try:
+        _read_in_part(schemas, todo, read, wholly, referred)
+    except _NotLocal:
+        return None
+    if not referred <= schemas.keys():
+        return None
     document: dict[str, Any] = {key: spec.document[key] for key in _KEPT if key in spec.document}
     document["paths"] = {}
-    document["components"] = {"schemas": {name: schema for name, schema in schemas.items() if name in part}}
+    kept = {name: schema if name in read else {} for name, schema in schemas.items() if name in read | referred}
+    document["components"] = {"schemas": kept}
     return LoadedSpec(spec.path, b"", document)
+
+
+def _read_in_part(
+    schemas: dict[str, Any], todo: list[tuple[str, bool]], read: set[str], wholly: set[str], referred: set[str]
+) -> None:
+    """`schemas_part`'s walk: the schemas of `todo` (each with whether all it refers to is read too) and what the
+    validator reads in judging them added to `read` (`wholly`: all they refer to too), those only referred to, to
+    `referred`. Raises `_NotLocal` where a schema is missing or a reference leaves the component schemas, or a
+    schema holds a keyword that changes how references resolve."""
+    while todo:
+        name, whole = todo.pop()
+        if name in wholly or (name in read and not whole):
+            continue
+        if name not in schemas:
+            raise _NotLocal(name)
+        read.add(name)
+        if whole:
+            wholly.add(name)
+        stack: list[tuple[Any, bool]] = [(schemas[name], whole)]
+        while stack:
+            node, within = stack.pop()
+            if isinstance(node, list):
+                stack += [(item, within) for item in node]
+                continue
+            if not isinstance(node, dict):
+                continue
+            if not _RESOLVING.isdisjoint(node):
+                raise _NotLocal(node)
+            within = within or "default" in node
+            if within and "discriminator" in node:
+                todo += [(other, True) for other in schemas]
+            target = _part_target(node)
+            if target is not None:
+                if within or len(target) > 1:
+                    todo.append((target[0], within))
+                else:
+                    referred.add(target[0])
+            if isinstance(node.get("allOf"), list):
+                todo += [(other, False) for other in _collected_from(schemas, node["allOf"])]
+            stack += [(value, within) for value in node.values()]
+
+
+def _part_target(node: dict[str, Any]) -> tuple[str, ...] | None:
+    """The tokens below `/components/schemas` that `node`'s reference names (None: it holds none); raises
+    `_NotLocal` for a reference a part cannot hold (to another document, or not to a component schema)."""
+    ref = node.get("$ref")
+    if ref is None:
+        return None
+    if not (isinstance(ref, str) and ref.startswith(_SCHEMA_REF)) or "%" in ref:
+        raise _NotLocal(ref)
+    return tuple(t.replace("~1", "/").replace("~0", "~") for t in ref[len(_SCHEMA_REF) :].split("/"))
+
+
+def _collected_from(schemas: dict[str, Any], members: list[Any]) -> set[str]:
+    """The component schemas the validator collects properties from, through `members` of an `allOf` (following
+    `allOf`, `anyOf`, `oneOf`, `items`, `not` and references, as `pinned_schemas` does)."""
+    found: set[str] = set()
+    followed: set[tuple[str, ...]] = set()
+    chain: list[Any] = list(members)
+    while chain:
+        node = chain.pop()
+        if isinstance(node, list):
+            chain += node
+            continue
+        if not isinstance(node, dict):
+            continue
+        target = _part_target(node)
+        if target is not None and target not in followed:
+            followed.add(target)
+            found.add(target[0])
+            chain.append(resolve_pointer(schemas, pointer(*target)))
+        chain += [node[key] for key in ("allOf", "anyOf", "oneOf", "items", "not") if key in node]
+    return found
 
 
 def _read_before(store: Cache, where: str) -> tuple[ParsedText, str] | None:

@@ -525,12 +525,14 @@ def test_the_pinned_schemas_are_those_another_schemas_check_reads() -> None:
         assert loader.pinned_schemas(unknown) is None, odd
 
 
-def test_schemas_added_or_changed_alone_are_told_and_their_part_holds_what_they_reference() -> None:
+def test_schemas_added_or_changed_alone_are_told_and_their_part_holds_what_the_validator_reads() -> None:
     """An edit that adds or changes component schemas and nothing else names them (`schemas_changed`), and the part
-    that decides the verdict (`schemas_part`) holds them and every schema they reference, with the document's
-    version, info and dialect and no paths; an edit that removes a schema or changes anything else, or a part that
-    could resolve otherwise than in the document (a reference elsewhere, a keyword that names a schema), is no such
-    case."""
+    that decides the verdict (`schemas_part`) holds them and what the validator reads in judging them, with the
+    document's version, info and dialect and no paths: a schema a reference points within, those a default is
+    validated against (all of them, where a discriminator is among them), those a schema holding `allOf` collects
+    properties from; any other schema referred to is `{}`. An edit that removes a schema or changes anything else,
+    or a part that could resolve otherwise than in the document (a reference elsewhere, a keyword that names a
+    schema), is no such case."""
     schemas = ("components", "schemas")
     before: dict[str, Any] = {
         "A": {"type": "integer", "maximum": 1},
@@ -553,11 +555,24 @@ def test_schemas_added_or_changed_alone_are_told_and_their_part_holds_what_they_
         "openapi": "3.1.0",
         "info": {"title": "T", "version": "1"},
         "paths": {},
-        "components": {"schemas": {name: added.document["components"]["schemas"][name] for name in ("A", "B", "C")}},
+        "components": {"schemas": {"A": {}, "B": before["B"], "C": added.document["components"]["schemas"]["C"]}},
     }
+    for c, read in (
+        ({"properties": {"b": {"$ref": "#/components/schemas/B"}}}, {"C"}),
+        ({"properties": {"b": {"$ref": "#/components/schemas/B"}}, "default": {"b": {"a": 1}}}, {"A", "B", "C"}),
+        ({"allOf": [{"anyOf": [{"$ref": "#/components/schemas/B"}]}], "required": ["a"]}, {"B", "C"}),
+        ({"oneOf": [{"$ref": "#/components/schemas/B"}], "discriminator": {"propertyName": "a"}}, {"C"}),
+        ({"oneOf": [{"$ref": "#/components/schemas/B"}], "discriminator": {"propertyName": "a"}, "default": {}}, None),
+    ):
+        part = loader.schemas_part(spec({**copy.deepcopy(before), "C": c}), ("C",))
+        assert part is not None
+        kept = part.document["components"]["schemas"]
+        assert {name for name, schema in kept.items() if schema} == (read or {"A", "B", "C", "Lone"}), c
+        assert all(kept[name] == {} for name in kept if name not in (read or kept)), c
     with_dialect = spec({"C": {"type": "string"}, **copy.deepcopy(before)}, dialect=True)  # added first: moved keys
     assert loader.schemas_changed(with_dialect) == loader.SchemasChanged(("C",), ())
-    assert (part := loader.schemas_part(with_dialect, ("C",))) is not None
+    part = loader.schemas_part(with_dialect, ("C",))
+    assert part is not None
     assert part.document["jsonSchemaDialect"] == with_dialect.document["jsonSchemaDialect"]
     assert list(part.document["components"]["schemas"]) == ["C"]
 

@@ -451,9 +451,9 @@ brings the check out."""
 
 
 def _changed(schema: Any, names: Sequence[str], rng: random.Random) -> Any:
-    """A schema changed at random: a property added (a reference among them), removed or made a plain string (a
-    reference dropped), the type, required names, a default or a constraint given (invalid ones among them), or the
-    schema replaced by an `allOf` that requires a name."""
+    """A schema changed at random: a property added (a reference among them, and a default validated through one),
+    removed or made a plain string (a reference dropped), the type, required names, a default or a constraint given
+    (invalid ones among them), or the schema replaced by an `allOf` that requires a name."""
 
     def ref(tail: str = "") -> dict[str, str]:
         name = rng.choice(names).replace("~", "~0").replace("/", "~1")
@@ -465,7 +465,8 @@ def _changed(schema: Any, names: Sequence[str], rng: random.Random) -> Any:
     keys = sorted(properties)
     choice = rng.randrange(9)
     if choice == 0:
-        added = rng.choice([{"type": "string"}, ref(), {"type": "integer", "default": "x"}])
+        default = {"type": "array", "items": ref(), "default": [rng.choice(["x", 1, {}])]}
+        added = rng.choice([{"type": "string"}, ref(), {"type": "integer", "default": "x"}, default])
         schema.setdefault("properties", {})[f"p{rng.randrange(99)}"] = added
     elif choice == 1 and keys:
         properties.pop(rng.choice(keys))
