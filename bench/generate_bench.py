@@ -17,9 +17,9 @@ verdict stands), or two descriptions in two places at once, or a schema added to
 model generated, and the schema validated, with what it references); the largest JSON corpus document has a
 description edited too (a JSON spec is read whole, and the edit told by comparing its document with the one read
 before). Two Stripe rows change structure: a property added to a schema that half of Stripe's schemas reference
-(Account: its model generated, the schema validated with what it references), and a query parameter added to an
-operation (its parameters' model generated, the client and server rendered again, the whole spec validated). The
-output after the edits is compared, byte for byte, with a generation from scratch.
+(Account: its model generated, the schema validated in part), and a query parameter added to an operation (its
+parameters' model generated, the client and server rendered again, the path item validated in part). The output
+after the edits is compared, byte for byte, with a generation from scratch.
 
 Targets: (1) Stripe and the largest corpus documents, cold, models + client + server: wall <= 0.4x and CPU <= 0.8x of
 `datamodel-codegen` (models only, its default formatting); (2) Stripe, one schema or one operation edited, warm:

@@ -194,7 +194,8 @@ def pinned_schemas(document: dict[str, Any]) -> tuple[str, ...] | None:
     other than them, beside their defaults (`default_reach`), by name: those a reference points within
     (`#/components/schemas/S/properties/p`), and those whose properties a schema holding `allOf` collects (through
     `allOf`, `anyOf`, `oneOf`, `items` and `not`, following references) to find its `required` names among. None
-    where a reference could resolve elsewhere than the document's JSON pointers (as for `default_reach`), and where
+    where a reference could resolve elsewhere than the document's JSON pointers (as for `default_reach`), or points
+    into the paths (what it names is judged with the path item that holds it: `schemas_part`), and where
     a schema holding `allOf` requires a name it would not find: the validator checks that only where it meets the
     schema first outside another (a component schema that a path's schema refers to is met there first), so an
     edit that drops a reference could bring the check out.
@@ -266,10 +267,13 @@ class _NotLocal(Exception):
 
 def _schema_target(ref: Any) -> tuple[str, ...] | None:
     """The tokens below `/components/schemas` of the pointer a local reference `ref` names (none for another part of
-    the document); None for a reference that is not local, or names the component schemas' map itself."""
+    the document); None for a reference that is not local, names the component schemas' map itself, or points into
+    the paths (an edit of a path item would change what it names under it)."""
     if not isinstance(ref, str) or not ref.startswith("#"):
         return None
     tokens = tuple(t.replace("~1", "/").replace("~0", "~") for t in unquote(ref[1:]).split("/")[1:])
+    if tokens[:1] == ("paths",):
+        return None
     if tokens[:2] != _SCHEMAS:
         return ()
     return tokens[2:] or None
@@ -532,7 +536,7 @@ def _same(a: Any, b: Any) -> bool:
 _JSON_TEXT = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 _SCHEMAS = ("components", "schemas")
-_SCHEMA_REF = "#/components/schemas/"
+_COMPONENT_REF = "#/components/"
 _RESOLVING = frozenset(
     {"$id", "$anchor", "$dynamicAnchor", "$dynamicRef", "$recursiveAnchor", "$recursiveRef", "$schema"}
 )
@@ -545,91 +549,123 @@ _KEPT = ("openapi", "info", "jsonSchemaDialect")
 
 
 @dataclass(frozen=True)
-class SchemasChanged:
-    """What an edit did where it added or changed component schemas alone (`schemas_changed`)."""
+class PartsChanged:
+    """What an edit did where it added or changed component schemas, or added, changed or removed path items, alone
+    (`parts_changed`)."""
 
     added: tuple[str, ...]
+    """Component schemas added."""
     changed: tuple[str, ...]
+    """Component schemas changed."""
+    paths: tuple[str, ...] = ()
+    """Path items added, changed or removed."""
 
 
-def schemas_changed(spec: LoadedSpec) -> SchemasChanged | None:
-    """The component schemas `spec` adds to the document read before it (`spec.edit`), and those whose content it
-    changes, where that is all the edit did: every schema before is there, and nothing outside them changed; None
-    otherwise (a schema removed or renamed, or anything else edited)."""
+def parts_changed(spec: LoadedSpec) -> PartsChanged | None:
+    """The component schemas `spec` adds to the document read before it (`spec.edit`), those whose content it
+    changes, and the path items it adds, changes or removes, where that is all the edit did: every schema before is
+    there, and nothing else changed; None otherwise (a schema removed or renamed, or anything else edited)."""
     edit = spec.edit
-    after = resolve_pointer(spec.document, pointer(*_SCHEMAS))
-    if edit is None or not edit.paths or len(edit.before) != len(edit.paths) or not isinstance(after, dict):
+    schemas = resolve_pointer(spec.document, pointer(*_SCHEMAS))
+    schemas = {} if schemas is ABSENT else schemas
+    paths = spec.document.get("paths", {})
+    if edit is None or not edit.paths or len(edit.before) != len(edit.paths):
+        return None
+    if not (isinstance(schemas, dict) and isinstance(paths, dict)):
         return None
     added: dict[str, None] = {}
     changed: dict[str, None] = {}
+    urls: dict[str, None] = {}
     for path, before in zip(edit.paths, edit.before, strict=True):
-        if path == _SCHEMAS and isinstance(before, dict) and all(name in after for name in before):
-            added.update((name, None) for name in after if name not in before)
-            changed.update((name, None) for name, value in before.items() if not _same(value, after[name]))
-        elif len(path) > len(_SCHEMAS) and path[: len(_SCHEMAS)] == _SCHEMAS and path[2] in after:
+        if path == _SCHEMAS and isinstance(before, dict) and all(name in schemas for name in before):
+            added.update((name, None) for name in schemas if name not in before)
+            changed.update((name, None) for name, value in before.items() if not _same(value, schemas[name]))
+        elif len(path) > len(_SCHEMAS) and path[: len(_SCHEMAS)] == _SCHEMAS and path[2] in schemas:
             changed[path[2]] = None
+        elif path == ("paths",) and isinstance(before, dict):
+            urls.update((url, None) for url in before if url not in paths or not _same(before[url], paths[url]))
+            urls.update((url, None) for url in paths if url not in before)
+        elif len(path) > 1 and path[0] == "paths" and path[1] in paths:
+            urls[path[1]] = None
         else:
             return None
-    return SchemasChanged(tuple(added), tuple(changed)) if added or changed else None
+    return PartsChanged(tuple(added), tuple(changed), tuple(urls)) if added or changed or urls else None
 
 
-def schemas_part(spec: LoadedSpec, names: Sequence[str]) -> LoadedSpec | None:
-    """The document of `spec`'s component schemas `names`, with what the validator reads of other schemas in judging
-    them, with the document's version, info and dialect, and no paths; None where a reference leaves the component
-    schemas, or a schema holds a keyword that changes how references resolve (`_RESOLVING`).
+def schemas_part(spec: LoadedSpec, names: Sequence[str], paths: Sequence[str] = ()) -> LoadedSpec | None:
+    """The document of `spec`'s component schemas `names` and path items `paths` (those it holds), with what the
+    validator reads of other parts in judging them, with the document's version, info and dialect; None where a
+    reference leaves the components, or a schema holds a keyword that changes how references resolve
+    (`_RESOLVING`).
 
     What it reads: the schemas a default is validated against (those a default's holder refers to, and all they
     refer to: every component schema, where a `discriminator` is among them), the schemas whose properties a schema
-    holding `allOf` collects (through `allOf`, `anyOf`, `oneOf`, `items` and `not`, as in `pinned_schemas`), and
-    the schemas a reference points within; these are in the part as they are, and so is what the validator reads in
-    judging them. Any other schema referred to is there as `{}`, for the reference to resolve: the validator visits
-    it, but finds nothing in it that depends on the schemas judged, and it was valid before.
+    holding `allOf` collects (through `allOf`, `anyOf`, `oneOf`, `items` and `not`, as in `pinned_schemas`), the
+    schemas a reference points within, and the other components referred to (parameters, responses and the like:
+    a path item's are judged through them); these are in the part as they are, and so is what the validator reads
+    in judging them. Any other schema referred to is there as `{}`, for the reference to resolve: the validator
+    visits it, but finds nothing in it that depends on what is judged, and it was valid before.
 
-    Why: where the rest of the document was valid before these schemas were added (`schemas_changed`), the document
+    Why: where the rest of the document was valid before these schemas were added (`parts_changed`), the document
     is valid if and only if this part is. openapi-spec-validator judges a component schema by its own content and
     by the schemas it reads in judging it, never by the schemas beside it, and a valid document held no reference
-    to a schema it lacked; so only the new schemas and what they read can be wrong. Where they were changed
-    instead, none of them read in judging another (`pinned_schemas`, `default_reach`), the same holds of a clean
-    part; the part may be stricter (the validator checks a schema's required names where it meets the schema first
-    outside another, as it meets every schema of a part), so a part with problems has the whole judged."""
+    to a schema it lacked; so only the new schemas and what they read can be wrong. Where schemas or path items were
+    changed instead, none of them read in judging another part (`pinned_schemas`, `default_reach`), and no
+    operation's id taken twice (`operation_ids_clash`), the same holds of a clean part; the part may be stricter
+    (the validator checks a schema's required names where it meets the schema first outside another, as it meets
+    every schema of a part), so a part with problems has the whole judged."""
     schemas = resolve_pointer(spec.document, pointer(*_SCHEMAS))
-    if not isinstance(schemas, dict):
+    schemas = {} if schemas is ABSENT else schemas
+    components = spec.document.get("components", {})
+    every_path = spec.document.get("paths", {})
+    if not (isinstance(schemas, dict) and isinstance(components, dict) and isinstance(every_path, dict)):
         return None
-    read: set[str] = set()  # in the part as they are
-    wholly: set[str] = set()  # and everything they refer to, as they are (a default may be validated against them)
-    referred: set[str] = set()
-    todo: list[tuple[str, bool]] = [(name, False) for name in names]
+    kept_paths = {url: item for url, item in every_path.items() if url in paths}
+    walk = _PartWalk(schemas, components)
     try:
-        _read_in_part(schemas, todo, read, wholly, referred)
+        walk.read([(name, False) for name in names], [(item, False) for item in kept_paths.values()])
     except _NotLocal:
         return None
-    if not referred <= schemas.keys():
+    if not walk.referred <= schemas.keys():
         return None
     document: dict[str, Any] = {key: spec.document[key] for key in _KEPT if key in spec.document}
-    document["paths"] = {}
-    kept = {name: schema if name in read else {} for name, schema in schemas.items() if name in read | referred}
-    document["components"] = {"schemas": kept}
+    document["paths"] = kept_paths
+    kept: dict[str, Any] = {kind: dict(found) for kind, found in sorted(walk.others.items())}
+    read, referred = walk.read_schemas, walk.referred
+    kept["schemas"] = {
+        name: schema if name in read else {} for name, schema in schemas.items() if name in read | referred
+    }
+    document["components"] = kept
     return LoadedSpec(spec.path, b"", document)
 
 
-def _read_in_part(
-    schemas: dict[str, Any], todo: list[tuple[str, bool]], read: set[str], wholly: set[str], referred: set[str]
-) -> None:
-    """`schemas_part`'s walk: the schemas of `todo` (each with whether all it refers to is read too) and what the
-    validator reads in judging them added to `read` (`wholly`: all they refer to too), those only referred to, to
-    `referred`. Raises `_NotLocal` where a schema is missing or a reference leaves the component schemas, or a
-    schema holds a keyword that changes how references resolve."""
-    while todo:
-        name, whole = todo.pop()
-        if name in wholly or (name in read and not whole):
-            continue
-        if name not in schemas:
-            raise _NotLocal(name)
-        read.add(name)
-        if whole:
-            wholly.add(name)
-        stack: list[tuple[Any, bool]] = [(schemas[name], whole)]
-        while stack:
+class _PartWalk:
+    """`schemas_part`'s walk: what the validator reads in judging the schemas and path items it is given."""
+
+    def __init__(self, schemas: dict[str, Any], components: dict[str, Any]) -> None:
+        self.schemas, self.components = schemas, components
+        self.read_schemas: set[str] = set()  # in the part as they are
+        self.wholly: set[str] = set()  # and everything they refer to, as they are (a default may be validated)
+        self.referred: set[str] = set()
+        self.others: dict[str, dict[str, Any]] = {}  # other components, as they are, by kind and name
+
+    def read(self, todo: list[tuple[str, bool]], nodes: list[tuple[Any, bool]]) -> None:
+        """Read the schemas of `todo` (each with whether all it refers to is read too) and the `nodes`, and what the
+        validator reads in judging them. Raises `_NotLocal` where a schema is missing or a reference leaves the
+        components, or a schema holds a keyword that changes how references resolve."""
+        stack = list(nodes)
+        while todo or stack:
+            if not stack:
+                name, whole = todo.pop()
+                if name in self.wholly or (name in self.read_schemas and not whole):
+                    continue
+                if name not in self.schemas:
+                    raise _NotLocal(name)
+                self.read_schemas.add(name)
+                if whole:
+                    self.wholly.add(name)
+                stack.append((self.schemas[name], whole))
+                continue
             node, within = stack.pop()
             if isinstance(node, list):
                 stack += [(item, within) for item in node]
@@ -640,27 +676,43 @@ def _read_in_part(
                 raise _NotLocal(node)
             within = within or "default" in node
             if within and "discriminator" in node:
-                todo += [(other, True) for other in schemas]
+                todo += [(other, True) for other in self.schemas]
             target = _part_target(node)
             if target is not None:
-                if within or len(target) > 1:
-                    todo.append((target[0], within))
+                kind, tokens = target
+                if kind != "schemas":
+                    stack.append((self._other(kind, tokens[0]), within))
+                elif within or len(tokens) > 1:
+                    todo.append((tokens[0], within))
                 else:
-                    referred.add(target[0])
+                    self.referred.add(tokens[0])
             if isinstance(node.get("allOf"), list):
-                todo += [(other, False) for other in _collected_from(schemas, node["allOf"])]
+                todo += [(other, False) for other in _collected_from(self.schemas, node["allOf"])]
             stack += [(value, within) for value in node.values()]
 
+    def _other(self, kind: str, name: str) -> Any:
+        """Component `name` of `kind` (not a schema), kept in the part; `_NotLocal` where there is none."""
+        found = self.components.get(kind)
+        if not isinstance(found, dict) or name not in found:
+            raise _NotLocal(name)
+        if name in self.others.get(kind, {}):
+            return None  # read already
+        self.others.setdefault(kind, {})[name] = found[name]
+        return found[name]
 
-def _part_target(node: dict[str, Any]) -> tuple[str, ...] | None:
-    """The tokens below `/components/schemas` that `node`'s reference names (None: it holds none); raises
-    `_NotLocal` for a reference a part cannot hold (to another document, or not to a component schema)."""
+
+def _part_target(node: dict[str, Any]) -> tuple[str, tuple[str, ...]] | None:
+    """The kind of component and the tokens below it that `node`'s reference names (None: it holds none); raises
+    `_NotLocal` for a reference a part cannot hold (to another document, or not to a component)."""
     ref = node.get("$ref")
     if ref is None:
         return None
-    if not (isinstance(ref, str) and ref.startswith(_SCHEMA_REF)) or "%" in ref:
+    if not (isinstance(ref, str) and ref.startswith(_COMPONENT_REF)) or "%" in ref:
         raise _NotLocal(ref)
-    return tuple(t.replace("~1", "/").replace("~0", "~") for t in ref[len(_SCHEMA_REF) :].split("/"))
+    tokens = tuple(t.replace("~1", "/").replace("~0", "~") for t in ref[len(_COMPONENT_REF) :].split("/"))
+    if len(tokens) < 2 or (tokens[0] != "schemas" and len(tokens) > 2):
+        raise _NotLocal(ref)
+    return tokens[0], tokens[1:]
 
 
 def _collected_from(schemas: dict[str, Any], members: list[Any]) -> set[str]:
@@ -677,12 +729,39 @@ def _collected_from(schemas: dict[str, Any], members: list[Any]) -> set[str]:
         if not isinstance(node, dict):
             continue
         target = _part_target(node)
-        if target is not None and target not in followed:
-            followed.add(target)
-            found.add(target[0])
-            chain.append(resolve_pointer(schemas, pointer(*target)))
+        if target is not None:
+            kind, tokens = target
+            if kind != "schemas":
+                raise _NotLocal(tokens)
+            if tokens not in followed:
+                followed.add(tokens)
+                found.add(tokens[0])
+                chain.append(resolve_pointer(schemas, pointer(*tokens)))
         chain += [node[key] for key in ("allOf", "anyOf", "oneOf", "items", "not") if key in node]
     return found
+
+
+def operation_ids_clash(document: dict[str, Any], paths: Sequence[str]) -> bool:
+    """Whether an operation of path items `paths` of `document` has an id another operation of its paths has (or
+    might: a path item that is a reference, an id that is not a string), as openapi-spec-validator tells
+    (`DuplicateOperationIDError`)."""
+    every = document.get("paths", {})
+    if not isinstance(every, dict):
+        return True
+    ours: list[Any] = []
+    others: list[Any] = []
+    for url, item in every.items():
+        if not isinstance(item, dict) or "$ref" in item:
+            return True
+        ids = [op.get("operationId") for method, op in item.items() if method in _OPERATIONS and isinstance(op, dict)]
+        (ours if url in paths else others).extend(i for i in ids if i is not None)
+    if not all(isinstance(i, str) for i in ours + others):
+        return True
+    return len(set(ours)) != len(ours) or not set(ours).isdisjoint(others)
+
+
+_OPERATIONS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+"""The operations of a path item openapi-spec-validator takes operation ids from (OpenAPI 3.0 and 3.1)."""
 
 
 def _read_before(store: Cache, where: str) -> tuple[ParsedText, str] | None:

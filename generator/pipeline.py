@@ -24,9 +24,10 @@ from generator.loader import (
     added_reach,
     default_reach,
     load_spec,
+    operation_ids_clash,
+    parts_changed,
     pinned_schemas,
     reaches,
-    schemas_changed,
     schemas_part,
     validate_document,
 )
@@ -506,42 +507,45 @@ def _few_models(specs: Sequence[LoadedSpec], known: Mapping[int, object], parts:
 
 @dataclass(frozen=True)
 class _Part:
-    """The part of a spec that decides its verdict (`loader.schemas_part`), and the schemas its edit added or
-    changed."""
+    """The part of a spec that decides its verdict (`loader.schemas_part`), and the schemas and path items its edit
+    added, changed or removed."""
 
     names: tuple[str, ...]
     spec: LoadedSpec
 
 
 _FEW_SCHEMAS = 2
-"""Schemas an edit adds or changes at most for one worker to serve it (`_few_models`)."""
+"""Schemas and path items an edit adds, changes or removes at most for one worker to serve it (`_few_models`)."""
 
 
 def _deciding_part(spec: LoadedSpec, mode: str, store: Cache) -> _Part | None:
-    """Where `spec` was read as an edit (`loader.Edit`) that adds or changes component schemas alone
-    (`loader.schemas_changed`) of a document the validator found valid: the part of it whose clean verdict is the
-    spec's (`loader.schemas_part`; one with problems has the whole validated); None otherwise. A changed schema must
-    be one whose content the validator read only in judging it, and the schemas that refer to it, in the document
-    before: none it validates a default against (`loader.default_reach`), none it collects properties from or
-    resolves a reference within (`loader.pinned_schemas`)."""
+    """Where `spec` was read as an edit (`loader.Edit`) that adds or changes component schemas, or adds, changes or
+    removes path items, alone (`loader.parts_changed`) of a document the validator found valid: the part of it whose
+    clean verdict is the spec's (`loader.schemas_part`; one with problems has the whole validated); None otherwise.
+    What is changed must be what the validator read only in judging it, and the schemas that refer to it, in the
+    document before: no schema it validates a default against (`loader.default_reach`), none it collects properties
+    from or resolves a reference within, and no path item a reference points into (`loader.pinned_schemas`); and no
+    operation of a path item may take an id another has (`loader.operation_ids_clash`)."""
     if spec.edit is None:
         return None
     before = content_key(mode, spec.edit.previous)
     if _cached_problems(spec, store.get("validation", before)) != []:
         return None
-    change = schemas_changed(spec)
+    change = parts_changed(spec)
     if change is None:
         return None
-    if change.changed:
+    if change.changed or change.paths:
         reach = _cached_reach(store.get("default-reach", before))
         pinned = _cached_reach(store.get("pinned", before))
         if reach is None or pinned is None:
             return None
         if any(name in pinned or reaches(reach, pointer(*_SCHEMAS, name)) for name in change.changed):
             return None
+        if change.paths and operation_ids_clash(spec.document, change.paths):
+            return None
     names = (*change.added, *change.changed)
-    part = schemas_part(spec, names)
-    return _Part(names, part) if part is not None else None
+    part = schemas_part(spec, names, change.paths)
+    return _Part((*names, *change.paths), part) if part is not None else None
 
 
 _SCHEMAS = ("components", "schemas")

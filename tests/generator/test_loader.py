@@ -549,7 +549,7 @@ def test_schemas_added_or_changed_alone_are_told_and_their_part_holds_what_the_v
         return loader.LoadedSpec(Path("t.yaml"), b"", document, edit=loader.Edit("previous", (schemas,), (before,)))
 
     added = spec({**copy.deepcopy(before), "C": {"items": {"$ref": "#/components/schemas/B/properties/a"}}})
-    assert loader.schemas_changed(added) == loader.SchemasChanged(("C",), ())
+    assert loader.parts_changed(added) == loader.PartsChanged(("C",), ())
     part = loader.schemas_part(added, ("C",))
     assert part is not None and part.document == {
         "openapi": "3.1.0",
@@ -570,7 +570,7 @@ def test_schemas_added_or_changed_alone_are_told_and_their_part_holds_what_the_v
         assert {name for name, schema in kept.items() if schema} == (read or {"A", "B", "C", "Lone"}), c
         assert all(kept[name] == {} for name in kept if name not in (read or kept)), c
     with_dialect = spec({"C": {"type": "string"}, **copy.deepcopy(before)}, dialect=True)  # added first: moved keys
-    assert loader.schemas_changed(with_dialect) == loader.SchemasChanged(("C",), ())
+    assert loader.parts_changed(with_dialect) == loader.PartsChanged(("C",), ())
     part = loader.schemas_part(with_dialect, ("C",))
     assert part is not None
     assert part.document["jsonSchemaDialect"] == with_dialect.document["jsonSchemaDialect"]
@@ -578,20 +578,24 @@ def test_schemas_added_or_changed_alone_are_told_and_their_part_holds_what_the_v
 
     changed = copy.deepcopy(before)
     changed["A"]["maximum"] = 1.0  # equal, of another type
-    assert loader.schemas_changed(spec({**changed, "C": {}})) == loader.SchemasChanged(("C",), ("A",))
-    assert loader.schemas_changed(spec(changed)) == loader.SchemasChanged((), ("A",))
+    assert loader.parts_changed(spec({**changed, "C": {}})) == loader.PartsChanged(("C",), ("A",))
+    assert loader.parts_changed(spec(changed)) == loader.PartsChanged((), ("A",))
     within = loader.Edit("previous", ((*schemas, "A", "maximum"), (*schemas, "B")), (1, 2))
-    assert loader.schemas_changed(replace(spec(changed), edit=within)) == loader.SchemasChanged((), ("A", "B"))
-    assert loader.schemas_changed(spec({**copy.deepcopy(before), "C": {}}, before=loader.ABSENT)) is None
-    assert loader.schemas_changed(spec({"A": before["A"], "B": before["B"], "C": {}})) is None  # `Lone` removed
-    assert loader.schemas_changed(spec(copy.deepcopy(before))) is None  # nothing added or changed
+    assert loader.parts_changed(replace(spec(changed), edit=within)) == loader.PartsChanged((), ("A", "B"))
+    assert loader.parts_changed(spec({**copy.deepcopy(before), "C": {}}, before=loader.ABSENT)) is None
+    assert loader.parts_changed(spec({"A": before["A"], "B": before["B"], "C": {}})) is None  # `Lone` removed
+    assert loader.parts_changed(spec(copy.deepcopy(before))) is None  # nothing added or changed
     other = spec({**copy.deepcopy(before), "C": {}})
     wider = loader.Edit("previous", (("components",),), ({"schemas": before},))
-    assert loader.schemas_changed(replace(other, edit=wider)) is None
+    assert loader.parts_changed(replace(other, edit=wider)) is None
     beside = loader.Edit("previous", (("components", "schemas", "A"), ("paths", "/a")), (1, {}))
-    assert loader.schemas_changed(replace(other, edit=beside)) is None
+    assert loader.parts_changed(replace(other, edit=beside)) == loader.PartsChanged((), ("A",), ("/a",))
+    paths = loader.Edit("previous", (("paths",),), ({"/gone": {}, "/a": {"get": {}}},))
+    assert loader.parts_changed(replace(other, edit=paths)) == loader.PartsChanged((), (), ("/gone", "/a"))
+    elsewhere = loader.Edit("previous", (("components", "schemas", "A"), ("info", "title")), (1, "U"))
+    assert loader.parts_changed(replace(other, edit=elsewhere)) is None
     gone = loader.Edit("previous", (("components", "schemas", "Gone", "type"),), ("string",))
-    assert loader.schemas_changed(replace(other, edit=gone)) is None
+    assert loader.parts_changed(replace(other, edit=gone)) is None
 
     for elsewhere in (
         {"$ref": "#/paths/~1a"},
@@ -602,5 +606,5 @@ def test_schemas_added_or_changed_alone_are_told_and_their_part_holds_what_the_v
         {"$dynamicRef": "#meta"},
     ):
         odd = spec({**copy.deepcopy(before), "C": elsewhere})
-        assert loader.schemas_changed(odd) == loader.SchemasChanged(("C",), ())
+        assert loader.parts_changed(odd) == loader.PartsChanged(("C",), ())
         assert loader.schemas_part(odd, ("C",)) is None, elsewhere

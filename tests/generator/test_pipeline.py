@@ -24,13 +24,13 @@ from generator.loader import (
     _VALUE_KEYS,
     Edit,
     LoadedSpec,
-    SchemasChanged,
+    PartsChanged,
     added_reach,
     default_reach,
     load_spec,
+    parts_changed,
     pinned_schemas,
     reaches,
-    schemas_changed,
     schemas_part,
     validate_document,
 )
@@ -380,7 +380,7 @@ def test_a_schema_added_is_judged_in_part_as_the_whole_document_is_over_random_a
             document["components"]["schemas"] = {**schemas, f"Added{n}": added}
             edit = Edit(loaded.digest, (("components", "schemas"),), (schemas,))
             edited = LoadedSpec(path, b"", document, edit=edit)
-            assert schemas_changed(edited) == SchemasChanged((f"Added{n}",), ())
+            assert parts_changed(edited) == PartsChanged((f"Added{n}",), ())
             part = schemas_part(edited, (f"Added{n}",))
             if part is None:
                 continue
@@ -492,25 +492,16 @@ def test_a_schema_changed_is_judged_in_part_as_the_whole_document_is_over_random
     defaults reach through references, ones whose schemas the validator reads in judging others, one with a check
     the validator never made): wherever a part decides the verdict (`_deciding_part`), the validator finds the whole
     document valid where it finds the part valid, and the reach and pinned schemas kept with it (the ones before
-    joined to the part's) hold the whole document's. Among the changes the part is not asked to judge are some it
-    would have judged wrongly: a default checked against the schema, properties collected from it, a reference
-    within it, a check brought out."""
+    joined to the part's) hold the whole document's (`_judged`). Among the changes the part is not asked to judge are
+    some it would have judged wrongly: a default checked against the schema, properties collected from it, a
+    reference within it, a check brought out."""
     rng = random.Random(14)
-    verdicts: set[bool] = set()
+    verdicts: set[bool | None] = set()
     judged = wrongly = 0
     sources = [*VENDOR_SPECS, GENERALITY, CONSTRUCTS]
     sources += [write_spec(tmp_path, f"{name}.yaml", text) for name, text in (("limits", LIMITS), ("pinned", PINNED))]
     for path in [*sources, write_spec(tmp_path, "hidden.yaml", HIDDEN)]:
-        loaded = load_spec(path, validate=False)
-        assert validate_document(loaded) == []
-        store = Cache(tmp_path / f"cache-{path.stem}")
-        key = content_key("strict", loaded.digest)
-        reach, pinned = default_reach(loaded.document), pinned_schemas(loaded.document)
-        assert reach is not None and (pinned is None) == (path.stem == "hidden")
-        store.put("validation", key, ())
-        store.put("default-reach", key, reach)
-        if pinned is not None:
-            store.put("pinned", key, pinned)
+        loaded, store = _judged_before(path, tmp_path)
         schemas = loaded.document["components"]["schemas"]
         for _ in range(150 if path.parent == tmp_path else 40):
             name = rng.choice(sorted(schemas))
@@ -518,27 +509,160 @@ def test_a_schema_changed_is_judged_in_part_as_the_whole_document_is_over_random
             document = {**loaded.document, "components": {**loaded.document["components"]}}
             document["components"]["schemas"] = {**schemas, name: changed}
             edit = Edit(loaded.digest, (("components", "schemas", name),), (schemas[name],))
-            edited = LoadedSpec(path, b"", document, edit=edit)
-            valid = validate_document(LoadedSpec(path, b"", document)) == []
-            part = pipeline._deciding_part(edited, "strict", store)
-            if part is None:
-                bare = schemas_part(edited, (name,))
-                wrongly += bare is not None and not valid and validate_document(bare) == []
-                continue
-            assert part.names == (name,)
-            part_valid = validate_document(part.spec) == []
-            assert valid or not part_valid, f"{path.name}: {name} -> {changed!r}"
-            verdicts.add(part_valid)
-            judged += 1
-            if part_valid:
-                part_reach, part_pinned = default_reach(part.spec.document), pinned_schemas(part.spec.document)
-                whole_reach, whole_pinned = default_reach(document), pinned_schemas(document)
-                assert part_reach is not None and whole_reach is not None
-                assert all(reaches(added_reach(reach, part_reach), root) for root in whole_reach)
-                assert whole_pinned is not None or part_pinned is None
-                if part_pinned is not None and whole_pinned is not None:
-                    assert set(whole_pinned) <= set(added_reach(pinned or (), part_pinned)), f"{name}: {changed!r}"
-    assert verdicts == {True, False} and judged > 150 and wrongly > 3
+            verdict = _judged(LoadedSpec(path, b"", document, edit=edit), store, (name,), ())
+            verdicts.add(verdict)
+            judged += verdict is not None
+            wrongly += verdict == "wrongly"
+    assert verdicts >= {True, False} and judged > 150 and wrongly > 3
+
+
+PATH_REFERRED = (
+    PINNED
+    + """\
+    Echo:
+      $ref: '#/paths/~1x/get/responses/200/content/application~1json/schema'
+"""
+)
+"""A schema that points into a path item: an edit of the path item changes what it names."""
+
+
+def test_a_path_item_changed_is_judged_in_part_as_the_whole_document_is_over_random_changes(tmp_path: Path) -> None:
+    """Random changes of the path items of valid specs (an operation's parameters, responses, id or its removal, a
+    path item added or removed; the specs of the test above, and one that points into a path item): wherever a part
+    decides the verdict, the validator finds the whole document valid where it finds the part valid, and what is
+    kept with it holds the whole document's (`_judged`). Among the changes the part is not asked to judge are some it
+    would have judged wrongly: an operation id taken twice, a reference into a changed path item."""
+    rng = random.Random(14)
+    verdicts: set[bool | str | None] = set()
+    judged = wrongly = 0
+    sources = [*VENDOR_SPECS, GENERALITY, CONSTRUCTS]
+    texts = (("limits", LIMITS), ("pinned", PINNED), ("referred", PATH_REFERRED))
+    for path in [*sources, *(write_spec(tmp_path, f"{name}.yaml", text) for name, text in texts)]:
+        loaded, store = _judged_before(path, tmp_path)
+        for _ in range(60 if path.parent == tmp_path else 30):
+            paths, where, before, urls = _path_edit(loaded.document, rng)
+            document = {**loaded.document, "paths": paths}
+            edit = Edit(loaded.digest, (where,), (before,))
+            verdict = _judged(LoadedSpec(path, b"", document, edit=edit), store, (), urls)
+            verdicts.add(verdict)
+            judged += verdict is not None
+            wrongly += verdict == "wrongly"
+    assert verdicts >= {True, False} and judged > 150 and wrongly > 3
+
+
+def _judged_before(path: Path, tmp_path: Path) -> tuple[LoadedSpec, Cache]:
+    """A valid spec, and a cache that holds its verdict, default reach and pinned schemas, as a run leaves them."""
+    loaded = load_spec(path, validate=False)
+    assert validate_document(loaded) == []
+    store = Cache(tmp_path / f"cache-{path.stem}")
+    key = content_key("strict", loaded.digest)
+    reach, pinned = default_reach(loaded.document), pinned_schemas(loaded.document)
+    assert reach is not None and (pinned is None) == (path.stem in ("hidden", "referred"))
+    store.put("validation", key, ())
+    store.put("default-reach", key, reach)
+    if pinned is not None:
+        store.put("pinned", key, pinned)
+    return loaded, store
+
+
+def _judged(edited: LoadedSpec, store: Cache, names: tuple[str, ...], urls: tuple[str, ...]) -> bool | str | None:
+    """The part's verdict on an edit (`_deciding_part`), checked against the whole document's: a clean part only of
+    a valid document, and the reach and pinned schemas joined to the ones before hold the whole's. None where no
+    part is asked to judge, "wrongly" where one (the part of `names` and `urls` alone) would have judged wrongly."""
+    assert edited.edit is not None
+    key = content_key("strict", edited.edit.previous)
+    reach, pinned = _cached(store, "default-reach", key), _cached(store, "pinned", key)
+    valid = validate_document(LoadedSpec(edited.path, b"", edited.document)) == []
+    part = pipeline._deciding_part(edited, "strict", store)
+    if part is None:
+        bare = schemas_part(edited, names, urls)
+        return "wrongly" if bare is not None and not valid and validate_document(bare) == [] else None
+    assert set(part.names) == {*names, *urls}
+    part_valid = validate_document(part.spec) == []
+    assert valid or not part_valid, f"{edited.path.name}: {names} {urls}"
+    if part_valid:
+        part_reach, part_pinned = default_reach(part.spec.document), pinned_schemas(part.spec.document)
+        whole_reach, whole_pinned = default_reach(edited.document), pinned_schemas(edited.document)
+        assert reach is not None and part_reach is not None and whole_reach is not None
+        assert all(reaches(added_reach(reach, part_reach), root) for root in whole_reach)
+        assert whole_pinned is not None or part_pinned is None
+        if part_pinned is not None and whole_pinned is not None:
+            assert set(whole_pinned) <= set(added_reach(pinned or (), part_pinned)), f"{names} {urls}"
+    return part_valid
+
+
+def _cached(store: Cache, kind: str, key: str) -> tuple[str, ...] | None:
+    value = store.get(kind, key)
+    return tuple(value) if isinstance(value, tuple) else None
+
+
+def _path_edit(
+    document: dict[str, Any], rng: random.Random
+) -> tuple[dict[str, Any], tuple[str, ...], Any, tuple[str, ...]]:
+    """A random edit of `document`'s path items: the new paths, where the edit is (`Edit.paths`), what was there, and
+    the path items added, changed or removed. An operation gets a query parameter (of a schema, a reference, a
+    default that does not fit), a parameter it has again, a path parameter its path lacks, a response (a reference,
+    one within a schema, an `allOf` that requires a name), another operation's id or a new one, or is removed; or a
+    path item is added (valid or not) or removed."""
+    paths = copy.deepcopy(document.get("paths") or {})
+    names = sorted(document.get("components", {}).get("schemas", {})) or ["Missing"]
+    ids = [
+        op["operationId"]
+        for item in paths.values()
+        for op in item.values()
+        if isinstance(op, dict) and "operationId" in op
+    ]
+
+    def schema() -> dict[str, Any]:
+        ref = f"#/components/schemas/{rng.choice(names).replace('~', '~0').replace('/', '~1')}"
+        return rng.choice(
+            [
+                {"type": "string"},
+                {"$ref": ref},
+                {"$ref": f"{ref}/properties/id"},
+                {"type": "integer", "default": "x"},
+                {"type": "array", "items": {"$ref": ref}, "default": [rng.choice(["x", 1, {}])]},
+                {"allOf": [{"$ref": ref}], "required": [rng.choice(["id", "kind", "zz"])]},
+            ]
+        )
+
+    operations = [
+        (url, m) for url, item in paths.items() for m in item if m in ("get", "put", "post", "delete", "patch")
+    ]
+    choice = rng.randrange(9)
+    if choice >= 7 or not operations:
+        before = copy.deepcopy(paths)
+        if choice == 7 and paths:
+            url = rng.choice(sorted(paths))
+            del paths[url]
+        else:
+            url = f"/added{rng.randrange(99)}"
+            operation = {"operationId": rng.choice([*ids, f"added{rng.randrange(99)}"]), "responses": {}}
+            operation["responses"]["200"] = {"description": "OK", "content": {"application/json": {"schema": schema()}}}
+            paths[url] = {"get": operation}
+        return paths, ("paths",), before, (url,)
+    url, method = rng.choice(operations)
+    before = copy.deepcopy(paths[url])
+    operation = paths[url][method]
+    parameters = operation.setdefault("parameters", [])
+    if choice == 0:
+        parameters.append({"name": f"q{rng.randrange(9)}", "in": "query", "schema": schema()})
+    elif choice == 1 and parameters:
+        parameters.append(copy.deepcopy(parameters[0]))
+    elif choice == 2:
+        parameters.append({"name": "nowhere", "in": "path", "required": True, "schema": {"type": "string"}})
+    elif choice == 3:
+        response = {"description": "More", "content": {"application/json": {"schema": schema()}}}
+        operation.setdefault("responses", {})["201"] = response
+    elif choice == 4:
+        operation["operationId"] = rng.choice([*ids, f"new{rng.randrange(99)}"])
+    elif choice == 5:
+        del paths[url][method]
+    else:
+        operation["description"] = "changed"
+    if not parameters:
+        del operation["parameters"]
+    return paths, ("paths", url), before, (url,)
 
 
 def _same_reach(a: Sequence[str], b: Sequence[str]) -> bool:
