@@ -623,7 +623,7 @@ def schemas_part(spec: LoadedSpec, names: Sequence[str], paths: Sequence[str] = 
     kept_paths = {url: item for url, item in every_path.items() if url in paths}
     walk = _PartWalk(schemas, components)
     try:
-        walk.read([(name, False) for name in names], [(item, False) for item in kept_paths.values()])
+        walk.read([(name, False) for name in names], list(kept_paths.values()))
     except _NotLocal:
         return None
     if not walk.referred <= schemas.keys():
@@ -649,11 +649,14 @@ class _PartWalk:
         self.referred: set[str] = set()
         self.others: dict[str, dict[str, Any]] = {}  # other components, as they are, by kind and name
 
-    def read(self, todo: list[tuple[str, bool]], nodes: list[tuple[Any, bool]]) -> None:
-        """Read the schemas of `todo` (each with whether all it refers to is read too) and the `nodes`, and what the
-        validator reads in judging them. Raises `_NotLocal` where a schema is missing or a reference leaves the
-        components, or a schema holds a keyword that changes how references resolve."""
-        stack = list(nodes)
+    def read(self, todo: list[tuple[str, bool]], items: list[Any]) -> None:
+        """Read the schemas of `todo` (each with whether all it refers to is read too) and the path `items`, and what
+        the validator reads in judging them. Raises `_NotLocal` where a schema is missing or a reference leaves the
+        components, or a schema holds a keyword that changes how references resolve.
+
+        An object holding `default` has all it refers to read as it is (a default may be validated against it), but
+        for an operation's responses, whose `default` is a response (`default_reach` tells them apart so too)."""
+        stack: list[tuple[Any, bool, str]] = [(item, False, "path item") for item in items]
         while todo or stack:
             if not stack:
                 name, whole = todo.pop()
@@ -664,31 +667,31 @@ class _PartWalk:
                 self.read_schemas.add(name)
                 if whole:
                     self.wholly.add(name)
-                stack.append((self.schemas[name], whole))
+                stack.append((self.schemas[name], whole, ""))
                 continue
-            node, within = stack.pop()
+            node, within, place = stack.pop()
             if isinstance(node, list):
-                stack += [(item, within) for item in node]
+                stack += [(item, within, "") for item in node]
                 continue
             if not isinstance(node, dict):
                 continue
             if not _RESOLVING.isdisjoint(node):
                 raise _NotLocal(node)
-            within = within or "default" in node
+            within = within or ("default" in node and place != "responses")
             if within and "discriminator" in node:
                 todo += [(other, True) for other in self.schemas]
             target = _part_target(node)
             if target is not None:
                 kind, tokens = target
                 if kind != "schemas":
-                    stack.append((self._other(kind, tokens[0]), within))
+                    stack.append((self._other(kind, tokens[0]), within, ""))
                 elif within or len(tokens) > 1:
                     todo.append((tokens[0], within))
                 else:
                     self.referred.add(tokens[0])
             if isinstance(node.get("allOf"), list):
                 todo += [(other, False) for other in _collected_from(self.schemas, node["allOf"])]
-            stack += [(value, within) for value in node.values()]
+            stack += [(value, within, _PLACES.get((place, key), "")) for key, value in node.items()]
 
     def _other(self, kind: str, name: str) -> Any:
         """Component `name` of `kind` (not a schema), kept in the part; `_NotLocal` where there is none."""
@@ -699,6 +702,14 @@ class _PartWalk:
             return None  # read already
         self.others.setdefault(kind, {})[name] = found[name]
         return found[name]
+
+
+_OPERATIONS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+"""The operations of a path item openapi-spec-validator takes operation ids from (OpenAPI 3.0 and 3.1)."""
+
+
+_PLACES = {**{("path item", method): "operation" for method in _OPERATIONS}, ("operation", "responses"): "responses"}
+"""Where a value of a path item sits (`_PartWalk.read`), by where its holder sits and its key."""
 
 
 def _part_target(node: dict[str, Any]) -> tuple[str, tuple[str, ...]] | None:
@@ -758,10 +769,6 @@ def operation_ids_clash(document: dict[str, Any], paths: Sequence[str]) -> bool:
     if not all(isinstance(i, str) for i in ours + others):
         return True
     return len(set(ours)) != len(ours) or not set(ours).isdisjoint(others)
-
-
-_OPERATIONS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
-"""The operations of a path item openapi-spec-validator takes operation ids from (OpenAPI 3.0 and 3.1)."""
 
 
 def _read_before(store: Cache, where: str) -> tuple[ParsedText, str] | None:

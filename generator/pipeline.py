@@ -539,16 +539,13 @@ def _deciding_part(spec: LoadedSpec, mode: str, store: Cache) -> _Part | None:
         pinned = _cached_reach(store.get("pinned", before))
         if reach is None or pinned is None:
             return None
-        if any(name in pinned or reaches(reach, pointer(*_SCHEMAS, name)) for name in change.changed):
+        if any(name in pinned or reaches(reach, pointer("components", "schemas", name)) for name in change.changed):
             return None
         if change.paths and operation_ids_clash(spec.document, change.paths):
             return None
     names = (*change.added, *change.changed)
     part = schemas_part(spec, names, change.paths)
     return _Part((*names, *change.paths), part) if part is not None else None
-
-
-_SCHEMAS = ("components", "schemas")
 
 
 def _cached_reach(value: Any) -> tuple[str, ...] | None:

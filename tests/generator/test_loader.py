@@ -534,6 +534,10 @@ def test_schemas_added_or_changed_alone_are_told_and_their_part_holds_what_the_v
     or a part that could resolve otherwise than in the document (a reference elsewhere, a keyword that names a
     schema), is no such case."""
     schemas = ("components", "schemas")
+
+    def ref(name: str) -> str:
+        return f"#/components/schemas/{name}"
+
     before: dict[str, Any] = {
         "A": {"type": "integer", "maximum": 1},
         "B": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}},
@@ -569,6 +573,14 @@ def test_schemas_added_or_changed_alone_are_told_and_their_part_holds_what_the_v
         kept = part.document["components"]["schemas"]
         assert {name for name, schema in kept.items() if schema} == (read or {"A", "B", "C", "Lone"}), c
         assert all(kept[name] == {} for name in kept if name not in (read or kept)), c
+    responses = {"default": {"description": "x", "content": {"application/json": {"schema": {"$ref": ref("B")}}}}}
+    parameter = {"name": "n", "in": "query", "schema": {"type": "array", "items": {"$ref": ref("A")}, "default": [1]}}
+    item = {"get": {"parameters": [parameter], "responses": responses}}
+    paths = spec(copy.deepcopy(before))
+    paths.document["paths"] = {"/a": item, "/b": {"get": {"responses": {}}}}
+    part = loader.schemas_part(paths, (), ("/a",))
+    assert part is not None and part.document["paths"] == {"/a": item}
+    assert part.document["components"]["schemas"] == {"A": before["A"], "B": {}}  # a responses map holds no default
     with_dialect = spec({"C": {"type": "string"}, **copy.deepcopy(before)}, dialect=True)  # added first: moved keys
     assert loader.parts_changed(with_dialect) == loader.PartsChanged(("C",), ())
     part = loader.schemas_part(with_dialect, ("C",))
