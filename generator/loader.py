@@ -195,10 +195,10 @@ def pinned_schemas(document: dict[str, Any]) -> tuple[str, ...] | None:
     (`#/components/schemas/S/properties/p`), and those whose properties a schema holding `allOf` collects (through
     `allOf`, `anyOf`, `oneOf`, `items` and `not`, following references) to find its `required` names among. None
     where a reference could resolve elsewhere than the document's JSON pointers (as for `default_reach`), or points
-    into the paths (what it names is judged with the path item that holds it: `schemas_part`), and where
-    a schema holding `allOf` requires a name it would not find: the validator checks that only where it meets the
-    schema first outside another (a component schema that a path's schema refers to is met there first), so an
-    edit that drops a reference could bring the check out.
+    into the paths (what it names is judged with the path item that holds it: `schemas_part`), and where a schema
+    holding `allOf` requires a name it would not find: the validator checks that only where it meets the schema
+    first outside another (a component schema that a path's schema refers to is met there first), so an edit that
+    drops a reference could bring the check out.
 
     Why: a schema none of these reads, nor any default, is judged by its own content and by the schemas it refers to
     alone, so an edit changing it is judged by it and them (`schemas_part`)."""
@@ -255,7 +255,7 @@ def pinned_schemas(document: dict[str, Any]) -> tuple[str, ...] | None:
             own = holder["properties"] if isinstance(holder.get("properties"), dict) else {}
             if isinstance(required, list) and any(name not in own and name not in found for name in required):
                 return None
-    except (_NotLocal, RecursionError):
+    except (_NotLocal, RecursionError, TypeError):  # (TypeError: a required name that is no string)
         return None
     return tuple(sorted(pinned))
 

@@ -516,6 +516,7 @@ def test_the_pinned_schemas_are_those_another_schemas_check_reads() -> None:
     assert loader.pinned_schemas(cyclic) == ("A", "Either", "Holder", "Inner", "Li/st", "W")
     for odd in (
         {"required": ["a", "b"]},  # not among the collected names
+        {"required": [["a"]]},  # not a name
         {"allOf": [{"$ref": "#/components/schemas/W", "properties": {"b": {}}}], "required": ["b"]},  # sibling unseen
         {"$ref": "other.yaml#/W"},
         {"$id": "https://example.com/alone"},
