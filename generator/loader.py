@@ -24,6 +24,7 @@ import yaml
 
 from generator.cache import Cache, Recent, content_key
 from generator.errors import GenerationError, Problem, display_path, escape_pointer_token, pointer
+from generator.ir import HTTP_METHODS
 from generator.served_json import SPANNED_DEPTH
 from generator.spec_files import package_name, read_spec_bytes
 from generator.yaml_fast import UNSURE, BaseLoader, ParsedText, SpecLoader, fast_yaml, parse_text, reparsed
@@ -242,7 +243,7 @@ def pinned_schemas(document: dict[str, Any]) -> tuple[str, ...] | None:
         if id(node) not in collected:
             inner = trail | {id(node)}
             found = set(node["properties"]) if isinstance(node.get("properties"), dict) else set()
-            for key in ("allOf", "anyOf", "oneOf", "items", "not"):
+            for key in _COLLECTED:
                 if key in node:
                     found |= names(node[key], inner)
             collected[id(node)] = frozenset(found)
@@ -258,6 +259,11 @@ def pinned_schemas(document: dict[str, Any]) -> tuple[str, ...] | None:
     except (_NotLocal, RecursionError, TypeError):  # (TypeError: a required name that is no string)
         return None
     return tuple(sorted(pinned))
+
+
+_COLLECTED = ("allOf", "anyOf", "oneOf", "items", "not")
+"""Where openapi-spec-validator collects a schema's property names from (its `_collect_properties`), beside its own
+`properties`: for a schema holding `allOf`, the names its `required` may list (`pinned_schemas`, `_collected_from`)."""
 
 
 class _NotLocal(Exception):
@@ -292,8 +298,6 @@ _RESOLVED_ELSEWHERE = frozenset(
 
 def _responses(tokens: tuple[str | int, ...]) -> bool:
     """Whether `tokens` are those of a map of responses (whose `default` is a response, not a default value)."""
-    from generator.ir import HTTP_METHODS  # (not at the top: a run that finds everything up to date reads this module)
-
     if tokens == ("components", "responses"):
         return True
     return len(tokens) >= 3 and tokens[-1] == "responses" and tokens[-2] in HTTP_METHODS and _path_item(tokens[:-2])
@@ -301,8 +305,6 @@ def _responses(tokens: tuple[str | int, ...]) -> bool:
 
 def _path_item(tokens: tuple[str | int, ...]) -> bool:
     """Whether `tokens` are those of a path item: of `paths`, `webhooks`, components, or a callback's."""
-    from generator.ir import HTTP_METHODS
-
     if len(tokens) == 2 and tokens[0] in ("paths", "webhooks"):
         return True
     if tokens[:2] in (("components", "pathItems"), ("components", "callbacks")):
@@ -704,11 +706,7 @@ class _PartWalk:
         return found[name]
 
 
-_OPERATIONS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
-"""The operations of a path item openapi-spec-validator takes operation ids from (OpenAPI 3.0 and 3.1)."""
-
-
-_PLACES = {**{("path item", method): "operation" for method in _OPERATIONS}, ("operation", "responses"): "responses"}
+_PLACES = {**{("path item", method): "operation" for method in HTTP_METHODS}, ("operation", "responses"): "responses"}
 """Where a value of a path item sits (`_PartWalk.read`), by where its holder sits and its key."""
 
 
@@ -748,7 +746,7 @@ def _collected_from(schemas: dict[str, Any], members: list[Any]) -> set[str]:
                 followed.add(tokens)
                 found.add(tokens[0])
                 chain.append(resolve_pointer(schemas, pointer(*tokens)))
-        chain += [node[key] for key in ("allOf", "anyOf", "oneOf", "items", "not") if key in node]
+        chain += [node[key] for key in _COLLECTED if key in node]
     return found
 
 
@@ -764,7 +762,7 @@ def operation_ids_clash(document: dict[str, Any], paths: Sequence[str]) -> bool:
     for url, item in every.items():
         if not isinstance(item, dict) or "$ref" in item:
             return True
-        ids = [op.get("operationId") for method, op in item.items() if method in _OPERATIONS and isinstance(op, dict)]
+        ids = [op.get("operationId") for method, op in item.items() if method in HTTP_METHODS and isinstance(op, dict)]
         (ours if url in paths else others).extend(i for i in ids if i is not None)
     if not all(isinstance(i, str) for i in ours + others):
         return True

@@ -17,7 +17,7 @@ from ruff import find_ruff_bin
 
 from generator import jobs, pipeline, render
 from generator.cache import Cache, content_key
-from generator.errors import GenerationError, Problem
+from generator.errors import GenerationError, Problem, escape_pointer_token
 from generator.loader import (
     _BOUNDS,
     _COUNTS,
@@ -456,8 +456,7 @@ def _changed(schema: Any, names: Sequence[str], rng: random.Random) -> Any:
     (invalid ones among them), or the schema replaced by an `allOf` that requires a name."""
 
     def ref(tail: str = "") -> dict[str, str]:
-        name = rng.choice(names).replace("~", "~0").replace("/", "~1")
-        return {"$ref": f"#/components/schemas/{name}{tail}"}
+        return {"$ref": f"#/components/schemas/{escape_pointer_token(rng.choice(names))}{tail}"}
 
     if not isinstance(schema, dict):
         return {"type": "string"}
@@ -571,7 +570,7 @@ def _judged(edited: LoadedSpec, store: Cache, names: tuple[str, ...], urls: tupl
     part is asked to judge, "wrongly" where one (the part of `names` and `urls` alone) would have judged wrongly."""
     assert edited.edit is not None
     key = content_key("strict", edited.edit.previous)
-    reach, pinned = _cached(store, "default-reach", key), _cached(store, "pinned", key)
+    reach, pinned = (pipeline._cached_reach(store.get(kind, key)) for kind in ("default-reach", "pinned"))
     valid = validate_document(LoadedSpec(edited.path, b"", edited.document)) == []
     part = pipeline._deciding_part(edited, "strict", store)
     if part is None:
@@ -589,11 +588,6 @@ def _judged(edited: LoadedSpec, store: Cache, names: tuple[str, ...], urls: tupl
         if part_pinned is not None and whole_pinned is not None:
             assert set(whole_pinned) <= set(added_reach(pinned or (), part_pinned)), f"{names} {urls}"
     return part_valid
-
-
-def _cached(store: Cache, kind: str, key: str) -> tuple[str, ...] | None:
-    value = store.get(kind, key)
-    return tuple(value) if isinstance(value, tuple) else None
 
 
 def _path_edit(
@@ -614,7 +608,7 @@ def _path_edit(
     ]
 
     def schema() -> dict[str, Any]:
-        ref = f"#/components/schemas/{rng.choice(names).replace('~', '~0').replace('/', '~1')}"
+        ref = f"#/components/schemas/{escape_pointer_token(rng.choice(names))}"
         return rng.choice(
             [
                 {"type": "string"},
