@@ -153,3 +153,47 @@ def test_an_edit_of_texts_alone_renders_and_formats_nothing_again(
     assert package.files == fresh.files
     assert "a fairly long sentence" in package.files["client.py"].decode()
     assert "Newest first. indented, paged Second paragraph" in package.files["client.py"].decode()
+
+
+class _Recorded(Cache):
+    """A cache that records the keys of what is stored in it."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.keys: list[tuple[str, str]] = []
+
+    def put(self, kind: str, key: str, value: object) -> None:
+        self.keys.append((kind, key))
+        super().put(kind, key, value)
+
+
+def test_a_template_compiled_in_one_run_is_read_by_the_next_and_never_for_another_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = render.environment()
+    store = _Recorded(tmp_path)
+    env.cache.clear()  # as in a new process
+    first = render.template("server.py.jinja", store)
+    [(kind, key)] = store.keys
+    env.cache.clear()
+    compiled: list[str] = []
+    compile_source = env.compile
+    monkeypatch.setattr(
+        env, "compile", lambda source, *a, **k: compiled.append(source) or compile_source(source, *a, **k)
+    )
+    again = render.template("server.py.jinja", store)
+    assert compiled == []
+    assert again.root_render_func.__code__.co_code == first.root_render_func.__code__.co_code
+    # The code of another text under the same key (an edited template, were the key not to change): compiled again.
+    other = _Recorded(tmp_path / "other")
+    env.cache.clear()
+    render.template("__init__.py.jinja", other)
+    [(_, other_key)] = other.keys
+    store.put(kind, key, other.get(kind, other_key))
+    env.cache.clear()
+    compiled.clear()
+    assert (
+        render.template("server.py.jinja", store).root_render_func.__code__.co_code
+        == first.root_render_func.__code__.co_code
+    )
+    assert compiled == [Path(render.TEMPLATES / "server.py.jinja").read_text(encoding="utf-8")]
