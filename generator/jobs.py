@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import multiprocessing
 import os
 import signal
 import threading
@@ -37,13 +38,17 @@ def cores() -> int:
 
 
 @contextmanager
-def workers(warm_up: Callable[[], None] | None = None, *, count: int | None = None) -> Iterator[Submit]:
-    """One worker process per core (or `count` of them), each running `warm_up` (if any) first; jobs and their
-    results must pickle.
+def workers(
+    warm_up: Callable[[], None] | None = None, *, count: int | None = None, unwarmed: int = 0
+) -> Iterator[Submit]:
+    """One worker process per core (or `count` of them), each running `warm_up` (if any) first, but for `unwarmed`
+    of them (at most all but one); jobs and their results must pickle.
 
     Jobs are taken in the order they are submitted, so submit the longest first. A warm-up pays off only when the
-    caller has enough to do meanwhile: otherwise every worker pays it before its first job. Within `kept_workers`,
-    the kept workers run the jobs (they warmed up when they started). On one core the jobs run in this process.
+    caller has enough to do meanwhile: otherwise every worker pays it before its first job. The first jobs go to the
+    workers that skip it, free while the others warm up: submit there first what needs no warm-up. Within
+    `kept_workers`, the kept workers run the jobs (they warmed up when they started). On one core the jobs run in
+    this process.
     """
     if _kept:
         yield from _scope(_kept[-1].renewed())
@@ -52,7 +57,7 @@ def workers(warm_up: Callable[[], None] | None = None, *, count: int | None = No
         yield run_now
         return
     with _pool(
-        count or cores(), warm_up, kept=False
+        count or cores(), warm_up, kept=False, unwarmed=unwarmed
     ) as pool:  # leaving it waits for the jobs running, then stops the workers
         yield from _scope(pool)
 
@@ -112,8 +117,13 @@ def _scope(pool: ProcessPoolExecutor) -> Iterator[Submit]:
         raise
 
 
-def _pool(count: int, warm_up: Callable[[], None] | None, *, kept: bool) -> ProcessPoolExecutor:
-    initargs = (os.getpid(), warm_up, kept)
+def _pool(count: int, warm_up: Callable[[], None] | None, *, kept: bool, unwarmed: int = 0) -> ProcessPoolExecutor:
+    turns: multiprocessing.SimpleQueue[bool] | None = None
+    if warm_up is not None and unwarmed > 0:  # whether to warm up, one answer taken by each worker as it starts
+        turns = multiprocessing.SimpleQueue()
+        for turn in range(count):
+            turns.put(turn >= min(unwarmed, count - 1))
+    initargs = (os.getpid(), warm_up, kept, turns)
     pool = ProcessPoolExecutor(max_workers=count, initializer=_start_worker, initargs=initargs)
     if warm_up is not None:
         for _ in range(count):  # start every worker now, so that they warm up in the meantime
@@ -146,20 +156,22 @@ def _collector(*, on: bool) -> Iterator[None]:
             (gc.enable if was else gc.disable)()
 
 
-def _start_worker(parent: int, warm_up: Callable[[], None] | None, kept: bool) -> None:
-    """Tie the worker's life to the generator's, then warm up. Ctrl-C reaches the whole process group; a kept
-    worker ignores it (the watching generator stops it when it stops: interrupted in its queue between runs, it
-    would only print a traceback), a worker of one run stops at once with it. The collector is on (a worker forked
-    within `collector_paused` starts with it off): datamodel-code-generator's runs leave cycles. What the worker
-    inherits from the generator (forked for a run's first job: its document and IR, millions of objects) is frozen
-    first: not the worker's to collect, and its collections would walk it all (a tenth of a Stripe chunk's time, and
-    each walk copies the pages it touches)."""
+def _start_worker(
+    parent: int, warm_up: Callable[[], None] | None, kept: bool, turns: multiprocessing.SimpleQueue[bool] | None
+) -> None:
+    """Tie the worker's life to the generator's, then warm up (with `turns`, if the one this worker takes says
+    so). Ctrl-C reaches the whole process group; a kept worker ignores it (the watching generator stops it when it
+    stops: interrupted in its queue between runs, it would only print a traceback), a worker of one run stops at once
+    with it. The collector is on (a worker forked within `collector_paused` starts with it off):
+    datamodel-code-generator's runs leave cycles. What the worker inherits from the generator (forked for a run's
+    first job: its document and IR, millions of objects) is frozen first: not the worker's to collect, and its
+    collections would walk it all (a tenth of a Stripe chunk's time, and each walk copies the pages it touches)."""
     gc.freeze()
     gc.enable()
     if kept:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(parent)
-    if warm_up is not None:
+    if warm_up is not None and (turns is None or turns.get()):
         warm_up()
         gc.freeze()  # what the imports and the warm-up made lives as long as the worker: not walked by every collection
 

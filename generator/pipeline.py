@@ -123,11 +123,13 @@ def build_packages(
     failures: dict[int, BaseException] = {}
     drafts: list[tuple[Api, int, dict[str, str], str, tuple[Problem, ...]]] = []
     # Warming the workers up pays where most of the work is to be done: large specs this cache has not seen before.
+    # But for one: the validation, submitted first, needs the validator, not datamodel-code-generator, and starts at
+    # once there (Stripe from scratch, 6.49 -> 6.39 s, 8 runs each, alternating).
     seen = [str(path.absolute()) for path in spec_paths]
     warm = _total_bytes(spec_paths) > _WARM_UP_BYTES and not all(store.get("seen", name) for name in seen)
     mode = "lenient" if lenient else "strict"
     with contextlib.ExitStack() as scope:
-        submit = scope.enter_context(workers(warm_models)) if warm else None  # the validator: where it validates
+        submit = scope.enter_context(workers(warm_models, unwarmed=1)) if warm else None
         specs: list[LoadedSpec] = []
         for path in spec_paths:
             try:

@@ -60,6 +60,18 @@ def test_every_worker_warms_up_before_its_jobs(monkeypatch: pytest.MonkeyPatch) 
     assert os.getpid() not in {pid for _, pid, _ in results}
 
 
+@pytest.mark.parametrize(("count", "unwarmed", "cold"), [(3, 1, 1), (2, 5, 1), (2, 0, 0)])
+def test_workers_left_unwarmed_skip_the_warm_up_and_one_always_warms(
+    count: int, unwarmed: int, cold: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(jobs, "cores", lambda: count)
+    with jobs.workers(warm, unwarmed=unwarmed) as submit:
+        results = [get() for get in [submit(slowly_where_and_whether_warm, n) for n in range(4 * count)]]
+    warmed = {pid: was for _, pid, was in results}
+    assert len(warmed) == count  # every worker took jobs
+    assert sorted(warmed.values()) == [False] * cold + [True] * (count - cold)
+
+
 def test_cores_counts_what_this_process_may_use() -> None:
     assert 1 <= jobs.cores() <= (os.cpu_count() or 1)
 
