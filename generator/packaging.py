@@ -13,13 +13,10 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from generator.errors import GenerationError, Problem
 from generator.ir import Api
-
-if TYPE_CHECKING:
-    from generator.cache import Cache
 
 PYPROJECT: Final = "pyproject.toml"
 TESTS_FOLDER: Final = "tests"
@@ -144,18 +141,21 @@ def _third_party(tree: ast.Module) -> Iterable[str]:
                 yield top
 
 
-def pyproject(api: Api, imports: Mapping[str, Iterable[str]], store: Cache | None = None) -> bytes:
-    """The package's `pyproject.toml`, for Python files importing the third-party modules `imports` (by file);
-    `store` keeps its template compiled (`render.template`)."""
-    from generator.render import header, template
+def pyproject(api: Api, imports: Mapping[str, Iterable[str]]) -> bytes:
+    """The package's `pyproject.toml`, for Python files importing the third-party modules `imports` (by file)."""
+    from generator.render import environment, header
 
     dependencies, extras = requirements(api.package, imports)
-    text = template("pyproject.toml.jinja", store).render(
-        api=api,
-        header="".join(header(api).splitlines(keepends=True)[:2]),
-        distribution=api.package.replace("_", "-"),
-        requires_python=REQUIRES_PYTHON,
-        dependencies=dependencies,
-        extras=extras,
+    text = (
+        environment()
+        .get_template("pyproject.toml.jinja")
+        .render(
+            api=api,
+            header="".join(header(api).splitlines(keepends=True)[:2]),
+            distribution=api.package.replace("_", "-"),
+            requires_python=REQUIRES_PYTHON,
+            dependencies=dependencies,
+            extras=extras,
+        )
     )
     return text.encode()

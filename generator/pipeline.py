@@ -593,7 +593,7 @@ def _pyproject(api: Api, imports: Mapping[str, tuple[str, ...]], store: Cache) -
     cached = store.get("pyproject", key)
     if isinstance(cached, bytes):
         return cached
-    text = pyproject(api, imports, store)
+    text = pyproject(api, imports)
     store.put("pyproject", key, text)
     return text
 
@@ -628,7 +628,7 @@ def _rendered(api: Api, key_of: object, store: Cache, *, held: bool) -> dict[str
     if cached is not None:
         return cached
     marks: list[str] | None = [] if held else None
-    files = _render_files(api, marks, store)
+    files = _render_files(api, marks)
     if marks is not None and not marks_written(files, marks):
         return None
     if key is not None:
@@ -636,15 +636,15 @@ def _rendered(api: Api, key_of: object, store: Cache, *, held: bool) -> dict[str
     return files
 
 
-def _render_files(api: Api, marks: list[str] | None, store: Cache) -> dict[str, str]:
+def _render_files(api: Api, marks: list[str] | None) -> dict[str, str]:
     profile = PROFILES[api.profile]
     files: dict[str, str] = {
-        "__init__.py": render("__init__.py.jinja", api, profile, marks, store),
-        "client.py": render("client.py.jinja", api, profile, marks, store),
-        "server.py": render("server.py.jinja", api, profile, marks, store),
+        "__init__.py": render("__init__.py.jinja", api, profile, marks),
+        "client.py": render("client.py.jinja", api, profile, marks),
+        "server.py": render("server.py.jinja", api, profile, marks),
     }
     if api.webhooks:
-        files["webhooks.py"] = render("webhooks.py.jinja", api, profile, marks, store)
+        files["webhooks.py"] = render("webhooks.py.jinja", api, profile, marks)
     return files
 
 

@@ -15,7 +15,6 @@ from generator.ir import Api, Operation, Parameter, Response, ResponseVariant, W
 if TYPE_CHECKING:
     import jinja2
 
-    from generator.cache import Cache
     from generator.profiles.base import Profile
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -76,46 +75,25 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def template(name: str, store: Cache | None = None) -> jinja2.Template:
-    """A template of `environment`, compiled once a process, and with `store` once for every run sharing that cache
-    (Jinja's bytecode cache in it: compiling the client's template alone is 0.04 s of a run that renders it). What
-    Jinja stores carries the template source's checksum, which it checks on loading: never the code of another
-    text."""
-    env = environment()
-    env.bytecode_cache = _stored_code(store) if store is not None and store.enabled else None
-    return env.get_template(name)
-
-
-def _stored_code(store: Cache) -> jinja2.BytecodeCache:
-    import jinja2
-
-    class StoredCode(jinja2.BytecodeCache):
-        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-            code = store.get("template", bucket.key)
-            if isinstance(code, bytes):
-                bucket.bytecode_from_string(code)
-
-        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-            store.put("template", bucket.key, bucket.bytecode_to_string())
-
-    return StoredCode()
-
-
-def render(name: str, api: Api, profile: Profile, marks: list[str] | None = None, store: Cache | None = None) -> str:
-    """A generated file: the template `name` over the IR and the profile's decisions for it.
+def render(template: str, api: Api, profile: Profile, marks: list[str] | None = None) -> str:
+    """A generated file: the template over the IR and the profile's decisions for it.
 
     `marks`: the IR's texts are held (`hold_texts`); the `docstring` filter writes a mark for each held one it is
-    given alone, and records it there. `store`: where the template's compiled code is kept (`template`)."""
-    return template(name, store).render(
-        api=api,
-        held_marks=marks,
-        header=header(api),
-        profile=profile,
-        client=profile.client(api),
-        server=profile.server(api),
-        receiver=profile.receiver(api, api.webhooks[0].scheme) if api.webhooks else None,
-        base_error=base_error(api),
-        error_classes=[(status, exception_name(status)) for status in api.error_statuses],
+    given alone, and records it there."""
+    return (
+        environment()
+        .get_template(template)
+        .render(
+            api=api,
+            held_marks=marks,
+            header=header(api),
+            profile=profile,
+            client=profile.client(api),
+            server=profile.server(api),
+            receiver=profile.receiver(api, api.webhooks[0].scheme) if api.webhooks else None,
+            base_error=base_error(api),
+            error_classes=[(status, exception_name(status)) for status in api.error_statuses],
+        )
     )
 
 
