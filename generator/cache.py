@@ -56,6 +56,7 @@ _TOOLS = (
     "openapi-schema-validator",
     "jsonschema",
     "jsonschema-path",
+    "jsonschema-rs",
     "Jinja2",
 )
 """Distributions whose behaviour shapes what is cached."""

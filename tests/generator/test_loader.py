@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -621,3 +624,26 @@ def test_schemas_added_or_changed_alone_are_told_and_their_part_holds_what_the_v
         odd = spec({**copy.deepcopy(before), "C": elsewhere})
         assert loader.parts_changed(odd) == loader.PartsChanged(("C",), ())
         assert loader.schemas_part(odd, ("C",)) is None, elsewhere
+
+
+@pytest.mark.parametrize("backend", ["jsonschema", "jsonschema-rs", "auto"])
+def test_the_document_is_checked_and_worded_alike_whichever_backend_the_environment_asks_for(
+    tmp_path: Path, backend: str
+) -> None:
+    """openapi-spec-validator checks the document against the OpenAPI schema with the backend the environment names
+    (or jsonschema-rs where installed), each wording its problems its own way: ours is the same in every install."""
+    spec = write_spec(
+        tmp_path, "bad.yaml", "openapi: 3.0.3\ninfo:\n  title: x\npaths:\n  /a: {get: {responses: {'200': 1}}}\n"
+    )
+    env = {**os.environ, "OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND": backend, "STREAMSPEC_CACHE": "off"}
+    env["STREAMSPEC_DAEMON"] = "off"
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "check", str(spec)], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 1
+    problems = [line.split(": ", 1)[1] for line in done.stderr.splitlines() if "[spec.invalid]" in line]
+    assert problems == [
+        '/info: [spec.invalid] "version" is a required property',
+        "/paths/~1a/get/responses/200: [spec.invalid] 1 is not valid under any of the schemas listed in the 'oneOf' "
+        "keyword",
+    ]
