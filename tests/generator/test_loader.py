@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator import loader
 from generator.errors import GenerationError
 from generator.loader import follow_refs, load_spec
 from generator.pipeline import build_package
+from tests.corpus.harness import corpus_documents
 from tests.generator.conftest import GENERALITY, REPO, TINY_SPEC, write_spec
 
 
@@ -647,3 +648,95 @@ def test_the_document_is_checked_and_worded_alike_whichever_backend_the_environm
         "/paths/~1a/get/responses/200: [spec.invalid] 1 is not valid under any of the schemas listed in the 'oneOf' "
         "keyword",
     ]
+
+
+# The meta-schema check of an OpenAPI 3.0 schema told quickly (`loader._meta_schema_passes`, jsonschema-rs): a pass
+# only where openapi-schema-validator's own check passes.
+_ODD = st.recursive(  # values of any kind, JSON's and others a YAML document can hold
+    st.none()
+    | st.booleans()
+    | st.integers(-2, 3)
+    | st.floats()
+    | st.sampled_from(["string", "", "[", "x"])
+    | st.dates()
+    | st.frozensets(st.integers(0, 2), max_size=2),
+    lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.sampled_from(["a", "type", 1]), inner, max_size=2),
+    max_leaves=6,
+)
+_NAMES = st.sampled_from(["a", "b", "c"])
+_NUMBERS = st.integers(-1, 3) | st.floats(allow_nan=False, allow_infinity=False)
+
+
+def _mostly(good: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """`good` seven times in eight, anything else the eighth (a schema is valid about one time in four)."""
+    return st.one_of(*[good] * 7, _ODD)
+
+
+_SCHEMA: st.SearchStrategy[dict[str, Any]] = st.deferred(
+    lambda: st.fixed_dictionaries(
+        {},
+        optional={
+            "type": _mostly(st.sampled_from(["string", "object", "array", "integer", "number", "boolean", "null"])),
+            "properties": _mostly(st.dictionaries(_NAMES, _SCHEMA, max_size=2)),
+            "additionalProperties": _mostly(st.booleans() | _SCHEMA),
+            "items": _mostly(_SCHEMA | st.lists(_SCHEMA, max_size=2)),
+            "required": _mostly(st.lists(_NAMES, min_size=1, max_size=2, unique=True)),
+            "enum": _mostly(st.lists(st.integers(0, 3) | _NAMES | st.none(), min_size=1, max_size=3, unique=True)),
+            "allOf": _mostly(st.lists(_SCHEMA, min_size=1, max_size=2)),
+            "oneOf": _mostly(st.lists(_SCHEMA, min_size=1, max_size=2)),
+            "not": _mostly(_SCHEMA),
+            "minLength": _mostly(st.integers(0, 3)),
+            "maxItems": _mostly(st.integers(0, 3)),
+            "uniqueItems": _mostly(st.booleans()),
+            "maximum": _mostly(_NUMBERS),
+            "exclusiveMaximum": _mostly(st.booleans()),
+            "multipleOf": _mostly(st.integers(1, 3) | st.floats(0.5, 2)),
+            "pattern": _mostly(st.sampled_from(["^a+$", "[", "\\p{L}", "(?<x>a)", "(?P<x>a)", "\\d{2,}"])),
+            "format": _mostly(st.sampled_from(["date", "int32", "uuid", "whatever"])),
+            "default": _ODD,
+            "nullable": _mostly(st.booleans()),
+            "description": _mostly(st.text(max_size=3)),
+            "x-note": _ODD,
+        },
+    )
+)
+
+
+@settings(max_examples=150)
+@given(_SCHEMA)
+@example({"type": "string", "pattern": "(?<x>a)"})  # ECMA's named group, not Python's
+@example({"properties": {"a": {"pattern": "\\p{L}"}}})
+@example({"required": frozenset({"a"})})
+@example({"maximum": float("nan")})
+def test_a_schema_passes_the_quick_meta_schema_check_only_where_the_library_passes_it(schema: dict[str, Any]) -> None:
+    from openapi_schema_validator import OAS30Validator
+
+    if loader._meta_schema_passes(schema):
+        OAS30Validator.check_schema(schema)  # raises where the library finds a problem
+
+
+@pytest.mark.skipif(not corpus_documents(), reason="the corpus (../shared/corpus) is not beside the checkout")
+def test_the_quick_meta_schema_check_passes_the_schemas_the_library_passes() -> None:
+    """Where it is certain, which is where the time goes: the schemas of real specs (each OpenAPI 3.0 document of
+    the corpus: its first component schemas, and their properties)."""
+    from jsonschema.exceptions import SchemaError
+    from openapi_schema_validator import OAS30Validator
+
+    judged = 0
+    for path in corpus_documents():
+        document = load_spec(path, validate=False).document
+        if not str(document.get("openapi", "")).startswith("3.0."):
+            continue
+        schemas = [s for s in ((document.get("components") or {}).get("schemas") or {}).values()][:40]
+        for schema in [
+            *schemas,
+            *(p for s in schemas if isinstance(s, dict) for p in (s.get("properties") or {}).values()),
+        ]:
+            try:
+                OAS30Validator.check_schema(schema)
+            except SchemaError:
+                assert not loader._meta_schema_passes(schema)
+                continue
+            assert loader._meta_schema_passes(schema), (path.name, schema)
+            judged += 1
+    assert judged > 1000
