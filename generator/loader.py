@@ -15,7 +15,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import unquote
@@ -972,7 +972,11 @@ def _located_validator(version: str) -> Any:
             key = hashlib.sha256(f"{_META_SCOPE[0]}{text}".encode("utf-8", "surrogatepass")).digest()[:16]
             if key in META_PASSED:
                 return None
-            passes = not v31 and _meta_schema_passes(schema_value)
+            try:
+                check = self._get_schema_checker(schema, schema_value)
+            except ValueError:  # a dialect the library knows no validator for: its problem, worded by it
+                check = None
+            passes = check is not None and _meta_schema_passes(check, schema_value)
             error = None if passes else super()._validate_schema_meta(schema, schema_value)
             if error is None:
                 META_PASSED.add(key)
@@ -994,30 +998,46 @@ def _located_validator(version: str) -> Any:
     return Located
 
 
-def _meta_schema_passes(schema: Any) -> bool:
-    """Whether an OpenAPI 3.0 schema passes the check openapi-schema-validator makes of it (`OAS30Validator`'s
-    meta-schema, JSON Schema Draft 4's, with its `regex` format), told quickly: the library's own check took half of
-    a validation of Stripe (991 schemas, 0.5 s). jsonschema-rs checks the structure, and each `pattern` is checked as
-    the library's format checker checks it (jsonschema-rs would use its own regex dialect). False where that is not
-    certain: a value JSON has no form for (a set, a date, a key that is no string, NaN), where the two could read the
-    schema apart, or a meta-schema jsonschema-rs cannot take; the library then judges, and words the problem."""
-    from openapi_schema_validator import OAS30Validator
-
+def _meta_schema_passes(check: Any, schema: Any) -> bool:
+    """Whether `schema` passes the meta-schema check openapi-spec-validator makes of it with `check` (the library's
+    `check_schema` of the dialect's validator class, with the format checker it is given), told quickly: the
+    library's own check was half of a validation of Stripe (991 schemas, 0.5 s) and most of Adyen's (3.1, 265
+    schemas, 1.3 s). jsonschema-rs checks the structure, and each regular expression the meta-schema reads (a
+    `pattern`, a `patternProperties` name) is checked by the library's format checker (jsonschema-rs would use its
+    own regex dialect). False where that is not certain: a value JSON has no form for (a set, a date, a key that is
+    no string, NaN), where the two could read the schema apart, or a check or meta-schema `_quick_meta_check` does
+    not take; the library then judges, and words the problem."""
+    cls, checker = _check_parts(check)
+    quick = _quick_meta_check(cls, checker)
+    if quick is None:
+        return False
     patterns: list[str] = []
     if not _plain_json(schema, patterns):
         return False
     try:
-        if not _draft4_meta_schema().is_valid(schema):
+        if not quick.is_valid(schema):
             return False
-    except Exception:  # a later meta-schema it cannot build, a value it cannot read: the library's to judge
+    except Exception:  # a value it cannot read: the library's to judge
         return False
-    checker = OAS30Validator.FORMAT_CHECKER
-    return all(checker.conforms(pattern, "regex") for pattern in patterns)
+    return checker is None or all(checker.conforms(pattern, "regex") for pattern in patterns)
+
+
+def _check_parts(check: Any) -> tuple[Any, Any]:
+    """(validator class, format checker) of the library's meta-schema check: `cls.check_schema`, bound, or a
+    `functools.partial` of it with `format_checker`; (None, None) for any other form."""
+    keywords: dict[str, Any] = {}
+    if isinstance(check, partial) and not check.args:
+        keywords, check = dict(check.keywords), check.func
+    cls = getattr(check, "__self__", None)
+    if cls is None or set(keywords) - {"format_checker"}:
+        return None, None
+    return cls, keywords.get("format_checker", getattr(cls, "FORMAT_CHECKER", None))
 
 
 def _plain_json(value: Any, patterns: list[str]) -> bool:
-    """Whether `value` is made of JSON's values alone (finite numbers), each string under a `pattern` key, anywhere,
-    added to `patterns` (a superset of the patterns a meta-schema check reads)."""
+    """Whether `value` is made of JSON's values alone (finite numbers), each string under a `pattern` key and each
+    name in a `patternProperties` mapping, anywhere, added to `patterns` (a superset of the regular expressions a
+    meta-schema check reads)."""
     stack = [value]
     while stack:
         node = stack.pop()
@@ -1027,6 +1047,8 @@ def _plain_json(value: Any, patterns: list[str]) -> bool:
                     return False
                 if key == "pattern" and isinstance(item, str):
                     patterns.append(item)
+                elif key == "patternProperties" and isinstance(item, dict):
+                    patterns.extend(name for name in item if isinstance(name, str))
                 stack.append(item)
         elif isinstance(node, list):
             stack.extend(node)
@@ -1039,13 +1061,41 @@ def _plain_json(value: Any, patterns: list[str]) -> bool:
 
 
 @cache
-def _draft4_meta_schema() -> Any:
-    """jsonschema-rs's validator of `OAS30Validator`'s meta-schema, its formats left to `_meta_schema_passes`."""
+def _quick_meta_check(cls: Any, checker: Any) -> Any:
+    """jsonschema-rs's validator of `cls`'s meta-schema, as the library's `check_schema` builds it (its registry of
+    OpenAPI's meta-schemas; JSON Schema's own are jsonschema-rs's), formats off; None where that would not be the
+    library's check: another `check_schema` than openapi-schema-validator's, a format the meta-schemas name that
+    `checker` checks besides `regex` (`_meta_schema_passes` checks those), a meta-schema jsonschema-rs cannot take."""
     import jsonschema_rs
-    from openapi_schema_validator import OAS30Validator
+    from openapi_schema_validator._specifications import REGISTRY
+    from openapi_schema_validator.validators import check_openapi_schema
 
-    meta = OAS30Validator.META_SCHEMA
-    return jsonschema_rs.validator_cls_for(meta)(meta, validate_formats=False)
+    if getattr(getattr(cls, "check_schema", None), "__func__", None) is not check_openapi_schema:
+        return None
+    resources = {uri: REGISTRY[uri].contents for uri in REGISTRY}
+    named: set[str] = set()
+    for contents in (cls.META_SCHEMA, *resources.values()):
+        _formats_named(contents, named)
+    if (named - {"regex"}) & set(getattr(checker, "checkers", ())):
+        return None
+    own = [(uri, contents) for uri, contents in resources.items() if "//json-schema.org/" not in uri]
+    try:
+        registry = jsonschema_rs.Registry(own)
+        return jsonschema_rs.validator_for(cls.META_SCHEMA, registry=registry, validate_formats=False, offline=True)
+    except Exception:  # a later meta-schema it cannot build: the library judges every schema
+        return None
+
+
+def _formats_named(node: Any, named: set[str]) -> None:
+    """Every string under a `format` key in `node`, into `named` (a superset of the formats a meta-schema asks)."""
+    if isinstance(node, dict):
+        for key, item in node.items():
+            if key == "format" and isinstance(item, str):
+                named.add(item)
+            _formats_named(item, named)
+    elif isinstance(node, list):
+        for item in node:
+            _formats_named(item, named)
 
 
 def _quick_steps() -> None:
