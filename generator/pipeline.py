@@ -59,6 +59,7 @@ from generator.runtime_files import runtime_files
 from generator.schemas import SchemaRegistry
 from generator.served_json import Spans, spanned_json, spliced_json
 from generator.spec_files import package_name
+from generator.tidy import LINE_LENGTH
 from generator.versions import NO_PREVIOUS, NO_REQUEST, Comparison, Previous, Release, ReleaseRequest, release
 
 if TYPE_CHECKING:
@@ -856,9 +857,7 @@ def _unused_noqa_fixed(text: str) -> str | None:
     return None if unsure else "\n".join("" if line == LONG_LINES_EXEMPTION else line for line in lines)
 
 
-_LINE_LENGTH = 120
-"""The line length ruff is given (`--line-length`)."""
-_SETTINGS = ["--isolated", "--line-length", str(_LINE_LENGTH), "--target-version", "py311"]
+_SETTINGS = ["--isolated", "--line-length", str(LINE_LENGTH), "--target-version", "py311"]
 UNUSED_NOQA = [
     "check",
     *_SETTINGS,
@@ -871,14 +870,14 @@ UNUSED_NOQA = [
 def _counted_too_long(line: str) -> bool | None:
     """Whether ruff's E501 counts `line` too long (`Overlong::try_from_line`), or None where that is not certain
     without ruff: a line of characters of other widths than one, or with a comment (a pragma is not counted)."""
-    if "\t" not in line and text_width(line) <= _LINE_LENGTH:
+    if "\t" not in line and text_width(line) <= LINE_LENGTH:
         return False
     words = line.split()  # Python's whitespace holds Rust's: one word here is one to ruff, never counted
     if len(words) < 2:
         return False
     if not (line.isascii() and line.isprintable()) or "#" in line:
         return None
-    return not ("://" in words[-1] and len(line) - len(words[-1]) <= _LINE_LENGTH)  # a URL begun within the limit
+    return not ("://" in words[-1] and len(line) - len(words[-1]) <= LINE_LENGTH)  # a URL begun within the limit
 
 
 _REPORT_RELATIVE = [

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.ir import Api, Operation, Parameter, Response, ResponseVariant, Webhook, exception_name
+from generator.tidy import tidy_python
 
 if TYPE_CHECKING:
     import jinja2
@@ -79,8 +80,8 @@ def render(template: str, api: Api, profile: Profile, marks: list[str] | None = 
     """A generated file: the template over the IR and the profile's decisions for it.
 
     `marks`: the IR's texts are held (`hold_texts`); the `docstring` filter writes a mark for each held one it is
-    given alone, and records it there."""
-    return (
+    given alone, and records it there. Python's imports and `__all__` come as ruff's fixes leave them (`tidy`)."""
+    text = (
         environment()
         .get_template(template)
         .render(
@@ -95,6 +96,7 @@ def render(template: str, api: Api, profile: Profile, marks: list[str] | None = 
             error_classes=[(status, exception_name(status)) for status in api.error_statuses],
         )
     )
+    return tidy_python(text) if template.endswith(".py.jinja") else text
 
 
 def base_error(api: Api) -> str:
