@@ -28,6 +28,7 @@ _GENERATION_MODULES = (
     "schemas",
     "served_json",
     "spec_files",
+    "tidy",
     "versions",
     "yaml_fast",
 )
