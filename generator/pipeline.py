@@ -150,8 +150,10 @@ def build_packages(
             try:
                 api, registry = parse_api(spec)
                 # Where the workers have a chunk or two to generate, one renders the templates while this process
-                # plans the models (Stripe, a parameter added to an operation: the render's 0.2-0.4 s off its path).
-                renders[i] = _render(api, store, submit if few else run_now)
+                # plans the models (Stripe, a parameter added to an operation: the render's 0.2-0.4 s off its path);
+                # otherwise they wait for the plan, and this process renders once the chunks are submitted.
+                if few:
+                    renders[i] = _render(api, store, submit)
                 parsed[i] = (api, registry, plan_chunks(registry))
             except Exception as exc:  # an invalid spec can trip the parser; the validator then says why
                 failures[i] = exc
@@ -162,9 +164,9 @@ def build_packages(
         served: dict[int, str] = {}
         comparisons: dict[int, Comparison] = {}
         made: dict[str, tuple[str, Surface]] = {}  # each spec's surface, kept once its package is made
-        for i in parsed:
+        for i, (api, _, _) in parsed.items():
             try:
-                rendered[i], texts[i] = renders[i]()
+                rendered[i], texts[i] = (renders[i] if i in renders else _render(api, store))()
             except Exception as exc:  # a template tripping over an invalid spec is noise, as above
                 failures[i] = exc
         # ruff formats (in its own processes, waited on by this thread) what is ready: the templates' files now,
