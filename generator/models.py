@@ -35,6 +35,7 @@ from generator.schemas import (
     is_present_condition,
     runtime_pattern,
 )
+from generator.tidy import FromImport, import_block, isort_names
 
 T = TypeVar("T")
 
@@ -370,7 +371,21 @@ def run_chunk(chunk: ModelChunk) -> ChunkModels:
     by_text = text.count(_ELSEWHERE_PREFIX) == text.count(f"{_ELSEWHERE_FILE}#/{_ELSEWHERE_PREFIX}")
     by_text = by_text and not _LINE_BREAKS.search(code)
     wanted = frozenset(p for p in _patterns(chunk.schemas) if not runtime_pattern(p))
+    code = _none_last(code, text)
     return _split_module(code, chunk.spec, by_text=by_text and not wanted, python_patterns=wanted)
+
+
+def _none_last(code: str, schemas_text: str) -> str:
+    """`None | MISSING` in the code's unions written `MISSING | None`, as ruff's fix (RUF036: `None` last) writes it,
+    so that ruff has nothing to fix in the models (Stripe's 1,617 optional nullable fields). Certain where the
+    chunk's schemas (`schemas_text`) never write those words: the code's strings come from them, so every
+    occurrence is then one of a type's; otherwise left for ruff."""
+    if "None | MISSING" not in code or "None | MISSING" in schemas_text:
+        return code
+    return _NONE_THEN_MISSING.sub("MISSING | None", code)
+
+
+_NONE_THEN_MISSING = re.compile(r"(?<![\w.])None \| MISSING(?!\w)")
 
 
 def _text(schemas: dict[str, Any]) -> str:
@@ -850,15 +865,11 @@ def assemble_models(registry: SchemaRegistry, parts: list[ChunkModels]) -> dict[
             for other in uses[name]:
                 if module_of[other] != module:
                     elsewhere.setdefault(module_of[other], set()).add(other)
-        head = [
-            imports.render(1, written),
-            *(f"from .{m} import {', '.join(sorted(n))}" for m, n in sorted(elsewhere.items())),
-        ]
+        head = imports.render(1, written, [FromImport(1, m, sorted(n)) for m, n in sorted(elsewhere.items())])
         body = "\n\n\n".join(texts[name] for name in names)
         selected = {name: registry.rules[name] for name in names if name in registry.rules}
-        files[f"models/{module}.py"] = (
-            f"{_MODULE_DOC}\n\n" + "\n".join(head) + f"\n\n\n{body}\n" + render_rules(selected, rules, depth=1)
-        )
+        gap = "\n\n\n" if body.startswith(("class ", "def ", "@")) else "\n\n"  # isort's lines after imports
+        files[f"models/{module}.py"] = f"{_MODULE_DOC}\n\n{head}{gap}{body}\n" + render_rules(selected, rules, depth=1)
     return files
 
 
@@ -874,7 +885,7 @@ def _front(layout: list[tuple[str, list[str]]]) -> str:
     """`models/__init__.py`: every model imported for type checkers, and loaded lazily otherwise."""
     if not layout:
         return f"{_MODELS_DOC}\n\n__all__: list[str] = []\n"
-    imports = "".join(f"    from .{module} import {', '.join(sorted(names))}\n" for module, names in layout)
+    imports = import_block((), [FromImport(1, module, sorted(names)) for module, names in layout], "    ") + "\n"
     where = "".join(f"{pyrepr(module)}: {pyrepr(' '.join(sorted(names)))}, " for module, names in layout)
     everything = "".join(f"{pyrepr(name)}, " for name in sorted(n for _, names in layout for n in names))
     return (
@@ -930,7 +941,8 @@ def _one_of(rule: UnionRule) -> str:
 @dataclass(frozen=True)
 class _Imports:
     """The import statements of every chunk, merged: one `from module import ...` per module, rendered for each
-    module of the package with the names it uses (`from __future__` first; ruff sorts the rest)."""
+    module of the package with the names it uses, as isort orders them (`tidy.import_block`: ruff then has nothing
+    to fix there; an alias, which isort writes apart, is left for ruff to order)."""
 
     future: frozenset[str]
     plain: tuple[tuple[str, str], ...]
@@ -958,15 +970,28 @@ class _Imports:
             tuple((key, frozenset(found)) for key, found in sorted(names.items())),
         )
 
-    def render(self, depth: int, used: set[str]) -> str:
-        """The statements for a module `depth` folders below the package that uses the names `used`."""
+    def render(self, depth: int, used: set[str], siblings: Sequence[FromImport] = ()) -> str:
+        """The statements for a module `depth` folders below the package that uses the names `used`, with the
+        imports of the package's `siblings`."""
+        plain = [statement for statement, bound in self.plain if bound in used]
+        froms = [
+            FromImport(
+                level + depth if level else 0, module, sorted(written for written, bound in found if bound in used)
+            )
+            for (level, module), found in self.names
+        ]
+        froms += siblings
+        if all(" as " not in name for s in froms for name in s.names) and all(_PLAIN.fullmatch(p) for p in plain):
+            future = [FromImport(0, "__future__", sorted(self.future))] if self.future else []
+            return import_block([statement.removeprefix("import ") for statement in plain], [*future, *froms])
         lines = [f"from __future__ import {', '.join(sorted(self.future))}"] if self.future else []
-        lines += [statement for statement, bound in self.plain if bound in used]
-        for (level, module), found in self.names:
-            kept = sorted(written for written, bound in found if bound in used)
-            if kept:
-                lines.append(f"from {'.' * (level + depth if level else 0)}{module} import {', '.join(kept)}")
+        lines += plain
+        lines += [f"from {'.' * s.level}{s.module} import {', '.join(s.names)}" for s in froms if s.names]
         return "\n".join(lines)
+
+
+_PLAIN = re.compile(r"import [\w.]+")
+"""An `import` statement of one module, without an alias."""
 
 
 def _problem(spec: str, message: str) -> GenerationError:
@@ -987,7 +1012,8 @@ def render_rules(rules: Mapping[str, ModelRules], lines: Mapping[str, str], *, d
         "",
         "",
         head,
-        f"from {'.' * (depth + 1)}_runtime.model import {', '.join(sorted(used))}  # noqa: E402",
+        f"from {'.' * (depth + 1)}_runtime.model import {', '.join(isort_names(used))}  # noqa: E402",
+        "",  # isort's line after an import block
     ]
     statements += [lines[name] for name in sorted(rules)]
     return "\n".join(statements) + "\n"

@@ -1,12 +1,14 @@
-"""The templates' Python as ruff's import fixes would leave it, where the text says so for certain: unused imported
-names gone, the relative imports merged and in isort's order, `__all__` sorted.
+"""Generated Python as ruff's import fixes would leave it, where that is certain: import blocks in isort's order
+(`import_block`, which the models' modules are written with too), and the templates' files tidied (`tidy_python`:
+unused imported names gone, the relative imports merged and ordered, `__all__` sorted).
 
 ruff formats and lint-fixes every generated file (`pipeline._ruff`); a file its fixes change is linted again, and
-the templates' files were: the profiles' imports come in their own order, and whether a client needs `IO`,
-`Literal` or `media_encoding` depends on its operations. Tidied here first, ruff finds nothing to fix in them and
-lints each once: Stripe's client, server and `__init__` 0.35 -> 0.23 s of ruff (which a Stripe operation edit waits
-for). What is not certain here (a comment in the imports, an `as`, a shape of `__all__` other than a list of names)
-is left as it is, for ruff to fix: the output is ruff's either way.
+every file was: the profiles' imports come in their own order, whether a client needs `IO`, `Literal` or
+`media_encoding` depends on its operations, and the models' imports were left for ruff to sort. Written so, ruff
+finds nothing to fix and lints each file once: Stripe's client, server and `__init__` 0.35 -> 0.23 s of ruff (which
+a Stripe operation edit waits for), its models 0.38 -> 0.28 s (the end of a cold run). What is not certain here (a
+comment in the imports, an alias, a shape of `__all__` other than a list of names) is left as it is, for ruff to
+fix: the output is ruff's either way.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from __future__ import annotations
 import ast
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["LINE_LENGTH", "tidy_python"]
+__all__ = ["LINE_LENGTH", "FromImport", "import_block", "isort_names", "tidy_python"]
 
 LINE_LENGTH = 120
 """ruff's line length for generated code (`pipeline._SETTINGS`)."""
@@ -40,21 +43,52 @@ _ALL = "__all__ = ["
 
 
 @dataclass
-class _FromImport:
-    """A `from ... import` statement's parts, as isort merges and orders them."""
+class FromImport:
+    """A `from ... import` statement's parts, as isort merges and orders them (no aliases)."""
 
     level: int
     module: str
     names: list[str]
-    expanded: bool
+    expanded: bool = False
     """Written over several lines with a trailing comma (a "magic trailing comma": isort keeps it so)."""
 
-    def render(self) -> str:
-        head = f"from {'.' * self.level}{self.module} import "
+    def render(self, indent: str = "") -> str:
+        head = f"{indent}from {'.' * self.level}{self.module} import "
         line = head + ", ".join(self.names)
         if not self.expanded and len(line) <= LINE_LENGTH:
             return line
-        return head + "(\n" + "".join(f"    {name},\n" for name in self.names) + ")"
+        return head + "(\n" + "".join(f"{indent}    {name},\n" for name in self.names) + f"{indent})"
+
+
+def import_block(straight: Iterable[str], froms: Iterable[FromImport], indent: str = "") -> str:
+    """Import statements as isort writes them (ruff's I001 with its defaults): `__future__`, the standard library,
+    third parties and relative imports, a blank line between them; in each, `import x` first, then `from` imports
+    merged by module; modules and names in isort's order. `straight` holds the modules of `import x` statements."""
+    modules: list[set[str]] = [set() for _ in _SECTIONS]
+    merged: list[dict[tuple[int, str], FromImport]] = [{} for _ in _SECTIONS]
+    for module in straight:
+        modules[_section(0, module)].add(module)
+    for statement in froms:
+        kept = merged[_section(statement.level, statement.module)].setdefault(
+            (statement.level, statement.module), FromImport(statement.level, statement.module, [])
+        )
+        kept.names += [name for name in statement.names if name not in kept.names]
+        kept.expanded = kept.expanded or statement.expanded
+    sections = []
+    for plain, statements in zip(modules, merged, strict=True):
+        written = [f"{indent}import {module}" for module in sorted(plain, key=_module_key)]
+        for statement in sorted(statements.values(), key=lambda s: (-s.level, *_module_key(s.module))):
+            if statement.names:
+                statement.names.sort(key=_member_key)
+                written.append(statement.render(indent))
+        if written:
+            sections.append("\n".join(written))
+    return "\n\n".join(sections)
+
+
+def isort_names(names: Iterable[str]) -> list[str]:
+    """Imported names in the order isort lists them in one statement."""
+    return sorted(names, key=_member_key)
 
 
 def _tidied_imports(head: str, text: str, at: int) -> str:
@@ -77,31 +111,18 @@ def _tidied_imports(head: str, text: str, at: int) -> str:
     def used(name: str) -> bool:
         return _named(name, after, 0) or _named(name, text, at)
 
-    straight: list[list[str]] = [[] for _ in _SECTIONS]
-    merged: list[dict[tuple[int, str], _FromImport]] = [{} for _ in _SECTIONS]
+    straight: list[str] = []
+    froms: list[FromImport] = []
     for node in imports:
         if any(alias.asname or alias.name == "*" for alias in node.names):
             return head
         if isinstance(node, ast.Import):
-            straight[_section(0, node.names[0].name)] += [a.name for a in node.names if used(a.name.split(".")[0])]
+            straight += [alias.name for alias in node.names if used(alias.name.split(".")[0])]
             continue
         segment = "\n".join(lines[node.lineno - 1 : node.end_lineno])  # a statement begins its line
         names = [alias.name for alias in node.names if node.module == "__future__" or used(alias.name)]
-        statement = _FromImport(node.level, node.module or "", names, bool(re.search(r",\s*\)\s*$", segment)))
-        kept = merged[_section(node.level, statement.module)].setdefault((node.level, statement.module), statement)
-        if kept is not statement:
-            kept.names += [name for name in names if name not in kept.names]
-            kept.expanded = kept.expanded or statement.expanded
-    sections = []
-    for modules, statements in zip(straight, merged, strict=True):
-        written = [f"import {module}" for module in sorted(set(modules), key=_module_key)]
-        for statement in sorted(statements.values(), key=lambda s: (-s.level, *_module_key(s.module))):
-            if statement.names:
-                statement.names.sort(key=_member_key)
-                written.append(statement.render())
-        if written:
-            sections.append("\n".join(written))
-    return "\n".join([*lines[:first], "\n\n".join(sections), *lines[last:]])
+        froms.append(FromImport(node.level, node.module or "", names, bool(re.search(r",\s*\)\s*$", segment))))
+    return "\n".join([*lines[:first], import_block(straight, froms), *lines[last:]])
 
 
 _SECTIONS = ("future", "standard library", "third party", "relative")

@@ -179,7 +179,8 @@ def test_chunking_changes_nothing_and_matches_one_whole_run(
     # One group holding everything: no external references at all, datamodel-code-generator sees the real ones.
     monkeypatch.setattr(SchemaRegistry, "units", lambda self: [sorted(self.schemas)])
     whole = models_code(registry, CHUNK_SCHEMAS)
-    assert sorted(chunked.splitlines()) == sorted(whole.splitlines())
+    # the same lines, in any order, with as many blank lines after the imports as isort asks before what comes first
+    assert sorted(filter(None, chunked.splitlines())) == sorted(filter(None, whole.splitlines()))
 
 
 def test_groups_are_never_split_and_chunks_stay_small(chunk_specs: list[Path]) -> None:
