@@ -617,19 +617,19 @@ def _render(api: Api, store: Cache, submit: Submit = run_now) -> Callable[[], tu
     kept, and are rendered again from the texts themselves. What the cache does not hold is rendered by `submit`
     (the held IR pickles small: Stripe's in 0.01 s); the files rendered from the texts themselves, here."""
     held, texts = hold_texts(api)
-    if not texts:
+
+    def unheld() -> tuple[dict[str, str], tuple[str, ...]]:
         files = _rendered(api, api, store, run_now, held=False)()
         assert files is not None  # (only held texts can refuse the files)
-        return lambda: (files, ())
+        return files, ()
+
+    if not texts:
+        return unheld
     rendering = _rendered(held, ("held texts", held), store, submit, held=True)
 
     def get() -> tuple[dict[str, str], tuple[str, ...]]:
         files = rendering()
-        if files is not None:
-            return files, texts
-        unheld = _rendered(api, api, store, run_now, held=False)()
-        assert unheld is not None
-        return unheld, ()
+        return (files, texts) if files is not None else unheld()
 
     return get
 

@@ -159,17 +159,19 @@ def _word(char: str) -> bool:
 
 
 def _member_key(name: str) -> tuple[int, list[tuple[int, int | str]], str]:
-    """isort's order of imported names (ruff's `order-by-type`): constants, then classes, then the rest; each by
-    name, ignoring case, numbers by value."""
-    kind = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
-    return kind, _natural(name.lower()), name
+    """isort's order of imported names (ruff's `order-by-type`): by `_kind`, then by name, ignoring case, numbers by
+    value."""
+    return _kind(name), _natural(name.lower()), name
 
 
 def _all_key(name: str) -> tuple[int, list[tuple[int, int | str]]]:
-    """ruff's order of `__all__` (RUF022, "isort-style"): constants, then classes, then the rest; each by name,
-    case and all, numbers by value."""
-    kind = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
-    return kind, _natural(name)
+    """ruff's order of `__all__` (RUF022, "isort-style"): by `_kind`, then by name, case and all, numbers by value."""
+    return _kind(name), _natural(name)
+
+
+def _kind(name: str) -> int:
+    """Both orders' first key: constants (two or more characters, upper case), then classes, then the rest."""
+    return 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
 
 
 def _natural(text: str) -> list[tuple[int, int | str]]:
